@@ -1,0 +1,110 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { ConfigError } from '../errors.js';
+import { validateConfig } from './validate.js';
+
+/**
+ * The cloud service is configured by environment variables only (Render,
+ * containers). Each variable maps to one field; the schema types and checks them.
+ */
+export const CloudConfigSchema = Type.Object({
+  port: Type.Integer({ minimum: 0, maximum: 65535, default: 8000 }),
+  host: Type.String({ default: '0.0.0.0' }),
+  dataDir: Type.String({ default: './var/cloud' }),
+  storage: Type.Union([Type.Literal('fs'), Type.Literal('s3')], { default: 'fs' }),
+  s3Bucket: Type.String({ default: '' }),
+  s3Endpoint: Type.String({ default: '' }),
+  s3ForcePathStyle: Type.Boolean({ default: false }),
+  awsRegion: Type.String({ default: 'us-east-1' }),
+  /** Admin key for mutating routes; empty only in embedded/dev mode (then mutations are refused). */
+  apiKey: Type.String({ default: '' }),
+  /** Ed25519 private key (PEM or base64 PKCS#8) that signs model releases. */
+  modelSigningKey: Type.String({ default: '' }),
+  /** A retrain needs at least this many new labelled samples. */
+  minNewSamples: Type.Integer({ minimum: 0, default: 10 }),
+  logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  mqttUrl: Type.String({ default: '' }),
+  mqttPrefix: Type.String({ pattern: '^[^#+]+$', default: 'ecosight' }),
+  /** Serve read-only dashboard routes without a key. */
+  publicDashboard: Type.Boolean({ default: true }),
+  maxUploadMb: Type.Number({ minimum: 1, maximum: 1024, default: 50 }),
+  uploadsPerMinute: Type.Integer({ minimum: 1, default: 120 }),
+  /** Externally visible base URL (model manifest links); default from the request. */
+  publicUrl: Type.String({ default: '' }),
+  /** `inline`: the API runs retrain jobs itself; `worker`: a separate worker claims them. */
+  jobRunner: Type.Union([Type.Literal('inline'), Type.Literal('worker')], { default: 'inline' }),
+}, { additionalProperties: false });
+
+export type CloudConfig = Static<typeof CloudConfigSchema>;
+
+/** Environment variable -> config field. AWS_ACCESS_KEY_ID/SECRET are read by the AWS SDK's own chain. */
+export const CLOUD_ENV: Readonly<Record<string, keyof CloudConfig>> = {
+  PORT: 'port',
+  HOST: 'host',
+  DATA_DIR: 'dataDir',
+  STORAGE: 'storage',
+  S3_BUCKET: 's3Bucket',
+  S3_ENDPOINT: 's3Endpoint',
+  S3_FORCE_PATH_STYLE: 's3ForcePathStyle',
+  AWS_REGION: 'awsRegion',
+  API_KEY: 'apiKey',
+  MODEL_SIGNING_KEY: 'modelSigningKey',
+  MIN_NEW_SAMPLES: 'minNewSamples',
+  LOG_LEVEL: 'logLevel',
+  MQTT_URL: 'mqttUrl',
+  MQTT_PREFIX: 'mqttPrefix',
+  PUBLIC_DASHBOARD: 'publicDashboard',
+  MAX_UPLOAD_MB: 'maxUploadMb',
+  UPLOADS_PER_MINUTE: 'uploadsPerMinute',
+  PUBLIC_URL: 'publicUrl',
+  JOB_RUNNER: 'jobRunner',
+};
+
+/** Variables the AWS SDK reads itself (declared in render.yaml, never read by our code). */
+export const AWS_SDK_ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
+
+export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<CloudConfig> = {}): CloudConfig {
+  const raw: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, field] of Object.entries(CLOUD_ENV)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    const coerced = coerce(field, value);
+    if (coerced === undefined) problems.push(`${name}: ${JSON.stringify(value)} is not a valid ${kindOf(field)}`);
+    else raw[field] = coerced;
+  }
+  Object.assign(raw, overrides);
+  let config: CloudConfig;
+  try {
+    config = validateConfig(CloudConfigSchema, raw, 'environment');
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError('environment', [...problems, ...err.problems.map(envName)]);
+    throw err;
+  }
+  if (config.storage === 's3' && !config.s3Bucket) problems.push('S3_BUCKET: required when STORAGE=s3');
+  if (problems.length > 0) throw new ConfigError('environment', problems);
+  return config;
+}
+
+const NUMERIC = new Set<keyof CloudConfig>(['port', 'minNewSamples', 'maxUploadMb', 'uploadsPerMinute']);
+const BOOLEAN = new Set<keyof CloudConfig>(['s3ForcePathStyle', 'publicDashboard']);
+
+function coerce(field: keyof CloudConfig, value: string): unknown {
+  if (NUMERIC.has(field)) return /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : undefined;
+  if (BOOLEAN.has(field)) {
+    if (/^(1|true|yes|on)$/i.test(value)) return true;
+    if (/^(0|false|no|off)$/i.test(value)) return false;
+    return undefined;
+  }
+  return value;
+}
+
+function kindOf(field: keyof CloudConfig): string {
+  return NUMERIC.has(field) ? 'number' : BOOLEAN.has(field) ? 'boolean' : 'value';
+}
+
+// Report problems by the variable name the operator set, not the internal field.
+function envName(problem: string): string {
+  const field = problem.split(':')[0];
+  const name = Object.entries(CLOUD_ENV).find(([, f]) => f === field)?.[0];
+  return name ? problem.replace(field, name) : problem;
+}
