@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile, rename, open } from 'node:fs/promises';
+import { mkdir, readFile, rename, open } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import { ModelError } from '../errors.js';
 import { tf } from './tf.js';
