@@ -12,9 +12,6 @@ export const SourceSchema = Type.Object({
   device: Type.String({ default: '' }),
   /** mic: program that records: arecord (ALSA), sox or rec. */
   recorder: Type.Union([Type.Literal('arecord'), Type.Literal('sox'), Type.Literal('rec')], { default: 'arecord' }),
-  /** mic: override the recorder command (tests, unusual hardware); receives raw s16le mono 16 kHz on stdout. */
-  recorderCommand: Type.Optional(Type.String()),
-  recorderArgs: Type.Optional(Type.Array(Type.String())),
   /** mic: a recorder that sends nothing for this long is considered hung and restarted. */
   stallTimeoutSec: Seconds(5, 0.1),
   /** mic: restart backoff bounds. */

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rename, open } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import { ModelError } from '../errors.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
 import { tf } from './tf.js';
 
 export const MODEL_JSON = 'model.json';
@@ -72,19 +73,6 @@ async function saveArtifacts(dir: string, artifacts: tf.io.ModelArtifacts): Prom
       weightDataBytes: weights.byteLength,
     },
   };
-}
-
-/** Write to a temp file, fsync, rename: a reader never sees half a file. */
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  const handle = await open(tmp, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, path);
 }
 
 function insideDir(dir: string, relative: string): string {

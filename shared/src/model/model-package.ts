@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ModelError } from '../errors.js';
-import { directoryHandler, writeFileAtomic } from './directory-handler.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
+import { directoryHandler } from './directory-handler.js';
 import { parseModelMetadata, type ModelMetadata } from './metadata.js';
 import { tf } from './tf.js';
 

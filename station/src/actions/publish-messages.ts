@@ -1,0 +1,49 @@
+import { encodePayload, type AlertPayload, type EventPayload } from '../../../shared/src/mqtt/payloads.js';
+import type { AlertStore } from '../store/alert-store.js';
+import type { OutboxItem } from '../store/outbox.js';
+import type { Clock } from '../system/clock.js';
+import type { MqttLink } from './mqtt-link.js';
+import type { ActionResult, OutboxAction } from './outbox-worker.js';
+
+/** A message sent this long after it was raised is marked `delayed`. */
+export const DELAYED_AFTER_MS = 2000;
+
+/**
+ * Publishes alerts (QoS 1, from the outbox) with their original timestamps;
+ * `delayed` tells subscribers the broker was unreachable when it was raised.
+ * The stable alertId lets subscribers drop QoS 1 redeliveries.
+ */
+export class PublishAlerts implements OutboxAction<Omit<AlertPayload, 'delayed' | 'sentAt'>> {
+  constructor(private readonly link: MqttLink, private readonly alerts: AlertStore, private readonly clock: Clock) {}
+
+  ready(): boolean {
+    return this.link.connected;
+  }
+
+  async perform(item: OutboxItem<Omit<AlertPayload, 'delayed' | 'sentAt'>>): Promise<ActionResult> {
+    const now = this.clock.now();
+    const raisedAt = Date.parse(item.payload.raisedAt);
+    const delayed = now - raisedAt > DELAYED_AFTER_MS || item.attempts > 0;
+    // The shot count may have grown while the alert waited for the broker.
+    const shotCount = this.alerts.get(item.payload.alertId)?.shotCount ?? item.payload.shotCount;
+    const payload: AlertPayload = { ...item.payload, shotCount, delayed, sentAt: new Date(now).toISOString() };
+    await this.link.publish(this.link.topics.alert, encodePayload(payload), { qos: 1 });
+    this.alerts.markPublished(item.payload.alertId, this.clock.now(), delayed);
+    return { outcome: 'done' };
+  }
+}
+
+/** Publishes event lifecycle messages (`start` / `update` / `end`). */
+export class PublishEvents implements OutboxAction<Omit<EventPayload, 'delayed'>> {
+  constructor(private readonly link: MqttLink, private readonly clock: Clock) {}
+
+  ready(): boolean {
+    return this.link.connected;
+  }
+
+  async perform(item: OutboxItem<Omit<EventPayload, 'delayed'>>): Promise<ActionResult> {
+    const delayed = this.clock.now() - item.createdAtMs > DELAYED_AFTER_MS;
+    await this.link.publish(this.link.topics.event, encodePayload({ ...item.payload, delayed }), { qos: 1 });
+    return { outcome: 'done' };
+  }
+}

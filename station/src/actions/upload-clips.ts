@@ -1,0 +1,74 @@
+import { readFile } from 'node:fs/promises';
+import { sha256Hex } from '../../../shared/src/manifest/canonical-json.js';
+import { sidecarKeyFor, type ClipSidecar } from '../../../shared/src/mqtt/sidecar.js';
+import type { DetectionStore } from '../store/detection-store.js';
+import type { UploadJob } from '../store/detection-recorder.js';
+import type { OutboxItem } from '../store/outbox.js';
+import type { Clock } from '../system/clock.js';
+import type { BandwidthLimiter } from './bandwidth-limiter.js';
+import type { ActionResult, OutboxAction } from './outbox-worker.js';
+import { UploadRejectedError, type UploadTarget } from './upload-target.js';
+
+export interface UploadClipsOptions {
+  stationId: string;
+  attemptTimeoutMs: number;
+  /** Retry delay after the target refused us (credentials, bucket): config must change first. */
+  rejectedRetryMs: number;
+}
+
+/**
+ * Uploads one clip and then its JSON sidecar under the clip's deterministic
+ * key, so a retry overwrites instead of duplicating, and a sidecar in the
+ * bucket always means its WAV is there too.
+ */
+export class UploadClips implements OutboxAction<UploadJob> {
+  constructor(
+    private readonly options: UploadClipsOptions,
+    private readonly target: UploadTarget,
+    private readonly detections: DetectionStore,
+    private readonly limiter: BandwidthLimiter,
+    private readonly clock: Clock,
+  ) {}
+
+  ready(): boolean {
+    return true;
+  }
+
+  async perform(item: OutboxItem<UploadJob>, signal: AbortSignal): Promise<ActionResult> {
+    const clip = this.detections.getClip(item.payload.clipId);
+    const detection = this.detections.get(item.payload.clipId);
+    if (!clip || !detection) return { outcome: 'failed', reason: `clip ${item.payload.clipId} is not in the database` };
+    if (clip.deletedAtMs !== null) return { outcome: 'failed', reason: 'clip was deleted (disk quota) before it could be uploaded' };
+    let wav: Buffer;
+    try {
+      wav = await readFile(clip.path);
+    } catch (err) {
+      return { outcome: 'failed', reason: `clip file unreadable: ${(err as Error).message}` };
+    }
+    if (sha256Hex(wav) !== clip.sha256) return { outcome: 'failed', reason: 'clip file does not match its recorded sha256 (disk corruption)' };
+    const sidecar: ClipSidecar = {
+      v: 1, stationId: this.options.stationId, clipId: clip.id, clipKey: clip.objectKey, sha256: clip.sha256, bytes: clip.bytes,
+      sampleRateHz: 16000, durationSec: clip.durationSec, clipStartTime: new Date(detection.startTimeMs).toISOString(),
+      detection: {
+        eventId: detection.id, label: detection.label, confidence: detection.peakConfidence,
+        startTime: new Date(detection.startTimeMs).toISOString(), endTime: new Date(detection.endTimeMs).toISOString(),
+        peakTime: new Date(detection.peakTimeMs).toISOString(), windowCount: detection.windowCount, shotCount: detection.shotCount,
+        scores: detection.scores,
+      },
+      modelVersion: detection.modelVersion, source: detection.source, createdAt: new Date(clip.createdAtMs).toISOString(),
+    };
+    const json = Buffer.from(JSON.stringify(sidecar, null, 2));
+    const attempt = AbortSignal.any([signal, AbortSignal.timeout(this.options.attemptTimeoutMs)]);
+    try {
+      await this.limiter.take(wav.byteLength + json.byteLength, attempt);
+      await this.target.put(clip.objectKey, wav, 'audio/wav', attempt);
+      await this.target.put(sidecarKeyFor(clip.objectKey), json, 'application/json', attempt);
+    } catch (err) {
+      if (err instanceof UploadRejectedError) return { outcome: 'deferred', reason: err.message, retryAfterMs: this.options.rejectedRetryMs };
+      const reason = attempt.aborted && !signal.aborted ? `attempt timed out after ${this.options.attemptTimeoutMs} ms` : (err as Error).message;
+      return { outcome: 'deferred', reason: `link: ${reason}` };
+    }
+    this.detections.markUploaded(clip.id, this.clock.now());
+    return { outcome: 'done' };
+  }
+}

@@ -1,0 +1,149 @@
+import { int16ToFloat } from '../../../shared/src/audio/pcm.js';
+import type { Logger } from '../../../shared/src/util/logger.js';
+import type { Clock } from '../system/clock.js';
+import { STATION_SAMPLE_RATE_HZ, type AudioSource, type SourceEvent, type SourceStats } from './audio-source.js';
+import { BoundedQueue } from './bounded-queue.js';
+import type { RecorderHandle, RecorderHandlers, RecorderName } from './recorder-process.js';
+
+export interface MicSourceOptions {
+  recorder: RecorderName;
+  device: string;
+  /** No bytes for this long means the recorder hung: kill and restart it. */
+  stallTimeoutSec: number;
+  restartMinSec: number;
+  restartMaxSec: number;
+  /** Audio held while the pipeline is busy; beyond it the oldest chunks are dropped (and counted). */
+  maxQueuedSec: number;
+}
+
+export type StartRecorder = (recorder: RecorderName, device: string, sampleRateHz: number, handlers: RecorderHandlers) => RecorderHandle;
+
+/**
+ * Live capture with a supervised recorder process. Each recorder lifetime is
+ * one segment; when it exits, hangs or cannot start, it is restarted with
+ * exponential backoff and the silence in between is reported as a gap.
+ */
+export class MicSource implements AudioSource {
+  readonly kind = 'mic' as const;
+  private restarts = 0;
+  private gaps = 0;
+  private lastAudioTimeMs: number | null = null;
+  private queue: BoundedQueue<SourceEvent> | undefined;
+
+  constructor(
+    private readonly options: MicSourceOptions,
+    private readonly startRecorder: StartRecorder,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  stats(): SourceStats {
+    return { droppedChunks: this.queue?.dropped ?? 0, restarts: this.restarts, gaps: this.gaps, lastAudioTimeMs: this.lastAudioTimeMs };
+  }
+
+  async *events(signal: AbortSignal): AsyncGenerator<SourceEvent> {
+    // ~10 chunks per second from arecord; capacity is in chunks.
+    const queue = new BoundedQueue<SourceEvent>(Math.max(10, Math.round(this.options.maxQueuedSec * 10)), (e) => e.type === 'audio');
+    this.queue = queue;
+    const supervisor = this.supervise(queue, signal);
+    try {
+      for (;;) {
+        const event = await queue.pull(signal);
+        if (event === undefined) break;
+        yield event;
+      }
+      // Deliver what arrived before the stop (the segment's end in particular).
+      for (let event = await queue.pull(); event !== undefined; event = await queue.pull()) yield event;
+    } finally {
+      await supervisor;
+    }
+  }
+
+  /** Runs recorder after recorder until `signal` aborts, feeding `queue`. */
+  private async supervise(queue: BoundedQueue<SourceEvent>, signal: AbortSignal): Promise<void> {
+    let backoffSec = this.options.restartMinSec;
+    let previousEndMs: number | null = null;
+    let previousReason = 'start';
+    const device = this.options.device || 'default';
+    while (!signal.aborted) {
+      const startedAt = this.clock.now();
+      const run = await this.runOnce(queue, signal, device);
+      if (run.firstAudioMs !== null && previousEndMs !== null) {
+        const gap = { source: `mic:${device}`, startTimeMs: previousEndMs, endTimeMs: run.firstAudioMs, reason: previousReason };
+        this.gaps++;
+        // The gap belongs before this run's segment, but the queue is FIFO: report it now.
+        queue.push({ type: 'gap', gap });
+      }
+      if (run.lastAudioMs !== null) previousEndMs = run.lastAudioMs;
+      else if (previousEndMs === null) previousEndMs = startedAt;
+      previousReason = run.reason;
+      if (signal.aborted) break;
+      this.restarts++;
+      const ranLongEnough = this.clock.now() - startedAt > 60_000;
+      backoffSec = ranLongEnough ? this.options.restartMinSec : backoffSec;
+      this.logger.warn({ reason: run.reason, restartInSec: backoffSec, restarts: this.restarts }, 'recorder stopped; restarting');
+      await this.clock.sleepUntil(this.clock.now() + backoffSec * 1000, signal);
+      backoffSec = Math.min(this.options.restartMaxSec, Math.max(backoffSec * 2, 0.1));
+    }
+    queue.close();
+  }
+
+  private runOnce(queue: BoundedQueue<SourceEvent>, signal: AbortSignal, device: string): Promise<{ reason: string; firstAudioMs: number | null; lastAudioMs: number | null }> {
+    return new Promise((resolve) => {
+      let firstAudioMs: number | null = null;
+      let samplesDelivered = 0;
+      let carry: Buffer | null = null;
+      let lastDataAt = this.clock.now();
+      let handle: RecorderHandle | undefined;
+      let reason: string | undefined;
+      const stallMs = this.options.stallTimeoutSec * 1000;
+      const watchdog = setInterval(() => {
+        if (this.clock.now() - lastDataAt > stallMs) {
+          reason = `recorder sent no audio for ${this.options.stallTimeoutSec} s (hung)`;
+          handle?.kill();
+        }
+      }, Math.min(1000, Math.max(50, stallMs / 4)));
+      const onAbort = (): void => {
+        reason = 'stopped';
+        handle?.kill();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      const segmentStart = (chunkSamples: number): void => {
+        firstAudioMs = this.clock.now() - (chunkSamples * 1000) / STATION_SAMPLE_RATE_HZ;
+        queue.push({
+          type: 'segment-start',
+          segment: {
+            id: `mic:${device}:${Math.round(firstAudioMs)}`,
+            kind: 'mic',
+            source: `mic:${device}`,
+            startTimeMs: firstAudioMs,
+            sampleRateHz: STATION_SAMPLE_RATE_HZ,
+          },
+        });
+      };
+      const end = (): number | null => (firstAudioMs === null ? null : firstAudioMs + (samplesDelivered * 1000) / STATION_SAMPLE_RATE_HZ);
+      handle = this.startRecorder(this.options.recorder, this.options.device, STATION_SAMPLE_RATE_HZ, {
+        onData: (bytes) => {
+          lastDataAt = this.clock.now();
+          const whole: Buffer = carry ? Buffer.concat([carry, bytes]) : bytes;
+          const usable = whole.length - (whole.length % 2);
+          carry = usable < whole.length ? whole.subarray(usable) : null;
+          if (usable === 0) return;
+          const samples = int16ToFloat(whole.subarray(0, usable));
+          if (firstAudioMs === null) segmentStart(samples.length);
+          queue.push({ type: 'audio', startSample: samplesDelivered, samples });
+          samplesDelivered += samples.length;
+          this.lastAudioTimeMs = end();
+        },
+        onExit: (exitReason) => {
+          clearInterval(watchdog);
+          signal.removeEventListener('abort', onAbort);
+          const why = reason ?? exitReason;
+          if (firstAudioMs !== null) queue.push({ type: 'segment-end', reason: why === 'stopped' ? 'stopped' : 'recorder-exit', error: why === 'stopped' ? undefined : why });
+          resolve({ reason: why, firstAudioMs, lastAudioMs: end() });
+        },
+      });
+      if (signal.aborted) onAbort();
+    });
+  }
+}

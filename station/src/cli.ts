@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError, describeError } from '../../shared/src/errors.js';
+import { createLogger } from '../../shared/src/util/logger.js';
+import { classifyFiles } from './classify.js';
+import type { OutputFormat } from './output/detection-formats.js';
+
+const HELP = `ecosight-station — EcoSight field station
+
+Usage:
+  ecosight-station run [--config FILE] [--exit-when-idle] [--idle-timeout SECONDS]
+      Run the station daemon. Environment variables override the config file:
+      ECOSIGHT_STATION_ID, ECOSIGHT_DATA_DIR, ECOSIGHT_SOURCE (mic:DEVICE, file:PATH,
+      folder:PATH), ECOSIGHT_MQTT_URL, ECOSIGHT_MQTT_PREFIX, S3_BUCKET, S3_ENDPOINT,
+      S3_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION,
+      ECOSIGHT_MODEL_DIR, ECOSIGHT_LOG_LEVEL, ECOSIGHT_PRESIGN_URL, ECOSIGHT_STATION_TOKEN,
+      ECOSIGHT_OTA_URL, ECOSIGHT_OTA_PUBLIC_KEY.
+      --exit-when-idle   with a file: or folder: source, process everything, drain the
+                         outbox (uploads and MQTT), then exit 0; exit 3 if the outbox
+                         could not drain within --idle-timeout (default 120 s).
+
+  ecosight-station classify FILE... [--format table|json|raven] [--model DIR] [--hop SECONDS]
+      Run the station's pipeline offline over WAV files. json prints one object per
+      detection per line with keys file, label, startSec, endSec, confidence; raven
+      prints a Raven Pro selection table.
+
+  ecosight-station doctor [--config FILE]
+      Check config, microphone, disk, clock, broker, bucket and model; print pass/fail.
+
+Options:
+  -h, --help       show this help
+  --version        print the version
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(HELP);
+    return command ? 0 : 2;
+  }
+  if (command === '--version') {
+    process.stdout.write(`${await version()}\n`);
+    return 0;
+  }
+  switch (command) {
+    case 'classify':
+      return classifyCommand(rest);
+    case 'run': {
+      const { runCommand } = await import('./main.js');
+      return runCommand(rest);
+    }
+    case 'doctor': {
+      const { doctorCommand } = await import('./doctor-command.js');
+      return doctorCommand(rest);
+    }
+    default:
+      process.stderr.write(`unknown command "${command}"\n\n${HELP}`);
+      return 2;
+  }
+}
+
+async function classifyCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', default: 'table' },
+      model: { type: 'string' },
+      hop: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const format = values.format as OutputFormat;
+  if (!['table', 'json', 'raven'].includes(format)) throw new UsageError(`--format must be table, json or raven (got ${values.format})`);
+  if (positionals.length === 0) throw new UsageError('classify needs at least one WAV file');
+  const hopSec = values.hop === undefined ? undefined : Number(values.hop);
+  if (hopSec !== undefined && !(hopSec > 0 && hopSec <= 0.96)) throw new UsageError('--hop must be a number of seconds in (0, 0.96]');
+  const logger = createLogger({ name: 'ecosight-classify', level: process.env.ECOSIGHT_LOG_LEVEL ?? 'warn' });
+  const tty = process.stderr.isTTY === true;
+  const result = await classifyFiles({
+    files: positionals,
+    format,
+    modelDir: values.model,
+    hopSec,
+    write: (line) => process.stdout.write(`${line}\n`),
+    progress: tty ? (text) => process.stderr.write(`\r\x1b[K${text}`) : undefined,
+    logger,
+  });
+  return result.failedFiles > 0 ? 1 : 0;
+}
+
+class UsageError extends Error {}
+
+async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { repositoryRoot } = await import('../../shared/src/model/model-package.js');
+  return (JSON.parse(await readFile(join(repositoryRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      process.stderr.write(`error: ${(err as Error).message}\n(see ecosight-station --help)\n`);
+      process.exitCode = 2;
+    } else if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exitCode = 78; // EX_CONFIG
+    } else {
+      process.stderr.write(`error: ${describeError(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

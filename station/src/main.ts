@@ -1,0 +1,222 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadStationConfig, type StationConfig } from '../../shared/src/config/station-config.js';
+import { describeError } from '../../shared/src/errors.js';
+import { initBackend } from '../../shared/src/model/backend.js';
+import { loadModelPackage, repositoryRoot, shippedModelDir, type ModelPackage } from '../../shared/src/model/model-package.js';
+import { createS3Client } from '../../shared/src/s3/client.js';
+import { createLogger, type Logger } from '../../shared/src/util/logger.js';
+import { BandwidthLimiter } from './actions/bandwidth-limiter.js';
+import { publishHomeAssistantDiscovery } from './actions/home-assistant.js';
+import { MqttLink } from './actions/mqtt-link.js';
+import { OutboxWorker } from './actions/outbox-worker.js';
+import { PublishAlerts, PublishEvents } from './actions/publish-messages.js';
+import { UploadClips } from './actions/upload-clips.js';
+import { PresignedTarget, S3Target, type UploadTarget } from './actions/upload-target.js';
+import type { AudioSource } from './capture/audio-source.js';
+import { FileSource } from './capture/file-source.js';
+import { FolderSource } from './capture/folder-source.js';
+import { MicSource } from './capture/mic-source.js';
+import { startRecorder } from './capture/recorder-process.js';
+import { buildStages } from './composition.js';
+import { Clipper } from './pipeline/clipper.js';
+import { alertLabels, clipPriorities } from './pipeline/decisions.js';
+import { PipelineRunner } from './pipeline/runner.js';
+import { AlertStore } from './store/alert-store.js';
+import { ClipQuota } from './store/clip-quota.js';
+import { openDatabase } from './store/database.js';
+import { DetectionRecorder } from './store/detection-recorder.js';
+import { DetectionStore } from './store/detection-store.js';
+import { Outbox } from './store/outbox.js';
+import { ProcessedFiles } from './store/processed-files.js';
+import { recoverAfterCrash } from './store/recovery.js';
+import { SegmentStore } from './store/segment-store.js';
+import { systemClock, type Clock } from './system/clock.js';
+import { Heartbeat } from './system/health.js';
+import { EXIT_FAILURE, StationLifecycle, type Service } from './system/lifecycle.js';
+import { SystemdNotifier } from './system/systemd.js';
+import { TelemetryService } from './system/telemetry-service.js';
+import { collectTelemetry, statusLine } from './system/telemetry.js';
+
+const SAMPLE_RATE_HZ = 16000;
+
+/** `ecosight-station run`: parse flags, load config, compose, run until stopped. */
+export async function runCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string' },
+      'exit-when-idle': { type: 'boolean', default: false },
+      'idle-timeout': { type: 'string', default: '120' },
+    },
+  });
+  const idleTimeoutSec = Number(values['idle-timeout']);
+  if (!(idleTimeoutSec > 0)) throw new Error('--idle-timeout must be a positive number of seconds');
+  const config = loadStationConfig(values.config);
+  const logger = createLogger({ name: 'ecosight-station', level: config.logLevel });
+  const exitWhenIdle = values['exit-when-idle'] === true;
+  if (exitWhenIdle && config.source.type === 'mic') throw new Error('--exit-when-idle needs a file: or folder: source (a microphone is never idle)');
+  try {
+    const lifecycle = await composeStation(config, { exitWhenIdle, idleTimeoutMs: idleTimeoutSec * 1000, env: process.env, clock: systemClock, logger });
+    const onSignal = (signal: NodeJS.Signals): void => void lifecycle.requestStop(signal);
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    return await lifecycle.run();
+  } catch (err) {
+    logger.fatal({ err: describeError(err) }, 'station failed to start');
+    return EXIT_FAILURE;
+  }
+}
+
+export interface ComposeOptions {
+  exitWhenIdle: boolean;
+  idleTimeoutMs: number;
+  env: NodeJS.ProcessEnv;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** The composition root: the only place that constructs the station's concrete parts. */
+export async function composeStation(config: StationConfig, o: ComposeOptions): Promise<StationLifecycle> {
+  const { clock, logger } = o;
+  const dataDir = resolve(config.dataDir);
+  const clipsDir = join(dataDir, 'clips');
+  const db = openDatabase(join(dataDir, 'station.db'));
+  const recovery = await recoverAfterCrash(db, clipsDir);
+  if (recovery.tempFilesRemoved + recovery.detectionsInterrupted > 0) logger.warn(recovery, 'recovered from an unclean stop');
+
+  await initBackend(logger, config.model.backend);
+  const model = await loadInitialModel(config, dataDir, logger);
+  const stages = buildStages(model, config.detection, config.model.maxBatch);
+  const modelVersion = (): string => stages.classifier.model.metadata.version;
+  const softwareVersion = await readSoftwareVersion();
+
+  const outbox = new Outbox(db);
+  const stores = { db, segments: new SegmentStore(db), detections: new DetectionStore(db), alerts: new AlertStore(db), outbox };
+  const quota = new ClipQuota(db, config.clips.quotaMb * 1024 * 1024, clock, logger);
+  const heartbeat = new Heartbeat();
+  const clipper = new Clipper({
+    sampleRateHz: SAMPLE_RATE_HZ,
+    preRollSamples: Math.round(config.clips.preRollSec * SAMPLE_RATE_HZ),
+    postRollSamples: Math.round(config.clips.postRollSec * SAMPLE_RATE_HZ),
+    maxEventSamples: Math.round(config.detection.maxEventSec * SAMPLE_RATE_HZ),
+    clipsDir,
+  });
+  const alerting = alertLabels(model.classNames, config.detection);
+  const uploadTarget = buildUploadTarget(config);
+  const mqttEnabled = Boolean(config.mqtt.url);
+  const recorder = new DetectionRecorder(
+    {
+      stationId: config.stationId, clipsDir, sampleRateHz: SAMPLE_RATE_HZ, alertLabels: alerting,
+      priorities: clipPriorities(model.classNames, config.detection, alerting), alertCooldownSec: config.mqtt.alertCooldownSec,
+      mqttEnabled, uploadEnabled: uploadTarget !== undefined,
+    },
+    stores, clipper, heartbeat, clock, logger, () => stages.classifier.classNames, modelVersion,
+    { makeRoom: async (samples) => void (await quota.enforce(samples * 2 + 44)), afterClips: async () => void (await quota.enforce()) },
+  );
+  if (uploadTarget) stores.outbox.promoteLocal('upload', clock.now());
+  if (mqttEnabled) {
+    stores.outbox.promoteLocal('alert', clock.now());
+    stores.outbox.promoteLocal('event', clock.now());
+  }
+  const source = buildSource(config, dataDir, o, new ProcessedFiles(db));
+  const runner = new PipelineRunner(source, stages, recorder, heartbeat, () => clock.now());
+
+  const systemd = new SystemdNotifier(o.env, logger);
+  const link = mqttEnabled ? new MqttLink({ config: config.mqtt, stationId: config.stationId, softwareVersion, modelVersion }, logger) : undefined;
+  const workers: OutboxWorker<unknown>[] = [];
+  const backoff = { minMs: config.upload.retryMinSec * 1000, maxMs: config.upload.retryMaxSec * 1000 };
+  if (link) {
+    const messageBackoff = { minMs: 1000, maxMs: 60_000 };
+    const alertWorker = new OutboxWorker('alert', outbox, new PublishAlerts(link, stores.alerts, clock), { concurrency: 4, backoff: messageBackoff, batch: 20 }, clock, logger);
+    const eventWorker = new OutboxWorker('event', outbox, new PublishEvents(link, clock), { concurrency: 4, backoff: messageBackoff, batch: 50 }, clock, logger);
+    workers.push(alertWorker as OutboxWorker<unknown>, eventWorker as OutboxWorker<unknown>);
+    link.onConnect(() => {
+      alertWorker.wake();
+      eventWorker.wake();
+      if (config.mqtt.homeAssistant.enabled) {
+        void publishHomeAssistantDiscovery(link, config.stationId, config.mqtt.homeAssistant.discoveryPrefix, softwareVersion)
+          .catch((err: unknown) => logger.warn({ err: describeError(err) }, 'Home Assistant discovery failed'));
+      }
+    });
+  }
+  if (uploadTarget) {
+    const limiter = new BandwidthLimiter(config.upload.maxBytesPerSec, clock);
+    const upload = new UploadClips(
+      { stationId: config.stationId, attemptTimeoutMs: config.upload.attemptTimeoutSec * 1000, rejectedRetryMs: Math.max(backoff.maxMs, 60_000) },
+      uploadTarget, stores.detections, limiter, clock,
+    );
+    workers.push(new OutboxWorker('upload', outbox, upload, { concurrency: config.upload.concurrency, backoff, batch: 20 }, clock, logger) as OutboxWorker<unknown>);
+  }
+  const startedAtMs = clock.now();
+  const telemetrySources = {
+    stationId: config.stationId, dataDir, startedAtMs, outbox, segments: stores.segments, quota, heartbeat, source, modelVersion,
+    droppedWindows: () => source.stats().droppedChunks + runner.counters.discontinuities, clock,
+  };
+  const telemetry = new TelemetryService(telemetrySources, link, systemd, config.mqtt.telemetryIntervalSec * 1000, logger);
+  const services: Service[] = [telemetry];
+  logger.info({
+    stationId: config.stationId, source: `${config.source.type}:${config.source.device || config.source.path}`, model: modelVersion(),
+    mqtt: mqttEnabled ? 'on' : 'off (local mode)', upload: uploadTarget?.describe() ?? 'off (local mode: clips stay on disk)',
+  }, 'station composed');
+  return new StationLifecycle(
+    { db, outbox, runner, heartbeat, systemd, link, workers, services, status: async () => statusLine(await collectTelemetry(telemetrySources)), clock, logger },
+    { exitWhenIdle: o.exitWhenIdle, idleTimeoutMs: o.idleTimeoutMs, heartbeatStaleMs: config.systemd.heartbeatStaleSec * 1000, stopTimeoutMs: config.systemd.stopTimeoutSec * 1000 },
+  );
+}
+
+function buildSource(config: StationConfig, dataDir: string, o: ComposeOptions, processed: ProcessedFiles): AudioSource {
+  const s = config.source;
+  if (s.type === 'mic') {
+    return new MicSource(
+      { recorder: s.recorder, device: s.device, stallTimeoutSec: s.stallTimeoutSec, restartMinSec: s.restartMinSec, restartMaxSec: s.restartMaxSec, maxQueuedSec: 30 },
+      startRecorder, o.clock, o.logger,
+    );
+  }
+  if (s.type === 'file') return new FileSource({ path: s.path, realtime: s.realtime, loop: s.loop && !o.exitWhenIdle, chunkSec: s.realtime ? 0.1 : 2 }, o.clock);
+  return new FolderSource({
+    dir: s.path, extension: s.extension, stableSec: s.stableSec, afterProcessing: s.afterProcessing,
+    processedDir: s.processedDir || join(dataDir, 'processed'), rejectedDir: join(dataDir, 'rejected'),
+    exitWhenIdle: o.exitWhenIdle, chunkSec: 2,
+  }, processed, o.clock, o.logger);
+}
+
+function buildUploadTarget(config: StationConfig): UploadTarget | undefined {
+  const u = config.upload;
+  if (u.presignUrl) {
+    if (!u.token) throw new Error('upload.presignUrl is set but upload.token (ECOSIGHT_STATION_TOKEN) is not');
+    return new PresignedTarget(u.presignUrl, config.stationId, u.token);
+  }
+  if (!u.bucket) return undefined;
+  const client = createS3Client({ endpoint: u.endpoint, region: u.region, forcePathStyle: u.forcePathStyle, requestTimeoutMs: u.attemptTimeoutSec * 1000 });
+  return new S3Target(client, u.bucket, u.multipartThresholdMb * 1024 * 1024);
+}
+
+/** Configured model, else the last installed OTA model, else the shipped one. */
+async function loadInitialModel(config: StationConfig, dataDir: string, logger: Logger): Promise<ModelPackage> {
+  const candidates = [config.model.dir, join(dataDir, 'models', 'current'), join(dataDir, 'models', 'previous'), shippedModelDir()].filter((d) => d && existsSync(d));
+  let lastError: unknown;
+  for (const dir of candidates) {
+    try {
+      const pkg = await loadModelPackage(dir);
+      logger.info({ dir, version: pkg.metadata.version }, 'model loaded');
+      return pkg;
+    } catch (err) {
+      lastError = err;
+      logger.error({ dir, err: describeError(err) }, 'model failed to load; trying the next one');
+      if (dir === config.model.dir) throw err;
+    }
+  }
+  throw lastError ?? new Error('no model found');
+}
+
+async function readSoftwareVersion(): Promise<string> {
+  try {
+    return (JSON.parse(await readFile(join(repositoryRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+

@@ -1,0 +1,120 @@
+import type { AudioSource, SegmentInfo, SourceEvent } from '../capture/audio-source.js';
+import type { Classifier } from './classifier.js';
+import type { EventDetector } from './event-detector.js';
+import type { Featurizer } from './featurizer.js';
+import type { PipelineSink } from './sink.js';
+import type { AnalysisWindow } from './types.js';
+import type { Windower } from './windower.js';
+
+/** Told when the runner picks up and finishes each piece of work (watchdog). */
+export interface RunnerPulse {
+  enter(nowMs: number): void;
+  leave(nowMs: number): void;
+}
+
+export interface PipelineStages {
+  windower: Windower;
+  featurizer: Featurizer;
+  classifier: Classifier;
+  detector: EventDetector;
+}
+
+export interface PipelineCounters {
+  windows: number;
+  segments: number;
+  audioSamples: number;
+  /** Chunks that arrived out of sequence (dropped upstream). */
+  discontinuities: number;
+}
+
+/**
+ * Drives one source through the stages into a sink: capture -> windower ->
+ * featurizer -> classifier -> event detector -> sink. The stages are plain
+ * synchronous objects; the runner owns the order and the segment boundaries.
+ */
+export class PipelineRunner {
+  readonly counters: PipelineCounters = { windows: 0, segments: 0, audioSamples: 0, discontinuities: 0 };
+  private segment: SegmentInfo | undefined;
+  private expectedSample = 0;
+
+  constructor(
+    private readonly source: AudioSource,
+    private readonly stages: PipelineStages,
+    private readonly sink: PipelineSink,
+    private readonly pulse: RunnerPulse = { enter: () => undefined, leave: () => undefined },
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Runs until the source ends or `signal` aborts; open events are ended either way. */
+  async run(signal: AbortSignal): Promise<void> {
+    for await (const event of this.source.events(signal)) {
+      this.pulse.enter(this.now());
+      try {
+        await this.handle(event);
+      } finally {
+        this.pulse.leave(this.now());
+      }
+    }
+    if (this.segment) await this.endSegment('stopped');
+  }
+
+  private async handle(event: SourceEvent): Promise<void> {
+    switch (event.type) {
+      case 'segment-start':
+        await this.startSegment(event.segment);
+        break;
+      case 'audio':
+        await this.audio(event.startSample, event.samples);
+        break;
+      case 'segment-end':
+        await this.endSegment(event.reason, event.error);
+        break;
+      case 'gap':
+        await this.sink.gap(event.gap);
+        break;
+      case 'rejected':
+        await this.sink.rejected(event.path, event.error);
+        break;
+    }
+  }
+
+  private async startSegment(segment: SegmentInfo): Promise<void> {
+    if (this.segment) await this.endSegment('stopped');
+    this.segment = segment;
+    this.expectedSample = 0;
+    this.counters.segments++;
+    this.stages.windower.reset();
+    this.stages.featurizer.reset();
+    this.stages.detector.reset(segment.id);
+    await this.sink.segmentStart(segment);
+  }
+
+  private async audio(startSample: number, samples: Float32Array): Promise<void> {
+    const segment = this.segment;
+    if (!segment) return;
+    if (startSample !== this.expectedSample) this.counters.discontinuities++;
+    this.expectedSample = startSample + samples.length;
+    this.counters.audioSamples += samples.length;
+    this.sink.audio(segment, startSample, samples);
+    await this.process(segment, this.stages.windower.push(startSample, samples));
+  }
+
+  private async endSegment(reason: string, error?: string): Promise<void> {
+    const segment = this.segment;
+    if (!segment) return;
+    await this.process(segment, this.stages.windower.flush());
+    for (const message of this.stages.detector.end()) await this.sink.detection(segment, message);
+    this.segment = undefined;
+    await this.sink.segmentEnd(segment, reason, error);
+  }
+
+  private async process(segment: SegmentInfo, windows: AnalysisWindow[]): Promise<void> {
+    if (windows.length === 0) return;
+    const scored = this.stages.classifier.classify(this.stages.featurizer.featurize(windows));
+    this.counters.windows += scored.length;
+    await this.sink.windows(segment, scored);
+    for (const s of scored) {
+      for (const message of this.stages.detector.push(s)) await this.sink.detection(segment, message);
+    }
+  }
+}

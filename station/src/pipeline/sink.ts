@@ -1,0 +1,19 @@
+import type { SegmentInfo, SourceGap } from '../capture/audio-source.js';
+import type { DetectionMessage, ScoredWindow } from './types.js';
+
+/**
+ * Where the pipeline's results go: the station's recorder (store, clips,
+ * outbox) or the offline `classify` printer. Methods are awaited in order.
+ */
+export interface PipelineSink {
+  segmentStart(segment: SegmentInfo): Promise<void> | void;
+  /** Raw audio as it arrives (the clipper keeps a ring buffer of it). */
+  audio(segment: SegmentInfo, startSample: number, samples: Float32Array): void;
+  /** Every scored window (heartbeat, per-window consumers). */
+  windows(segment: SegmentInfo, scored: readonly ScoredWindow[]): Promise<void> | void;
+  detection(segment: SegmentInfo, message: DetectionMessage): Promise<void> | void;
+  /** All detections of the segment have been delivered. */
+  segmentEnd(segment: SegmentInfo, reason: string, error?: string): Promise<void> | void;
+  gap(gap: SourceGap): Promise<void> | void;
+  rejected(path: string, error: string): Promise<void> | void;
+}
