@@ -237,8 +237,12 @@ install_node_modules() {
 
 install_wrappers() {
   local wrapper=$BIN_DIR/ecosight-station
+  # The wrapper reads the unit's EnvironmentFile when it may, so a hand-run
+  # `ecosight-station doctor` sees the same credentials as the service.
   if install_text "#!/bin/sh
-# Installed by install-station.sh: runs the EcoSight station CLI.
+# Installed by install-station.sh: runs the EcoSight station CLI with the
+# environment the service gets from $CONF_DIR/station.env (when readable).
+if [ -r $CONF_DIR/station.env ]; then set -a; . $CONF_DIR/station.env; set +a; fi
 exec $NODE_BIN $APP_DIR/dist/station/src/cli.js \"\$@\"" "$ROOT$wrapper"; then
     mark_app
   fi
@@ -257,7 +261,8 @@ install_config() {
   own root root 0644 "$CONF_DIR/station.yaml.example"
   if [ ! -e "$ROOT$CONF_DIR/station.env" ]; then
     cat >"$ROOT$CONF_DIR/station.env" <<'EOF'
-# Environment for ecosight-station.service (KEY=value per line, no quotes needed).
+# Environment for ecosight-station.service and the ecosight-station command
+# (KEY=value per line; no spaces around =, quote values with spaces or $).
 # Secrets go here rather than in station.yaml. Examples:
 #AWS_ACCESS_KEY_ID=
 #AWS_SECRET_ACCESS_KEY=

@@ -31,7 +31,7 @@ function appSource(): string {
   const src = mkdtempSync(join(tmpdir(), 'ecosight-app-'));
   write(join(src, 'package.json'), '{"name":"ecosight","version":"1.0.0"}\n');
   write(join(src, 'package-lock.json'), '{"lockfileVersion":3}\n');
-  write(join(src, 'dist/station/src/cli.js'), '#!/usr/bin/env node\nconsole.log("station");\n', 0o755);
+  write(join(src, 'dist/station/src/cli.js'), '#!/usr/bin/env node\nconsole.log(JSON.stringify({ station: process.argv.slice(2), key: process.env.AWS_ACCESS_KEY_ID }));\n', 0o755);
   write(join(src, 'dist/shared/src/old.js'), 'export const old = 1;\n');
   write(join(src, 'models/model.json'), '{"modelTopology":{}}\n');
   write(join(src, 'models/weights.bin'), 'weights');
@@ -76,7 +76,7 @@ describe('deploy/install-station.sh into a throwaway root (--no-system)', () => 
     expect(run.stdout).toContain(`would run: systemctl --root=${root} enable ecosight-station.service`);
 
     const app = join(root, 'opt/ecosight');
-    expect(readFileSync(join(app, 'dist/station/src/cli.js'), 'utf8')).toContain('station');
+    expect(readFileSync(join(app, 'dist/station/src/cli.js'), 'utf8')).toContain('process.argv');
     expect(mode(join(app, 'dist/station/src/cli.js'))).toBe('755');
     expect(readFileSync(join(app, 'models/weights.bin'), 'utf8')).toBe('weights');
     expect(readlinkSync(join(app, 'node_modules/.bin/tool'))).toBe('../pkg/bin/tool.js');
@@ -88,6 +88,7 @@ describe('deploy/install-station.sh into a throwaway root (--no-system)', () => 
     const wrapper = readFileSync(join(root, 'usr/local/bin/ecosight-station'), 'utf8');
     expect(wrapper).toMatch(/^#!\/bin\/sh\n/);
     expect(wrapper).toContain('exec /usr/bin/node /opt/ecosight/dist/station/src/cli.js "$@"');
+    expect(wrapper).toContain('. /etc/ecosight/station.env');
 
     // Modes are applied for real; ownership is recorded (chown needs the real user).
     expect(mode(join(root, 'etc/ecosight'))).toBe('750');
@@ -107,6 +108,21 @@ describe('deploy/install-station.sh into a throwaway root (--no-system)', () => 
       'root:root 0755 /opt/ecosight',
       'root:root 0755 /usr/local/bin/ecosight-station',
     ]);
+  });
+
+  it('installs a command wrapper that passes arguments through with the service\'s environment file', () => {
+    const src = appSource();
+    const root = mkdtempSync(join(tmpdir(), 'ecosight-root-'));
+    expect(install('--root', root, '--no-system', '--skip-npm', '--app-source', src).status).toBe(0);
+    writeFileSync(join(root, 'etc/ecosight/station.env'), 'AWS_ACCESS_KEY_ID=AKIAFROMENVFILE\n');
+    // The wrapper names absolute paths; point them into the throwaway root to run it here.
+    const wrapper = readFileSync(join(root, 'usr/local/bin/ecosight-station'), 'utf8')
+      .replaceAll('/etc/ecosight/', `${root}/etc/ecosight/`)
+      .replace('/usr/bin/node /opt/ecosight/', `${process.execPath} ${root}/opt/ecosight/`);
+    writeFileSync(join(root, 'wrapper.sh'), wrapper);
+    const r = spawnSync('sh', [join(root, 'wrapper.sh'), 'doctor', '--config', 'a file.yaml'], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ station: ['doctor', '--config', 'a file.yaml'], key: 'AKIAFROMENVFILE' });
   });
 
   it('a second run changes nothing (contents, modes, owners and mtimes of every entry)', () => {
