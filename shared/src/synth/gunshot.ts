@@ -84,8 +84,8 @@ export function sourceStage96k(shot: Readonly<ShotParams>, bullet: Readonly<Bull
 /** Zeros put before a 96 kHz source so the resampler's symmetric filter keeps the onset's pre-ringing. */
 const SOURCE_PAD_96K = 192;
 const SOURCE_PAD_16K = SOURCE_PAD_96K / (SOURCE_RATE_HZ / OUTPUT_RATE_HZ);
-/** FFT length of the per-shot propagation filter at 16 kHz (1.02 s: source, filter tail and delay fit). */
-const SHOT_FFT = 16384;
+/** FFT length of the per-shot propagation filter at 16 kHz (0.51 s: the source, the filter's tail and the delay fit). */
+const SHOT_FFT = 8192;
 const WRAP_GUARD = 256;
 
 export function micHighPassGain(freqHz: number, cutoffHz: number): number {

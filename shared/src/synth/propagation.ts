@@ -61,12 +61,36 @@ export function designMinimumPhase(gainAt: (freqHz: number) => number, fftSize: 
   return minimumPhaseSpectrum(magnitude, fftSize);
 }
 
-/** Minimum-phase spectrum of the full propagation gain, times an optional extra gain (e.g. the microphone's). */
+/** Spacing of the grid on which the (costly) ground gain is evaluated and then interpolated, Hz. */
+const GROUND_GRID_HZ = 8;
+
+/**
+ * Minimum-phase spectrum of the full propagation gain, times an optional extra
+ * gain (e.g. the microphone's). The ground term is evaluated every 8 Hz and
+ * interpolated: its interference pattern repeats every c / (R2 - R1) Hz, at
+ * least ~300 Hz for the heights and distances modelled here.
+ */
 export function propagationSpectrum(
   p: Readonly<PropagationParams>, fftSize: number, sampleRateHz: number, extraGain: (freqHz: number) => number = () => 1,
 ): Float64Array {
-  const gain = propagationGainFunction(p);
-  return designMinimumPhase((f) => gain(f) * extraGain(f), fftSize, sampleRateHz);
+  const ground = p.ground;
+  if (!ground) {
+    const free = propagationGainFunction(p);
+    return designMinimumPhase((f) => free(f) * extraGain(f), fftSize, sampleRateHz);
+  }
+  // Free-field part along the slant direct path, so that only the ground factor is interpolated.
+  const slant = directPathM(p);
+  const freeSlant = propagationGainFunction({ ...p, distanceM: slant, ground: null });
+  const soundSpeedMps = speedOfSoundMps(p.atmosphere.temperatureC);
+  const gridPoints = Math.ceil(sampleRateHz / 2 / GROUND_GRID_HZ) + 2;
+  const grid = new Float64Array(gridPoints);
+  for (let j = 0; j < gridPoints; j++) grid[j] = groundGain(j * GROUND_GRID_HZ, p.distanceM, ground, soundSpeedMps);
+  return designMinimumPhase((f) => {
+    const x = f / GROUND_GRID_HZ;
+    const j = Math.min(Math.floor(x), gridPoints - 2);
+    const g = grid[j] + (grid[j + 1] - grid[j]) * (x - j);
+    return freeSlant(f) * g * extraGain(f);
+  }, fftSize, sampleRateHz);
 }
 
 /** Excess attenuation (air + foliage, no spreading) along a path, as a linear gain. */

@@ -60,26 +60,22 @@ export function reverbTail(params: Readonly<ReverbParams>, rand: Random, sampleR
   const spectrum = new Float64Array(2 * fftSize);
   const time = new Float64Array(2 * fftSize);
   const plan = fftPlan(fftSize);
-  for (let band = 0; band < bandCount; band++) {
+  // Two bands per inverse FFT: both band signals are real, so one goes in the
+  // real part of the result and the other in the imaginary part.
+  for (let band = 0; band < bandCount; band += 2) {
     spectrum.fill(0);
-    for (let k = 1; k < bins - 1; k++) {
-      const m = bandMask(band, edges, (k * sampleRateHz) / fftSize);
-      if (m === 0) continue;
-      spectrum[2 * k] = noise[2 * k] * m;
-      spectrum[2 * k + 1] = noise[2 * k + 1] * m;
-      spectrum[2 * (fftSize - k)] = noise[2 * k] * m;
-      spectrum[2 * (fftSize - k) + 1] = -noise[2 * k + 1] * m;
-    }
+    addBandSpectrum(spectrum, noise, band, edges, fftSize, sampleRateHz, false);
+    if (band + 1 < bandCount) addBandSpectrum(spectrum, noise, band + 1, edges, fftSize, sampleRateHz, true);
     plan.inverseTransform(time, spectrum);
-    const lowHz = band === 0 ? 0 : edges[band - 1];
-    const highHz = band === edges.length ? sampleRateHz / 2 : edges[band];
-    const centreHz = band === 0 ? highHz / 2 : Math.sqrt(lowHz * highHz);
-    // Amplitude falls 60 dB (factor 1000) in T60: exp(-ln(1000) t / T60).
-    const decayPerSample = Math.exp(-Math.log(1000) / (bandT60Sec(params, centreHz) * sampleRateHz));
-    let env = 1;
-    for (let i = 0; i < length; i++) {
-      tail[i] += time[2 * i] * env;
-      env *= decayPerSample;
+    for (let part = 0; part < 2 && band + part < bandCount; part++) {
+      // Amplitude falls 60 dB (factor 1000) in T60: exp(-ln(1000) t / T60).
+      const t60 = bandT60Sec(params, bandCentreHz(band + part, edges, sampleRateHz));
+      const decayPerSample = Math.exp(-Math.log(1000) / (t60 * sampleRateHz));
+      let env = 1;
+      for (let i = 0; i < length; i++) {
+        tail[i] += time[2 * i + part] * env;
+        env *= decayPerSample;
+      }
     }
   }
   const onset = ONSET_SEC * sampleRateHz;
@@ -92,6 +88,41 @@ export function reverbTail(params: Readonly<ReverbParams>, rand: Random, sampleR
   const out = new Float32Array(length);
   for (let i = 0; i < length; i++) out[i] = tail[i] * gain;
   return out;
+}
+
+/**
+ * Adds the band's share of the white spectrum `noise` (bins 0..N/2) to the full
+ * spectrum, Hermitian so its inverse is real; multiplied by i when `imaginary`
+ * (so that band's real signal lands in the imaginary part of the inverse).
+ */
+function addBandSpectrum(
+  spectrum: Float64Array, noise: Float64Array, band: number, edges: readonly number[], fftSize: number, sampleRateHz: number, imaginary: boolean,
+): void {
+  const bins = fftSize / 2 + 1;
+  for (let k = 1; k < bins - 1; k++) {
+    const m = bandMask(band, edges, (k * sampleRateHz) / fftSize);
+    if (m === 0) continue;
+    const re = noise[2 * k] * m;
+    const im = noise[2 * k + 1] * m;
+    // Band value X(k) = re + i im, X(N-k) = re - i im; times i if imaginary.
+    if (imaginary) {
+      spectrum[2 * k] -= im;
+      spectrum[2 * k + 1] += re;
+      spectrum[2 * (fftSize - k)] += im;
+      spectrum[2 * (fftSize - k) + 1] += re;
+    } else {
+      spectrum[2 * k] += re;
+      spectrum[2 * k + 1] += im;
+      spectrum[2 * (fftSize - k)] += re;
+      spectrum[2 * (fftSize - k) + 1] -= im;
+    }
+  }
+}
+
+function bandCentreHz(band: number, edges: readonly number[], sampleRateHz: number): number {
+  const lowHz = band === 0 ? 0 : edges[band - 1];
+  const highHz = band === edges.length ? sampleRateHz / 2 : edges[band];
+  return band === 0 ? highHz / 2 : Math.sqrt(lowHz * highHz);
 }
 
 /** Weight of `band` at `freqHz`: 1 inside, raised-cosine crossfades (in log-frequency) at the edges. */
