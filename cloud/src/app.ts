@@ -1,0 +1,294 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { CloudConfig } from '../../shared/src/config/cloud-config.js';
+import { parsePrivateKey } from '../../shared/src/manifest/keys.js';
+import { initBackend } from '../../shared/src/model/backend.js';
+import { loadModelPackage, repositoryRoot, shippedModelDir } from '../../shared/src/model/model-package.js';
+import { encodePayload } from '../../shared/src/mqtt/payloads.js';
+import { modelAnnounceTopic } from '../../shared/src/mqtt/topics.js';
+import { createS3Client } from '../../shared/src/s3/client.js';
+import type { Logger } from '../../shared/src/util/logger.js';
+import { describeError } from '../../shared/src/errors.js';
+import { systemClock, type Clock } from './clock.js';
+import { ApiError } from './errors.js';
+import { Ingestor } from './ingest/ingestor.js';
+import { rebuildIndex, type ReindexCounts } from './ingest/reindex.js';
+import { SidecarScanner } from './ingest/sidecar-scanner.js';
+import { JobRunner } from './jobs/job-runner.js';
+import type { JobStatus } from './jobs/job-status.js';
+import { JobStore } from './jobs/job-store.js';
+import { RetrainService } from './jobs/retrain-service.js';
+import { noAugmentation, unavailableTrainer } from './jobs/retrain/engines.js';
+import { clipEvaluator } from './jobs/retrain/evaluate.js';
+import type { Augmenter, Evaluator, Trainer } from './jobs/retrain/ports.js';
+import { runRetrain } from './jobs/retrain/retrain-job.js';
+import { publishShippedIfNone } from './models/bootstrap.js';
+import { CurrentModel } from './models/current-model.js';
+import { ReleasePublisher } from './models/publisher.js';
+import { createAuthGuards } from './plugins/auth.js';
+import { DetectionsRepo } from './plugins/db/detections-repo.js';
+import { openIndexDb } from './plugins/db/index-db.js';
+import { JobsRepo } from './plugins/db/jobs-repo.js';
+import { ReleasesRepo } from './plugins/db/releases-repo.js';
+import type { Repos } from './plugins/db/repos.js';
+import { StationsRepo } from './plugins/db/stations-repo.js';
+import { UploadsRepo } from './plugins/db/uploads-repo.js';
+import { LiveHub } from './plugins/live-hub.js';
+import { MqttBridge } from './plugins/mqtt.js';
+import { loadOrCreateSecret, UrlSigner } from './plugins/storage/fs-presigner.js';
+import { FsStorage } from './plugins/storage/fs-storage.js';
+import type { ObjectStorage } from './plugins/storage/object-storage.js';
+import { S3Storage } from './plugins/storage/s3-storage.js';
+import { detectionRoutes } from './routes/api/detections.js';
+import { liveRoutes } from './routes/api/live.js';
+import { modelRoutes } from './routes/api/models.js';
+import { objectRoutes } from './routes/api/objects.js';
+import { predictRoutes } from './routes/api/predict.js';
+import { retrainRoutes } from './routes/api/retrain.js';
+import { stationRoutes } from './routes/api/stations.js';
+import { uploadRoutes } from './routes/api/uploads.js';
+import { dashboardRoutes } from './routes/dashboard/static.js';
+import { installErrorHandler } from './routes/error-handler.js';
+import { statusRoutes } from './routes/status.js';
+import type { CloudServices } from './services.js';
+import { UploadService } from './uploads/upload-service.js';
+
+/** What runs in this process: the API (`serve`), the job worker, or a one-off CLI command. */
+export type CloudRole = 'serve' | 'worker' | 'cli';
+
+export interface CloudOptions {
+  config: CloudConfig;
+  logger: Logger;
+  role?: CloudRole;
+  clock?: Clock;
+  /** The shipped model (default: the repository's models/). */
+  shippedModelDir?: string;
+  /** The dashboard's static files (default: cloud/src/ui in the installation). */
+  uiDir?: string;
+  trainer?: Trainer;
+  augmenter?: Augmenter;
+  evaluator?: Evaluator;
+  /** Test seam: an S3 client other than the one built from the config. */
+  s3Client?: S3Client;
+  /** Sidecar scan interval (default 60 s); 0 turns the timer off (POST /api/scan still scans). */
+  scanIntervalMs?: number;
+  /** How often a worker looks for queued jobs (default 5 s). */
+  workerPollMs?: number;
+  /** Receives every job log line (the CLI's progress bar). */
+  jobEcho?: (line: string, status: JobStatus) => void;
+}
+
+export interface Cloud {
+  app: FastifyInstance;
+  services: CloudServices;
+  /** Background work: tfjs backend, index rebuild on a fresh disk, first release, MQTT, scanner, jobs. */
+  start(): Promise<void>;
+  /** Reverse order of start: network first, database last. */
+  stop(): Promise<void>;
+}
+
+/** The SQLite index file inside DATA_DIR. */
+export const indexPath = (config: CloudConfig) => join(config.dataDir, 'index.sqlite');
+
+/** Opens the index and its repositories. */
+export function openIndex(path: string): { repos: Repos; created: boolean } {
+  const { db, created } = openIndexDb(path);
+  return {
+    created,
+    repos: {
+      db,
+      stations: new StationsRepo(db),
+      uploads: new UploadsRepo(db),
+      detections: new DetectionsRepo(db),
+      jobs: new JobsRepo(db),
+      releases: new ReleasesRepo(db),
+    },
+  };
+}
+
+/** The configured storage driver. */
+export async function createStorage(config: CloudConfig, s3Client?: S3Client): Promise<{ storage: ObjectStorage; urlSigner: UrlSigner | undefined }> {
+  if (config.storage === 's3') {
+    const client = s3Client ?? createS3Client({ endpoint: config.s3Endpoint, region: config.awsRegion, forcePathStyle: config.s3ForcePathStyle, maxAttempts: 3 });
+    return { storage: new S3Storage(client, config.s3Bucket), urlSigner: undefined };
+  }
+  const urlSigner = new UrlSigner(await loadOrCreateSecret(join(config.dataDir, 'presign-secret')));
+  return { storage: new FsStorage(join(config.dataDir, 'objects'), urlSigner), urlSigner };
+}
+
+/** Rebuilds an index from storage alone (reindex command, fresh disks). */
+export async function reindexFromStorage(storage: ObjectStorage, repos: Repos, logger: Logger, clock: Clock = systemClock): Promise<ReindexCounts> {
+  const ingestor = new Ingestor({ storage, detections: repos.detections, stations: repos.stations, live: new LiveHub(), logger, clock });
+  return rebuildIndex(storage, repos, ingestor, logger);
+}
+
+export function softwareVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(repositoryRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** The composition root: builds every concrete part once and the fastify app over them. */
+export async function createCloud(options: CloudOptions): Promise<Cloud> {
+  const { config, logger } = options;
+  const role = options.role ?? 'serve';
+  const clock = options.clock ?? systemClock;
+  const { storage, urlSigner } = await createStorage(config, options.s3Client);
+  const { repos, created } = openIndex(indexPath(config));
+  const live = new LiveHub();
+  const ingestor = new Ingestor({ storage, detections: repos.detections, stations: repos.stations, live, logger, clock });
+  const mqtt = config.mqttUrl
+    ? new MqttBridge({ url: config.mqttUrl, prefix: config.mqttPrefix, subscribe: role === 'serve' }, logger, (kind, id, payload) => ingestor.onStationMessage(kind, id, payload))
+    : undefined;
+  const signingKey = config.modelSigningKey ? parsePrivateKey(config.modelSigningKey) : undefined;
+  const shippedDir = options.shippedModelDir ?? shippedModelDir();
+  const currentModel = new CurrentModel({
+    storage, releases: repos.releases, shippedDir, cacheDir: join(config.dataDir, 'model-cache'), loadPackage: loadModelPackage, logger,
+  });
+  const publisher = new ReleasePublisher({
+    storage, releases: repos.releases, signingKey, live, logger, clock,
+    announce: (payload) => mqtt?.publishRetained(modelAnnounceTopic(config.mqttPrefix), encodePayload(payload)),
+    baseUrl: () => config.publicUrl || `http://127.0.0.1:${config.port}`,
+  });
+  const jobStore = new JobStore({ storage, jobs: repos.jobs, live, clock });
+  const retrainDeps = {
+    storage, repos, currentModel, publisher, clock,
+    trainer: options.trainer ?? unavailableTrainer,
+    augmenter: options.augmenter ?? noAugmentation,
+    evaluator: options.evaluator ?? clipEvaluator,
+    workRoot: join(config.dataDir, 'work'),
+  };
+  const runner = new JobRunner({
+    store: jobStore, logger, clock, echo: options.jobEcho,
+    mode: role === 'worker' ? 'worker' : role === 'cli' ? 'inline' : config.jobRunner,
+    execute: async (request, progress, signal) => {
+      // A worker or CLI may not share the API's disk: refresh the index from storage so the job sees every label.
+      if (role !== 'serve') {
+        progress.log('refreshing the index from storage');
+        await rebuildIndex(storage, repos, ingestor, logger);
+      }
+      return runRetrain(retrainDeps, request, progress, signal);
+    },
+  });
+  const services: CloudServices = {
+    config, logger, clock, version: softwareVersion(), startedAt: clock.now(), storage, urlSigner, repos, live,
+    auth: createAuthGuards({ apiKey: config.apiKey, publicDashboard: config.publicDashboard }, repos.stations),
+    ingestor,
+    scanner: new SidecarScanner({ storage, detections: repos.detections, stations: repos.stations, ingestor, logger, clock }),
+    mqtt, currentModel, publisher, jobStore, runner,
+    retrain: new RetrainService(repos, runner, publisher),
+    uploads: new UploadService({ storage, uploads: repos.uploads, clock, classes: async () => (await currentModel.get()).pkg.classNames }),
+    uiDir: options.uiDir ?? join(repositoryRoot(), 'cloud', 'src', 'ui'),
+  };
+  const app = await buildApp(services);
+
+  let started = false;
+  return {
+    app,
+    services,
+    async start() {
+      started = true;
+      await initBackend(logger);
+      if (created) {
+        logger.info({ storage: storage.describe() }, 'new index: rebuilding it from storage');
+        await rebuildIndex(storage, repos, ingestor, logger);
+      }
+      await publishShippedIfNone({ releases: repos.releases, publisher, shippedDir, logger }).catch((err) => {
+        logger.error({ err: describeError(err) }, 'could not publish the shipped model as the first release');
+      });
+      await currentModel.get().catch((err) => logger.error({ err: describeError(err) }, 'no usable model: /predict and uploads will fail'));
+      mqtt?.start();
+      if (role === 'serve') {
+        publisher.announceLatest();
+        const scanMs = options.scanIntervalMs ?? 60_000;
+        if (scanMs > 0) services.scanner.start(scanMs);
+        if (config.jobRunner === 'inline') await runner.recover();
+      }
+      if (role === 'worker') runner.startPolling(options.workerPollMs ?? 5_000);
+      logger.info({ role, host: hostname(), storage: storage.describe(), jobRunner: config.jobRunner }, 'cloud service ready');
+    },
+    async stop() {
+      await app.close();
+      if (started) await runner.stop();
+      // A short-lived worker or CLI may have published while the broker was still connecting.
+      if (mqtt && role !== 'serve' && !(await mqtt.flush(5_000))) logger.warn('the model announcement could not be sent to the broker');
+      await mqtt?.stop();
+      await services.scanner.stop();
+      repos.db.close();
+    },
+  };
+}
+
+/** Registers plugins and routes over ready services (tests drive it with inject). */
+export async function buildApp(services: CloudServices): Promise<FastifyInstance> {
+  const { config, logger } = services;
+  const app = Fastify({
+    loggerInstance: logger,
+    trustProxy: false,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: false,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.addHook('onRoute', (route) => {
+    // Presigned URLs carry their signature in the query: keep it out of request logs.
+    if (route.url.startsWith('/api/objects')) route.logLevel = 'warn';
+  });
+  installErrorHandler(app as unknown as FastifyInstance);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        'default-src': ["'self'"],
+        'img-src': ["'self'", 'data:', 'blob:'],
+        'media-src': ["'self'", 'blob:'],
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'script-src': ["'self'"],
+        'connect-src': ["'self'"],
+        'upgrade-insecure-requests': null,
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => new ApiError(429, 'RATE_LIMITED', `rate limit: at most ${ctx.max} requests per minute; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
+  });
+  await app.register(fastifyMultipart, { throwFileSizeLimit: true, limits: { fileSize: Math.round(config.maxUploadMb * 1024 * 1024), files: 1 } });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'EcoSight cloud API', version: services.version, description: 'See docs/api.md for the contract in prose.' },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+          stationToken: { type: 'apiKey', in: 'header', name: 'x-station-token' },
+        },
+      },
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+  const opts = { services };
+  await app.register(statusRoutes, opts);
+  await app.register(uploadRoutes, opts);
+  await app.register(predictRoutes, opts);
+  await app.register(stationRoutes, opts);
+  await app.register(objectRoutes, opts);
+  await app.register(detectionRoutes, opts);
+  await app.register(retrainRoutes, opts);
+  await app.register(modelRoutes, opts);
+  await app.register(liveRoutes, opts);
+  await app.register(dashboardRoutes, opts);
+  await app.ready();
+  logger.debug({ routes: app.printRoutes({ commonPrefix: false }).split('\n').length }, 'routes registered');
+  return app as unknown as FastifyInstance;
+}

@@ -1,0 +1,180 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadCloudConfig, CLOUD_ENV, type CloudConfig } from '../../shared/src/config/cloud-config.js';
+import { ConfigError, describeError } from '../../shared/src/errors.js';
+import { generateSigningKeyPair } from '../../shared/src/manifest/keys.js';
+import { createLogger, type Logger } from '../../shared/src/util/logger.js';
+import { createCloud, createStorage, indexPath, openIndex, reindexFromStorage } from './app.js';
+import type { JobStatus } from './jobs/job-status.js';
+import { runCloud } from './server.js';
+
+const USAGE: Record<string, string> = {
+  main: `ecosight-cloud <command> [options]
+
+Commands:
+  serve      run the API and dashboard (PORT, default 8000)
+  worker     run queued retrain jobs from storage (JOB_RUNNER=worker)
+  retrain    run one retrain job here, with a progress bar
+  reindex    rebuild the SQLite index from storage alone
+  keygen     print a new Ed25519 key pair for model signing
+
+Configuration is by environment variable: ${Object.keys(CLOUD_ENV).join(', ')}.
+Run 'ecosight-cloud <command> --help' for a command's options.`,
+  serve: `ecosight-cloud serve
+
+Runs the API, the dashboard (/) and the API description (/docs) on HOST:PORT.
+With JOB_RUNNER=inline (default) it also runs retrain jobs; with worker, an
+'ecosight-cloud worker' process must run them.`,
+  worker: `ecosight-cloud worker
+
+Claims queued retrain jobs from storage (jobs/<id>/request.json) and runs them
+one at a time, writing progress to jobs/<id>/status.json. Needs the same
+STORAGE/S3_* settings and MODEL_SIGNING_KEY as the API.`,
+  retrain: `ecosight-cloud retrain [--min-samples N] [--mode head|full]
+
+Runs one retrain job in this process (same job as POST /retrain) and shows its
+progress. Refused when another job is queued or running, or when fewer than
+N (default MIN_NEW_SAMPLES) new labelled samples exist.`,
+  reindex: `ecosight-cloud reindex
+
+Rebuilds DATA_DIR/index.sqlite from storage alone (uploads, station clips and
+sidecars, labels, jobs, model releases). Stop the service first, or restart it
+afterwards: it keeps using the old file until then.`,
+  keygen: `ecosight-cloud keygen
+
+Prints a new Ed25519 key pair:
+  MODEL_SIGNING_KEY  base64 PKCS#8 private key (the cloud's secret)
+  public key         base64 SPKI (goes into each station's ota.publicKey)`,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE.main}\n`);
+    return command ? 0 : 2;
+  }
+  if (!(command in USAGE) || command === 'main') {
+    process.stderr.write(`unknown command "${command}"\n\n${USAGE.main}\n`);
+    return 2;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: { help: { type: 'boolean', short: 'h' }, 'min-samples': { type: 'string' }, mode: { type: 'string' } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE[command]}\n`);
+    return 0;
+  }
+  if (command === 'keygen') {
+    const { privateKey, publicKey } = generateSigningKeyPair();
+    process.stdout.write(`MODEL_SIGNING_KEY=${privateKey}\nMODEL_PUBLIC_KEY=${publicKey}\n`);
+    process.stderr.write('Keep MODEL_SIGNING_KEY secret (cloud only); give the public key to stations (ota.publicKey).\n');
+    return 0;
+  }
+  const config = loadCloudConfig();
+  const logger = createLogger({ name: 'cloud', level: config.logLevel });
+  switch (command) {
+    case 'serve':
+    case 'worker':
+      await runCloud(config, logger, command);
+      return -1; // keep running until a signal
+    case 'retrain':
+      return retrain(config, logger, values['min-samples'], values.mode);
+    case 'reindex':
+      return reindex(config, logger);
+  }
+  return 2;
+}
+
+async function retrain(config: CloudConfig, logger: Logger, minSamples: string | undefined, mode: string | undefined): Promise<number> {
+  if (minSamples !== undefined && !/^\d+$/.test(minSamples)) throw new UsageError('--min-samples must be a whole number');
+  if (mode !== undefined && mode !== 'head' && mode !== 'full') throw new UsageError('--mode must be head or full');
+  const bar = progressBar();
+  const cloud = await createCloud({ config, logger, role: 'cli', jobEcho: bar });
+  try {
+    await cloud.start();
+    const job = await cloud.services.retrain.start({ minSamples: minSamples === undefined ? config.minNewSamples : Number(minSamples), mode: mode ?? 'head' });
+    await cloud.services.runner.idle();
+    const final = await cloud.services.jobStore.read(job.id);
+    bar.done();
+    if (final?.state === 'succeeded' && final.result) {
+      process.stdout.write(`${final.result.outcome}: model ${final.result.version} (job ${job.id})\n`);
+      return 0;
+    }
+    process.stderr.write(`retrain failed: ${final?.error ?? 'unknown error'} (job ${job.id})\n`);
+    return 1;
+  } finally {
+    await cloud.stop();
+  }
+}
+
+async function reindex(config: CloudConfig, logger: Logger): Promise<number> {
+  const { storage } = await createStorage(config);
+  const target = indexPath(config);
+  const tmp = `${target}.rebuild-${process.pid}`;
+  await rm(tmp, { force: true });
+  const { repos } = openIndex(tmp);
+  try {
+    const counts = await reindexFromStorage(storage, repos, logger);
+    repos.db.pragma('wal_checkpoint(TRUNCATE)');
+    repos.db.close();
+    for (const suffix of ['-wal', '-shm']) await rm(`${target}${suffix}`, { force: true });
+    await rename(tmp, target);
+    await rm(`${tmp}-wal`, { force: true });
+    await rm(`${tmp}-shm`, { force: true });
+    process.stdout.write(`index rebuilt at ${target}: ${JSON.stringify(counts)}\n`);
+    return 0;
+  } catch (err) {
+    if (repos.db.open) repos.db.close();
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** One line redrawn in place on a terminal; plain log lines otherwise. */
+function progressBar(): ((line: string, status: JobStatus) => void) & { done(): void } {
+  const tty = process.stderr.isTTY === true;
+  let drawn = false;
+  const fn = (line: string, status: JobStatus) => {
+    const pct = Math.round(status.percent);
+    if (!tty) {
+      process.stderr.write(`[${String(pct).padStart(3)}%] ${line}\n`);
+      return;
+    }
+    const width = 30;
+    const filled = Math.round((width * pct) / 100);
+    const text = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${status.stage ?? ''}: ${line}`;
+    process.stderr.write(`\r\x1b[2K${text.slice(0, (process.stderr.columns || 100) - 1)}`);
+    drawn = true;
+  };
+  return Object.assign(fn, { done: () => (drawn ? process.stderr.write('\n') : undefined) });
+}
+
+class UsageError extends Error {}
+
+function isMainModule(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? '') === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+// Run when executed (the bin is a symlink to this file), not when imported by tests.
+if (isMainModule()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exit(code);
+    },
+    (err: unknown) => {
+      if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
+      else if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write(`${(err as Error).message}\n`);
+      else process.stderr.write(`ecosight-cloud: ${describeError(err)}\n`);
+      process.exit(err instanceof ConfigError || err instanceof UsageError ? 2 : 1);
+    },
+  );
+}

@@ -1,0 +1,39 @@
+import { EcoSightError } from '../../shared/src/errors.js';
+
+/**
+ * An error that maps to an HTTP answer. Routes and services throw these; the one
+ * error handler in app.ts turns them into `{success:false, statusCode, code, error, message}`.
+ * `extra` fields are merged into the body (e.g. `job_id` on a 409).
+ */
+export class ApiError extends EcoSightError {
+  readonly statusCode: number;
+  readonly extra: Record<string, unknown>;
+
+  constructor(statusCode: number, code: string, message: string, extra: Record<string, unknown> = {}) {
+    super(code, message);
+    this.statusCode = statusCode;
+    this.extra = extra;
+  }
+}
+
+export const unauthorized = (message: string) => new ApiError(401, 'UNAUTHORIZED', message);
+export const forbidden = (message: string) => new ApiError(403, 'FORBIDDEN', message);
+export const notFound = (message: string) => new ApiError(404, 'NOT_FOUND', message);
+export const badRequest = (code: string, message: string, extra?: Record<string, unknown>) => new ApiError(400, code, message, extra);
+export const conflict = (code: string, message: string, extra?: Record<string, unknown>) => new ApiError(409, code, message, extra);
+
+/** Storage failed (unreachable, denied); distinct from "object not found". */
+export class StorageError extends EcoSightError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORAGE', message, options);
+  }
+}
+
+export class ObjectNotFoundError extends EcoSightError {
+  readonly key: string;
+
+  constructor(key: string) {
+    super('OBJECT_NOT_FOUND', `no object at ${key}`);
+    this.key = key;
+  }
+}

@@ -1,0 +1,97 @@
+import type { Logger } from '../../../shared/src/util/logger.js';
+import type { JobStatus } from '../jobs/job-status.js';
+import { LATEST_KEY, type LatestPointer, type ReleaseRecord } from '../models/release.js';
+import type { DetectionRecord } from '../plugins/db/detections-repo.js';
+import type { Repos } from '../plugins/db/repos.js';
+import type { StationRegistration } from '../plugins/db/stations-repo.js';
+import { getJson, type ObjectStorage } from '../plugins/storage/object-storage.js';
+import { parseUploadKey, UPLOADS_PREFIX } from '../uploads/upload-keys.js';
+import type { Ingestor } from './ingestor.js';
+import type { LabelDoc } from './label-doc.js';
+import { isSidecarKey } from './payload-checks.js';
+
+export interface ReindexCounts {
+  stations: number;
+  detections: number;
+  sidecars: number;
+  labels: number;
+  uploads: number;
+  jobs: number;
+  releases: number;
+  skipped: number;
+}
+
+/**
+ * Rebuilds the index from storage alone into `repos` (which should be empty):
+ * registrations, MQTT event documents, then sidecars (the station's final word),
+ * then reviews, uploads, jobs and releases. Unreadable documents are counted and skipped.
+ */
+export async function rebuildIndex(storage: ObjectStorage, repos: Repos, ingestor: Ingestor, logger: Logger): Promise<ReindexCounts> {
+  const counts: ReindexCounts = { stations: 0, detections: 0, sidecars: 0, labels: 0, uploads: 0, jobs: 0, releases: 0, skipped: 0 };
+  const read = async <T>(key: string): Promise<T | undefined> => {
+    try {
+      return await getJson<T>(storage, key);
+    } catch (err) {
+      counts.skipped++;
+      logger.warn({ key, err: (err as Error).message }, 'reindex: unreadable document skipped');
+      return undefined;
+    }
+  };
+
+  const stationKeys: string[] = [];
+  for await (const info of storage.list('stations/')) stationKeys.push(info.key);
+  const stored = new Set(stationKeys);
+  for (const key of stationKeys.filter((k) => /^stations\/[^/]+\/station\.json$/.test(k))) {
+    const reg = await read<StationRegistration>(key);
+    if (reg?.id && reg.tokenSha256) {
+      repos.stations.upsertRegistration(reg);
+      counts.stations++;
+    }
+  }
+  for await (const info of storage.list('events/')) {
+    const record = await read<DetectionRecord>(info.key);
+    if (record?.id) {
+      repos.detections.restore(record);
+      counts.detections++;
+    }
+  }
+  for (const key of stationKeys.filter(isSidecarKey)) {
+    if (await ingestor.onSidecar(key, stored.has(key.replace(/\.json$/, '.wav')))) counts.sidecars++;
+    else counts.skipped++;
+  }
+  for (const d of repos.detections.all()) {
+    if (!d.clipAvailable && d.clipKey && stored.has(d.clipKey)) repos.detections.markClipAvailable(d.clipKey, d.updatedAt);
+  }
+  for await (const info of storage.list('labels/')) {
+    const doc = await read<LabelDoc>(info.key);
+    if (doc?.eventId && repos.detections.setReview(doc.eventId, doc.label, doc.reviewedAt)) counts.labels++;
+  }
+  for await (const info of storage.list(UPLOADS_PREFIX)) {
+    const parsed = parseUploadKey(info.key);
+    if (!parsed) continue;
+    repos.uploads.upsert({ key: info.key, class: parsed.class, name: parsed.name, bytes: info.bytes, createdAt: parsed.createdAt ?? info.lastModified.toISOString() });
+    counts.uploads++;
+  }
+  for await (const info of storage.list('jobs/')) {
+    if (!info.key.endsWith('/status.json')) continue;
+    const status = await read<JobStatus>(info.key);
+    if (status?.id) {
+      repos.jobs.upsert(status);
+      counts.jobs++;
+    }
+  }
+  for await (const info of storage.list('models/')) {
+    if (!/^models\/[^/]+\/release\.json$/.test(info.key)) continue;
+    const record = await read<ReleaseRecord>(info.key);
+    if (record?.version) {
+      repos.releases.upsert(record);
+      counts.releases++;
+    }
+  }
+  if (await storage.head(LATEST_KEY)) {
+    const pointer = await read<LatestPointer>(LATEST_KEY);
+    if (pointer?.version && repos.releases.get(pointer.version)?.status === 'published') repos.releases.setLatest(pointer.version);
+  }
+  logger.info(counts, 'index rebuilt from storage');
+  return counts;
+}

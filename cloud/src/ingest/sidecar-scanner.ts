@@ -1,0 +1,97 @@
+import { sidecarKeyFor } from '../../../shared/src/mqtt/sidecar.js';
+import type { Logger } from '../../../shared/src/util/logger.js';
+import type { Clock } from '../clock.js';
+import type { DetectionsRepo } from '../plugins/db/detections-repo.js';
+import type { StationsRepo } from '../plugins/db/stations-repo.js';
+import type { ObjectStorage } from '../plugins/storage/object-storage.js';
+import type { Ingestor } from './ingestor.js';
+import { isSidecarKey } from './payload-checks.js';
+
+export interface ScanResult {
+  /** Sidecars indexed by this scan. */
+  sidecars: number;
+  /** Clips found in storage for detections that were waiting for them. */
+  clipsFound: number;
+}
+
+export interface ScannerDeps {
+  storage: ObjectStorage;
+  detections: DetectionsRepo;
+  stations: StationsRepo;
+  ingestor: Ingestor;
+  logger: Logger;
+  clock: Clock;
+}
+
+const PENDING_LOOKBACK_DAYS = 3;
+const PENDING_LIMIT = 500;
+
+/**
+ * Finds clips uploaded straight to S3 (presigned URLs the service never sees
+ * complete). Cheap by design: it checks clips that MQTT events announced, and
+ * lists only today's and yesterday's folder of each known station.
+ */
+export class SidecarScanner {
+  private readonly deps: ScannerDeps;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<ScanResult> | undefined;
+
+  constructor(deps: ScannerDeps) {
+    this.deps = deps;
+  }
+
+  /** Runs one scan; concurrent callers share the scan in progress. */
+  scan(): Promise<ScanResult> {
+    if (!this.running) {
+      this.running = this.scanOnce().finally(() => {
+        this.running = undefined;
+      });
+    }
+    return this.running;
+  }
+
+  start(intervalMs: number): void {
+    this.timer = setInterval(() => {
+      this.scan().catch((err: Error) => this.deps.logger.warn({ err: err.message }, 'sidecar scan failed'));
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => undefined);
+  }
+
+  private async scanOnce(): Promise<ScanResult> {
+    const result: ScanResult = { sidecars: 0, clipsFound: 0 };
+    const now = this.deps.clock.now();
+    const since = new Date(now.getTime() - PENDING_LOOKBACK_DAYS * 86_400_000).toISOString();
+    for (const clipKey of this.deps.detections.pendingClipKeys(since, PENDING_LIMIT)) {
+      const sidecarKey = sidecarKeyFor(clipKey);
+      if (!this.deps.detections.hasSidecar(clipKey) && (await this.deps.storage.head(sidecarKey))) {
+        if (await this.deps.ingestor.onSidecar(sidecarKey)) result.sidecars++;
+      }
+      if (await this.deps.storage.head(clipKey)) {
+        result.clipsFound += this.deps.detections.markClipAvailable(clipKey, now.toISOString()).length;
+      }
+    }
+    const days = [now, new Date(now.getTime() - 86_400_000)].map(dayPath);
+    for (const station of this.deps.stations.list()) {
+      for (const day of days) {
+        for await (const info of this.deps.storage.list(`stations/${station.id}/${day}/`)) {
+          if (!isSidecarKey(info.key)) continue;
+          const clipKey = info.key.replace(/\.json$/, '.wav');
+          if (this.deps.detections.hasSidecar(clipKey)) continue;
+          if (await this.deps.ingestor.onSidecar(info.key)) result.sidecars++;
+        }
+      }
+    }
+    if (result.sidecars || result.clipsFound) this.deps.logger.info(result, 'sidecar scan found new clips');
+    return result;
+  }
+}
+
+function dayPath(d: Date): string {
+  return `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}`;
+}

@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Clock } from '../clock.js';
+import type { JobsRepo } from '../plugins/db/jobs-repo.js';
+import type { LiveHub } from '../plugins/live-hub.js';
+import { getJson, putJson, type ObjectStorage } from '../plugins/storage/object-storage.js';
+import { ObjectNotFoundError } from '../errors.js';
+import { isActive, MAX_LOG_LINES, RETRAIN_STAGES, type JobRequest, type JobStatus } from './job-status.js';
+
+export const requestKey = (id: string) => `jobs/${id}/request.json`;
+export const statusKey = (id: string) => `jobs/${id}/status.json`;
+
+/** A running job that has not written its status for this long is presumed dead. */
+export const STALE_AFTER_MS = 15 * 60_000;
+
+export interface JobStoreDeps {
+  storage: ObjectStorage;
+  jobs: JobsRepo;
+  live: LiveHub;
+  clock: Clock;
+}
+
+/**
+ * Jobs in storage (`jobs/<id>/request.json` and `status.json`) with the index
+ * as a cache. Storage is the truth because the API and a worker on another
+ * machine both read and write it.
+ */
+export class JobStore {
+  private readonly deps: JobStoreDeps;
+  private readonly listeners = new Map<string, Set<(s: JobStatus) => void>>();
+
+  constructor(deps: JobStoreDeps) {
+    this.deps = deps;
+  }
+
+  newId(): string {
+    const t = this.deps.clock.now().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    return `job-${t}-${randomBytes(3).toString('hex')}`;
+  }
+
+  async create(request: JobRequest): Promise<JobStatus> {
+    const now = request.requestedAt;
+    const status: JobStatus = {
+      v: 1, id: request.id, kind: 'retrain', state: 'queued', stage: null, percent: 0, stages: [...RETRAIN_STAGES],
+      log: [{ time: now, message: `queued (${request.runner} runner, mode ${request.mode}, min ${request.minSamples} new samples)` }],
+      request: { minSamples: request.minSamples, mode: request.mode }, runner: request.runner, claimedBy: null,
+      createdAt: now, startedAt: null, updatedAt: now, finishedAt: null, result: null, error: null, seq: 0,
+    };
+    await putJson(this.deps.storage, requestKey(request.id), request);
+    await this.write(status);
+    return status;
+  }
+
+  async request(id: string): Promise<JobRequest> {
+    return getJson<JobRequest>(this.deps.storage, requestKey(id));
+  }
+
+  /** Reads the status from storage (the truth) and refreshes the index; undefined when unknown. */
+  async read(id: string): Promise<JobStatus | undefined> {
+    const cached = this.deps.jobs.get(id);
+    if (cached && !isActive(cached)) return cached;
+    try {
+      const status = await getJson<JobStatus>(this.deps.storage, statusKey(id));
+      this.deps.jobs.upsert(status);
+      return status;
+    } catch (err) {
+      if (err instanceof ObjectNotFoundError) return cached;
+      throw err;
+    }
+  }
+
+  /** Writes a new status (seq + 1), updates the index, tells watchers and the live channel. */
+  async write(status: JobStatus): Promise<JobStatus> {
+    const next: JobStatus = { ...status, seq: status.seq + 1, updatedAt: this.deps.clock.now().toISOString(), log: status.log.slice(-MAX_LOG_LINES) };
+    await putJson(this.deps.storage, statusKey(next.id), next);
+    this.deps.jobs.upsert(next);
+    const { log: _log, ...summary } = next;
+    this.deps.live.publish('job', summary);
+    for (const fn of this.listeners.get(next.id) ?? []) fn(next);
+    return next;
+  }
+
+  /** Local change notifications (same process); remote changes are seen by polling read(). */
+  watch(id: string, fn: (s: JobStatus) => void): () => void {
+    let set = this.listeners.get(id);
+    if (!set) this.listeners.set(id, (set = new Set()));
+    set.add(fn);
+    return () => {
+      set.delete(fn);
+      if (set.size === 0) this.listeners.delete(id);
+    };
+  }
+
+  /**
+   * Jobs queued or running, read from storage. Running jobs without a status
+   * write for STALE_AFTER_MS are marked failed here, so a dead worker cannot
+   * block retraining forever.
+   */
+  async active(): Promise<JobStatus[]> {
+    const ids = new Set(this.deps.jobs.active().map((j) => j.id));
+    for await (const info of this.deps.storage.list('jobs/')) {
+      const m = /^jobs\/([^/]+)\/status\.json$/.exec(info.key);
+      if (m && !this.deps.jobs.get(m[1])) ids.add(m[1]);
+    }
+    const out: JobStatus[] = [];
+    for (const id of ids) {
+      let status = await this.read(id);
+      if (!status || !isActive(status)) continue;
+      if (status.state === 'running' && this.deps.clock.now().getTime() - Date.parse(status.updatedAt) > STALE_AFTER_MS) {
+        status = await this.fail(status, `no progress for ${STALE_AFTER_MS / 60_000} minutes: the process running it probably stopped`);
+        continue;
+      }
+      out.push(status);
+    }
+    return out.sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
+  }
+
+  /** Marks a queued job running for this process; returns the claimed status. */
+  async claim(status: JobStatus): Promise<JobStatus> {
+    const now = this.deps.clock.now().toISOString();
+    return this.write({
+      ...status, state: 'running', startedAt: now, claimedBy: `${hostname()}:${process.pid}`,
+      log: [...status.log, { time: now, message: `started by ${hostname()}:${process.pid}` }],
+    });
+  }
+
+  async fail(status: JobStatus, message: string): Promise<JobStatus> {
+    const now = this.deps.clock.now().toISOString();
+    return this.write({ ...status, state: 'failed', error: message, finishedAt: now, log: [...status.log, { time: now, message: `failed: ${message}` }] });
+  }
+}

@@ -1,0 +1,131 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Clock } from '../../clock.js';
+import type { CurrentModel } from '../../models/current-model.js';
+import type { ReleasePublisher } from '../../models/publisher.js';
+import { nextVersion } from '../../models/versioning.js';
+import type { Repos } from '../../plugins/db/repos.js';
+import type { ObjectStorage } from '../../plugins/storage/object-storage.js';
+import type { ProgressSink } from '../job-progress.js';
+import type { JobRequest, JobResult } from '../job-status.js';
+import { augmentTraining } from './augment.js';
+import { collectOriginals } from './collect.js';
+import { extractFeatures } from './features.js';
+import { gate, type GateDecision } from './gate.js';
+import { loadOriginals } from './load.js';
+import type { Augmenter, Evaluator, Trainer } from './ports.js';
+import { saveCandidate } from './publish.js';
+import { splitByOriginal } from './split.js';
+
+export interface RetrainDeps {
+  storage: ObjectStorage;
+  repos: Pick<Repos, 'uploads' | 'detections' | 'releases'>;
+  currentModel: Pick<CurrentModel, 'get'>;
+  trainer: Trainer;
+  augmenter: Augmenter;
+  evaluator: Evaluator;
+  publisher: Pick<ReleasePublisher, 'publish' | 'reject'>;
+  /** Scratch space; each job gets `<workRoot>/<jobId>`, removed when the job ends. */
+  workRoot: string;
+  clock: Clock;
+}
+
+export const EVAL_FRACTION = 0.2;
+export const VALID_FRACTION = 0.15;
+
+/**
+ * The retrain job, stage by stage: collect -> split by original -> load ->
+ * augment (training originals only) -> features -> train -> evaluate candidate
+ * and current model on the held-out originals -> gate -> publish or reject.
+ */
+export async function runRetrain(deps: RetrainDeps, request: JobRequest, progress: ProgressSink, signal: AbortSignal): Promise<JobResult> {
+  const workDir = join(deps.workRoot, request.id);
+  const check = () => {
+    if (signal.aborted) throw new Error('job cancelled: the service is shutting down');
+  };
+  let candidateModel: { dispose(): void } | undefined;
+  try {
+    await progress.stage('collect');
+    const current = await deps.currentModel.get();
+    const classes = current.pkg.classNames;
+    const { originals, unknownLabels } = collectOriginals(deps.repos, classes);
+    for (const [label, n] of Object.entries(unknownLabels)) progress.log(`ignored ${n} sample(s) labelled "${label}": not a class of model ${current.version}`);
+    if (originals.length < 2) throw new Error(`need at least 2 labelled originals to train and evaluate; have ${originals.length}`);
+    const dataCutoff = originals.reduce((max, o) => (o.labelledAt > max ? o.labelledAt : max), '');
+    const split = splitByOriginal(originals, { evalFraction: EVAL_FRACTION, validFraction: VALID_FRACTION, seed: request.id });
+    progress.log(`${originals.length} labelled originals: ${split.train.length} train, ${split.valid.length} valid, ${split.eval.length} eval (split by original)`);
+    if (split.train.length === 0) throw new Error('no training originals after the split');
+
+    await progress.stage('load');
+    const sampleRateHz = current.pkg.metadata.frontEnd.sampleRateHz;
+    const loaded = await loadOriginals(deps.storage, [...split.train, ...split.valid, ...split.eval], sampleRateHz, (f, m) => progress.update(f, m));
+    const part = (ids: { id: string }[]) => {
+      const want = new Set(ids.map((o) => o.id));
+      return loaded.filter((o) => want.has(o.id));
+    };
+    const [train, valid, evalSet] = [part(split.train), part(split.valid), part(split.eval)];
+    check();
+
+    await progress.stage('augment');
+    const items = await augmentTraining(train, deps.augmenter, join(workDir, 'augmented'), hashSeed(request.id), (f, m) => progress.update(f, m));
+    check();
+
+    await progress.stage('features');
+    const frontEnd = current.pkg.metadata.frontEnd;
+    const trainSet = await extractFeatures(items, classes, frontEnd, (f) => progress.update(f * 0.8));
+    const validSet = await extractFeatures(valid, classes, frontEnd, (f) => progress.update(0.8 + f * 0.2));
+    progress.log(`features: ${trainSet.patches.length} training patches, ${validSet.patches.length} validation patches`);
+    check();
+
+    await progress.stage('train');
+    const existing = deps.repos.releases.list().map((r) => r.version);
+    const version = nextVersion([...existing, current.version], deps.clock.now());
+    const candidate = await deps.trainer.train(trainSet, validSet, {
+      mode: request.mode, base: current.pkg, version, signal, onProgress: (f, m) => progress.update(f, m),
+    });
+    candidateModel = candidate.model;
+    check();
+
+    await progress.stage('evaluate');
+    const candidateView = { model: candidate.model, metadata: candidate.metadata, classNames: candidate.metadata.classes };
+    const candidateMetrics = await deps.evaluator.evaluate(candidateView, evalSet);
+    progress.update(0.5);
+    const currentMetrics = await deps.evaluator.evaluate(current.pkg, evalSet);
+    const decision: GateDecision = evalSet.length === 0
+      ? { passed: false, reasons: ['no evaluation clips: cannot show the candidate is not worse'] }
+      : gate(candidateMetrics, currentMetrics);
+    progress.log(`gate ${decision.passed ? 'passed' : 'failed'}: ${decision.reasons.join('; ')}`);
+
+    await progress.stage('publish');
+    const createdAt = deps.clock.now().toISOString();
+    const training = {
+      jobId: request.id, mode: request.mode, parentVersion: current.version, dataCutoff,
+      originals: { train: train.length, valid: valid.length, eval: evalSet.length },
+      patches: { train: trainSet.patches.length, valid: validSet.patches.length },
+    };
+    const candidateDir = join(workDir, 'candidate');
+    await saveCandidate(candidateDir, candidate, { version, createdAt, training, metrics: { evaluation: candidateMetrics } }, [...evalSet, ...valid, ...train]);
+    const input = {
+      version, dir: candidateDir, classes: candidate.metadata.classes, parentVersion: current.version, jobId: request.id,
+      metrics: candidateMetrics as unknown as Record<string, unknown>, baselineMetrics: currentMetrics as unknown as Record<string, unknown>,
+      gate: decision, report: training,
+    };
+    const record = decision.passed ? await deps.publisher.publish(input) : await deps.publisher.reject(input);
+    progress.update(1, `${record.status} ${version}`);
+    return {
+      outcome: record.status,
+      version,
+      dataCutoff,
+      report: { ...training, gate: decision, metrics: candidateMetrics, baselineMetrics: currentMetrics },
+    };
+  } finally {
+    candidateModel?.dispose();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+function hashSeed(id: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619) >>> 0;
+  return h;
+}

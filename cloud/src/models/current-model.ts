@@ -1,0 +1,94 @@
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { checkFile } from '../../../shared/src/manifest/manifest.js';
+import type { ModelPackage } from '../../../shared/src/model/model-package.js';
+import type { Logger } from '../../../shared/src/util/logger.js';
+import type { ReleasesRepo } from '../plugins/db/releases-repo.js';
+import type { ObjectStorage } from '../plugins/storage/object-storage.js';
+import { releaseKey } from './release.js';
+
+export interface ActiveModel {
+  pkg: ModelPackage;
+  version: string;
+  /** `release`: the latest published release from storage; `shipped`: the models/ folder. */
+  source: 'release' | 'shipped';
+}
+
+export interface CurrentModelDeps {
+  storage: ObjectStorage;
+  releases: ReleasesRepo;
+  shippedDir: string;
+  /** Local folder for downloaded releases (`<DATA_DIR>/model-cache`). */
+  cacheDir: string;
+  loadPackage: (dir: string) => Promise<ModelPackage>;
+  logger: Logger;
+}
+
+/**
+ * The model the service runs (/predict, retrain base, upload classes): the
+ * latest published release, downloaded and hash-checked into a local cache, or
+ * the shipped model while nothing is published. Old models are not disposed:
+ * a retrain may still hold one, and each is only a few MB.
+ */
+export class CurrentModel {
+  private readonly deps: CurrentModelDeps;
+  private active: ActiveModel | undefined;
+  private loading: Promise<ActiveModel> | undefined;
+
+  constructor(deps: CurrentModelDeps) {
+    this.deps = deps;
+  }
+
+  /** What is loaded now, without loading (for /status). */
+  peek(): ActiveModel | undefined {
+    return this.active;
+  }
+
+  async get(): Promise<ActiveModel> {
+    const wanted = this.deps.releases.latest();
+    if (this.active && (wanted === undefined ? this.active.source === 'shipped' : this.active.version === wanted)) return this.active;
+    if (!this.loading) {
+      this.loading = this.load(wanted).finally(() => {
+        this.loading = undefined;
+      });
+    }
+    return this.loading;
+  }
+
+  private async load(version: string | undefined): Promise<ActiveModel> {
+    let model: ActiveModel;
+    if (version === undefined) {
+      const pkg = await this.deps.loadPackage(this.deps.shippedDir);
+      model = { pkg, version: pkg.metadata.version, source: 'shipped' };
+    } else {
+      const dir = await this.download(version);
+      model = { pkg: await this.deps.loadPackage(dir), version, source: 'release' };
+    }
+    this.deps.logger.info({ version: model.version, source: model.source }, 'model loaded');
+    this.active = model;
+    return model;
+  }
+
+  /** Downloads a published release into the cache (once), checking every file against its record. */
+  private async download(version: string): Promise<string> {
+    const record = this.deps.releases.get(version);
+    if (!record) throw new Error(`release ${version} is not in the index`);
+    const dir = join(this.deps.cacheDir, version);
+    const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
+    try {
+      await mkdir(tmp, { recursive: true });
+      for (const f of record.files) {
+        const bytes = await this.deps.storage.get(releaseKey(version, f.path));
+        checkFile(f, bytes);
+        const path = join(tmp, ...f.path.split('/'));
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, bytes);
+      }
+      await rm(dir, { recursive: true, force: true });
+      await rename(tmp, dir);
+      return dir;
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import type { KeyObject } from 'node:crypto';
+import { MANIFEST_FILE, signManifest, type Manifest } from '../../../shared/src/manifest/manifest.js';
+import type { ModelAnnouncePayload } from '../../../shared/src/mqtt/payloads.js';
+import type { Logger } from '../../../shared/src/util/logger.js';
+import type { Clock } from '../clock.js';
+import { ApiError } from '../errors.js';
+import type { LiveHub } from '../plugins/live-hub.js';
+import type { ReleasesRepo } from '../plugins/db/releases-repo.js';
+import { putJson, type ObjectStorage } from '../plugins/storage/object-storage.js';
+import { readReleaseFiles } from './release-files.js';
+import { LATEST_KEY, releaseKey, type LatestPointer, type ReleaseRecord } from './release.js';
+
+export interface PublishInput {
+  version: string;
+  /** Directory holding the model files (model.json, weights.bin, class_names.json, model_metadata.json, reference/). */
+  dir: string;
+  classes: string[];
+  parentVersion: string | null;
+  jobId: string | null;
+  metrics: Record<string, unknown> | null;
+  baselineMetrics: Record<string, unknown> | null;
+  gate: ReleaseRecord['gate'];
+  report: Record<string, unknown> | null;
+}
+
+export interface PublisherDeps {
+  storage: ObjectStorage;
+  releases: ReleasesRepo;
+  /** Undefined when MODEL_SIGNING_KEY is not set: nothing can be published. */
+  signingKey: KeyObject | undefined;
+  /** Sends the retained announcement (MQTT); a no-op without a broker. */
+  announce: (payload: ModelAnnouncePayload) => void;
+  /** Absolute base URL stations reach the service at (for manifestUrl). */
+  baseUrl: () => string;
+  live: LiveHub;
+  logger: Logger;
+  clock: Clock;
+}
+
+export const NO_SIGNING_KEY_REASON = 'MODEL_SIGNING_KEY is not set: model releases cannot be published';
+
+/**
+ * Writes releases to storage. Publish order matters: files, then the signed
+ * manifest, then release.json, then the latest pointer, then the announcement,
+ * so a station that sees the pointer or the announcement finds every file.
+ */
+export class ReleasePublisher {
+  private readonly deps: PublisherDeps;
+
+  constructor(deps: PublisherDeps) {
+    this.deps = deps;
+  }
+
+  get canPublish(): boolean {
+    return this.deps.signingKey !== undefined;
+  }
+
+  get disabledReason(): string | undefined {
+    return this.canPublish ? undefined : NO_SIGNING_KEY_REASON;
+  }
+
+  async publish(input: PublishInput): Promise<ReleaseRecord> {
+    const key = this.deps.signingKey;
+    if (!key) throw new ApiError(503, 'PUBLISHING_DISABLED', NO_SIGNING_KEY_REASON);
+    const createdAt = this.deps.clock.now().toISOString();
+    const files = await this.uploadFiles(input);
+    const manifest: Manifest = signManifest({
+      schemaVersion: 1,
+      version: input.version,
+      createdAt,
+      files,
+      notes: { parentVersion: input.parentVersion, jobId: input.jobId },
+    }, key);
+    await this.deps.storage.put(releaseKey(input.version, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n', 'application/json');
+    const record = this.record(input, 'published', createdAt, files);
+    await putJson(this.deps.storage, releaseKey(input.version, 'release.json'), record);
+    const pointer: LatestPointer = { v: 1, version: input.version, createdAt };
+    await putJson(this.deps.storage, LATEST_KEY, pointer);
+    this.deps.releases.upsert(record);
+    this.deps.releases.setLatest(input.version);
+    this.deps.logger.info({ version: input.version, files: files.length }, 'model release published');
+    this.announce(pointer);
+    this.deps.live.publish('model', record);
+    return record;
+  }
+
+  /** Keeps a candidate that failed the gate, with its report; stations never see it. */
+  async reject(input: PublishInput): Promise<ReleaseRecord> {
+    const createdAt = this.deps.clock.now().toISOString();
+    const files = await this.uploadFiles(input);
+    const record = this.record(input, 'rejected', createdAt, files);
+    await putJson(this.deps.storage, releaseKey(input.version, 'release.json'), record);
+    this.deps.releases.upsert(record);
+    this.deps.logger.info({ version: input.version, reasons: input.gate?.reasons }, 'model candidate rejected');
+    this.deps.live.publish('model', record);
+    return record;
+  }
+
+  /** Re-announces the newest release (at startup, so a broker that lost its retained message gets it back). */
+  announceLatest(): void {
+    const latest = this.deps.releases.latest();
+    const record = latest ? this.deps.releases.get(latest) : undefined;
+    if (record) this.announce({ v: 1, version: record.version, createdAt: record.createdAt });
+  }
+
+  manifestUrl(version: string, baseUrl = this.deps.baseUrl()): string {
+    return `${baseUrl.replace(/\/+$/, '')}/api/models/${encodeURIComponent(version)}/${MANIFEST_FILE}`;
+  }
+
+  private announce(pointer: LatestPointer): void {
+    this.deps.announce({ v: 1, version: pointer.version, manifestUrl: this.manifestUrl(pointer.version), createdAt: pointer.createdAt });
+  }
+
+  private async uploadFiles(input: PublishInput) {
+    const files = await readReleaseFiles(input.dir);
+    if (files.length === 0) throw new Error(`no release files in ${input.dir}`);
+    for (const f of files) await this.deps.storage.put(releaseKey(input.version, f.path), f.bytes);
+    return files.map(({ path, sha256, size }) => ({ path, sha256, size }));
+  }
+
+  private record(input: PublishInput, status: ReleaseRecord['status'], createdAt: string, files: ReleaseRecord['files']): ReleaseRecord {
+    return {
+      v: 1,
+      version: input.version,
+      status,
+      createdAt,
+      parentVersion: input.parentVersion,
+      jobId: input.jobId,
+      classes: input.classes,
+      metrics: input.metrics,
+      baselineMetrics: input.baselineMetrics,
+      gate: input.gate,
+      files,
+      report: input.report,
+    };
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Schema of the metadata index, one entry per version (PRAGMA user_version).
+ * Everything here can be rebuilt from storage by `ecosight-cloud reindex`, so a
+ * migration that is hard to write may instead drop and rebuild.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE stations (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    token_sha256 TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_seen TEXT,
+    state TEXT,
+    software_version TEXT,
+    model_version TEXT,
+    telemetry TEXT
+  );
+  CREATE TABLE uploads (
+    key TEXT PRIMARY KEY,
+    class TEXT NOT NULL,
+    name TEXT NOT NULL,
+    bytes INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX uploads_created ON uploads (created_at);
+  CREATE TABLE detections (
+    event_id TEXT PRIMARY KEY,
+    station_id TEXT NOT NULL,
+    label TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    start_time TEXT NOT NULL,
+    end_time TEXT,
+    peak_time TEXT,
+    window_count INTEGER,
+    shot_count INTEGER,
+    alert INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL,
+    clip_key TEXT,
+    clip_available INTEGER NOT NULL DEFAULT 0,
+    model_version TEXT,
+    source TEXT,
+    scores TEXT,
+    reviewed_label TEXT,
+    reviewed_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX detections_start ON detections (start_time);
+  CREATE INDEX detections_station ON detections (station_id, start_time);
+  CREATE INDEX detections_clip ON detections (clip_key);
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    status_json TEXT NOT NULL
+  );
+  CREATE TABLE releases (
+    version TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    release_json TEXT NOT NULL
+  );
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,120 @@
+import type { TelemetryPayload } from '../../../../shared/src/mqtt/payloads.js';
+import type { IndexDb } from './index-db.js';
+
+export interface StationRecord {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastSeen: string | null;
+  state: string | null;
+  softwareVersion: string | null;
+  modelVersion: string | null;
+  telemetry: Omit<TelemetryPayload, 'v' | 'stationId' | 'modelVersion'> | null;
+}
+
+/** What is written to `stations/<id>/station.json`: enough to rebuild the row. */
+export interface StationRegistration {
+  v: 1;
+  id: string;
+  name: string;
+  tokenSha256: string;
+  createdAt: string;
+}
+
+export interface StationHealthPatch {
+  lastSeen: string;
+  state?: string;
+  softwareVersion?: string;
+  modelVersion?: string;
+  telemetry?: StationRecord['telemetry'];
+}
+
+interface Row {
+  id: string; name: string; token_sha256: string; created_at: string; last_seen: string | null; state: string | null;
+  software_version: string | null; model_version: string | null; telemetry: string | null;
+}
+
+export class StationsRepo {
+  private readonly db: IndexDb;
+
+  constructor(db: IndexDb) {
+    this.db = db;
+  }
+
+  /** Inserts a registration; returns false when the id exists with a token already. */
+  register(reg: StationRegistration): boolean {
+    const existing = this.db.prepare('SELECT token_sha256 FROM stations WHERE id = ?').get(reg.id) as { token_sha256: string } | undefined;
+    if (existing && existing.token_sha256 !== '') return false;
+    this.upsertRegistration(reg);
+    return true;
+  }
+
+  /** Reindex path: the registration from storage wins over what the row holds. */
+  upsertRegistration(reg: StationRegistration): void {
+    this.db.prepare(`INSERT INTO stations (id, name, token_sha256, created_at) VALUES (@id, @name, @tokenSha256, @createdAt)
+      ON CONFLICT (id) DO UPDATE SET name = excluded.name, token_sha256 = excluded.token_sha256, created_at = excluded.created_at`).run(reg);
+  }
+
+  tokenHash(id: string): string | undefined {
+    const row = this.db.prepare('SELECT token_sha256 FROM stations WHERE id = ?').get(id) as { token_sha256: string } | undefined;
+    return row?.token_sha256 || undefined;
+  }
+
+  stationForTokenHash(hash: string): string | undefined {
+    if (!/^[0-9a-f]{64}$/.test(hash)) return undefined;
+    const row = this.db.prepare('SELECT id FROM stations WHERE token_sha256 = ?').get(hash) as { id: string } | undefined;
+    return row?.id;
+  }
+
+  /** Registrations as stored (reindex comparisons). */
+  registrations(): StationRegistration[] {
+    return (this.db.prepare(`SELECT id, name, token_sha256 AS tokenSha256, created_at AS createdAt FROM stations WHERE token_sha256 != '' ORDER BY id`)
+      .all() as Omit<StationRegistration, 'v'>[]).map((r) => ({ v: 1, ...r }));
+  }
+
+  get(id: string): StationRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM stations WHERE id = ?').get(id) as Row | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  list(): StationRecord[] {
+    return (this.db.prepare('SELECT * FROM stations ORDER BY id').all() as Row[]).map(toRecord);
+  }
+
+  /**
+   * Records health from MQTT. A station that talks before it is registered (it
+   * uploads with its own S3 keys) gets a row without a token, so it is still shown.
+   */
+  touch(id: string, patch: StationHealthPatch): StationRecord {
+    this.db.prepare(`INSERT INTO stations (id, name, token_sha256, created_at) VALUES (?, ?, '', ?) ON CONFLICT (id) DO NOTHING`)
+      .run(id, id, patch.lastSeen);
+    this.db.prepare(`UPDATE stations SET
+        last_seen = CASE WHEN last_seen IS NULL OR last_seen < @lastSeen THEN @lastSeen ELSE last_seen END,
+        state = COALESCE(@state, state),
+        software_version = COALESCE(@softwareVersion, software_version),
+        model_version = COALESCE(@modelVersion, model_version),
+        telemetry = COALESCE(@telemetry, telemetry)
+      WHERE id = @id`).run({
+      id,
+      lastSeen: patch.lastSeen,
+      state: patch.state ?? null,
+      softwareVersion: patch.softwareVersion ?? null,
+      modelVersion: patch.modelVersion ?? null,
+      telemetry: patch.telemetry ? JSON.stringify(patch.telemetry) : null,
+    });
+    return this.get(id) as StationRecord;
+  }
+}
+
+function toRecord(row: Row): StationRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    createdAt: row.created_at,
+    lastSeen: row.last_seen,
+    state: row.state,
+    softwareVersion: row.software_version,
+    modelVersion: row.model_version,
+    telemetry: row.telemetry ? JSON.parse(row.telemetry) : null,
+  };
+}

@@ -1,0 +1,48 @@
+import type { IndexDb } from './index-db.js';
+
+/** One uploaded original under `extracted_audio/<class>/`. */
+export interface UploadRecord {
+  key: string;
+  class: string;
+  name: string;
+  bytes: number;
+  createdAt: string;
+}
+
+export class UploadsRepo {
+  private readonly db: IndexDb;
+
+  constructor(db: IndexDb) {
+    this.db = db;
+  }
+
+  upsert(u: UploadRecord): void {
+    this.db.prepare(`INSERT INTO uploads (key, class, name, bytes, created_at) VALUES (@key, @class, @name, @bytes, @createdAt)
+      ON CONFLICT (key) DO UPDATE SET class = excluded.class, name = excluded.name, bytes = excluded.bytes, created_at = excluded.created_at`).run(u);
+  }
+
+  delete(key: string): void {
+    this.db.prepare('DELETE FROM uploads WHERE key = ?').run(key);
+  }
+
+  has(key: string): boolean {
+    return this.db.prepare('SELECT 1 FROM uploads WHERE key = ?').get(key) !== undefined;
+  }
+
+  list(filter: { class?: string; limit: number; offset: number }): { items: UploadRecord[]; total: number } {
+    const where = filter.class ? 'WHERE class = @class' : '';
+    const params = { class: filter.class ?? null, limit: filter.limit, offset: filter.offset };
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM uploads ${where}`).get(params) as { n: number }).n;
+    const items = this.db.prepare(`SELECT key, class, name, bytes, created_at AS createdAt FROM uploads ${where}
+      ORDER BY created_at DESC, key DESC LIMIT @limit OFFSET @offset`).all(params) as UploadRecord[];
+    return { items, total };
+  }
+
+  all(): UploadRecord[] {
+    return this.db.prepare('SELECT key, class, name, bytes, created_at AS createdAt FROM uploads ORDER BY key').all() as UploadRecord[];
+  }
+
+  countSince(cutoffIso: string): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM uploads WHERE created_at > ?').get(cutoffIso) as { n: number }).n;
+  }
+}

@@ -1,0 +1,61 @@
+import type { Readable } from 'node:stream';
+
+/** What a listing or a head request tells about one object. */
+export interface ObjectInfo {
+  key: string;
+  bytes: number;
+  lastModified: Date;
+}
+
+/** A URL a client can PUT one object to without other credentials. */
+export interface PresignedPut {
+  key: string;
+  url: string;
+  method: 'PUT';
+  /** Headers the client must send with the PUT (the signature covers them). */
+  headers: Record<string, string>;
+  expiresAt: string;
+}
+
+export interface PresignOptions {
+  expiresSec: number;
+  /** Base URL of this service as clients see it (fs driver URLs point back to it). */
+  serviceBaseUrl: string;
+}
+
+/**
+ * The bucket: source of truth for every original, label, job and release. Keys
+ * are the same in every driver; they are validated with assertSafeKey before use.
+ * Missing objects raise ObjectNotFoundError from get/getStream, undefined from head;
+ * delete is idempotent.
+ */
+export interface ObjectStorage {
+  readonly driver: 'fs' | 's3';
+  put(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
+  get(key: string): Promise<Buffer>;
+  getStream(key: string): Promise<{ stream: Readable; bytes: number }>;
+  head(key: string): Promise<ObjectInfo | undefined>;
+  delete(key: string): Promise<void>;
+  /** Every object whose key starts with `prefix`, in ascending key order, after `startAfter` if given. */
+  list(prefix: string, startAfter?: string): AsyncIterable<ObjectInfo>;
+  presignPut(key: string, options: PresignOptions): Promise<PresignedPut>;
+  /** Throws when the storage cannot be reached (for /status). */
+  ping(): Promise<void>;
+  /** A short human description without credentials (logs, /status). */
+  describe(): string;
+}
+
+export async function getJson<T>(storage: ObjectStorage, key: string): Promise<T> {
+  return JSON.parse((await storage.get(key)).toString('utf8')) as T;
+}
+
+export async function putJson(storage: ObjectStorage, key: string, value: unknown): Promise<void> {
+  await storage.put(key, JSON.stringify(value, null, 2) + '\n', 'application/json');
+}
+
+/** Collects a listing into an array (for bounded prefixes only). */
+export async function listAll(storage: ObjectStorage, prefix: string): Promise<ObjectInfo[]> {
+  const out: ObjectInfo[] = [];
+  for await (const info of storage.list(prefix)) out.push(info);
+  return out;
+}

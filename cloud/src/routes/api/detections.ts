@@ -1,0 +1,107 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { decodeWav } from '../../../../shared/src/audio/wav-decode.js';
+import { badRequest, conflict, notFound } from '../../errors.js';
+import { detectionView } from '../../ingest/detection-view.js';
+import { labelDocKey, type LabelDoc } from '../../ingest/label-doc.js';
+import type { DetectionRecord } from '../../plugins/db/detections-repo.js';
+import { putJson } from '../../plugins/storage/object-storage.js';
+import { spectrogramPng } from '../../predict/spectrogram-image.js';
+import type { CloudServices } from '../../services.js';
+import { DetectionSchema, errors, PaginationQuery, StationIdSchema } from '../schemas.js';
+
+const IdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$' }) });
+
+export const detectionRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }> = async (app, { services }) => {
+  const { repos, auth, storage } = services;
+
+  const find = (id: string): DetectionRecord => {
+    const d = repos.detections.get(id);
+    if (!d) throw notFound(`no detection ${id}`);
+    return d;
+  };
+  const clipOf = (id: string): string => {
+    const d = find(id);
+    if (!d.clipKey || !d.clipAvailable) throw notFound(`the clip of detection ${id} is not in storage (yet)`);
+    return d.clipKey;
+  };
+
+  app.get('/api/detections', {
+    onRequest: auth.read,
+    schema: {
+      summary: 'Detections, newest first, with filters',
+      tags: ['detections'],
+      querystring: Type.Object({
+        station: Type.Optional(StationIdSchema),
+        label: Type.Optional(Type.String({ maxLength: 64 })),
+        from: Type.Optional(Type.String({ format: 'date-time' })),
+        to: Type.Optional(Type.String({ format: 'date-time' })),
+        reviewed: Type.Optional(Type.Boolean()),
+        alert: Type.Optional(Type.Boolean()),
+        ...PaginationQuery,
+      }),
+      response: {
+        200: Type.Object({ items: Type.Array(DetectionSchema), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }),
+        ...errors(400, 401),
+      },
+    },
+  }, async (request) => {
+    const q = request.query;
+    const iso = (t?: string) => (t ? new Date(t).toISOString() : undefined);
+    const { items, total } = repos.detections.list({
+      station: q.station, label: q.label, from: iso(q.from), to: iso(q.to), reviewed: q.reviewed, alert: q.alert, limit: q.limit, offset: q.offset,
+    });
+    return { items: items.map(detectionView), total, limit: q.limit, offset: q.offset };
+  });
+
+  app.get('/api/detections/:id', {
+    onRequest: auth.read,
+    schema: { summary: 'One detection', tags: ['detections'], params: IdParams, response: { 200: DetectionSchema, ...errors(401, 404) } },
+  }, async (request) => detectionView(find(request.params.id)));
+
+  app.get('/api/detections/:id/audio', {
+    onRequest: auth.read,
+    schema: { summary: 'The clip (audio/wav)', tags: ['detections'], params: IdParams, response: { 200: Type.Any({ description: 'WAV bytes' }), ...errors(401, 404) } },
+  }, async (request, reply) => {
+    const { stream, bytes } = await storage.getStream(clipOf(request.params.id));
+    reply.header('content-type', 'audio/wav').header('cache-control', 'private, max-age=3600');
+    if (bytes) reply.header('content-length', bytes);
+    return reply.send(stream);
+  });
+
+  app.get('/api/detections/:id/spectrogram.png', {
+    onRequest: auth.read,
+    schema: { summary: 'Log-mel spectrogram of the clip (PNG)', tags: ['detections'], params: IdParams, response: { 200: Type.Any({ description: 'PNG bytes' }), ...errors(401, 404) } },
+  }, async (request, reply) => {
+    const model = await services.currentModel.get();
+    const fe = model.pkg.metadata.frontEnd;
+    const audio = decodeWav(await storage.get(clipOf(request.params.id)), fe.sampleRateHz);
+    reply.header('content-type', 'image/png').header('cache-control', 'private, max-age=3600');
+    return reply.send(spectrogramPng(audio.samples, fe));
+  });
+
+  app.patch('/api/detections/:id', {
+    onRequest: auth.admin,
+    schema: {
+      summary: 'Confirm or correct the label; the clip becomes training data',
+      tags: ['detections'],
+      params: IdParams,
+      body: Type.Object({ label: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
+      response: { 200: DetectionSchema, ...errors(400, 401, 404, 409) },
+    },
+  }, async (request) => {
+    const d = find(request.params.id);
+    const { label } = request.body;
+    const classes = (await services.currentModel.get()).pkg.classNames;
+    if (!classes.includes(label)) throw badRequest('UNKNOWN_CLASS', `label ${JSON.stringify(label)} is not one of: ${classes.join(', ')}`);
+    if (!d.clipKey || !d.clipAvailable) throw conflict('CONFLICT', `the clip of detection ${d.id} is not in storage yet, so it cannot become training data`);
+    const reviewedAt = services.clock.now().toISOString();
+    const doc: LabelDoc = { v: 1, eventId: d.id, stationId: d.stationId, clipKey: d.clipKey, label, detectedLabel: d.label, reviewedAt };
+    // Storage first: the label survives even if the index is lost right after.
+    await putJson(storage, labelDocKey(d.id), doc);
+    const updated = repos.detections.setReview(d.id, label, reviewedAt) as DetectionRecord;
+    const view = detectionView(updated);
+    services.live.publish('detection', view);
+    return view;
+  });
+};

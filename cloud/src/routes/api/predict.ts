@@ -1,0 +1,45 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { badRequest } from '../../errors.js';
+import { predictWav } from '../../predict/predict.js';
+import type { CloudServices } from '../../services.js';
+import { errors } from '../schemas.js';
+import { readMultipart, rejectDeclaredOversize } from './multipart.js';
+
+const Scores = Type.Record(Type.String(), Type.Number());
+
+export const predictRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }> = async (app, { services }) => {
+  const maxFileBytes = Math.round(services.config.maxUploadMb * 1024 * 1024);
+
+  app.post('/predict', {
+    onRequest: [services.auth.read, async (request) => rejectDeclaredOversize(request, maxFileBytes + 64 * 1024)],
+    config: { rateLimit: { max: services.config.uploadsPerMinute, timeWindow: 60_000 } },
+    schema: {
+      summary: 'Run the station pipeline on a WAV file (multipart field "file")',
+      tags: ['predict'],
+      consumes: ['multipart/form-data'],
+      response: {
+        200: Type.Object({
+          modelVersion: Type.String(),
+          durationSec: Type.Number(),
+          windowSec: Type.Number(),
+          hopSec: Type.Number(),
+          classes: Type.Array(Type.String()),
+          thresholds: Scores,
+          scores: Scores,
+          windows: Type.Array(Type.Object({ startSec: Type.Number(), endSec: Type.Number(), scores: Scores })),
+          detections: Type.Array(Type.Object({
+            label: Type.String(), confidence: Type.Number(), startSec: Type.Number(), endSec: Type.Number(),
+            peakSec: Type.Number(), windowCount: Type.Integer(),
+          })),
+        }),
+        ...errors(400, 401, 413, 429),
+      },
+    },
+  }, async (request) => {
+    const form = await readMultipart(request, 'file', maxFileBytes);
+    if (!form.file) throw badRequest('VALIDATION', 'the "file" field is required');
+    const model = await services.currentModel.get();
+    return predictWav(model.pkg, form.file.bytes);
+  });
+};

@@ -1,0 +1,50 @@
+import type { CloudConfig } from '../../shared/src/config/cloud-config.js';
+import type { Logger } from '../../shared/src/util/logger.js';
+import type { Clock } from './clock.js';
+import type { Ingestor } from './ingest/ingestor.js';
+import type { SidecarScanner } from './ingest/sidecar-scanner.js';
+import type { JobRunner } from './jobs/job-runner.js';
+import type { JobStore } from './jobs/job-store.js';
+import type { RetrainService } from './jobs/retrain-service.js';
+import type { CurrentModel } from './models/current-model.js';
+import type { ReleasePublisher } from './models/publisher.js';
+import type { AuthGuards } from './plugins/auth.js';
+import type { Repos } from './plugins/db/repos.js';
+import type { LiveHub } from './plugins/live-hub.js';
+import type { MqttBridge } from './plugins/mqtt.js';
+import type { UrlSigner } from './plugins/storage/fs-presigner.js';
+import type { ObjectStorage } from './plugins/storage/object-storage.js';
+import type { UploadService } from './uploads/upload-service.js';
+
+/** Everything routes and commands use, wired once in app.ts (the composition root). */
+export interface CloudServices {
+  config: CloudConfig;
+  logger: Logger;
+  clock: Clock;
+  /** Software version (package.json). */
+  version: string;
+  startedAt: Date;
+  storage: ObjectStorage;
+  /** Signs and checks fs-driver upload URLs; undefined with STORAGE=s3. */
+  urlSigner: UrlSigner | undefined;
+  repos: Repos;
+  live: LiveHub;
+  auth: AuthGuards;
+  ingestor: Ingestor;
+  scanner: SidecarScanner;
+  /** Undefined when MQTT_URL is empty. */
+  mqtt: MqttBridge | undefined;
+  currentModel: CurrentModel;
+  publisher: ReleasePublisher;
+  jobStore: JobStore;
+  runner: JobRunner;
+  retrain: RetrainService;
+  uploads: UploadService;
+  /** The dashboard's static files. */
+  uiDir: string;
+}
+
+/** Base URL clients reach the service at: PUBLIC_URL, else the request's own scheme and host. */
+export function baseUrlOf(config: CloudConfig, request: { protocol: string; host: string }): string {
+  return config.publicUrl ? config.publicUrl.replace(/\/+$/, '') : `${request.protocol}://${request.host}`;
+}

@@ -1,0 +1,94 @@
+import { decodeWav } from '../../../shared/src/audio/wav-decode.js';
+import type { Clock } from '../clock.js';
+import { ApiError, badRequest } from '../errors.js';
+import type { UploadsRepo } from '../plugins/db/uploads-repo.js';
+import type { ObjectStorage } from '../plugins/storage/object-storage.js';
+import { uploadKey, uploadTimestamp } from './upload-keys.js';
+
+export interface UploadInput {
+  className: string | undefined;
+  fileName: string | undefined;
+  bytes: Buffer | undefined;
+}
+
+/** The seed's answer to POST /upload. */
+export interface UploadResult {
+  success: true;
+  message: string;
+  file_path: string;
+  class: string;
+  s3_uploaded: boolean;
+  timestamp: string;
+}
+
+export interface UploadServiceDeps {
+  storage: ObjectStorage;
+  uploads: UploadsRepo;
+  /** Classes an upload may be labelled with (the current model's). */
+  classes: () => Promise<string[]>;
+  clock: Clock;
+}
+
+const TRAVERSAL = /[/\\\0]|\.\./;
+
+/**
+ * Stores a labelled original. Everything is checked before the first byte is
+ * written (names, class, WAV decode), and a failed index write removes the
+ * object again, so a rejected upload leaves nothing behind.
+ */
+export class UploadService {
+  private readonly deps: UploadServiceDeps;
+
+  constructor(deps: UploadServiceDeps) {
+    this.deps = deps;
+  }
+
+  async store(input: UploadInput): Promise<UploadResult> {
+    const { className, fileName, bytes } = input;
+    if (!className) throw badRequest('VALIDATION', 'the "class" field is required');
+    if (!bytes || fileName === undefined) throw badRequest('VALIDATION', 'the "file" field is required');
+    if (TRAVERSAL.test(className)) throw badRequest('UNSAFE_NAME', `class ${JSON.stringify(className)} may not contain "/", "\\" or ".."`);
+    if (TRAVERSAL.test(fileName)) throw badRequest('UNSAFE_NAME', `file name ${JSON.stringify(fileName)} may not contain "/", "\\" or ".."`);
+    const classes = await this.deps.classes();
+    if (!classes.includes(className)) {
+      throw badRequest('UNKNOWN_CLASS', `class ${JSON.stringify(className)} is not one of: ${classes.join(', ')}`);
+    }
+    const audio = decodeWav(bytes);
+    if (audio.samples.length === 0) throw new ApiError(400, 'AUDIO_DECODE', 'the WAV file holds no audio');
+
+    const now = this.deps.clock.now();
+    const timestamp = uploadTimestamp(now);
+    const key = await this.freeKey(className, timestamp, safeStem(fileName));
+    await this.deps.storage.put(key, bytes, 'audio/wav');
+    try {
+      this.deps.uploads.upsert({ key, class: className, name: key.slice(key.lastIndexOf('/') + 1 + timestamp.length + 1), bytes: bytes.byteLength, createdAt: new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString() });
+    } catch (err) {
+      await this.deps.storage.delete(key).catch(() => undefined);
+      throw err;
+    }
+    return {
+      success: true,
+      message: 'File uploaded successfully',
+      file_path: key,
+      class: className,
+      s3_uploaded: this.deps.storage.driver === 's3',
+      timestamp,
+    };
+  }
+
+  /** Two uploads of the same name in the same second get `_2`, `_3`... rather than overwriting. */
+  private async freeKey(className: string, timestamp: string, stem: string): Promise<string> {
+    for (let n = 1; n < 1000; n++) {
+      const key = uploadKey(className, timestamp, `${stem}${n === 1 ? '' : `_${n}`}.wav`);
+      if (!this.deps.uploads.has(key) && !(await this.deps.storage.head(key))) return key;
+    }
+    throw new ApiError(409, 'CONFLICT', 'too many uploads with this name in one second');
+  }
+}
+
+/** File name without extension, reduced to [A-Za-z0-9._-], never starting with a dot. */
+export function safeStem(fileName: string): string {
+  const base = fileName.replace(/\.(wav|wave)$/i, '');
+  const cleaned = base.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 100);
+  return cleaned || 'audio';
+}
