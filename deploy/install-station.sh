@@ -60,6 +60,7 @@ UNINSTALL=0
 
 APP_CHANGED=0
 UNIT_CHANGED=0
+WAS_ACTIVE=0
 OWNERSHIP=()
 
 log() { printf '%s\n' "$*"; }
@@ -193,6 +194,9 @@ check_app_source() {
   [ -f "$APP_SOURCE/dist/station/src/cli.js" ] ||
     die "$APP_SOURCE is not built (no dist/station/src/cli.js): run 'npm ci && npm run build' there first"
   [ -d "$APP_SOURCE/models" ] || die "$APP_SOURCE has no models/ (the shipped model must be installed)"
+  if [ "$SKIP_NPM" = 0 ] && [ ! -f "$APP_SOURCE/package-lock.json" ]; then
+    die "$APP_SOURCE has no package-lock.json, which 'npm ci' needs (or use --skip-npm)"
+  fi
 }
 
 install_app() {
@@ -228,6 +232,11 @@ install_node_modules() {
   stamp="$(sha256sum "$app/package-lock.json" | cut -d' ' -f1) abi=$(node -p process.versions.modules)"
   if [ -d "$app/node_modules" ] && [ -f "$app/$NPM_STAMP" ] && [ "$(cat "$app/$NPM_STAMP")" = "$stamp" ]; then
     return 0
+  fi
+  # npm ci empties node_modules: a running station could fail a lazy import meanwhile.
+  if [ "$WAS_ACTIVE" = 1 ]; then
+    log "Stopping $SERVICE for the dependency update"
+    systemctl stop "$SERVICE.service"
   fi
   log "Installing production dependencies (npm ci --omit=dev) in $APP_DIR ..."
   (cd "$app" && npm ci --omit=dev --no-audit --no-fund) || die "npm ci failed in $app"
@@ -344,7 +353,7 @@ enable_service() {
   if [ "$NO_SYSTEM" = 1 ] || ! systemctl is-enabled --quiet "$SERVICE.service" 2>/dev/null; then
     system systemctl enable "$SERVICE.service"
   fi
-  if [ "$NO_SYSTEM" = 0 ] && systemctl is-active --quiet "$SERVICE.service"; then
+  if [ "$WAS_ACTIVE" = 1 ]; then
     if [ "$APP_CHANGED" = 1 ] || [ "$UNIT_CHANGED" = 1 ]; then
       log "Restarting $SERVICE (new version)"
       systemctl restart "$SERVICE.service"
@@ -367,6 +376,9 @@ write_ownership_record() {
 
 do_install() {
   check_app_source
+  if [ -z "$ROOT" ] && [ "$NO_SYSTEM" = 0 ] && systemctl is-active --quiet "$SERVICE.service" 2>/dev/null; then
+    WAS_ACTIVE=1
+  fi
   ensure_user
   install_app
   install_wrappers

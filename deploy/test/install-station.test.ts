@@ -188,6 +188,34 @@ describe('deploy/install-station.sh into a throwaway root (--no-system)', () => 
     expect(install('--root', root, '--no-system', '--uninstall').status).toBe(0);
   });
 
+  it('runs npm ci --omit=dev only when the lock file (or the Node ABI) changed', () => {
+    // npm itself needs the registry; a stand-in on PATH records the calls and
+    // creates node_modules the way npm ci does (empty it, then fill it).
+    const bin = mkdtempSync(join(tmpdir(), 'ecosight-npm-'));
+    const calls = join(bin, 'calls');
+    write(join(bin, 'npm'), `#!/bin/sh\necho "$PWD $*" >> ${calls}\nrm -rf node_modules && mkdir -p node_modules/dep && echo 1 > node_modules/dep/index.js\n`, 0o755);
+    const withNpm = (...args: string[]): Run => {
+      const r = spawnSync('bash', [SCRIPT, ...args], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    const src = appSource();
+    rmSync(join(src, 'node_modules'), { recursive: true });
+    const root = mkdtempSync(join(tmpdir(), 'ecosight-root-'));
+    const first = withNpm('--root', root, '--no-system', '--app-source', src);
+    expect(first.status, first.stderr).toBe(0);
+    expect(readFileSync(calls, 'utf8')).toBe(`${root}/opt/ecosight ci --omit=dev --no-audit --no-fund\n`);
+    expect(existsSync(join(root, 'opt/ecosight/node_modules/dep/index.js'))).toBe(true);
+
+    const before = snapshot(root);
+    expect(withNpm('--root', root, '--no-system', '--app-source', src).status).toBe(0);
+    expect(readFileSync(calls, 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(changedPaths(before, snapshot(root))).toEqual([]);
+
+    write(join(src, 'package-lock.json'), '{"lockfileVersion":3,"packages":{"":{}}}\n');
+    expect(withNpm('--root', root, '--no-system', '--app-source', src).status).toBe(0);
+    expect(readFileSync(calls, 'utf8').trim().split('\n')).toHaveLength(2);
+  });
+
   it('refuses an app source that is not built, and unknown options', () => {
     const src = appSource();
     rmSync(join(src, 'dist'), { recursive: true });
