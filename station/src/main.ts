@@ -23,7 +23,12 @@ import { startRecorder } from './capture/recorder-process.js';
 import { buildStages } from './composition.js';
 import { Clipper } from './pipeline/clipper.js';
 import { alertLabels, clipPriorities } from './pipeline/decisions.js';
+import { classDecisions } from './pipeline/decisions.js';
 import { PipelineRunner } from './pipeline/runner.js';
+import { ModelInstaller } from './ota/model-installer.js';
+import { ModelUpdater } from './ota/model-updater.js';
+import { KeyValueStore } from './store/kv.js';
+import { parsePublicKey } from '../../shared/src/manifest/keys.js';
 import { AlertStore } from './store/alert-store.js';
 import { ClipQuota } from './store/clip-quota.js';
 import { openDatabase } from './store/database.js';
@@ -156,7 +161,19 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
     droppedWindows: () => source.stats().droppedChunks + runner.counters.discontinuities, clock,
   };
   const telemetry = new TelemetryService(telemetrySources, link, systemd, config.mqtt.telemetryIntervalSec * 1000, logger);
-  const services: Service[] = [telemetry];
+  const updater = new ModelUpdater(
+    {
+      baseUrl: config.ota.url, pollIntervalMs: config.ota.pollIntervalSec * 1000,
+      publicKey: config.ota.publicKey ? parsePublicKey(config.ota.publicKey) : undefined,
+      pinnedVersion: config.ota.pinnedVersion, mqttPrefix: config.mqtt.prefix, stationToken: config.upload.token,
+    },
+    new ModelInstaller(join(dataDir, 'models')),
+    { currentModel: () => stages.classifier.model, requestModelSwitch: (next) => runner.requestModelSwitch(next) },
+    (m) => classDecisions(m.classNames, m.metadata.thresholds, config.detection),
+    new KeyValueStore(db), link, shippedModelDir(), logger,
+  );
+  runner.setClassifierFailureHandler((err, failed) => updater.onClassifierFailure(err, failed));
+  const services: Service[] = [telemetry, updater];
   logger.info({
     stationId: config.stationId, source: `${config.source.type}:${config.source.device || config.source.path}`, model: modelVersion(),
     mqtt: mqttEnabled ? 'on' : 'off (local mode)', upload: uploadTarget?.describe() ?? 'off (local mode: clips stay on disk)',

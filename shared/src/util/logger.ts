@@ -12,6 +12,11 @@ export interface LoggerSettings {
   pretty?: boolean;
   /** Write somewhere other than stderr (tests capture logs through this). */
   destination?: NodeJS.WritableStream;
+  /**
+   * Prefix each line with its syslog priority (`<3>{...}`) so journald files
+   * it at the right level. Default: when running under systemd (JOURNAL_STREAM set).
+   */
+  journald?: boolean;
 }
 
 // Keys whose values must never reach a log line, wherever they appear in an object.
@@ -36,6 +41,9 @@ export function createLogger(settings: LoggerSettings): Logger {
     },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
+  if (settings.journald ?? Boolean(process.env.JOURNAL_STREAM)) {
+    options.hooks = { streamWrite: (line) => `<${/"severity":(\d)/.exec(line)?.[1] ?? 6}>${line}` };
+  }
   const wantPretty = settings.pretty ?? (settings.destination === undefined && process.stderr.isTTY === true);
   if (wantPretty) {
     const pretty = loadPretty();

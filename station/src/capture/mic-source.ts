@@ -94,20 +94,8 @@ export class MicSource implements AudioSource {
       let samplesDelivered = 0;
       let carry: Buffer | null = null;
       let lastDataAt = this.clock.now();
-      let handle: RecorderHandle | undefined;
       let reason: string | undefined;
       const stallMs = this.options.stallTimeoutSec * 1000;
-      const watchdog = setInterval(() => {
-        if (this.clock.now() - lastDataAt > stallMs) {
-          reason = `recorder sent no audio for ${this.options.stallTimeoutSec} s (hung)`;
-          handle?.kill();
-        }
-      }, Math.min(1000, Math.max(50, stallMs / 4)));
-      const onAbort = (): void => {
-        reason = 'stopped';
-        handle?.kill();
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
       const segmentStart = (chunkSamples: number): void => {
         firstAudioMs = this.clock.now() - (chunkSamples * 1000) / STATION_SAMPLE_RATE_HZ;
         queue.push({
@@ -122,7 +110,7 @@ export class MicSource implements AudioSource {
         });
       };
       const end = (): number | null => (firstAudioMs === null ? null : firstAudioMs + (samplesDelivered * 1000) / STATION_SAMPLE_RATE_HZ);
-      handle = this.startRecorder(this.options.recorder, this.options.device, STATION_SAMPLE_RATE_HZ, {
+      const handle = this.startRecorder(this.options.recorder, this.options.device, STATION_SAMPLE_RATE_HZ, {
         onData: (bytes) => {
           lastDataAt = this.clock.now();
           const whole: Buffer = carry ? Buffer.concat([carry, bytes]) : bytes;
@@ -143,6 +131,18 @@ export class MicSource implements AudioSource {
           resolve({ reason: why, firstAudioMs, lastAudioMs: end() });
         },
       });
+      // Created after the recorder starts: the callbacks above only run later.
+      const watchdog = setInterval(() => {
+        if (this.clock.now() - lastDataAt > stallMs) {
+          reason = `recorder sent no audio for ${this.options.stallTimeoutSec} s (hung)`;
+          handle.kill();
+        }
+      }, Math.min(1000, Math.max(50, stallMs / 4)));
+      const onAbort = (): void => {
+        reason = 'stopped';
+        handle.kill();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
       if (signal.aborted) onAbort();
     });
   }

@@ -33,8 +33,10 @@ interface ClassState {
 export class EventDetector {
   private states: ClassState[] = [];
   private segmentId = '';
+  private options: EventDetectorOptions;
 
-  constructor(private readonly options: EventDetectorOptions) {
+  constructor(options: EventDetectorOptions) {
+    this.options = options;
     this.reset('');
   }
 
@@ -42,6 +44,18 @@ export class EventDetector {
   reset(segmentId: string): void {
     this.segmentId = segmentId;
     this.states = this.options.classNames.map(() => ({ history: [], open: undefined, lastPositiveEnd: 0 }));
+  }
+
+  /**
+   * New model: same classes keep their open events and only change thresholds;
+   * a different class list ends every open event and starts afresh.
+   */
+  reconfigure(classNames: readonly string[], decisions: readonly ClassDecision[]): DetectionMessage[] {
+    const same = classNames.length === this.options.classNames.length && classNames.every((c, i) => c === this.options.classNames[i]);
+    const ended = same ? [] : this.end();
+    this.options = { ...this.options, classNames, decisions };
+    if (!same) this.reset(this.segmentId);
+    return ended;
   }
 
   push(scored: ScoredWindow): DetectionMessage[] {

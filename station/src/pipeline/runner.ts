@@ -1,6 +1,7 @@
 import type { AudioSource, SegmentInfo, SourceEvent } from '../capture/audio-source.js';
+import type { ModelPackage } from '../../../shared/src/model/model-package.js';
 import type { Classifier } from './classifier.js';
-import type { EventDetector } from './event-detector.js';
+import type { ClassDecision, EventDetector } from './event-detector.js';
 import type { Featurizer } from './featurizer.js';
 import type { PipelineSink } from './sink.js';
 import type { AnalysisWindow } from './types.js';
@@ -19,6 +20,18 @@ export interface PipelineStages {
   detector: EventDetector;
 }
 
+/** A model to switch to, with the decision rules that go with its classes. */
+export interface ModelSwitch {
+  model: ModelPackage;
+  decisions: ClassDecision[];
+}
+
+/**
+ * Called when the classifier throws (a broken model at run time). Returns the
+ * model to fall back to, or undefined to let the error stop the pipeline.
+ */
+export type ClassifierFailureHandler = (error: unknown, failed: ModelPackage) => Promise<ModelSwitch | undefined>;
+
 export interface PipelineCounters {
   windows: number;
   segments: number;
@@ -36,6 +49,8 @@ export class PipelineRunner {
   readonly counters: PipelineCounters = { windows: 0, segments: 0, audioSamples: 0, discontinuities: 0 };
   private segment: SegmentInfo | undefined;
   private expectedSample = 0;
+  private pendingSwitch: ModelSwitch | undefined;
+  private onClassifierFailure: ClassifierFailureHandler | undefined;
 
   constructor(
     private readonly source: AudioSource,
@@ -78,6 +93,22 @@ export class PipelineRunner {
     }
   }
 
+  /** Switches models before the next batch of windows: no audio is skipped. */
+  requestModelSwitch(next: ModelSwitch): void {
+    this.pendingSwitch = next;
+  }
+
+  setClassifierFailureHandler(handler: ClassifierFailureHandler): void {
+    this.onClassifierFailure = handler;
+  }
+
+  private async applySwitch(segment: SegmentInfo | undefined, next: ModelSwitch): Promise<ModelPackage> {
+    const previous = this.stages.classifier.swap(next.model);
+    const ended = this.stages.detector.reconfigure(next.model.classNames, next.decisions);
+    if (segment) for (const message of ended) await this.sink.detection(segment, message);
+    return previous;
+  }
+
   private async startSegment(segment: SegmentInfo): Promise<void> {
     if (this.segment) await this.endSegment('stopped');
     this.segment = segment;
@@ -109,8 +140,23 @@ export class PipelineRunner {
   }
 
   private async process(segment: SegmentInfo, windows: AnalysisWindow[]): Promise<void> {
+    if (this.pendingSwitch) {
+      const next = this.pendingSwitch;
+      this.pendingSwitch = undefined;
+      await this.applySwitch(segment, next);
+    }
     if (windows.length === 0) return;
-    const scored = this.stages.classifier.classify(this.stages.featurizer.featurize(windows));
+    const features = this.stages.featurizer.featurize(windows);
+    let scored;
+    try {
+      scored = this.stages.classifier.classify(features);
+    } catch (err) {
+      const fallback = await this.onClassifierFailure?.(err, this.stages.classifier.model);
+      if (!fallback) throw err;
+      await this.applySwitch(segment, fallback);
+      // The same windows again, on the model we fell back to: no audio is lost.
+      scored = this.stages.classifier.classify(features);
+    }
     this.counters.windows += scored.length;
     await this.sink.windows(segment, scored);
     for (const s of scored) {

@@ -1,0 +1,43 @@
+import { EcoSightError } from '../../../shared/src/errors.js';
+
+export class FetchError extends EcoSightError {
+  constructor(message: string, readonly status?: number) {
+    super('OTA_FETCH', message);
+  }
+}
+
+/**
+ * GETs a URL into memory, refusing more than `maxBytes` (checked while
+ * streaming, so an oversized or endless body costs at most maxBytes).
+ */
+export async function fetchBytes(url: string, maxBytes: number, signal: AbortSignal, headers: Record<string, string> = {}): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
+  let res: Response;
+  try {
+    res = await fetch(url, { headers, signal, redirect: 'follow' });
+  } catch (err) {
+    throw new FetchError(`cannot reach ${url}: ${(err as Error).message}`);
+  }
+  if (res.status === 304) return { status: 304, bytes: Buffer.alloc(0), headers: res.headers };
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new FetchError(`GET ${url}: HTTP ${res.status}`, res.status);
+  }
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new FetchError(`GET ${url}: ${declared} bytes exceeds the limit of ${maxBytes}`);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  if (res.body) {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      total += chunk.byteLength;
+      if (total > maxBytes) {
+        await res.body.cancel().catch(() => undefined);
+        throw new FetchError(`GET ${url}: body exceeds the limit of ${maxBytes} bytes`);
+      }
+      chunks.push(Buffer.from(chunk));
+    }
+  }
+  return { status: res.status, bytes: Buffer.concat(chunks), headers: res.headers };
+}

@@ -1,0 +1,45 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeWav } from '../../../shared/src/audio/wav-decode.js';
+import { ModelError } from '../../../shared/src/errors.js';
+import { LogMelFrontEnd } from '../../../shared/src/features/log-mel.js';
+import { loadModelPackage, type ModelPackage } from '../../../shared/src/model/model-package.js';
+import { predict } from '../pipeline/classifier.js';
+
+/**
+ * Loads a candidate model and proves it works before anything switches to it:
+ * same input shape as the running model, and a clean run (no throw, no NaN,
+ * scores in [0, 1]) over the reference clips shipped with the release.
+ */
+export async function validateCandidate(dir: string, running: ModelPackage): Promise<ModelPackage> {
+  const candidate = await loadModelPackage(dir);
+  try {
+    const want = running.metadata.inputShape.join('x');
+    const got = candidate.metadata.inputShape.join('x');
+    if (want !== got) throw new ModelError(`candidate input shape ${got} differs from the running model's ${want}`);
+    const references = await referenceClips(dir);
+    if (references.length === 0) throw new ModelError('release has no reference clips to validate the model on');
+    const frontEnd = new LogMelFrontEnd(candidate.metadata.frontEnd);
+    for (const [name, bytes] of references) {
+      const patches = frontEnd.patches(decodeWav(bytes).samples);
+      const scores = predict(candidate, patches);
+      for (const row of scores) {
+        if (row.some((v) => v < 0 || v > 1)) throw new ModelError(`reference clip ${name}: scores outside [0, 1]`);
+      }
+    }
+    return candidate;
+  } catch (err) {
+    candidate.model.dispose();
+    throw err instanceof ModelError ? err : new ModelError(`candidate failed on reference clips: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+async function referenceClips(dir: string): Promise<Array<[string, Buffer]>> {
+  let names: string[];
+  try {
+    names = (await readdir(join(dir, 'reference'))).filter((n) => n.toLowerCase().endsWith('.wav')).sort();
+  } catch {
+    return [];
+  }
+  return Promise.all(names.map(async (n): Promise<[string, Buffer]> => [n, await readFile(join(dir, 'reference', n))]));
+}
