@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { StationConfigSchema } from '../../shared/src/config/station-config.js';
 import { validateConfig } from '../../shared/src/config/validate.js';
 import { decodeWav } from '../../shared/src/audio/wav-decode.js';
-import { saveEnergyModel } from '../../shared/src/testing/energy-model.js';
+import { saveTestModel } from '../../shared/src/testing/test-model.js';
 import { impulseTrain } from '../../shared/src/testing/signals.js';
 import { composeStation } from '../src/main.js';
 import { openDatabase, integrityCheck } from '../src/store/database.js';
@@ -15,7 +15,7 @@ import { quietLogger, tempDir, writeWav } from './helpers.js';
 let modelDir: string;
 let wavPath: string;
 beforeAll(async () => {
-  modelDir = await saveEnergyModel();
+  modelDir = await saveTestModel();
   const signal = new Float32Array(16000 * 20);
   signal.set(impulseTrain(2, 0.4), 16000 * 3);
   signal.set(impulseTrain(1, 0.3), 16000 * 12);
