@@ -1,0 +1,22 @@
+/**
+ * The only Debian packages that may feed training and validation (issue 3).
+ * Every other package is reserved for independent evaluation, so a model is
+ * never scored on recordings from a source it has seen.
+ */
+export const TRAINING_PACKAGES: ReadonlySet<string> = new Set([
+  'redeclipse-data',
+  'hedgewars-data',
+  'warmux-data',
+  'btanks-data',
+  'tuxpaint-stamps-default',
+  'gcompris-qt-data',
+  'sound-theme-freedesktop',
+  'asterisk-core-sounds-en-wav',
+  'gcin-voice',
+  'lmms-common',
+  'sonic-pi-samples',
+  'supertuxkart-data',
+  'torcs-data',
+  'pocketsphinx-testdata',
+  'codec2-examples',
+]);
