@@ -93,6 +93,10 @@ export class PipelineRunner {
     }
   }
 
+  get modelVersion(): string {
+    return this.stages.classifier.model.metadata.version;
+  }
+
   /** Switches models before the next batch of windows: no audio is skipped. */
   requestModelSwitch(next: ModelSwitch): void {
     this.pendingSwitch = next;

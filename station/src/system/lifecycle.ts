@@ -56,6 +56,16 @@ export class StationLifecycle {
 
   constructor(private readonly parts: LifecycleParts, private readonly options: LifecycleOptions) {}
 
+  /** What the pipeline has processed so far (tests, benchmarks). */
+  get counters(): PipelineRunner['counters'] {
+    return this.parts.runner.counters;
+  }
+
+  /** Version of the model classifying right now. */
+  get modelVersion(): string {
+    return this.parts.runner.modelVersion;
+  }
+
   async run(): Promise<number> {
     const p = this.parts;
     p.link?.start();

@@ -1,0 +1,179 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StationConfigSchema } from '../../shared/src/config/station-config.js';
+import { validateConfig } from '../../shared/src/config/validate.js';
+import { initBackend } from '../../shared/src/model/backend.js';
+import { loadModelPackage, type ModelPackage } from '../../shared/src/model/model-package.js';
+import { saveTestModel } from '../../shared/src/testing/test-model.js';
+import { composeStation } from '../src/main.js';
+import { ModelInstaller } from '../src/ota/model-installer.js';
+import { ModelUpdater } from '../src/ota/model-updater.js';
+import type { ModelSwitch } from '../src/pipeline/runner.js';
+import { openDatabase } from '../src/store/database.js';
+import { KeyValueStore } from '../src/store/kv.js';
+import { systemClock } from '../src/system/clock.js';
+import { scene } from './audio-scenes.js';
+import { quietLogger, tempDir, writeWav } from './helpers.js';
+import { buildRelease, ReleaseServer, signRelease } from './release-server.js';
+
+const keys = generateKeyPairSync('ed25519');
+const otherKeys = generateKeyPairSync('ed25519');
+const publicKeyB64 = keys.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+const server = new ReleaseServer();
+let baseModel: string;
+let goodModel: string;
+let faultyModel: string;
+
+beforeAll(async () => {
+  await initBackend(quietLogger(), 'wasm');
+  baseModel = await saveTestModel({ version: '1.0.0' });
+  goodModel = await saveTestModel({ version: '1.1.0', peakiness: 3.5 });
+  faultyModel = await saveTestModel({ version: '1.2.0', nanAboveLevel: -2 });
+  await server.start();
+});
+afterAll(() => server.stop());
+
+/** A ModelUpdater against a host that records what it was asked to switch to. */
+async function updaterFor(options: { pinned?: string } = {}) {
+  const root = tempDir();
+  const running: ModelPackage = await loadModelPackage(baseModel);
+  const switches: ModelSwitch[] = [];
+  const db = openDatabase(join(root, 'station.db'));
+  const installer = new ModelInstaller(join(root, 'models'));
+  const updater = new ModelUpdater(
+    { baseUrl: server.baseUrl, pollIntervalMs: 60_000, publicKey: keys.publicKey, pinnedVersion: options.pinned ?? '', mqttPrefix: 'ecosight' },
+    installer, { currentModel: () => switches.at(-1)?.model ?? running, requestModelSwitch: (s) => switches.push(s) },
+    () => [], new KeyValueStore(db), undefined, baseModel, quietLogger(),
+  );
+  return { updater, installer, switches, root };
+}
+
+function publish(version: string, modelDir: string, mutate?: (dir: string) => void): string {
+  const dir = buildRelease(modelDir, version, keys.privateKey);
+  mutate?.(dir);
+  server.releases.set(version, dir);
+  return dir;
+}
+
+describe('over-the-air model updates against a local model server', () => {
+  it('installs a signed, valid newer release: polled with ETag, verified, linked as current', async () => {
+    publish('1.1.0', goodModel);
+    server.latest = '1.1.0';
+    const { updater, installer, switches } = await updaterFor();
+    expect(await updater.poll()).toBe('installed');
+    expect(switches).toHaveLength(1);
+    expect(switches[0].model.metadata.version).toBe('1.1.0');
+    expect(installer.currentVersion()).toBe('1.1.0');
+    expect(existsSync(join(installer.dirOf('1.1.0'), 'reference', '1.wav'))).toBe(true);
+    // The next poll sends the ETag and gets 304.
+    expect(await updater.poll()).toBe('up-to-date');
+    expect(server.requests.filter((r) => r === '/api/models/latest').length).toBeGreaterThanOrEqual(2);
+  });
+
+  const refusals: Array<[string, (version: string) => void]> = [
+    ['a tampered weights file (hash mismatch)', (v) => publish(v, goodModel, (dir) => {
+      const path = join(dir, 'weights.bin');
+      const bytes = readFileSync(path);
+      bytes[10] ^= 0xff;
+      writeFileSync(path, bytes);
+    })],
+    ['a manifest signed with the wrong key', (v) => publish(v, goodModel, (dir) => signRelease(dir, v, otherKeys.privateKey))],
+    ['an unsigned manifest', (v) => publish(v, goodModel, (dir) => {
+      const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+      delete m.signature;
+      writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
+    })],
+    ['a truncated download', (v) => {
+      publish(v, goodModel);
+      server.truncate = 'weights.bin';
+    }],
+    ['a path that escapes the release folder', (v) => publish(v, goodModel, (dir) => {
+      const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { files: Array<{ path: string }> };
+      m.files[0].path = '../../etc/passwd';
+      writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
+    })],
+    ['oversized weights (more bytes than the manifest declares)', (v) => publish(v, goodModel, (dir) => {
+      writeFileSync(join(dir, 'weights.bin'), Buffer.concat([readFileSync(join(dir, 'weights.bin')), Buffer.alloc(1 << 20)]));
+    })],
+  ];
+  for (const [what, prepare] of refusals) {
+    it(`refuses ${what} and keeps the current model`, async () => {
+      const version = `1.5.${refusals.findIndex(([w]) => w === what)}`;
+      prepare(version);
+      const { updater, installer, switches, root } = await updaterFor();
+      expect(await updater.consider(version, server.manifestUrl(version), 'test')).toBe('refused');
+      server.truncate = undefined;
+      expect(switches).toHaveLength(0);
+      expect(installer.currentVersion()).toBeUndefined();
+      expect(existsSync(installer.stagingDir(version))).toBe(false);
+      expect(existsSync(join(root, 'models', version))).toBe(false);
+    });
+  }
+
+  it('refuses a downgrade unless an operator pins that version', async () => {
+    publish('0.9.0', goodModel);
+    const plain = await updaterFor();
+    expect(await plain.updater.consider('0.9.0', server.manifestUrl('0.9.0'), 'test')).toBe('refused');
+    expect(plain.switches).toHaveLength(0);
+    const pinned = await updaterFor({ pinned: '0.9.0' });
+    expect(await pinned.updater.consider('0.9.0', server.manifestUrl('0.9.0'), 'test')).toBe('installed');
+    expect(pinned.installer.currentVersion()).toBe('0.9.0');
+  });
+});
+
+describe('model switch inside a running station', () => {
+  async function runStation(dataDir: string, wav: string) {
+    const config = validateConfig(StationConfigSchema, {
+      stationId: 'st-ota', dataDir, source: { type: 'file', path: wav, realtime: true },
+      model: { dir: '', backend: 'wasm' }, clips: { preRollSec: 0.2, postRollSec: 0.2 },
+      ota: { url: server.baseUrl, publicKey: publicKeyB64, pollIntervalSec: 30 },
+    }, 'test');
+    // The station starts on the base model: install it as the OTA "current" so no shipped model is needed.
+    const installer = new ModelInstaller(join(dataDir, 'models'));
+    const { cpSync } = await import('node:fs');
+    cpSync(baseModel, installer.dirOf('1.0.0'), { recursive: true });
+    await installer.activate('1.0.0');
+    const lifecycle = await composeStation(config, { exitWhenIdle: true, idleTimeoutMs: 5000, env: {}, clock: systemClock, logger: quietLogger() });
+    const code = await lifecycle.run();
+    const db = openDatabase(join(dataDir, 'station.db'));
+    const detections = db.prepare(`SELECT model_version, start_sample FROM detections ORDER BY start_sample`).all() as Array<{ model_version: string; start_sample: number }>;
+    const gaps = db.prepare(`SELECT COUNT(*) AS n FROM source_gaps`).get() as { n: number };
+    const kv = new KeyValueStore(db).get<string[]>('ota.badVersions');
+    db.close();
+    return { code, lifecycle, detections, gaps: gaps.n, badVersions: kv ?? [], installer };
+  }
+
+  it('swaps in a new model between windows without a gap in the processed audio', async () => {
+    publish('1.1.0', goodModel);
+    server.latest = '1.1.0';
+    const dataDir = tempDir();
+    const wav = writeWav(join(dataDir, 'shots.wav'), scene(7, [{ kind: 'shots', atSec: 0.2, durationSec: 0.6 }, { kind: 'shots', atSec: 5, durationSec: 1 }]));
+    const r = await runStation(dataDir, wav);
+    expect(r.code).toBe(0);
+    expect(r.lifecycle.modelVersion).toBe('1.1.0');
+    expect(r.detections.map((d) => d.model_version)).toEqual(['1.0.0', '1.1.0']);
+    // Every sample was analysed: 7 s -> windows at every 0.48 s hop plus the padded tail.
+    expect(r.lifecycle.counters.audioSamples).toBe(7 * 16000);
+    expect(r.lifecycle.counters.discontinuities).toBe(0);
+    expect(r.lifecycle.counters.windows).toBe(Math.floor((7 * 16000 - 15600) / 7680) + 2);
+    expect(r.gaps).toBe(0);
+  }, 30_000);
+
+  it('rolls back a model that fails at run time and re-analyses the same windows on the previous one', async () => {
+    publish('1.2.0', faultyModel);
+    server.latest = '1.2.0';
+    const dataDir = tempDir();
+    const wav = writeWav(join(dataDir, 'shots.wav'), scene(6, [{ kind: 'shots', atSec: 4, durationSec: 1 }]));
+    const r = await runStation(dataDir, wav);
+    expect(r.code).toBe(0);
+    expect(r.badVersions).toEqual(['1.2.0']);
+    expect(r.lifecycle.modelVersion).toBe('1.0.0');
+    expect(r.installer.currentVersion()).toBe('1.0.0');
+    // The shots that broke the new model were still detected, by the old one.
+    expect(r.detections).toHaveLength(1);
+    expect(r.detections[0].model_version).toBe('1.0.0');
+    expect(r.lifecycle.counters.audioSamples).toBe(6 * 16000);
+  }, 30_000);
+});
