@@ -34,6 +34,7 @@ import { runRetrain } from './jobs/retrain/retrain-job.js';
 import { publishShippedIfNone } from './models/bootstrap.js';
 import { CurrentModel } from './models/current-model.js';
 import { ReleasePublisher } from './models/publisher.js';
+import { syncReleases } from './models/release-sync.js';
 import { createAuthGuards } from './plugins/auth.js';
 import { DetectionsRepo } from './plugins/db/detections-repo.js';
 import { openIndexDb } from './plugins/db/index-db.js';
@@ -58,6 +59,7 @@ import { stationRoutes } from './routes/api/stations.js';
 import { uploadRoutes } from './routes/api/uploads.js';
 import { dashboardRoutes } from './routes/dashboard/static.js';
 import { installErrorHandler } from './routes/error-handler.js';
+import { installSseRegistry } from './routes/sse.js';
 import { statusRoutes } from './routes/status.js';
 import type { CloudServices } from './services.js';
 import { UploadService } from './uploads/upload-service.js';
@@ -161,7 +163,10 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     announce: (payload) => mqtt?.publishRetained(modelAnnounceTopic(config.mqttPrefix), encodePayload(payload)),
     baseUrl: () => config.publicUrl || `http://127.0.0.1:${config.port}`,
   });
-  const jobStore = new JobStore({ storage, jobs: repos.jobs, live, clock });
+  const syncFromWorker = async () => {
+    for (const record of await syncReleases(storage, repos.releases)) live.publish('model', record);
+  };
+  const jobStore = new JobStore({ storage, jobs: repos.jobs, live, clock, onRemoteFinish: syncFromWorker });
   const retrainDeps = {
     storage, repos, currentModel, publisher, clock,
     trainer: options.trainer ?? unavailableTrainer,
@@ -192,8 +197,15 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     uiDir: options.uiDir ?? join(repositoryRoot(), 'cloud', 'src', 'ui'),
   };
   const app = await buildApp(services);
+  // Load a newly published model in the background, so /predict and /status move to it at once.
+  live.subscribe((e) => {
+    if (e.event === 'model' && (e.data as { status?: string }).status === 'published') {
+      currentModel.get().catch((err) => logger.error({ err: describeError(err) }, 'cannot load the new release'));
+    }
+  });
 
   let started = false;
+  let releaseTimer: NodeJS.Timeout | undefined;
   return {
     app,
     services,
@@ -214,11 +226,21 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         const scanMs = options.scanIntervalMs ?? 60_000;
         if (scanMs > 0) services.scanner.start(scanMs);
         if (config.jobRunner === 'inline') await runner.recover();
+        else {
+          // Releases a worker publishes reach this index when their job is read, or at the latest here.
+          releaseTimer = setInterval(() => {
+            syncReleases(storage, repos.releases, true).then((added) => added.forEach((r) => live.publish('model', r)), (err) => {
+              logger.warn({ err: describeError(err) }, 'release sync failed');
+            });
+          }, 30_000);
+          releaseTimer.unref();
+        }
       }
       if (role === 'worker') runner.startPolling(options.workerPollMs ?? 5_000);
       logger.info({ role, host: hostname(), storage: storage.describe(), jobRunner: config.jobRunner }, 'cloud service ready');
     },
     async stop() {
+      clearInterval(releaseTimer);
       await app.close();
       if (started) await runner.stop();
       // A short-lived worker or CLI may have published while the broker was still connecting.
@@ -245,6 +267,7 @@ export async function buildApp(services: CloudServices): Promise<FastifyInstance
     if (route.url.startsWith('/api/objects')) route.logLevel = 'warn';
   });
   installErrorHandler(app as unknown as FastifyInstance);
+  installSseRegistry(app as unknown as FastifyInstance);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       useDefaults: true,

@@ -30,6 +30,7 @@ export const eventDocKey = (stationId: string, eventId: string) => `events/${sta
  */
 export class Ingestor {
   private readonly deps: IngestorDeps;
+  private readonly writes = new Map<string, Promise<void>>();
 
   constructor(deps: IngestorDeps) {
     this.deps = deps;
@@ -125,13 +126,28 @@ export class Ingestor {
     }
   }
 
-  private async persist(record: DetectionRecord): Promise<void> {
-    try {
-      await putJson(this.deps.storage, eventDocKey(record.stationId, record.id), record);
-    } catch (err) {
-      // The row is indexed; only a later reindex would miss it. Not worth failing the message for.
-      this.deps.logger.warn({ eventId: record.id, err: (err as Error).message }, 'could not write the event document to storage');
-    }
+  /**
+   * Writes the event document. Messages are handled concurrently, so writes of
+   * one event are chained and each writes the row as it is by then: the last
+   * write always holds the merged state, whatever order the messages came in.
+   */
+  private persist(record: DetectionRecord): Promise<void> {
+    const key = eventDocKey(record.stationId, record.id);
+    const previous = this.writes.get(key) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      const latest = this.deps.detections.get(record.id) ?? record;
+      try {
+        await putJson(this.deps.storage, key, latest);
+      } catch (err) {
+        // The row is indexed; only a later reindex would miss it. Not worth failing the message for.
+        this.deps.logger.warn({ eventId: record.id, err: (err as Error).message }, 'could not write the event document to storage');
+      }
+    });
+    this.writes.set(key, next);
+    void next.then(() => {
+      if (this.writes.get(key) === next) this.writes.delete(key);
+    });
+    return next;
   }
 
   private touch(stationId: string): void {

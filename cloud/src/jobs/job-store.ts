@@ -18,6 +18,8 @@ export interface JobStoreDeps {
   jobs: JobsRepo;
   live: LiveHub;
   clock: Clock;
+  /** Called once when a job run elsewhere (a worker) is first seen finished. */
+  onRemoteFinish?: (status: JobStatus) => Promise<void>;
 }
 
 /**
@@ -60,13 +62,39 @@ export class JobStore {
     const cached = this.deps.jobs.get(id);
     if (cached && !isActive(cached)) return cached;
     try {
-      const status = await getJson<JobStatus>(this.deps.storage, statusKey(id));
+      const status = await this.readStatusDoc(id);
+      if (!status) return cached;
       this.deps.jobs.upsert(status);
+      if (!cached || status.seq > cached.seq) {
+        const { log: _log, ...summary } = status;
+        this.deps.live.publish('job', summary);
+      }
+      if (!isActive(status) && (!cached || isActive(cached))) {
+        for (const fn of this.listeners.get(id) ?? []) fn(status);
+        await this.deps.onRemoteFinish?.(status);
+      }
       return status;
     } catch (err) {
       if (err instanceof ObjectNotFoundError) return cached;
       throw err;
     }
+  }
+
+  /**
+   * The status document, or undefined when it is unreadable right now. Some
+   * S3-compatible servers (s3rver) can serve an object while it is being
+   * replaced; one retry covers that, and a reader simply sees the last state.
+   */
+  private async readStatusDoc(id: string): Promise<JobStatus | undefined> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        return await getJson<JobStatus>(this.deps.storage, statusKey(id));
+      } catch (err) {
+        if (!(err instanceof SyntaxError)) throw err;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    return undefined;
   }
 
   /** Writes a new status (seq + 1), updates the index, tells watchers and the live channel. */

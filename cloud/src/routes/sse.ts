@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** Most bytes buffered for one slow client before its stream is closed (it can reconnect). */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -9,6 +9,21 @@ export interface SseStream {
   close(): void;
   /** Resolves when the client goes away or close() is called. */
   readonly closed: Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Open event streams, ended when the server closes (they would hold it open forever). */
+    sseStreams: Set<SseStream>;
+  }
+}
+
+/** Lets the app end every event stream on close; call once on the root instance. */
+export function installSseRegistry(app: FastifyInstance): void {
+  app.decorate('sseStreams', new Set<SseStream>());
+  app.addHook('preClose', async () => {
+    for (const stream of [...app.sseStreams]) stream.close();
+  });
 }
 
 /**
@@ -30,9 +45,11 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
   const closed = new Promise<void>((resolve) => {
     resolveClosed = resolve;
   });
+  const registry = request.server.sseStreams;
   const finish = () => {
     if (done) return;
     done = true;
+    registry?.delete(stream);
     clearInterval(ping);
     if (!res.writableEnded) res.end();
     resolveClosed();
@@ -43,7 +60,7 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
   ping.unref();
   request.raw.on('close', finish);
   res.on('close', finish);
-  return {
+  const stream: SseStream = {
     send(event, data) {
       if (done) return;
       if (res.writableLength > MAX_BUFFERED_BYTES) {
@@ -55,4 +72,6 @@ export function openSse(request: FastifyRequest, reply: FastifyReply): SseStream
     close: finish,
     closed,
   };
+  registry?.add(stream);
+  return stream;
 }

@@ -1,0 +1,144 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePublicKey } from '../../shared/src/manifest/keys.js';
+import { checkFile, verifyManifest } from '../../shared/src/manifest/manifest.js';
+import type { ClipSidecar } from '../../shared/src/mqtt/sidecar.js';
+import { waitFor } from '../../shared/src/testing/ports.js';
+import { putJson } from '../src/plugins/storage/object-storage.js';
+import { loudWav, quietWav } from './support/audio.js';
+import { formBody } from './support/multipart.js';
+import { openEventStream } from './support/sse.js';
+import { passThroughAugmenter, stubTrainer, type TrainCall } from './support/stub-engines.js';
+import { ADMIN_KEY, startTestCloud, type TestCloud } from './support/test-cloud.js';
+
+const admin = { 'x-api-key': ADMIN_KEY };
+
+async function uploadSample(cloud: TestCloud, cls: string, wav: Uint8Array, name: string): Promise<void> {
+  const { body, contentType } = formBody([{ name: 'class', value: cls }, { name: 'file', filename: name, content: wav }]);
+  const res = await cloud.app.inject({ method: 'POST', url: '/upload', headers: { ...admin, 'content-type': contentType }, payload: body });
+  expect(res.statusCode).toBe(200);
+}
+
+/** A station clip with its sidecar, as a station would leave them in storage. */
+async function stationClip(cloud: TestCloud, eventId: string, wav: Uint8Array): Promise<void> {
+  const clipKey = `stations/st-r/2026/11/22/${eventId}.wav`;
+  await cloud.services.storage.put(clipKey, wav);
+  const t = '2026-11-22T06:00:00.000Z';
+  const sidecar: ClipSidecar = {
+    v: 1, stationId: 'st-r', clipId: eventId, clipKey, sha256: '0'.repeat(64), bytes: wav.byteLength, sampleRateHz: 16000, durationSec: 1.5, clipStartTime: t,
+    detection: { eventId, label: 'gunshot', confidence: 0.81, startTime: t, endTime: t, peakTime: t, windowCount: 1, shotCount: 1, scores: { gunshot: 0.81 } },
+    modelVersion: '2026.01.01-1', source: 'mic', createdAt: t,
+  };
+  await putJson(cloud.services.storage, clipKey.replace('.wav', '.json'), sidecar);
+  await cloud.services.ingestor.onObjectStored(clipKey.replace('.wav', '.json'));
+}
+
+async function jobOf(cloud: TestCloud, id: string) {
+  return (await cloud.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
+}
+
+describe('retrain -> gate -> publish (training step stubbed until shared/src/train lands)', () => {
+  let cloud: TestCloud;
+  let base: string;
+  const calls: TrainCall[] = [];
+  const behaviour = { worse: false };
+  beforeAll(async () => {
+    cloud = await startTestCloud({ MIN_NEW_SAMPLES: '5' }, { trainer: stubTrainer(calls, behaviour), augmenter: passThroughAugmenter });
+    base = await cloud.app.listen({ port: 0, host: '127.0.0.1' });
+    for (let i = 0; i < 4; i++) await uploadSample(cloud, 'gunshot', loudWav(1.5, 10 + i), `shot-${i}.wav`);
+    for (let i = 0; i < 4; i++) await uploadSample(cloud, 'background', quietWav(1.5, 20 + i), `wind-${i}.wav`);
+    // A station clip the model called gunshot, corrected to background by a reviewer.
+    await stationClip(cloud, 'ev-r1', quietWav(1.5, 99));
+    const review = await cloud.app.inject({ method: 'PATCH', url: '/api/detections/ev-r1', headers: admin, payload: { label: 'background' } });
+    expect(review.json()).toMatchObject({ reviewed: true, reviewedLabel: 'background', label: 'gunshot' });
+  });
+  afterAll(() => cloud.stop());
+
+  it('refuses with a clear message when too few new samples exist', async () => {
+    const res = await cloud.app.inject({ method: 'POST', url: '/retrain', headers: admin, payload: { min_samples: 50 } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'NOT_ENOUGH_SAMPLES', new_samples: 9, min_samples: 50 });
+    expect(res.json().message).toContain('only 9 new labelled samples');
+  });
+
+  it('runs one job at a time, streams progress, and publishes a signed release stations can verify', async () => {
+    const first = await cloud.app.inject({ method: 'POST', url: '/retrain', headers: admin, payload: {} });
+    expect(first.statusCode).toBe(202);
+    const jobId = first.json().job_id as string;
+    const second = await cloud.app.inject({ method: 'POST', url: '/retrain', headers: admin, payload: { min_samples: 1 } });
+    expect(second.statusCode).toBe(409);
+    expect(second.json()).toMatchObject({ code: 'JOB_RUNNING', job_id: jobId });
+
+    const stream = openEventStream(`${base}/api/jobs/${jobId}/events`);
+    await stream.ended;
+    const final = await jobOf(cloud, jobId);
+    expect(final).toMatchObject({ state: 'succeeded', percent: 100, result: { outcome: 'published' } });
+    const stages = stream.events.filter((e) => e.event === 'status').map((e) => (e.data as { stage: string }).stage);
+    const seen = [...new Set(stages.filter((s) => s !== null))];
+    expect(seen).toEqual(['collect', 'load', 'augment', 'features', 'train', 'evaluate', 'publish']);
+    expect(stream.events.at(-1)?.event).toBe('end');
+    expect(stream.events.some((e) => e.event === 'log' && String((e.data as { message: string }).message).includes('stub epoch 3/3'))).toBe(true);
+    const percents = stream.events.filter((e) => e.event === 'status').map((e) => (e.data as { percent: number }).percent);
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+
+    // The training step saw only training originals (+5 variants each); valid/eval originals never reach it.
+    const call = calls[0];
+    const trainGroups = new Set(call.train.groups);
+    for (const g of [...call.valid.groups]) expect(trainGroups.has(g)).toBe(false);
+    const evalReport = final.result.report as { originals: { train: number; valid: number; eval: number } };
+    expect(evalReport.originals.train + evalReport.originals.valid + evalReport.originals.eval).toBe(9);
+    expect(evalReport.originals.eval).toBeGreaterThanOrEqual(2);
+    expect(trainGroups.size).toBe(evalReport.originals.train);
+    expect(call.train.patches.length).toBe(evalReport.originals.train * 6 * 2); // 1.5 s clips give 2 patches each
+    expect(call.options.mode).toBe('head');
+
+    // Published: latest moved, the manifest verifies, every file matches.
+    const version = final.result.version as string;
+    expect(version).toMatch(/^\d{4}\.\d{2}\.\d{2}-\d+$/);
+    const latest = (await (await fetch(`${base}/api/models/latest`)).json()) as { version: string; manifestUrl: string };
+    expect(latest.version).toBe(version);
+    expect(latest.manifestUrl).toBe(`http://127.0.0.1:${new URL(base).port}/api/models/${version}/manifest.json`);
+    const manifest = verifyManifest(await (await fetch(latest.manifestUrl)).json(), parsePublicKey(cloud.publicKey));
+    expect(manifest.version).toBe(version);
+    for (const f of manifest.files) checkFile(f, Buffer.from(await (await fetch(`${base}/api/models/${version}/${f.path}`)).arrayBuffer()));
+    const meta = await (await fetch(`${base}/api/models/${version}/model_metadata.json`)).json();
+    expect(meta).toMatchObject({ version, training: { jobId, parentVersion: '2026.01.01-1' } });
+    expect(manifest.files.some((f) => f.path.startsWith('reference/'))).toBe(true);
+
+    const release = (await cloud.app.inject({ method: 'GET', url: `/api/models/${version}` })).json();
+    expect(release).toMatchObject({ status: 'published', current: true, parentVersion: '2026.01.01-1', gate: { passed: true } });
+    expect(release.metrics).toMatchObject({ gunshotRecall: 1, falseAlarmsPerHour: 0, confusionMatrix: { labels: ['background', 'chainsaw', 'gunshot'] } });
+    await waitFor(async () => ((await cloud.app.inject({ method: 'GET', url: '/status' })).json().modelVersion === version) || undefined, 5_000, 'status on the new model');
+
+    // Augmented audio lived only in the job's scratch folder.
+    expect(existsSync(join(cloud.config.dataDir, 'work', jobId))).toBe(false);
+    // Everything used is now "old": no new samples.
+    const again = await cloud.app.inject({ method: 'POST', url: '/retrain', headers: admin, payload: { min_samples: 1 } });
+    expect(again.json()).toMatchObject({ code: 'NOT_ENOUGH_SAMPLES', new_samples: 0 });
+  });
+
+  it('keeps a worse candidate as a rejected version with its report', async () => {
+    behaviour.worse = true;
+    const before = (await cloud.app.inject({ method: 'GET', url: '/api/models/latest' })).json().version;
+    await new Promise((r) => setTimeout(r, 1100)); // new uploads get a later second than the last job's data
+    await uploadSample(cloud, 'gunshot', loudWav(1.5, 40), 'late-shot.wav');
+    const res = await cloud.app.inject({ method: 'POST', url: '/retrain', headers: admin, payload: { min_samples: 1 } });
+    expect(res.statusCode).toBe(202);
+    const jobId = res.json().job_id;
+    const final = await waitFor(async () => {
+      const j = await jobOf(cloud, jobId);
+      return j.state === 'succeeded' || j.state === 'failed' ? j : undefined;
+    }, 30_000, 'job end');
+    expect(final).toMatchObject({ state: 'succeeded', result: { outcome: 'rejected' } });
+    const models = (await cloud.app.inject({ method: 'GET', url: '/api/models' })).json();
+    expect(models.latest).toBe(before);
+    const rejected = models.items.find((m: { version: string }) => m.version === final.result.version);
+    expect(rejected).toMatchObject({ status: 'rejected', current: false, gate: { passed: false } });
+    expect(rejected.gate.reasons.join(' ')).toContain('gunshot recall fell');
+    expect(rejected.metrics.gunshotRecall).toBe(0);
+    expect(rejected.baselineMetrics.gunshotRecall).toBe(1);
+    expect((await cloud.app.inject({ method: 'GET', url: `/api/models/${final.result.version}/model.json` })).statusCode).toBe(404);
+    behaviour.worse = false;
+  });
+});
