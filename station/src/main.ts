@@ -118,7 +118,7 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
       priorities: clipPriorities(model.classNames, config.detection, alerting), alertCooldownSec: config.mqtt.alertCooldownSec,
       mqttEnabled, uploadEnabled: uploadTarget !== undefined,
     },
-    stores, clipper, heartbeat, clock, logger, () => stages.classifier.classNames, modelVersion,
+    stores, clipper, clock, logger, () => stages.classifier.classNames, modelVersion,
     { makeRoom: async (samples) => void (await quota.enforce(samples * 2 + 44)), afterClips: async () => void (await quota.enforce()) },
   );
   if (uploadTarget) stores.outbox.promoteLocal('upload', clock.now());

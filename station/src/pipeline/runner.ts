@@ -7,11 +7,16 @@ import type { PipelineSink } from './sink.js';
 import type { AnalysisWindow } from './types.js';
 import type { Windower } from './windower.js';
 
-/** Told when the runner picks up and finishes each piece of work (watchdog). */
+/** Told when the runner picks up and finishes each piece of work, and what flowed (watchdog, READY, telemetry). */
 export interface RunnerPulse {
   enter(nowMs: number): void;
   leave(nowMs: number): void;
+  /** Wall-clock time of the newest sample received. */
+  audio(audioTimeMs: number): void;
+  windowsDone(count: number): void;
 }
+
+const NO_PULSE: RunnerPulse = { enter: () => undefined, leave: () => undefined, audio: () => undefined, windowsDone: () => undefined };
 
 export interface PipelineStages {
   windower: Windower;
@@ -56,7 +61,7 @@ export class PipelineRunner {
     private readonly source: AudioSource,
     private readonly stages: PipelineStages,
     private readonly sink: PipelineSink,
-    private readonly pulse: RunnerPulse = { enter: () => undefined, leave: () => undefined },
+    private readonly pulse: RunnerPulse = NO_PULSE,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -130,6 +135,7 @@ export class PipelineRunner {
     if (startSample !== this.expectedSample) this.counters.discontinuities++;
     this.expectedSample = startSample + samples.length;
     this.counters.audioSamples += samples.length;
+    this.pulse.audio(segment.startTimeMs + ((startSample + samples.length) * 1000) / segment.sampleRateHz);
     this.sink.audio(segment, startSample, samples);
     await this.process(segment, this.stages.windower.push(startSample, samples));
   }
@@ -162,6 +168,7 @@ export class PipelineRunner {
       scored = this.stages.classifier.classify(features);
     }
     this.counters.windows += scored.length;
+    this.pulse.windowsDone(scored.length);
     await this.sink.windows(segment, scored);
     for (const s of scored) {
       for (const message of this.stages.detector.push(s)) await this.sink.detection(segment, message);

@@ -8,7 +8,6 @@ import { countShots } from '../pipeline/shot-counter.js';
 import type { PipelineSink } from '../pipeline/sink.js';
 import type { DetectionEvent, DetectionMessage, ScoredWindow } from '../pipeline/types.js';
 import type { Clock } from '../system/clock.js';
-import type { Heartbeat } from '../system/health.js';
 import type { AlertStore } from './alert-store.js';
 import type { Db } from './database.js';
 import type { DetectionRecord, DetectionStore } from './detection-store.js';
@@ -57,12 +56,13 @@ export interface UploadJob {
  */
 export class DetectionRecorder implements PipelineSink {
   private modelVersion = 'unknown';
+  /** Samples received in the current segment. */
+  private segmentSamples = 0;
 
   constructor(
     private readonly options: RecorderOptions,
     private readonly stores: RecorderStores,
     private readonly clipper: Clipper,
-    private readonly heartbeat: Heartbeat,
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly classNames: () => readonly string[],
@@ -72,16 +72,16 @@ export class DetectionRecorder implements PipelineSink {
 
   segmentStart(segment: SegmentInfo): void {
     this.clipper.reset();
+    this.segmentSamples = 0;
     this.stores.segments.open(segment, this.clock.now());
   }
 
   audio(segment: SegmentInfo, startSample: number, samples: Float32Array): void {
     this.clipper.audio(startSample, samples);
-    this.heartbeat.audio(this.timeOf(segment, startSample + samples.length));
+    this.segmentSamples = Math.max(this.segmentSamples, startSample + samples.length);
   }
 
-  async windows(segment: SegmentInfo, scored: readonly ScoredWindow[]): Promise<void> {
-    this.heartbeat.windowsDone(scored.length);
+  async windows(segment: SegmentInfo, _scored: readonly ScoredWindow[]): Promise<void> {
     await this.writeClips(segment, this.clipper.takeReady(false));
   }
 
@@ -94,8 +94,7 @@ export class DetectionRecorder implements PipelineSink {
 
   async segmentEnd(segment: SegmentInfo, reason: string, error?: string): Promise<void> {
     await this.writeClips(segment, this.clipper.takeReady(true));
-    const samples = Math.round(((this.heartbeat.lastAudioTimeMs ?? segment.startTimeMs) - segment.startTimeMs) * segment.sampleRateHz / 1000);
-    this.stores.segments.close(segment.id, Math.max(0, samples), error ? `error: ${error}` : reason, this.clock.now());
+    this.stores.segments.close(segment.id, this.segmentSamples, error ? `error: ${error}` : reason, this.clock.now());
     if (error) this.logger.warn({ segment: segment.source, error }, 'segment ended with an error; detections so far are kept');
   }
 

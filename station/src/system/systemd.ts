@@ -60,7 +60,8 @@ export class SystemdNotifier {
   }
 
   private async viaPackage(opts: { ready?: boolean; status?: string }): Promise<void> {
-    if (!this.notify) return this.raw([...(opts.ready ? ['READY=1'] : []), ...(opts.status ? [`STATUS=${opts.status}`] : [])]);
+    // The package spawns the binary with this process's environment; use it only when that is ours.
+    if (!this.notify || process.env.NOTIFY_SOCKET !== this.env.NOTIFY_SOCKET) return this.raw([...(opts.ready ? ['READY=1'] : []), ...(opts.status ? [`STATUS=${opts.status}`] : [])]);
     try {
       await this.notify(opts);
     } catch (err) {
