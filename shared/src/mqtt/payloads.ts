@@ -47,6 +47,8 @@ export interface AlertPayload {
   confidence: number;
   /** When the first shot of the burst was heard. */
   startTime: string;
+  /** End of the analysis window that crossed the threshold (the earliest the station could know). */
+  windowEndTime: string;
   shotCount: number;
   /** True when the alert waited for the broker (sent later than it was raised). */
   delayed: boolean;

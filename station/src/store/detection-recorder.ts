@@ -225,7 +225,7 @@ export class DetectionRecorder implements PipelineSink {
     detections.setAlert(detection.id, alertId);
     const payload: Omit<AlertPayload, 'delayed' | 'sentAt'> = {
       v: 1, alertId, stationId: this.options.stationId, label: event.label, confidence: round(event.peakConfidence),
-      startTime: iso(detection.startTimeMs), shotCount: shots, clipKey: detection.clipKey, modelVersion: detection.modelVersion,
+      startTime: iso(detection.startTimeMs), windowEndTime: iso(detection.endTimeMs), shotCount: shots, clipKey: detection.clipKey, modelVersion: detection.modelVersion,
       eventId: detection.id, raisedAt: iso(now),
     };
     outbox.enqueue('alert', `alert:${alertId}`, payload, now, { priority: 10, state: this.options.mqttEnabled ? 'pending' : 'local' });

@@ -1,0 +1,56 @@
+import { join } from 'node:path';
+import { connect } from 'mqtt';
+import { StationConfigSchema } from '../shared/src/config/station-config.js';
+import { validateConfig } from '../shared/src/config/validate.js';
+import { encodeWav16 } from '../shared/src/audio/wav-encode.js';
+import { TestMosquitto } from '../shared/src/testing/mosquitto.js';
+import { impulseTrain, whiteNoise } from '../shared/src/testing/signals.js';
+import { createLogger } from '../shared/src/util/logger.js';
+import { composeStation } from '../station/src/main.js';
+import { systemClock } from '../station/src/system/clock.js';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+
+export interface LatencyResult {
+  alerts: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/**
+ * Alert latency on loopback: a station replays a recording in real time (as a
+ * microphone would deliver it) with a burst of shots every `spacingSec`; a
+ * subscriber on a local Mosquitto measures the time from the end of the window
+ * that crossed the threshold (the alert's windowEndTime) to the message's arrival.
+ */
+export async function measureAlertLatency(modelDir: string, shots = 20, spacingSec = 2.5): Promise<LatencyResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'ecosight-bench-'));
+  const total = shots * spacingSec + 2;
+  const audio = whiteNoise(total, 0.01, 3);
+  for (let i = 0; i < shots; i++) audio.set(impulseTrain(0.6, 0.2, 16000, 0.9, 40 + i), Math.round((1 + i * spacingSec) * 16000));
+  const wav = join(dir, 'shots.wav');
+  writeFileSync(wav, encodeWav16(audio, 16000));
+  const broker = new TestMosquitto();
+  await broker.start();
+  const latencies: number[] = [];
+  const subscriber = connect(broker.url);
+  await new Promise<void>((resolve) => subscriber.on('connect', () => subscriber.subscribe('ecosight/bench/alert', { qos: 1 }, () => resolve())));
+  subscriber.on('message', (_topic, payload) => {
+    const received = Date.now();
+    const alert = JSON.parse(payload.toString()) as { windowEndTime: string };
+    latencies.push(received - Date.parse(alert.windowEndTime));
+  });
+  const config = validateConfig(StationConfigSchema, {
+    stationId: 'bench', dataDir: join(dir, 'data'), source: { type: 'file', path: wav, realtime: true },
+    model: { dir: modelDir }, mqtt: { url: broker.url, alertCooldownSec: 0.5 }, clips: { preRollSec: 0.5, postRollSec: 0.5 },
+  }, 'bench');
+  const station = await composeStation(config, { exitWhenIdle: true, idleTimeoutMs: 10_000, env: {}, clock: systemClock, logger: createLogger({ name: 'bench', level: 'warn' }) });
+  await station.run();
+  await new Promise((r) => setTimeout(r, 300));
+  await subscriber.endAsync();
+  await broker.stop();
+  latencies.sort((a, b) => a - b);
+  const pick = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return { alerts: latencies.length, p50Ms: pick(0.5), p99Ms: pick(0.99), maxMs: latencies.at(-1) ?? NaN };
+}

@@ -1,0 +1,50 @@
+/**
+ * One pipeline measurement in a fresh process (so peak RSS is this job's own):
+ * a 10-minute 16 kHz recording read from a WAV file and pushed through
+ * windower -> featurizer (-> classifier) as fast as possible.
+ * Usage: node dist/bench/pipeline-bench.js features|full WAV MODEL_DIR
+ */
+import { WavFileReader } from '../shared/src/audio/wav-file-reader.js';
+import { LogMelFrontEnd } from '../shared/src/features/log-mel.js';
+import { initBackend } from '../shared/src/model/backend.js';
+import { loadModelPackage } from '../shared/src/model/model-package.js';
+import { createLogger } from '../shared/src/util/logger.js';
+import { Classifier } from '../station/src/pipeline/classifier.js';
+import { Featurizer } from '../station/src/pipeline/featurizer.js';
+import { Windower } from '../station/src/pipeline/windower.js';
+
+async function main(): Promise<void> {
+  const [mode, wav, modelDir] = process.argv.slice(2);
+  const logger = createLogger({ name: 'bench', level: 'warn' });
+  const backend = mode === 'full' ? await initBackend(logger, 'auto') : { name: 'none', simd: false };
+  const model = mode === 'full' ? await loadModelPackage(modelDir) : undefined;
+  const frontEnd = new LogMelFrontEnd(model?.metadata.frontEnd);
+  const windower = new Windower({ windowSamples: frontEnd.geometry.patchSamples, hopSamples: frontEnd.geometry.patchHopSamples });
+  const featurizer = new Featurizer(frontEnd);
+  const classifier = model ? new Classifier(model, 32) : undefined;
+  if (classifier) classifier.classify(featurizer.featurize(windower.push(0, new Float32Array(frontEnd.geometry.patchSamples * 2)))); // warm-up
+  windower.reset();
+  featurizer.reset();
+  const reader = new WavFileReader(wav);
+  const audioSec = await reader.durationSec();
+  const started = performance.now();
+  let position = 0;
+  let windows = 0;
+  let maxScore = 0;
+  for await (const chunk of reader.chunks(10)) {
+    const features = featurizer.featurize(windower.push(position, chunk));
+    position += chunk.length;
+    windows += features.length;
+    if (classifier) for (const s of classifier.classify(features)) maxScore = Math.max(maxScore, s.scores[0]);
+  }
+  const wallSec = (performance.now() - started) / 1000;
+  process.stdout.write(JSON.stringify({
+    mode, backend: backend.name, simd: backend.simd, audioSec, wallSec, windows, maxGunshotScore: maxScore,
+    realtimeFactor: audioSec / wallSec, msPerWindow: (wallSec * 1000) / windows, peakRssMb: process.resourceUsage().maxRSS / 1024,
+  }) + '\n');
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,72 @@
+/**
+ * `npm run bench`: speed and memory figures, printed as a table and, on the
+ * last line, as JSON:
+ *   {"realtimeFactor", "featuresRealtimeFactor", "peakRssMb", "alertLatencyMsP50", "alertLatencyMsP99", ...}
+ * Targets (issues 2 and 4): realtimeFactor >= 300 on the wasm backend, one
+ * core; peakRssMb < 200; alertLatencyMsP99 < 250 on loopback.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeWav16 } from '../shared/src/audio/wav-encode.js';
+import { shippedModelDir } from '../shared/src/model/model-package.js';
+import { impulseTrain, seededRandom, whiteNoise } from '../shared/src/testing/signals.js';
+import { measureAlertLatency } from './alert-latency.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+function tenMinuteRecording(): string {
+  const seconds = 600;
+  const audio = whiteNoise(seconds, 0.01, 9);
+  const rand = seededRandom(4);
+  for (let t = 5; t < seconds - 5; t += 20 + rand() * 20) audio.set(impulseTrain(1, 0.25, 16000, 0.8, Math.round(t)), Math.round(t * 16000));
+  const path = join(mkdtempSync(join(tmpdir(), 'ecosight-bench-')), 'ten-minutes.wav');
+  writeFileSync(path, encodeWav16(audio, 16000));
+  return path;
+}
+
+/** Runs one measurement pinned to a single core when taskset is available. */
+function measure(mode: 'features' | 'full', wav: string, modelDir: string): Record<string, number | string | boolean> {
+  const script = join(here, 'pipeline-bench.js');
+  const pin = spawnSync('taskset', ['--version']).status === 0 ? ['taskset', '-c', '0'] : [];
+  const command = [...pin, process.execPath, script, mode, wav, modelDir];
+  const out = execFileSync(command[0], command.slice(1), { encoding: 'utf8', env: { ...process.env, ECOSIGHT_TF_BACKEND: process.env.ECOSIGHT_TF_BACKEND ?? 'wasm' } });
+  return JSON.parse(out.trim().split('\n').at(-1) as string) as Record<string, number | string | boolean>;
+}
+
+async function main(): Promise<void> {
+  const modelDir = process.env.ECOSIGHT_MODEL_DIR ?? shippedModelDir();
+  if (!existsSync(join(modelDir, 'model.json'))) throw new Error(`no model in ${modelDir}: the shipped model (models/) is needed for the benchmark`);
+  const wav = tenMinuteRecording();
+  const features = measure('features', wav, modelDir);
+  const full = measure('full', wav, modelDir);
+  const latency = await measureAlertLatency(modelDir);
+  const rows: Array<[string, string]> = [
+    ['recording', `${Number(full.audioSec).toFixed(0)} s at 16 kHz, ${full.windows} windows`],
+    ['backend', `${full.backend}${full.simd ? ' (SIMD)' : ''}, one core`],
+    ['features only', `${Number(features.realtimeFactor).toFixed(0)}x real time`],
+    ['features + inference', `${Number(full.realtimeFactor).toFixed(0)}x real time (${Number(full.msPerWindow).toFixed(3)} ms/window)`],
+    ['peak RSS (full pipeline)', `${Number(full.peakRssMb).toFixed(0)} MB`],
+    ['alert latency (loopback)', `p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms over ${latency.alerts} alerts`],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+  process.stdout.write(JSON.stringify({
+    realtimeFactor: round(Number(full.realtimeFactor)),
+    featuresRealtimeFactor: round(Number(features.realtimeFactor)),
+    peakRssMb: round(Number(full.peakRssMb)),
+    alertLatencyMsP50: latency.p50Ms,
+    alertLatencyMsP99: latency.p99Ms,
+  }) + '\n');
+}
+
+function round(x: number): number {
+  return Math.round(x * 10) / 10;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+});
