@@ -26,7 +26,8 @@ export function runCommand(file: string, args: readonly string[], options: { cwd
     const err: Buffer[] = [];
     child.stdout?.on('data', (b: Buffer) => out.push(b));
     child.stderr?.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e) => reject(new CommandError(file, null, e.message)));
+    const shown = describeCommand(file, args);
+    child.on('error', (e) => reject(new CommandError(shown, null, e.message)));
     if (options.input && child.stdin) {
       // sox may stop reading early (e.g. on a decode error); that is reported through its exit code.
       child.stdin.on('error', () => undefined);
@@ -36,9 +37,15 @@ export function runCommand(file: string, args: readonly string[], options: { cwd
       const stdout = Buffer.concat(out).toString('utf8');
       const stderr = Buffer.concat(err).toString('utf8');
       if (code === 0) resolvePromise({ stdout, stderr });
-      else reject(new CommandError(file, code, tail(stderr)));
+      else reject(new CommandError(shown, code, tail(stderr)));
     });
   });
+}
+
+/** `apt-get download foo`, shortened: sox argument lists are long and sox repeats the path itself. */
+function describeCommand(file: string, args: readonly string[]): string {
+  const full = [file, ...args].join(' ');
+  return full.length <= 120 ? full : `${full.slice(0, 117)}...`;
 }
 
 function tail(text: string): string {
