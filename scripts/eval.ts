@@ -1,0 +1,65 @@
+/**
+ * `npm run eval`: evaluates a model package.
+ *
+ *   npm run eval -- --labels FILE.tsv [--model DIR] [--format both|table|json] [--json OUT]
+ *       labelled recordings (format: shared/src/train/README.md): per-class
+ *       precision/recall/F1, confusion matrix, gunshot false alarms per hour and
+ *       event recall with a 0.5 s onset collar
+ *   npm run eval [-- --model DIR --cache DIR]
+ *       without --labels: the leave-package-out validation set that `npm run train`
+ *       used (same seed), rebuilt from the data cache
+ */
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { describeError } from '../shared/src/errors.js';
+import { initBackend } from '../shared/src/model/backend.js';
+import { loadModelPackage, shippedModelDir } from '../shared/src/model/model-package.js';
+import { createLogger } from '../shared/src/util/logger.js';
+import { evaluateRecordings } from '../shared/src/train/evaluate.js';
+import { readLabelledRecordings } from '../shared/src/train/labels-tsv.js';
+import { formatReport } from '../shared/src/train/report-format.js';
+import { evaluateFetched, type NamedReport } from '../shared/src/train/eval-fetched.js';
+
+const { values } = parseArgs({
+  options: {
+    labels: { type: 'string' },
+    model: { type: 'string' },
+    cache: { type: 'string' },
+    seed: { type: 'string' },
+    format: { type: 'string', default: 'both' },
+    json: { type: 'string' },
+    collar: { type: 'string', default: '0.5' },
+  },
+});
+
+async function main(): Promise<void> {
+  const logger = createLogger({ name: 'eval' });
+  await initBackend(logger, 'wasm');
+  const pkg = await loadModelPackage(values.model ?? shippedModelDir());
+  let reports: NamedReport[];
+  if (values.labels) {
+    const recordings = await readLabelledRecordings(values.labels, pkg.metadata.classes);
+    reports = [{ name: values.labels, report: evaluateRecordings(pkg, recordings, { collarSec: Number(values.collar) }) }];
+  } else {
+    // Rebuild the validation data the model was trained with (its seed and size), unless told otherwise.
+    const training = (pkg.metadata.training ?? {}) as { seed?: number; longNegativeMinutes?: number; data?: { quick?: boolean } };
+    reports = await evaluateFetched(pkg, {
+      cacheDir: values.cache,
+      seed: values.seed !== undefined ? Number(values.seed) : training.seed ?? 20261,
+      quick: training.data?.quick === true,
+      longMinutes: training.longNegativeMinutes,
+      logger,
+    });
+  }
+  const json = JSON.stringify(reports.length === 1 ? reports[0].report : reports, null, 2);
+  if (values.format !== 'json') {
+    for (const { name, report } of reports) process.stdout.write(`== ${name}\n${formatReport(report)}\n\n`);
+  }
+  if (values.format !== 'table') process.stdout.write(`${json}\n`);
+  if (values.json) await writeFile(values.json, `${json}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`eval: ${describeError(err)}\n`);
+  process.exitCode = 1;
+});

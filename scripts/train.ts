@@ -1,0 +1,95 @@
+/**
+ * `npm run train`: trains the EcoSight classifier and writes the model package.
+ *
+ *   npm run train                      full run on the fetched data -> models/
+ *   npm run train -- --quick           CI: a few hundred steps on a subset -> a temp dir
+ *   npm run train -- --toy             generated data only (no fetch needed)
+ *
+ * Options: --out DIR, --cache DIR, --seed N, --epochs N, --steps N, --subset F,
+ * --batch N, --patience N, --version V, --long-minutes N.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CLASS_NAMES } from '../shared/src/dataset/classes.js';
+import { describeError } from '../shared/src/errors.js';
+import { shippedModelDir } from '../shared/src/model/model-package.js';
+import { createLogger } from '../shared/src/util/logger.js';
+import { createProgressPrinter } from '../shared/src/train/progress-bar.js';
+import { runTraining, subsetData, toyData, type PreparedData } from '../shared/src/train/run-training.js';
+import { prepareFetchedData } from '../shared/src/train/dataset-assembly.js';
+import { initTrainingBackend } from '../shared/src/train/training-backend.js';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    toy: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    cache: { type: 'string' },
+    seed: { type: 'string', default: '20261' },
+    epochs: { type: 'string' },
+    steps: { type: 'string' },
+    subset: { type: 'string' },
+    batch: { type: 'string', default: '64' },
+    patience: { type: 'string' },
+    version: { type: 'string' },
+    'long-minutes': { type: 'string' },
+    'clips-per-kind': { type: 'string' },
+  },
+});
+
+async function main(): Promise<void> {
+  const logger = createLogger({ name: 'train' });
+  const started = Date.now();
+  await initTrainingBackend(logger);
+  const quick = values.quick === true;
+  const seed = Number(values.seed);
+  let data: PreparedData = values.toy
+    ? toyData(Number(values['clips-per-kind'] ?? (quick ? 12 : 60)), seed)
+    : await prepareFetchedData({ cacheDir: values.cache, seed, logger, quick });
+  const subset = values.subset !== undefined ? Number(values.subset) : quick && !values.toy ? 0.15 : 1;
+  if (subset < 1) data = subsetData(data, subset, seed);
+  const outDir = values.out ?? (quick ? mkdtempSync(join(tmpdir(), 'ecosight-quick-model-')) : shippedModelDir());
+  const version = values.version ?? defaultVersion(quick, values.toy === true);
+  const { result, seconds, reportText } = await runTraining({
+    classes: [...CLASS_NAMES],
+    data,
+    outDir,
+    version,
+    seed,
+    epochs: Number(values.epochs ?? (quick ? 50 : 40)),
+    batchSize: Number(values.batch),
+    // Quick mode runs a fixed number of steps: no early stop.
+    patience: Number(values.patience ?? (quick ? 50 : 6)),
+    maxSteps: values.steps !== undefined ? Number(values.steps) : quick ? 300 : undefined,
+    maxStepsPerEpoch: quick ? 100 : undefined,
+    longNegativeMinutes: Number(values['long-minutes'] ?? (quick ? 5 : 60)),
+    description: values.toy
+      ? 'Trained on generated data only (impulsive noise bursts and physically modelled gunshots from shared/src/synth as gunshot, vs silence, noise, tones, chirps, slow swells): recognises sharp broadband impulses as gunshot; knows nothing of the other classes (their thresholds are placeholders).'
+      : 'EcoSight compact CNN trained on the fetched Debian-package sound data plus synthesized gunshots (see docs/model.md).',
+    logger,
+    onProgress: createProgressPrinter(),
+    requireLossDrop: quick,
+  });
+  const training = result.metadata.training as { firstLoss: number; lastLoss: number };
+  process.stdout.write(`${reportText}\n\n`);
+  process.stdout.write(`loss: first steps ${training.firstLoss.toFixed(4)} -> last steps ${training.lastLoss.toFixed(4)}; best epoch ${result.bestEpoch}\n`);
+  process.stdout.write(`model ${version} written to ${outDir}\n`);
+  process.stdout.write(`training took ${formatDuration(seconds)} (total ${formatDuration((Date.now() - started) / 1000)})\n`);
+}
+
+function defaultVersion(quick: boolean, toy: boolean): string {
+  const d = new Date();
+  const day = `${d.getUTCFullYear()}.${String(d.getUTCMonth() + 1).padStart(2, '0')}.${String(d.getUTCDate()).padStart(2, '0')}`;
+  return `${day}-${quick ? 'quick' : toy ? 'toy' : 'full'}`;
+}
+
+function formatDuration(sec: number): string {
+  return `${Math.floor(sec / 60)} min ${Math.round(sec % 60)} s`;
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`train: ${describeError(err)}\n`);
+  process.exitCode = 1;
+});
