@@ -27,7 +27,8 @@ import { JobRunner } from './jobs/job-runner.js';
 import type { JobStatus } from './jobs/job-status.js';
 import { JobStore } from './jobs/job-store.js';
 import { RetrainService } from './jobs/retrain-service.js';
-import { noAugmentation, unavailableTrainer } from './jobs/retrain/engines.js';
+import { sharedAugmenter } from './jobs/retrain/augment-adapter.js';
+import { unavailableTrainer } from './jobs/retrain/engines.js';
 import { clipEvaluator } from './jobs/retrain/evaluate.js';
 import type { Augmenter, Evaluator, Trainer } from './jobs/retrain/ports.js';
 import { runRetrain } from './jobs/retrain/retrain-job.js';
@@ -170,7 +171,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const retrainDeps = {
     storage, repos, currentModel, publisher, clock,
     trainer: options.trainer ?? unavailableTrainer,
-    augmenter: options.augmenter ?? noAugmentation,
+    augmenter: options.augmenter ?? sharedAugmenter,
     evaluator: options.evaluator ?? clipEvaluator,
     workRoot: join(config.dataDir, 'work'),
   };

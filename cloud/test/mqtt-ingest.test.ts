@@ -46,7 +46,7 @@ describe('MQTT ingestion', () => {
     const alert: AlertPayload = {
       v: 1, alertId: 'al-1', stationId: 'st-m', label: 'gunshot', confidence: 0.95, startTime: '2026-11-21T08:00:00.000Z', shotCount: 2,
       delayed: false, clipKey: 'stations/st-m/2026/11/21/ev-m1.wav', modelVersion: '2026.01.01-1', eventId: 'ev-m1',
-      raisedAt: '2026-11-21T08:00:01.000Z', sentAt: '2026-11-21T08:00:01.100Z',
+      raisedAt: '2026-11-21T08:00:01.000Z', sentAt: '2026-11-21T08:00:01.100Z', windowEndTime: '2026-11-21T08:00:00.960Z',
     };
     await publish(topics.alert, alert);
     await publish(topics.event, event('end', { confidence: 0.8, endTime: '2026-11-21T08:00:02.000Z', windowCount: 4 }));

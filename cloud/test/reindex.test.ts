@@ -12,7 +12,7 @@ import type { Repos } from '../src/plugins/db/repos.js';
 import { putJson } from '../src/plugins/storage/object-storage.js';
 import { loudWav, quietWav } from './support/audio.js';
 import { formBody } from './support/multipart.js';
-import { passThroughAugmenter, stubTrainer } from './support/stub-engines.js';
+import { stubTrainer } from './support/stub-engines.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from './support/test-cloud.js';
 import { writeTinyModelDir } from './support/tiny-model.js';
 
@@ -54,7 +54,7 @@ describe('reindex rebuilds the same index from the bucket alone', () => {
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
     shippedModelDir = await writeTinyModelDir();
     env = { STORAGE: 's3', ...s3.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'ecosight-reindex-')), MIN_NEW_SAMPLES: '1' };
-    cloud = await startTestCloud(env, { shippedModelDir, trainer: stubTrainer([], { worse: false }), augmenter: passThroughAugmenter });
+    cloud = await startTestCloud(env, { shippedModelDir, trainer: stubTrainer([], { worse: false }) });
     env.MODEL_SIGNING_KEY = cloud.config.modelSigningKey;
 
     // Stations, uploads, clips with sidecars, MQTT-only detections, an alert, reviews, a job and a release.
@@ -83,7 +83,7 @@ describe('reindex rebuilds the same index from the bucket alone', () => {
     });
     await ingestor.onAlert({
       v: 1, alertId: 'al-1', stationId: 'st-x', label: 'gunshot', confidence: 0.9, startTime: iso(0), shotCount: 3, delayed: true,
-      clipKey: `stations/st-x/${DAY}/ev-1.wav`, modelVersion: '2026.01.01-1', eventId: 'ev-1', raisedAt: iso(1), sentAt: iso(600),
+      clipKey: `stations/st-x/${DAY}/ev-1.wav`, modelVersion: '2026.01.01-1', eventId: 'ev-1', raisedAt: iso(1), sentAt: iso(600), windowEndTime: iso(0.96),
     });
     expect((await cloud.app.inject({ method: 'POST', url: '/api/scan', headers: admin })).json().sidecars).toBe(2);
     expect((await cloud.app.inject({ method: 'PATCH', url: '/api/detections/ev-2', headers: admin, payload: { label: 'background' } })).statusCode).toBe(200);

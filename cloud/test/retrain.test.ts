@@ -9,7 +9,7 @@ import { putJson } from '../src/plugins/storage/object-storage.js';
 import { loudWav, quietWav } from './support/audio.js';
 import { formBody } from './support/multipart.js';
 import { openEventStream } from './support/sse.js';
-import { passThroughAugmenter, stubTrainer, type TrainCall } from './support/stub-engines.js';
+import { stubTrainer, type TrainCall } from './support/stub-engines.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from './support/test-cloud.js';
 
 const admin = { 'x-api-key': ADMIN_KEY };
@@ -44,7 +44,7 @@ describe('retrain -> gate -> publish (training step stubbed until shared/src/tra
   const calls: TrainCall[] = [];
   const behaviour = { worse: false };
   beforeAll(async () => {
-    cloud = await startTestCloud({ MIN_NEW_SAMPLES: '5' }, { trainer: stubTrainer(calls, behaviour), augmenter: passThroughAugmenter });
+    cloud = await startTestCloud({ MIN_NEW_SAMPLES: '5' }, { trainer: stubTrainer(calls, behaviour) });
     base = await cloud.app.listen({ port: 0, host: '127.0.0.1' });
     for (let i = 0; i < 4; i++) await uploadSample(cloud, 'gunshot', loudWav(1.5, 10 + i), `shot-${i}.wav`);
     for (let i = 0; i < 4; i++) await uploadSample(cloud, 'background', quietWav(1.5, 20 + i), `wind-${i}.wav`);
@@ -82,16 +82,24 @@ describe('retrain -> gate -> publish (training step stubbed until shared/src/tra
     const percents = stream.events.filter((e) => e.event === 'status').map((e) => (e.data as { percent: number }).percent);
     expect(percents).toEqual([...percents].sort((a, b) => a - b));
 
-    // The training step saw only training originals (+5 variants each); valid/eval originals never reach it.
+    // The training step saw only training originals, each with its 5 variants in its own group;
+    // validation and evaluation originals never reach it augmented.
     const call = calls[0];
-    const trainGroups = new Set(call.train.groups);
-    for (const g of [...call.valid.groups]) expect(trainGroups.has(g)).toBe(false);
-    const evalReport = final.result.report as { originals: { train: number; valid: number; eval: number } };
-    expect(evalReport.originals.train + evalReport.originals.valid + evalReport.originals.eval).toBe(9);
-    expect(evalReport.originals.eval).toBeGreaterThanOrEqual(2);
-    expect(trainGroups.size).toBe(evalReport.originals.train);
-    expect(call.train.patches.length).toBe(evalReport.originals.train * 6 * 2); // 1.5 s clips give 2 patches each
-    expect(call.options.mode).toBe('head');
+    const report = final.result.report as { originals: { train: number; valid: number; eval: number } };
+    expect(report.originals.train + report.originals.valid + report.originals.eval).toBe(9);
+    expect(report.originals.eval).toBeGreaterThanOrEqual(2);
+    const trainGroups = new Set(call.train.map((c) => c.group));
+    expect(trainGroups.size).toBe(report.originals.train);
+    expect(call.train).toHaveLength(report.originals.train * 6);
+    for (const g of trainGroups) expect(call.train.filter((c) => c.group === g && c.sourceId === g)).toHaveLength(5);
+    for (const v of call.valid) expect(trainGroups.has(v.group)).toBe(false);
+    expect(call.valid.every((v) => v.sourceId === undefined)).toBe(true);
+    // Variants really differ from their original (shift, gain, mix, stretch, reverb).
+    const g0 = [...trainGroups][0];
+    const original = call.train.find((c) => c.id === g0)!;
+    for (const v of call.train.filter((c) => c.sourceId === g0)) expect(Buffer.from(v.samples.buffer).equals(Buffer.from(original.samples.buffer))).toBe(false);
+    expect(call.trainPatches).toBeGreaterThanOrEqual(call.train.length);
+    expect(call.options).toMatchObject({ mode: 'head', classes: ['background', 'chainsaw', 'gunshot'] });
 
     // Published: latest moved, the manifest verifies, every file matches.
     const version = final.result.version as string;

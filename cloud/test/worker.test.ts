@@ -3,7 +3,7 @@ import { waitFor } from '../../shared/src/testing/ports.js';
 import { TestS3 } from '../../shared/src/testing/s3rver.js';
 import { loudWav, quietWav } from './support/audio.js';
 import { formBody } from './support/multipart.js';
-import { passThroughAugmenter, stubTrainer, type TrainCall } from './support/stub-engines.js';
+import { stubTrainer, type TrainCall } from './support/stub-engines.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from './support/test-cloud.js';
 import { writeTinyModelDir } from './support/tiny-model.js';
 
@@ -21,7 +21,7 @@ describe('JOB_RUNNER=worker: the API queues, a worker on another disk runs the j
     const env = { STORAGE: 's3', JOB_RUNNER: 'worker', MIN_NEW_SAMPLES: '4', ...s3.env };
     api = await startTestCloud(env, { shippedModelDir });
     worker = await startTestCloud({ ...env, MODEL_SIGNING_KEY: api.config.modelSigningKey }, {
-      role: 'worker', shippedModelDir, workerPollMs: 200, trainer: stubTrainer(calls, { worse: false }), augmenter: passThroughAugmenter,
+      role: 'worker', shippedModelDir, workerPollMs: 200, trainer: stubTrainer(calls, { worse: false }),
     });
   });
   afterAll(async () => {

@@ -92,6 +92,7 @@ export class Ingestor {
     this.deps.live.publish('alert', {
       alertId: p.alertId, stationId: p.stationId, eventId: p.eventId, label: p.label, confidence: p.confidence,
       shotCount: p.shotCount, startTime: p.startTime, raisedAt: p.raisedAt, delayed: p.delayed, clipKey: clean.clipKey || null,
+      windowEndTime: (p as { windowEndTime?: string }).windowEndTime ?? null,
     });
     this.deps.live.publish('detection', detectionView(record));
     return record;

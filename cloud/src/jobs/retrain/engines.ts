@@ -1,18 +1,12 @@
-import type { Augmenter, Trainer } from './ports.js';
+import type { Trainer } from './ports.js';
 
 /**
- * Defaults until the shared engines land (shared/src/train: trainModel,
- * shared/src/augment: augmentOriginal). The composition root uses these unless
- * given others; they are honest placeholders, not fakes: training fails with a
- * clear message, and no variants are made.
- * TODO(wire): replace with adapters over trainModel / augmentOriginal.
+ * Default trainer until shared/src/train (trainModel) is committed: an honest
+ * placeholder, not a fake: the job fails with a clear message at the train stage.
+ * TODO(wire): replace with an adapter over trainModel (train-adapter.ts).
  */
 export const unavailableTrainer: Trainer = {
   train: async () => {
     throw new Error('the training engine (shared/src/train) is not installed in this build');
   },
-};
-
-export const noAugmentation: Augmenter = {
-  augment: async () => [],
 };

@@ -20,33 +20,51 @@ export interface AudioOriginal extends LabelledOriginal {
   durationSec: number;
 }
 
-/**
- * Makes variants of one training original (time shift, gain, background mix,
- * pitch/time stretch, reverb; distance for gunshots). Returns only the variants,
- * not the original. Implemented by shared/src/augment (augmentOriginal).
- */
-export interface Augmenter {
-  augment(original: AudioOriginal, variants: number, seed: number): Promise<Float32Array[]>;
+/** A variant of an original, with its labels (a labelled background can add some). */
+export interface AudioVariant {
+  samples: Float32Array;
+  labels: string[];
 }
 
 /**
- * Features of many clips: one log-mel patch per example, its class index and the
- * original it came from (so nothing derived from one original crosses splits).
+ * Makes the five variants of one training original (shift, gain, background
+ * mix, stretch, reverb; distance for gunshots): shared/src/augment's
+ * augmentOriginal behind augment-adapter.ts. Returns only the variants.
  */
-export interface FeatureSet {
-  classes: string[];
-  patches: Float32Array[];
-  labels: number[];
-  groups: string[];
+export interface Augmenter {
+  augment(original: AudioOriginal, seed: number, backgrounds: readonly Float32Array[]): Promise<AudioVariant[]>;
+}
+
+/**
+ * A clip as training consumes it (the shape of shared/src/train's LabelledClip):
+ * 16 kHz audio, labels, and the split group (the original's id, shared by its variants).
+ */
+export interface TrainingClip {
+  id: string;
+  samples: Float32Array;
+  labels: string[];
+  group: string;
+  /** Set on augmented copies: the original they came from. */
+  sourceId?: string;
+}
+
+export interface TrainProgressReport {
+  /** `features` while log-mel patches are computed, then `train`. */
+  stage: 'features' | 'train';
+  /** 0..1 over the whole training call. */
+  fraction: number;
+  message?: string;
 }
 
 export interface TrainOptions {
   /** `head`: retrain the classifier on the base's embeddings; `full`: the whole network. */
   mode: 'head' | 'full';
   base: ModelPackage;
+  classes: string[];
   /** Version the candidate will carry. */
   version: string;
-  onProgress: (fraction: number, message?: string) => void;
+  seed: number;
+  onProgress: (p: TrainProgressReport) => void;
   signal: AbortSignal;
 }
 
@@ -56,9 +74,9 @@ export interface TrainedCandidate {
   metadata: ModelMetadata;
 }
 
-/** Trains a candidate (implemented by shared/src/train: trainModel). */
+/** Extracts features and trains a candidate (shared/src/train's trainModel behind train-adapter.ts). */
 export interface Trainer {
-  train(train: FeatureSet, valid: FeatureSet, options: TrainOptions): Promise<TrainedCandidate>;
+  train(train: TrainingClip[], valid: TrainingClip[], options: TrainOptions): Promise<TrainedCandidate>;
 }
 
 /** What the gate compares (see gate.ts), plus everything shown in the dashboard. */
@@ -75,7 +93,7 @@ export interface EvalMetrics {
   accuracy: number | null;
 }
 
-/** Scores a model on held-out originals (implemented in evaluate.ts; shared/src/train's evaluateModel may replace it). */
+/** Scores a model on held-out originals (evaluate.ts: the station pipeline, clip by clip). */
 export interface Evaluator {
   evaluate(model: Pick<ModelPackage, 'model' | 'metadata' | 'classNames'>, clips: AudioOriginal[]): Promise<EvalMetrics>;
 }

@@ -8,12 +8,11 @@ import type { Repos } from '../../plugins/db/repos.js';
 import type { ObjectStorage } from '../../plugins/storage/object-storage.js';
 import type { ProgressSink } from '../job-progress.js';
 import type { JobRequest, JobResult } from '../job-status.js';
-import { augmentTraining } from './augment.js';
+import { asClips, augmentTraining } from './augment.js';
 import { collectOriginals } from './collect.js';
-import { extractFeatures } from './features.js';
 import { gate, type GateDecision } from './gate.js';
 import { loadOriginals } from './load.js';
-import type { Augmenter, Evaluator, Trainer } from './ports.js';
+import type { Augmenter, Evaluator, Trainer, TrainProgressReport } from './ports.js';
 import { saveCandidate } from './publish.js';
 import { splitByOriginal } from './split.js';
 
@@ -35,8 +34,9 @@ export const VALID_FRACTION = 0.15;
 
 /**
  * The retrain job, stage by stage: collect -> split by original -> load ->
- * augment (training originals only) -> features -> train -> evaluate candidate
- * and current model on the held-out originals -> gate -> publish or reject.
+ * augment (training originals only) -> features and train (the trainer does
+ * both and reports which) -> evaluate candidate and current model on the
+ * held-out originals -> gate -> publish or reject.
  */
 export async function runRetrain(deps: RetrainDeps, request: JobRequest, progress: ProgressSink, signal: AbortSignal): Promise<JobResult> {
   const workDir = join(deps.workRoot, request.id);
@@ -67,21 +67,16 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
     check();
 
     await progress.stage('augment');
-    const items = await augmentTraining(train, deps.augmenter, join(workDir, 'augmented'), hashSeed(request.id), (f, m) => progress.update(f, m));
+    const trainClips = await augmentTraining(train, deps.augmenter, hashSeed(request.id), (f, m) => progress.update(f, m));
+    const validClips = asClips(valid);
     check();
 
     await progress.stage('features');
-    const frontEnd = current.pkg.metadata.frontEnd;
-    const trainSet = await extractFeatures(items, classes, frontEnd, (f) => progress.update(f * 0.8));
-    const validSet = await extractFeatures(valid, classes, frontEnd, (f) => progress.update(0.8 + f * 0.2));
-    progress.log(`features: ${trainSet.patches.length} training patches, ${validSet.patches.length} validation patches`);
-    check();
-
-    await progress.stage('train');
     const existing = deps.repos.releases.list().map((r) => r.version);
     const version = nextVersion([...existing, current.version], deps.clock.now());
-    const candidate = await deps.trainer.train(trainSet, validSet, {
-      mode: request.mode, base: current.pkg, version, signal, onProgress: (f, m) => progress.update(f, m),
+    const candidate = await deps.trainer.train(trainClips, validClips, {
+      mode: request.mode, base: current.pkg, classes, version, seed: hashSeed(request.id), signal,
+      onProgress: trainProgressTo(progress),
     });
     candidateModel = candidate.model;
     check();
@@ -101,9 +96,9 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
     const training = {
       jobId: request.id, mode: request.mode, parentVersion: current.version, dataCutoff,
       originals: { train: train.length, valid: valid.length, eval: evalSet.length },
-      patches: { train: trainSet.patches.length, valid: validSet.patches.length },
+      clips: { train: trainClips.length, valid: validClips.length },
     };
-    const candidateDir = join(workDir, 'candidate');
+    const candidateDir = join(workDir, 'candidate'); // scratch: removed with workDir
     await saveCandidate(candidateDir, candidate, { version, createdAt, training, metrics: { evaluation: candidateMetrics } }, [...evalSet, ...valid, ...train]);
     const input = {
       version, dir: candidateDir, classes: candidate.metadata.classes, parentVersion: current.version, jobId: request.id,
@@ -123,6 +118,26 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
     await rm(workDir, { recursive: true, force: true });
   }
 }
+
+/** Maps the trainer's progress (one fraction over features + training) onto the job's two stages. */
+function trainProgressTo(progress: ProgressSink): (p: TrainProgressReport) => void {
+  let stage: 'features' | 'train' = 'features';
+  let trainStartFraction = 0;
+  return (p) => {
+    if (p.stage === 'train' && stage === 'features') {
+      stage = 'train';
+      trainStartFraction = p.fraction;
+      void progress.stage('train');
+    }
+    const within = stage === 'features'
+      ? p.fraction / FEATURES_SHARE
+      : (p.fraction - trainStartFraction) / Math.max(1e-9, 1 - trainStartFraction);
+    progress.update(Math.min(1, within), p.message);
+  };
+}
+
+/** Share of a training call spent on features (trainModel reports them over its first 12 %). */
+const FEATURES_SHARE = 0.12;
 
 function hashSeed(id: string): number {
   let h = 2166136261;

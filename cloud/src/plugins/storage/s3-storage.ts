@@ -8,6 +8,8 @@ import { ObjectNotFoundError, StorageError } from '../../errors.js';
 import { assertSafeKey, assertSafePrefix, contentTypeFor } from './object-keys.js';
 import type { ObjectInfo, ObjectStorage, PresignedPut, PresignOptions } from './object-storage.js';
 
+const BODY_READ_ATTEMPTS = 3;
+
 /** Objects in one S3 (or S3-compatible) bucket. The client comes from shared/src/s3/client.ts. */
 export class S3Storage implements ObjectStorage {
   readonly driver = 's3' as const;
@@ -34,11 +36,23 @@ export class S3Storage implements ObjectStorage {
     }
   }
 
+  /**
+   * Reads a whole object. The SDK retries failed requests, but not a body that
+   * breaks off mid-stream (a reused connection reset, an S3-compatible server
+   * replacing the object); a GET is idempotent, so that is retried here.
+   */
   async get(key: string): Promise<Buffer> {
-    const { stream } = await this.getStream(key);
-    const chunks: Buffer[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
+    for (let attempt = 1; ; attempt++) {
+      const { stream } = await this.getStream(key);
+      try {
+        const chunks: Buffer[] = [];
+        for await (const chunk of stream) chunks.push(chunk as Buffer);
+        return Buffer.concat(chunks);
+      } catch (err) {
+        if (attempt >= BODY_READ_ATTEMPTS) throw new StorageError(`cannot read ${key}: ${messageOf(err)}`, { cause: err });
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+      }
+    }
   }
 
   async getStream(key: string): Promise<{ stream: Readable; bytes: number }> {
