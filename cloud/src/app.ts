@@ -28,8 +28,8 @@ import type { JobStatus } from './jobs/job-status.js';
 import { JobStore } from './jobs/job-store.js';
 import { RetrainService } from './jobs/retrain-service.js';
 import { sharedAugmenter } from './jobs/retrain/augment-adapter.js';
-import { unavailableTrainer } from './jobs/retrain/engines.js';
-import { clipEvaluator } from './jobs/retrain/evaluate.js';
+import { sharedEvaluator } from './jobs/retrain/evaluate-adapter.js';
+import { DEFAULT_RETRAIN_TRAINING, sharedTrainer, type RetrainTrainingSettings } from './jobs/retrain/train-adapter.js';
 import type { Augmenter, Evaluator, Trainer } from './jobs/retrain/ports.js';
 import { runRetrain } from './jobs/retrain/retrain-job.js';
 import { publishShippedIfNone } from './models/bootstrap.js';
@@ -77,9 +77,12 @@ export interface CloudOptions {
   shippedModelDir?: string;
   /** The dashboard's static files (default: cloud/src/ui in the installation). */
   uiDir?: string;
+  /** Retrain engines; default: shared/src/train, shared/src/augment. */
   trainer?: Trainer;
   augmenter?: Augmenter;
   evaluator?: Evaluator;
+  /** Epochs, batch size... of retrain jobs (defaults: DEFAULT_RETRAIN_TRAINING). */
+  training?: Partial<RetrainTrainingSettings>;
   /** Test seam: an S3 client other than the one built from the config. */
   s3Client?: S3Client;
   /** Sidecar scan interval (default 60 s); 0 turns the timer off (POST /api/scan still scans). */
@@ -168,11 +171,12 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     for (const record of await syncReleases(storage, repos.releases)) live.publish('model', record);
   };
   const jobStore = new JobStore({ storage, jobs: repos.jobs, live, clock, onRemoteFinish: syncFromWorker });
+  const training = { ...DEFAULT_RETRAIN_TRAINING, ...options.training };
   const retrainDeps = {
     storage, repos, currentModel, publisher, clock,
-    trainer: options.trainer ?? unavailableTrainer,
+    trainer: options.trainer ?? sharedTrainer(training),
     augmenter: options.augmenter ?? sharedAugmenter,
-    evaluator: options.evaluator ?? clipEvaluator,
+    evaluator: options.evaluator ?? sharedEvaluator(training.longNegativeMinutes),
     workRoot: join(config.dataDir, 'work'),
   };
   const runner = new JobRunner({

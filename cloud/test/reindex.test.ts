@@ -12,9 +12,8 @@ import type { Repos } from '../src/plugins/db/repos.js';
 import { putJson } from '../src/plugins/storage/object-storage.js';
 import { loudWav, quietWav } from './support/audio.js';
 import { formBody } from './support/multipart.js';
-import { stubTrainer } from './support/stub-engines.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from './support/test-cloud.js';
-import { writeTinyModelDir } from './support/tiny-model.js';
+import { writeTrainableBaseDir } from './support/tiny-model.js';
 
 const admin = { 'x-api-key': ADMIN_KEY };
 // Recent times, so the scanner's look-back window (days) covers them.
@@ -52,9 +51,9 @@ describe('reindex rebuilds the same index from the bucket alone', () => {
   beforeAll(async () => {
     await s3.start();
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
-    shippedModelDir = await writeTinyModelDir();
+    shippedModelDir = await writeTrainableBaseDir();
     env = { STORAGE: 's3', ...s3.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'ecosight-reindex-')), MIN_NEW_SAMPLES: '1' };
-    cloud = await startTestCloud(env, { shippedModelDir, trainer: stubTrainer([], { worse: false }) });
+    cloud = await startTestCloud(env, { shippedModelDir });
     env.MODEL_SIGNING_KEY = cloud.config.modelSigningKey;
 
     // Stations, uploads, clips with sidecars, MQTT-only detections, an alert, reviews, a job and a release.

@@ -3,13 +3,14 @@ import { waitFor } from '../../shared/src/testing/ports.js';
 import { TestS3 } from '../../shared/src/testing/s3rver.js';
 import { loudWav, quietWav } from './support/audio.js';
 import { formBody } from './support/multipart.js';
-import { stubTrainer, type TrainCall } from './support/stub-engines.js';
-import { ADMIN_KEY, startTestCloud, type TestCloud } from './support/test-cloud.js';
-import { writeTinyModelDir } from './support/tiny-model.js';
+import { sharedTrainer } from '../src/jobs/retrain/train-adapter.js';
+import { recordingTrainer, type TrainCall } from './support/stub-engines.js';
+import { ADMIN_KEY, QUICK_TRAINING, startTestCloud, type TestCloud } from './support/test-cloud.js';
+import { writeTrainableBaseDir } from './support/tiny-model.js';
 
 const admin = { 'x-api-key': ADMIN_KEY };
 
-describe('JOB_RUNNER=worker: the API queues, a worker on another disk runs the job (training step stubbed)', () => {
+describe('JOB_RUNNER=worker: the API queues, a worker on another disk runs the job', () => {
   const s3 = new TestS3('worker-test');
   let api: TestCloud;
   let worker: TestCloud;
@@ -17,11 +18,11 @@ describe('JOB_RUNNER=worker: the API queues, a worker on another disk runs the j
   beforeAll(async () => {
     await s3.start();
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
-    const shippedModelDir = await writeTinyModelDir();
+    const shippedModelDir = await writeTrainableBaseDir();
     const env = { STORAGE: 's3', JOB_RUNNER: 'worker', MIN_NEW_SAMPLES: '4', ...s3.env };
     api = await startTestCloud(env, { shippedModelDir });
     worker = await startTestCloud({ ...env, MODEL_SIGNING_KEY: api.config.modelSigningKey }, {
-      role: 'worker', shippedModelDir, workerPollMs: 200, trainer: stubTrainer(calls, { worse: false }),
+      role: 'worker', shippedModelDir, workerPollMs: 200, trainer: recordingTrainer(sharedTrainer({ ...QUICK_TRAINING }), calls),
     });
   });
   afterAll(async () => {

@@ -1,48 +1,57 @@
 /**
- * A STUB FOR THE TRAINING STEP ONLY, used until shared/src/train (trainModel)
- * is committed. Everything around it in the retrain job is real: storage, the
- * split, augmentation (shared/src/augment), evaluation through the station
- * pipeline, the gate, signing, publishing.
+ * Test doubles for the TRAINING STEP ONLY. Everything around them in the
+ * retrain job is real (storage, split, augmentation, evaluation, gate, signing,
+ * publishing), and the main retrain tests use the real trainer (shared/src/train).
  */
-import { LogMelFrontEnd } from '../../../shared/src/features/log-mel.js';
 import { tf } from '../../../shared/src/model/tf.js';
 import type { Trainer, TrainingClip, TrainOptions } from '../../src/jobs/retrain/ports.js';
 
-/** What the stub trainer was given, for assertions about the pipeline before it. */
+/** What a trainer was given, for assertions about the pipeline before it. */
 export interface TrainCall {
   train: TrainingClip[];
   valid: TrainingClip[];
-  options: Omit<TrainOptions, 'signal' | 'onProgress'>;
-  trainPatches: number;
+  options: Omit<TrainOptions, 'signal' | 'onProgress' | 'base'> & { baseVersion: string };
 }
 
-/**
- * STUB trainer: computes the log-mel patches (as trainModel would) and returns a
- * copy of the base model. `worse` makes the copy call everything background,
- * so the gate must reject it.
- */
-export function stubTrainer(calls: TrainCall[], behaviour: { worse: boolean }): Trainer {
+/** Wraps a real trainer and records its inputs (not a stub: it trains). */
+export function recordingTrainer(inner: Trainer, calls: TrainCall[]): Trainer {
   return {
-    async train(train, valid, options) {
-      const { signal: _s, onProgress, ...rest } = options;
-      const frontEnd = new LogMelFrontEnd(options.base.metadata.frontEnd);
-      let trainPatches = 0;
-      train.forEach((clip, i) => {
-        trainPatches += frontEnd.patches(clip.samples).length;
-        onProgress({ stage: 'features', fraction: (0.12 * (i + 1)) / train.length });
-      });
-      calls.push({ train, valid, options: rest, trainPatches });
-      for (let epoch = 1; epoch <= 3; epoch++) onProgress({ stage: 'train', fraction: 0.12 + (0.88 * epoch) / 3, message: `stub epoch ${epoch}/3` });
-      const model = await cloneModel(options.base.model);
-      if (behaviour.worse) {
-        const head = model.getLayer('head');
-        const [kernel] = head.getWeights();
-        head.setWeights([kernel, tf.tensor1d([60, -5, -60])]);
-      }
-      return { model, metadata: { ...options.base.metadata, version: options.version } };
+    train(train, valid, options) {
+      const { signal: _s, onProgress: _p, base, ...rest } = options;
+      calls.push({ train, valid, options: { ...rest, baseVersion: base.metadata.version } });
+      return inner.train(train, valid, options);
     },
   };
 }
+
+/** Lets a test change the trainer between jobs. */
+export function switchableTrainer(initial: Trainer): Trainer & { use(t: Trainer): void } {
+  let current = initial;
+  return {
+    train: (train, valid, options) => current.train(train, valid, options),
+    use: (t) => {
+      current = t;
+    },
+  };
+}
+
+/**
+ * STUB of the training step: a copy of the base model whose output layer never
+ * fires (bias -30), i.e. a candidate that is worse on gunshot recall, so the gate
+ * must reject it. Works for the hand-set tiny model (`head`) and the real
+ * architecture (`scores`).
+ */
+export const worseCandidateTrainer: Trainer = {
+  async train(_train, _valid, options) {
+    options.onProgress({ stage: 'train', fraction: 1, message: 'stub: copy of the base that never fires' });
+    const model = await cloneModel(options.base.model);
+    const head = model.layers.find((l) => l.name === 'scores' || l.name === 'head');
+    if (!head) throw new Error('no output layer named scores or head');
+    const [kernel, bias] = head.getWeights();
+    head.setWeights([kernel, tf.fill(bias.shape, -30)]);
+    return { model, metadata: { ...options.base.metadata, version: options.version } };
+  },
+};
 
 async function cloneModel(model: tf.LayersModel): Promise<tf.LayersModel> {
   let saved: tf.io.ModelArtifacts | undefined;

@@ -10,6 +10,9 @@ import { writeTinyModelDir } from './tiny-model.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
 
+/** Retrain settings small enough for tests (real training, few steps, 2 minutes of long audio). */
+export const QUICK_TRAINING = { epochs: 6, batchSize: 32, patience: 3, longNegativeMinutes: 2 };
+
 export interface TestCloud extends Cloud {
   config: CloudConfig;
   /** Every log line written, for assertions (e.g. no secrets). */
@@ -37,7 +40,7 @@ export async function startTestCloud(env: Record<string, string> = {}, options: 
   const logger = createLogger({ name: 'cloud-test', level: config.logLevel, destination, pretty: false });
   const cloud = await createCloud({
     config, logger, shippedModelDir: options.shippedModelDir ?? (await writeTinyModelDir()), scanIntervalMs: 0,
-    uiDir: join(dataDir, 'no-ui'), ...options,
+    uiDir: join(dataDir, 'no-ui'), training: QUICK_TRAINING, ...options,
   });
   await cloud.start();
   return { ...cloud, config, logs, publicKey: keys.publicKey };

@@ -5,6 +5,7 @@ import { YAMNET_FRONT_END } from '../../../shared/src/features/params.js';
 import type { ModelMetadata } from '../../../shared/src/model/metadata.js';
 import { saveModelPackage } from '../../../shared/src/model/model-package.js';
 import { tf } from '../../../shared/src/model/tf.js';
+import { buildModel } from '../../../shared/src/train/index.js';
 
 export const TINY_CLASSES = ['background', 'chainsaw', 'gunshot'];
 
@@ -44,5 +45,17 @@ export function tinyMetadata(version: string): ModelMetadata {
 export async function writeTinyModelDir(version = '2026.01.01-1', loudnessBias = 18.5): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'ecosight-tiny-model-'));
   await saveModelPackage(dir, buildTinyModel(loudnessBias), tinyMetadata(version));
+  return dir;
+}
+
+/**
+ * A model of the real architecture (shared/src/train buildModel) with untrained
+ * weights: head-only retraining needs its layers. Its head starts near "absent"
+ * for every class, so before training it detects nothing.
+ */
+export async function writeTrainableBaseDir(version = '2026.01.01-1'): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'ecosight-base-model-'));
+  const model = buildModel({ classCount: TINY_CLASSES.length, patchShape: [96, 64], normalisation: { mean: -4, std: 3 }, seed: 3 });
+  await saveModelPackage(dir, model, { ...tinyMetadata(version), description: 'test base: real architecture, untrained' });
   return dir;
 }

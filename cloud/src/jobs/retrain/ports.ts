@@ -81,19 +81,24 @@ export interface Trainer {
 
 /** What the gate compares (see gate.ts), plus everything shown in the dashboard. */
 export interface EvalMetrics {
-  /** Fraction of gunshot clips with a gunshot detection; null when the split has no gunshot clip. */
+  /** Gunshot events detected / gunshot events in the evaluation audio; null without gunshot clips. */
   gunshotRecall: number | null;
-  /** Gunshot detections on clips of other classes, per hour of such audio. */
+  /** Gunshot detections in gunshot-free evaluation audio, per hour of it. */
   falseAlarmsPerHour: number;
+  /** Hours of gunshot-free audio the false alarms were counted on. */
   negativeHours: number;
+  /** Held-out originals evaluated. */
   clips: number;
+  /** Window level, at the model's thresholds; support = windows where the class is present. */
   perClass: Record<string, { support: number; recall: number | null; precision: number | null }>;
-  /** Clip-level: rows = true label, columns = predicted (top-scoring class). */
+  /** Window level: rows = true label, columns = the strongest class over its threshold (or `none`). */
   confusionMatrix: { labels: string[]; counts: number[][] };
   accuracy: number | null;
+  /** The evaluator's full report (shared/src/train EvaluationReport), for the dashboard. */
+  report?: unknown;
 }
 
-/** Scores a model on held-out originals (evaluate.ts: the station pipeline, clip by clip). */
+/** Scores a model on held-out originals (evaluate-adapter.ts: shared/src/train's evaluateModel). */
 export interface Evaluator {
   evaluate(model: Pick<ModelPackage, 'model' | 'metadata' | 'classNames'>, clips: AudioOriginal[]): Promise<EvalMetrics>;
 }
