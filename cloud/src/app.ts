@@ -2,11 +2,6 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import fastifyHelmet from '@fastify/helmet';
-import fastifyMultipart from '@fastify/multipart';
-import fastifyRateLimit from '@fastify/rate-limit';
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { CloudConfig } from '../../shared/src/config/cloud-config.js';
@@ -19,7 +14,6 @@ import { createS3Client } from '../../shared/src/s3/client.js';
 import type { Logger } from '../../shared/src/util/logger.js';
 import { describeError } from '../../shared/src/errors.js';
 import { systemClock, type Clock } from './clock.js';
-import { ApiError } from './errors.js';
 import { Ingestor } from './ingest/ingestor.js';
 import { rebuildIndex, type ReindexCounts } from './ingest/reindex.js';
 import { SidecarScanner } from './ingest/sidecar-scanner.js';
@@ -37,6 +31,7 @@ import { CurrentModel } from './models/current-model.js';
 import { ReleasePublisher } from './models/publisher.js';
 import { syncReleases } from './models/release-sync.js';
 import { createAuthGuards } from './plugins/auth.js';
+import { registerHttpPlugins } from './plugins/http-plugins.js';
 import { DetectionsRepo } from './plugins/db/detections-repo.js';
 import { openIndexDb } from './plugins/db/index-db.js';
 import { JobsRepo } from './plugins/db/jobs-repo.js';
@@ -273,38 +268,7 @@ export async function buildApp(services: CloudServices): Promise<FastifyInstance
   });
   installErrorHandler(app as unknown as FastifyInstance);
   installSseRegistry(app as unknown as FastifyInstance);
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      useDefaults: true,
-      directives: {
-        'default-src': ["'self'"],
-        'img-src': ["'self'", 'data:', 'blob:'],
-        'media-src': ["'self'", 'blob:'],
-        'style-src': ["'self'", "'unsafe-inline'"],
-        'script-src': ["'self'"],
-        'connect-src': ["'self'"],
-        'upgrade-insecure-requests': null,
-      },
-    },
-    crossOriginEmbedderPolicy: false,
-  });
-  await app.register(fastifyRateLimit, {
-    global: false,
-    errorResponseBuilder: (_req, ctx) => new ApiError(429, 'RATE_LIMITED', `rate limit: at most ${ctx.max} requests per minute; retry in ${Math.ceil(ctx.ttl / 1000)} s`),
-  });
-  await app.register(fastifyMultipart, { throwFileSizeLimit: true, limits: { fileSize: Math.round(config.maxUploadMb * 1024 * 1024), files: 1 } });
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: { title: 'EcoSight cloud API', version: services.version, description: 'See docs/api.md for the contract in prose.' },
-      components: {
-        securitySchemes: {
-          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
-          stationToken: { type: 'apiKey', in: 'header', name: 'x-station-token' },
-        },
-      },
-    },
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+  await registerHttpPlugins(app as unknown as FastifyInstance, { maxUploadMb: config.maxUploadMb, version: services.version });
   const opts = { services };
   await app.register(statusRoutes, opts);
   await app.register(uploadRoutes, opts);

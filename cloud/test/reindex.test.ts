@@ -48,6 +48,7 @@ describe('reindex rebuilds the same index from the bucket alone', () => {
   let env: Record<string, string>;
   let shippedModelDir: string;
   let before: ReturnType<typeof snapshot>;
+  let tokenX: string;
   beforeAll(async () => {
     await s3.start();
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
@@ -57,7 +58,9 @@ describe('reindex rebuilds the same index from the bucket alone', () => {
     env.MODEL_SIGNING_KEY = cloud.config.modelSigningKey;
 
     // Stations, uploads, clips with sidecars, MQTT-only detections, an alert, reviews, a job and a release.
-    expect((await cloud.app.inject({ method: 'POST', url: '/api/stations', headers: admin, payload: { id: 'st-x', name: 'Ridge' } })).statusCode).toBe(201);
+    const reg = await cloud.app.inject({ method: 'POST', url: '/api/stations', headers: admin, payload: { id: 'st-x', name: 'Ridge' } });
+    expect(reg.statusCode).toBe(201);
+    tokenX = reg.json().token;
     expect((await cloud.app.inject({ method: 'POST', url: '/api/stations', headers: admin, payload: { id: 'st-y' } })).statusCode).toBe(201);
     for (const [cls, wav, name] of [['gunshot', loudWav(1.5, 5), 'g1.wav'], ['background', quietWav(1.5, 6), 'b1.wav'], ['gunshot', loudWav(1.5, 7), 'g2.wav']] as const) {
       const { body, contentType } = formBody([{ name: 'class', value: cls }, { name: 'file', filename: name, content: wav }]);
@@ -121,8 +124,10 @@ describe('reindex rebuilds the same index from the bucket alone', () => {
     const fresh = await startTestCloud({ ...env, DATA_DIR: mkdtempSync(join(tmpdir(), 'ecosight-reindex-fresh-')) }, { shippedModelDir });
     try {
       expect(snapshot(fresh.services.repos)).toEqual(before);
-      // And it keeps working from there: tokens still authenticate.
+      // And it keeps working from there: reviews are back and station tokens still authenticate.
       expect((await fresh.app.inject({ method: 'GET', url: '/api/detections?reviewed=true' })).json().total).toBe(2);
+      const presign = await fresh.app.inject({ method: 'POST', url: '/api/stations/st-x/presign', headers: { 'x-station-token': tokenX }, payload: { keys: ['stations/st-x/2026/01/01/a.wav'] } });
+      expect(presign.statusCode).toBe(200);
     } finally {
       await fresh.stop();
     }

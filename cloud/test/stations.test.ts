@@ -3,7 +3,9 @@ import { TestS3 } from '../../shared/src/testing/s3rver.js';
 import type { ClipSidecar } from '../../shared/src/mqtt/sidecar.js';
 import { sha256Token } from '../src/plugins/auth.js';
 import { getJson } from '../src/plugins/storage/object-storage.js';
+import { waitFor } from '../../shared/src/testing/ports.js';
 import { loudWav } from './support/audio.js';
+import { openEventStream } from './support/sse.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from './support/test-cloud.js';
 
 const admin = { 'x-api-key': ADMIN_KEY };
@@ -95,8 +97,13 @@ describe('stations on fs storage', () => {
     const ok = await put(wavUrl.url, wavUrl.headers, wav);
     expect(ok.status).toBe(200);
     expect(await cloud.services.storage.get(clipKey)).toEqual(Buffer.from(wav));
+    const live = openEventStream(`${base}/api/live`);
+    await live.ready;
     const sidecar = sidecarFor('st-a', clipKey, 'ev-1', wav);
     expect((await put(jsonUrl.url, jsonUrl.headers, JSON.stringify(sidecar))).status).toBe(200);
+    // The finished upload is pushed to dashboards at once.
+    await waitFor(() => live.events.find((e) => e.event === 'detection' && (e.data as { id: string }).id === 'ev-1'), 5_000, 'live detection');
+    live.close();
     const det = await cloud.app.inject({ method: 'GET', url: '/api/detections/ev-1' });
     expect(det.json()).toMatchObject({ id: 'ev-1', stationId: 'st-a', label: 'gunshot', state: 'closed', clipAvailable: true, audioUrl: '/api/detections/ev-1/audio', scores: { gunshot: 0.93 } });
     const audio = await cloud.app.inject({ method: 'GET', url: '/api/detections/ev-1/audio' });

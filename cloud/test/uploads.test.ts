@@ -138,3 +138,21 @@ describe('POST /upload (s3 storage)', () => {
     expect(await storedUploads(cloud)).toEqual(before);
   });
 });
+
+describe('upload rate limit', () => {
+  let cloud: TestCloud;
+  beforeAll(async () => {
+    cloud = await startTestCloud({ UPLOADS_PER_MINUTE: '2' });
+  });
+  afterAll(() => cloud.stop());
+
+  it('answers 429 once UPLOADS_PER_MINUTE is used up', async () => {
+    const parts: FormPart[] = [{ name: 'class', value: 'gunshot' }, { name: 'file', filename: 'a.wav', content: loudWav() }];
+    expect((await upload(cloud, parts)).statusCode).toBe(200);
+    expect((await upload(cloud, parts)).statusCode).toBe(200);
+    const third = await upload(cloud, parts);
+    expect(third.statusCode).toBe(429);
+    expect(third.json()).toMatchObject({ success: false, code: 'RATE_LIMITED' });
+    expect((await storedUploads(cloud)).length).toBe(2);
+  });
+});

@@ -15,7 +15,7 @@ export function bytes(bytes) {
     v /= 1000;
     u++;
   }
-  return `${v >= 100 || u === 0 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
+  return `${v >= 10 || u === 0 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
 }
 
 /** @param {string | null | undefined} iso @returns {string} local date and time */
