@@ -1,0 +1,44 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** One row of the fault suite's summary table. */
+export interface ScenarioResult {
+  scenario: string;
+  iterations: number;
+  faultsInjected: number;
+  itemsChecked: number;
+  /** Must be 0: anything lost (alerts, clips, uploads, rows) is a failure. */
+  itemsLost: number;
+  note?: string;
+}
+
+export function resultsDir(): string {
+  return process.env.ECOSIGHT_FAULT_RESULTS ?? join(tmpdir(), 'ecosight-fault-results');
+}
+
+/** Records a scenario's figures for the summary printed at the end of `npm run test:faults`. */
+export function recordScenario(result: ScenarioResult): void {
+  const dir = resultsDir();
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${result.scenario.replace(/[^a-z0-9]+/gi, '-')}.json`), JSON.stringify(result));
+}
+
+export function readScenarios(): ScenarioResult[] {
+  try {
+    return readdirSync(resultsDir()).filter((f) => f.endsWith('.json')).sort()
+      .map((f) => JSON.parse(readFileSync(join(resultsDir(), f), 'utf8')) as ScenarioResult);
+  } catch {
+    return [];
+  }
+}
+
+export function formatSummary(rows: ScenarioResult[]): string {
+  const header = ['scenario', 'iterations', 'faults injected', 'items checked', 'items lost'];
+  const body = rows.map((r) => [r.scenario, String(r.iterations), String(r.faultsInjected), String(r.itemsChecked), String(r.itemsLost)]);
+  const total = ['total', ...[1, 2, 3, 4].map((i) => String(body.reduce((n, r) => n + Number(r[i]), 0)))];
+  const all = [header, ...body, total];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line), widths.map((w) => '-'.repeat(w)).join('  '), line(total)].join('\n');
+}

@@ -1,0 +1,102 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordScenario } from '../../../shared/src/testing/fault-report.js';
+import { TestMosquitto } from '../../../shared/src/testing/mosquitto.js';
+import { TestS3 } from '../../../shared/src/testing/s3rver.js';
+import { seededRandom } from '../../../shared/src/testing/signals.js';
+import { saveTestModel } from '../../../shared/src/testing/test-model.js';
+import { scene } from '../audio-scenes.js';
+import { tempDir, writeWav } from '../helpers.js';
+import { Subscriber } from '../mqtt-subscriber.js';
+import { StationProcess } from '../station-process.js';
+import { checkStationInvariants, orphanClipFiles } from './invariants.js';
+
+const ITERATIONS = Number(process.env.ECOSIGHT_FAULT_ITERATIONS ?? 50);
+const SEED = Number(process.env.ECOSIGHT_FAULT_SEED ?? 20261126);
+/** Each recording dropped into the folder holds bursts of shots at these times. */
+const BURSTS = [3, 30, 60];
+const broker = new TestMosquitto();
+const s3 = new TestS3('power-cut');
+const env = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' };
+
+beforeAll(async () => {
+  Object.assign(process.env, env);
+  await broker.start();
+  await s3.start();
+});
+afterAll(async () => {
+  await broker.stop();
+  await s3.stop();
+});
+
+describe('power cut: SIGKILL at random instants while processing, uploading and publishing', () => {
+  it(`loses nothing and duplicates nothing over ${ITERATIONS} seeded kills`, async () => {
+    const modelDir = await saveTestModel();
+    const dataDir = tempDir();
+    const dropDir = join(dataDir, 'drop');
+    // Every iteration a recorder drops a new 90 s recording with three bursts, so each run has fresh
+    // work (plus whatever the previous, killed run left unfinished).
+    const dropRecording = (i: number): void => {
+      const audio = scene(90, BURSTS.map((t) => ({ kind: 'shots' as const, atSec: t + (i % 5), durationSec: 1 })));
+      audio[0] = i / 1000; // distinct content: each file is its own recording
+      // AudioMoth-style names: one recording every two minutes, so their times never overlap.
+      const start = new Date(Date.UTC(2026, 10, 26, 10, 0, 0) + i * 120_000).toISOString().replace(/[-:]/g, '').replace('T', '_').slice(0, 15);
+      writeWav(join(dropDir, `${start}.WAV`), audio);
+    };
+    const config = {
+      stationId: 'st-pc', source: { type: 'folder', path: dropDir, stableSec: 0, afterProcessing: 'move' }, model: { dir: modelDir, backend: 'wasm' },
+      clips: { preRollSec: 1, postRollSec: 1 }, mqtt: { url: broker.url, alertCooldownSec: 2 },
+      upload: { bucket: s3.bucket, endpoint: s3.endpoint, forcePathStyle: true, retryMinSec: 0.1, retryMaxSec: 0.5, maxBytesPerSec: 200_000 },
+      logLevel: 'info',
+    };
+    const sub = new Subscriber(broker.url, ['ecosight/st-pc/alert']);
+    await sub.start();
+    const rand = seededRandom(SEED);
+    let faults = 0;
+    let checked = 0;
+    const violations: string[] = [];
+    for (let i = 0; i < ITERATIONS; i++) {
+      dropRecording(i);
+      const station = new StationProcess(dataDir, config, env);
+      station.start(['--exit-when-idle', '--idle-timeout', '30']);
+      await station.waitForLog(/station composed/, 30_000);
+      // Kill somewhere in the next 2.5 s: the pipeline, the clip writes, the uploads and the alerts all run in it.
+      const delay = rand() * 2500;
+      const exited = await Promise.race([station.wait().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), delay))]);
+      if (!exited) {
+        station.kill('SIGKILL');
+        faults++;
+      }
+      await station.wait();
+      const report = await checkStationInvariants(dataDir, s3, 'st-pc');
+      checked += report.checked;
+      violations.push(...report.violations.map((v) => `after kill ${i + 1} (${delay.toFixed(0)} ms): ${v}`));
+    }
+    // Power back for good: the station finishes the recording and drains its outbox.
+    const last = new StationProcess(dataDir, config, env);
+    last.start(['--exit-when-idle', '--idle-timeout', '60']);
+    expect(await last.wait()).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    const final = await checkStationInvariants(dataDir, s3, 'st-pc');
+    checked += final.checked;
+    violations.push(...final.violations);
+    const orphans = orphanClipFiles(dataDir);
+    violations.push(...orphans.map((o) => `orphan clip file ${o}`));
+    const deliveries = new Map<string, number>();
+    for (const a of sub.on('/alert')) deliveries.set(String(a.alertId), (deliveries.get(String(a.alertId)) ?? 0) + 1);
+    await sub.stop();
+    const duplicates = [...deliveries.values()].filter((n) => n > 1).length;
+    const expectedAlerts = BURSTS.length * ITERATIONS;
+    const missingAlerts = Math.max(0, expectedAlerts - deliveries.size);
+    checked += expectedAlerts + deliveries.size;
+    recordScenario({
+      scenario: 'power cut (SIGKILL)', iterations: ITERATIONS, faultsInjected: faults, itemsChecked: checked,
+      itemsLost: missingAlerts + duplicates + violations.length,
+      note: `seed ${SEED}`,
+    });
+    expect(violations).toEqual([]);
+    expect(duplicates).toBe(0);
+    expect(deliveries.size).toBe(expectedAlerts);
+    expect(faults).toBeGreaterThan(ITERATIONS / 2);
+  });
+});
