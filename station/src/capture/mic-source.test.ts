@@ -72,3 +72,22 @@ describe('MicSource with a recorder streaming a real WAV in real time', () => {
     expect(events.filter((e) => e.type === 'segment-start').length).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('MicSource with a recorder that writes garbage', () => {
+  it('recognises text on stdout, never passes it on as audio, restarts the recorder and records the gap', async () => {
+    const { events, source } = await capture(4, { FAKE_ARECORD_GARBAGE: 'arecord: read error: Input/output error\n' });
+    const gaps = events.filter((e) => e.type === 'gap');
+    expect(gaps.length).toBeGreaterThanOrEqual(1);
+    expect(gaps[0].type === 'gap' && gaps[0].gap.reason).toMatch(/not audio \(DC offset/);
+    expect(source.stats().restarts).toBeGreaterThanOrEqual(1);
+    // Only the second, healthy recorder's audio arrives: the 1 kHz tone, no DC offset.
+    const audio = events.filter((e) => e.type === 'audio');
+    expect(audio.length).toBeGreaterThan(3);
+    for (const a of audio) {
+      if (a.type !== 'audio') continue;
+      const mean = a.samples.reduce((s, x) => s + x, 0) / a.samples.length;
+      expect(Math.abs(mean)).toBeLessThan(0.05);
+    }
+    expect(events.filter((e) => e.type === 'segment-start')).toHaveLength(1);
+  });
+});

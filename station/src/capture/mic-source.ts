@@ -1,6 +1,7 @@
 import { int16ToFloat } from '../../../shared/src/audio/pcm.js';
 import type { Logger } from '../../../shared/src/util/logger.js';
 import type { Clock } from '../system/clock.js';
+import { AudioSanity } from './audio-sanity.js';
 import { STATION_SAMPLE_RATE_HZ, type AudioSource, type SourceEvent, type SourceStats } from './audio-source.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { RecorderHandle, RecorderHandlers, RecorderName } from './recorder-process.js';
@@ -67,13 +68,13 @@ export class MicSource implements AudioSource {
     const device = this.options.device || 'default';
     while (!signal.aborted) {
       const startedAt = this.clock.now();
-      const run = await this.runOnce(queue, signal, device);
-      if (run.firstAudioMs !== null && previousEndMs !== null) {
-        const gap = { source: `mic:${device}`, startTimeMs: previousEndMs, endTimeMs: run.firstAudioMs, reason: previousReason };
+      const gapFrom = previousEndMs;
+      const gapReason = previousReason;
+      const run = await this.runOnce(queue, signal, device, (firstAudioMs) => {
+        if (gapFrom === null) return;
         this.gaps++;
-        // The gap belongs before this run's segment, but the queue is FIFO: report it now.
-        queue.push({ type: 'gap', gap });
-      }
+        queue.push({ type: 'gap', gap: { source: `mic:${device}`, startTimeMs: gapFrom, endTimeMs: firstAudioMs, reason: gapReason } });
+      });
       if (run.lastAudioMs !== null) previousEndMs = run.lastAudioMs;
       else if (previousEndMs === null) previousEndMs = startedAt;
       previousReason = run.reason;
@@ -88,16 +89,22 @@ export class MicSource implements AudioSource {
     queue.close();
   }
 
-  private runOnce(queue: BoundedQueue<SourceEvent>, signal: AbortSignal, device: string): Promise<{ reason: string; firstAudioMs: number | null; lastAudioMs: number | null }> {
+  /** One recorder lifetime; `onFirstAudio` runs just before its segment starts (to report the gap before it). */
+  private runOnce(queue: BoundedQueue<SourceEvent>, signal: AbortSignal, device: string, onFirstAudio: (firstAudioMs: number) => void): Promise<{ reason: string; firstAudioMs: number | null; lastAudioMs: number | null }> {
     return new Promise((resolve) => {
       let firstAudioMs: number | null = null;
       let samplesDelivered = 0;
       let carry: Buffer | null = null;
       let lastDataAt = this.clock.now();
       let reason: string | undefined;
+      const sanity = new AudioSanity({ sampleRateHz: STATION_SAMPLE_RATE_HZ });
       const stallMs = this.options.stallTimeoutSec * 1000;
-      const segmentStart = (chunkSamples: number): void => {
-        firstAudioMs = this.clock.now() - (chunkSamples * 1000) / STATION_SAMPLE_RATE_HZ;
+      // Wall time of the first sample: when the first chunk arrived, minus its length.
+      let firstDataMs: number | null = null;
+      let garbage = false;
+      const segmentStart = (): void => {
+        firstAudioMs = firstDataMs ?? this.clock.now();
+        onFirstAudio(firstAudioMs);
         queue.push({
           type: 'segment-start',
           segment: {
@@ -109,6 +116,15 @@ export class MicSource implements AudioSource {
           },
         });
       };
+      const held: Float32Array[] = [];
+      const deliverHeld = (): void => {
+        for (const samples of held.splice(0)) {
+          if (firstAudioMs === null) segmentStart();
+          queue.push({ type: 'audio', startSample: samplesDelivered, samples });
+          samplesDelivered += samples.length;
+          this.lastAudioTimeMs = end();
+        }
+      };
       const end = (): number | null => (firstAudioMs === null ? null : firstAudioMs + (samplesDelivered * 1000) / STATION_SAMPLE_RATE_HZ);
       const handle = this.startRecorder(this.options.recorder, this.options.device, STATION_SAMPLE_RATE_HZ, {
         onData: (bytes) => {
@@ -118,12 +134,23 @@ export class MicSource implements AudioSource {
           carry = usable < whole.length ? whole.subarray(usable) : null;
           if (usable === 0) return;
           const samples = int16ToFloat(whole.subarray(0, usable));
-          if (firstAudioMs === null) segmentStart(samples.length);
-          queue.push({ type: 'audio', startSample: samplesDelivered, samples });
-          samplesDelivered += samples.length;
-          this.lastAudioTimeMs = end();
+          firstDataMs ??= this.clock.now() - (samples.length * 1000) / STATION_SAMPLE_RATE_HZ;
+          const verdict = reason === undefined ? sanity.check(samples) : undefined;
+          if (verdict) {
+            reason = verdict;
+            garbage = true;
+            held.length = 0;
+            handle.kill();
+          }
+          if (reason !== undefined) return;
+          // The first second is held back until it has been judged to be audio, so a
+          // recorder writing text never feeds the classifier.
+          held.push(samples);
+          if (sanity.blocksPassed > 0) deliverHeld();
         },
         onExit: (exitReason) => {
+          // Audio that never got a verdict (a recorder dying or hanging within a second) is still audio.
+          if (!garbage) deliverHeld();
           clearInterval(watchdog);
           signal.removeEventListener('abort', onAbort);
           const why = reason ?? exitReason;
