@@ -119,7 +119,7 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
       mqttEnabled, uploadEnabled: uploadTarget !== undefined,
     },
     stores, clipper, clock, logger, () => stages.classifier.classNames, modelVersion,
-    { makeRoom: async (samples) => void (await quota.enforce(samples * 2 + 44)), afterClips: async () => void (await quota.enforce()) },
+    { makeRoom: async (samples) => void (await quota.freeBytes(samples * 2 + 44)), afterClips: async () => void (await quota.enforce()) },
   );
   if (uploadTarget) stores.outbox.promoteLocal('upload', clock.now());
   if (mqttEnabled) {

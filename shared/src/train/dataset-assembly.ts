@@ -29,21 +29,31 @@ export interface FetchedDataOptions {
   cacheDir?: string;
   seed: number;
   logger: Logger;
-  /** CI mode: fewer synthetic gunshots and voice files. */
+  /** CI mode: a fifth of the synthetic gunshots and voice files. */
   quick?: boolean;
+  /** Overrides of DATA_BUDGET (tests use tiny ones). */
+  budget?: Partial<DataBudget>;
 }
 
-/** How much of each kind of data goes in (the shipped run uses the defaults). */
-export const DATA_BUDGET = {
-  /** Speech dominates the packages (thousands of files); this many voice-only originals per split. */
-  voiceOriginals: { train: 600, validation: 150 },
+export interface DataBudget {
+  /** Speech dominates the packages (thousands of files): at most this many voice-only originals per split. */
+  voiceOriginals: { train: number; validation: number };
   /** Synthesized gunshot scenes per split. */
+  synthetic: { train: number; validation: number };
+  /** Files longer than this (s) are cut into pieces of `pieceSec`, at most `maxPieces` of them. */
+  longFileSec: number;
+  pieceSec: number;
+  maxPieces: number;
+}
+
+/** How much of each kind of data goes in (the shipped model uses these). */
+export const DATA_BUDGET: Readonly<DataBudget> = Object.freeze({
+  voiceOriginals: { train: 600, validation: 150 },
   synthetic: { train: 1500, validation: 300 },
-  /** Files longer than this are cut into pieces of `pieceSec` (at most maxPieces). */
   longFileSec: 12,
   pieceSec: 10,
   maxPieces: 6,
-};
+});
 
 /** Training and validation clips from the fetched data plus synthesized gunshots. */
 export async function prepareFetchedData(o: FetchedDataOptions): Promise<PreparedData> {
@@ -51,11 +61,12 @@ export async function prepareFetchedData(o: FetchedDataOptions): Promise<Prepare
   const sides = await splitIndex(cacheDir);
   const rand = dataStreams(o.seed);
   const scale = o.quick ? 0.2 : 1;
-  const originals = await loadClips(capVoice(sides.train, Math.round(DATA_BUDGET.voiceOriginals.train * scale), rand('voice-train')));
+  const budget = { ...DATA_BUDGET, ...o.budget };
+  const originals = await loadClips(capVoice(sides.train, Math.round(budget.voiceOriginals.train * scale), rand('voice-train')), budget);
   const backgrounds = backgroundsOf(originals);
   const augmented = augmentAll(originals, backgrounds, rand('augment'));
-  const synthetic = syntheticGunshots(Math.round(DATA_BUDGET.synthetic.train * scale), backgrounds, rand('synth-train'), 'synthetic-train');
-  const validation = await validationSide(sides.validation, rand, scale);
+  const synthetic = syntheticGunshots(Math.round(budget.synthetic.train * scale), backgrounds, rand('synth-train'), 'synthetic-train');
+  const validation = await validationSide(sides.validation, rand, scale, budget);
   o.logger.info({ trainOriginals: originals.length, trainClips: augmented.length + synthetic.length, validationClips: validation.clips.length }, 'data assembled');
   return {
     train: [...augmented, ...synthetic],
@@ -71,7 +82,7 @@ export async function prepareFetchedData(o: FetchedDataOptions): Promise<Prepare
       originalsUsed: { train: originals.length, validation: validation.originals },
       augmentedTrainingClips: augmented.length,
       syntheticGunshots: { train: synthetic.length, validation: validation.synthetic },
-      budget: DATA_BUDGET,
+      budget,
     },
   };
 }
@@ -79,13 +90,13 @@ export async function prepareFetchedData(o: FetchedDataOptions): Promise<Prepare
 /** The validation clips `npm run train` used (same seed, same code), for `npm run eval`. */
 export async function validationClips(o: FetchedDataOptions): Promise<LabelledClip[]> {
   const sides = await splitIndex(o.cacheDir ?? defaultCacheDir());
-  return (await validationSide(sides.validation, dataStreams(o.seed), o.quick ? 0.2 : 1)).clips;
+  return (await validationSide(sides.validation, dataStreams(o.seed), o.quick ? 0.2 : 1, { ...DATA_BUDGET, ...o.budget })).clips;
 }
 
 /** Clips of the packages reserved for independent evaluation (never trained or validated on). */
 export async function independentClips(o: Pick<FetchedDataOptions, 'cacheDir'>): Promise<LabelledClip[]> {
   const entries = (await readDatasetIndex(o.cacheDir ?? defaultCacheDir())).filter((e) => e.split === 'eval');
-  return loadClips(entries);
+  return loadClips(entries, DATA_BUDGET);
 }
 
 /** Independent random streams by name: one part of the assembly never shifts another's draws. */
@@ -102,9 +113,11 @@ async function splitIndex(cacheDir: string): Promise<Record<'train' | 'validatio
 }
 
 /** Validation originals (not augmented) plus gunshots synthesized into validation backgrounds. */
-async function validationSide(entries: DatasetEntry[], rand: (name: string) => Random, scale: number): Promise<{ clips: LabelledClip[]; originals: number; synthetic: number }> {
-  const originals = await loadClips(capVoice(entries, Math.round(DATA_BUDGET.voiceOriginals.validation * scale), rand('voice-valid')));
-  const synthetic = syntheticGunshots(Math.round(DATA_BUDGET.synthetic.validation * scale), backgroundsOf(originals), rand('synth-valid'), 'synthetic-validation');
+async function validationSide(
+  entries: DatasetEntry[], rand: (name: string) => Random, scale: number, budget: DataBudget,
+): Promise<{ clips: LabelledClip[]; originals: number; synthetic: number }> {
+  const originals = await loadClips(capVoice(entries, Math.round(budget.voiceOriginals.validation * scale), rand('voice-valid')), budget);
+  const synthetic = syntheticGunshots(Math.round(budget.synthetic.validation * scale), backgroundsOf(originals), rand('synth-valid'), 'synthetic-validation');
   return { clips: [...originals, ...synthetic], originals: originals.length, synthetic: synthetic.length };
 }
 
@@ -116,18 +129,18 @@ function capVoice(entries: DatasetEntry[], max: number, rand: Random): DatasetEn
 }
 
 /** Decodes the files; long ones become several pieces sharing the file as their source. */
-async function loadClips(entries: DatasetEntry[]): Promise<LabelledClip[]> {
+async function loadClips(entries: DatasetEntry[], budget: DataBudget): Promise<LabelledClip[]> {
   const clips: LabelledClip[] = [];
   for (const e of entries) {
     const { samples } = decodeWav(await readFile(e.wavPath));
     const id = `${e.package}/${e.sourcePath}`;
     const base = { labels: [...e.labels], group: e.package };
-    if (samples.length / 16000 <= DATA_BUDGET.longFileSec) {
+    if (samples.length / 16000 <= budget.longFileSec) {
       clips.push({ ...base, id, samples });
       continue;
     }
-    const piece = DATA_BUDGET.pieceSec * 16000;
-    const pieces = Math.min(DATA_BUDGET.maxPieces, Math.floor(samples.length / piece));
+    const piece = budget.pieceSec * 16000;
+    const pieces = Math.min(budget.maxPieces, Math.floor(samples.length / piece));
     for (let p = 0; p < pieces; p++) {
       clips.push({ ...base, id: `${id}#${p}`, sourceId: id, samples: samples.slice(p * piece, (p + 1) * piece) });
     }

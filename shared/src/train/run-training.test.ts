@@ -15,6 +15,8 @@ import { readLabelledRecordings } from './labels-tsv.js';
 import { formatReport } from './report-format.js';
 import { runTraining, toyData, type RunTrainingResult } from './run-training.js';
 import { predictPatches } from './score-signal.js';
+import { trainHead } from './train-modes.js';
+import { tf } from '../model/tf.js';
 import { initTrainingBackend } from './training-backend.js';
 
 /**
@@ -105,5 +107,22 @@ describe('quick training run on generated data', () => {
     expect(report.longAudio?.detectedEvents).toBeGreaterThanOrEqual(2);
     expect(report.longAudio?.falseAlarms).toBeLessThanOrEqual(1);
     expect(formatReport(report)).toMatch(/event recall: \d\/3/);
+  });
+
+  it('retrains the head alone on the frozen backbone', async () => {
+    const data = toyData(4, 11);
+    const result = await trainHead(pkg, data.train, data.valid, {
+      classes: [...CLASS_NAMES], epochs: 2, batchSize: 32, seed: 3, patience: 2, version: '0.0.1-head',
+      maxStepsPerEpoch: 10, longNegativeMinutes: 1,
+    });
+    const same = (a: tf.Tensor[], b: tf.Tensor[]) => a.every((t, i) => tf.max(tf.abs(tf.sub(t, b[i]))).dataSync()[0] === 0);
+    for (const name of ['conv1', 'conv4', 'embedding']) {
+      expect(same(result.model.getLayer(name).getWeights(), pkg.model.getLayer(name).getWeights())).toBe(true);
+    }
+    expect(same(result.model.getLayer('scores').getWeights(), pkg.model.getLayer('scores').getWeights())).toBe(false);
+    expect(result.metadata.training?.mode).toBe('head');
+    expect(result.metadata.training?.baseVersion).toBe('0.0.0-test');
+    expect(result.history.length).toBeGreaterThan(0);
+    result.model.dispose();
   });
 });

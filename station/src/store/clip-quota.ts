@@ -38,27 +38,41 @@ export class ClipQuota {
 
   /** Deletes clips until `extraBytes` more would fit under the quota. */
   async enforce(extraBytes = 0): Promise<QuotaResult> {
+    const used = this.usedBytes();
+    if (this.quotaBytes <= 0 || used + extraBytes <= this.quotaBytes) return { usedBytes: used, deleted: 0, freedBytes: 0 };
+    return this.deleteUntil((usedNow) => usedNow + extraBytes <= this.quotaBytes, 'quota');
+  }
+
+  /**
+   * The disk itself is full (a write failed), whatever the quota says: frees at
+   * least `bytes` by the same priority rules.
+   */
+  async freeBytes(bytes: number): Promise<QuotaResult> {
+    const target = this.usedBytes() - bytes;
+    return this.deleteUntil((usedNow) => usedNow <= target, 'disk full');
+  }
+
+  private async deleteUntil(done: (usedBytes: number) => boolean, why: string): Promise<QuotaResult> {
     let used = this.usedBytes();
     const result: QuotaResult = { usedBytes: used, deleted: 0, freedBytes: 0 };
-    if (this.quotaBytes <= 0 || used + extraBytes <= this.quotaBytes) return result;
     const candidates = this.db.prepare(
       `SELECT c.id, c.path, c.bytes, d.label, c.upload_state, c.priority FROM clips c JOIN detections d ON d.id = c.detection_id
        WHERE c.deleted_at_ms IS NULL
        ORDER BY CASE WHEN c.upload_state = 'uploaded' THEN 0 ELSE 1 END, c.priority ASC, c.created_at_ms ASC, c.id ASC`,
     ).all() as Candidate[];
     for (const c of candidates) {
-      if (used + extraBytes <= this.quotaBytes) break;
+      if (done(used)) break;
       await unlink(c.path).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'ENOENT') throw err;
       });
-      const reason = c.upload_state === 'uploaded' ? 'quota: already uploaded' : `quota: not uploaded, priority ${c.priority}`;
+      const reason = c.upload_state === 'uploaded' ? `${why}: already uploaded` : `${why}: not uploaded, priority ${c.priority}`;
       this.record(c, reason);
       used -= c.bytes;
       result.deleted++;
       result.freedBytes += c.bytes;
     }
     result.usedBytes = used;
-    if (result.deleted > 0) this.logger.warn({ deleted: result.deleted, freedBytes: result.freedBytes, quotaBytes: this.quotaBytes }, 'clip quota reached: oldest clips deleted');
+    if (result.deleted > 0) this.logger.warn({ deleted: result.deleted, freedBytes: result.freedBytes, quotaBytes: this.quotaBytes, why }, 'clips deleted to make room (lowest priority, oldest first)');
     return result;
   }
 
