@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** Debian's chromium package (CI: apt-get install -y chromium). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -48,4 +49,12 @@ export async function launchChromium(): Promise<TestBrowser> {
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * expect.poll with room for a loaded CI machine (2 cores, other suites running):
+ * the page reacts in milliseconds, but a busy event loop can delay it by seconds.
+ */
+export function poll<T>(read: () => T | Promise<T>, timeoutMs = 10_000): ReturnType<typeof expect.poll<T | Promise<T>>> {
+  return expect.poll(read, { timeout: timeoutMs, interval: 50 });
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositoryRoot } from '../../../shared/src/model/model-package.js';
 import { loudWav, quietWav } from '../support/audio.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from '../support/test-cloud.js';
-import { hasChromium, launchChromium, type TestBrowser } from './chromium.js';
+import { hasChromium, launchChromium, poll, type TestBrowser } from './chromium.js';
 import { loadedMedia } from './page-probes.js';
 import { TestStation } from './test-station.js';
 
@@ -44,21 +44,21 @@ describe.skipIf(!hasChromium())(title, () => {
 
   it('says it is private and shows nothing without the key; a wrong key is reported', async () => {
     await page.goto(base);
-    await expect.poll(() => page.textContent('#page-message')).toContain('This dashboard is private on this service (PUBLIC_DASHBOARD=false)');
+    await poll(() => page.textContent('#page-message')).toContain('This dashboard is private on this service (PUBLIC_DASHBOARD=false)');
     expect(await page.getAttribute('#page-message', 'role')).toBe('alert');
     // /status is always public: the header still works.
-    await expect.poll(() => page.textContent('#status-model')).toBe(MODEL);
+    await poll(() => page.textContent('#status-model')).toBe(MODEL);
     expect(await page.locator('#detections li').count()).toBe(0);
 
     await page.fill('#api-key', 'not-the-key');
     await page.click('#key-save');
-    await expect.poll(() => page.textContent('#key-state')).toBe('The service refused the admin key: invalid API key. Enter it again.');
+    await poll(() => page.textContent('#key-state')).toBe('The service refused the admin key: invalid API key. Enter it again.');
   });
 
   it('with the key: lists, loads clip media as blob: URLs (the CSP allows them) and pushes new detections', async () => {
     await page.fill('#api-key', ADMIN_KEY);
     await page.click('#key-save');
-    await expect.poll(() => page.textContent('#status-live')).toBe('connected');
+    await poll(() => page.textContent('#status-live')).toBe('connected');
     expect(await page.isHidden('#page-message')).toBe(true);
     const first = await mediaOf(page, 'ev-priv-1');
     // <img> and <audio> cannot send x-api-key: the page fetched them with it and made object URLs.
@@ -71,7 +71,7 @@ describe.skipIf(!hasChromium())(title, () => {
     expect(second.img).toMatch(/^blob:/);
     expect(await page.locator('#detections li').first().getAttribute('data-id')).toBe('ev-priv-2');
     await page.locator('#detections li[data-id="ev-priv-2"] button[data-label="chainsaw"]').click();
-    await expect.poll(async () => (await cloud.app.inject({ method: 'GET', url: '/api/detections/ev-priv-2', headers: { 'x-api-key': ADMIN_KEY } })).json().reviewedLabel).toBe('chainsaw');
+    await poll(async () => (await cloud.app.inject({ method: 'GET', url: '/api/detections/ev-priv-2', headers: { 'x-api-key': ADMIN_KEY } })).json().reviewedLabel).toBe('chainsaw');
     expect(browser.problems).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { waitFor } from '../../../shared/src/testing/ports.js';
 import { loudWav, quietWav } from '../support/audio.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from '../support/test-cloud.js';
 import { writeTrainableBaseDir } from '../support/tiny-model.js';
-import { hasChromium, launchChromium, type TestBrowser } from './chromium.js';
+import { hasChromium, launchChromium, poll, type TestBrowser } from './chromium.js';
 import { activeElementId, horizontalOverflow, isSameDocument, loadedMedia, markDocument, recordedJobStates, recordJobPanel, storedApiKey } from './page-probes.js';
 import { TestStation } from './test-station.js';
 
@@ -65,10 +65,10 @@ describe.skipIf(!hasChromium())(title, () => {
     const csp = res?.headers()['content-security-policy'] ?? '';
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("script-src-attr 'none'");
-    await expect.poll(() => page.textContent('#status-model')).toBe(MODEL);
-    await expect.poll(() => page.textContent('#status-live')).toBe('connected');
-    await expect.poll(() => page.locator('#upload-class option').allTextContents()).toEqual(['Choose a class…', 'background', 'chainsaw', 'gunshot']);
-    await expect.poll(() => page.locator('#model-list > li').count()).toBe(1);
+    await poll(() => page.textContent('#status-model')).toBe(MODEL);
+    await poll(() => page.textContent('#status-live')).toBe('connected');
+    await poll(() => page.locator('#upload-class option').allTextContents()).toEqual(['Choose a class…', 'background', 'chainsaw', 'gunshot']);
+    await poll(() => page.locator('#model-list > li').count()).toBe(1);
     expect(await page.isVisible('#live-empty')).toBe(true);
     expect(await page.textContent('#key-state')).toContain('No admin key');
 
@@ -79,7 +79,7 @@ describe.skipIf(!hasChromium())(title, () => {
 
     await page.fill('#api-key', ADMIN_KEY);
     await page.click('#key-save');
-    await expect.poll(() => page.textContent('#key-state')).toContain('Admin key set');
+    await poll(() => page.textContent('#key-state')).toContain('Admin key set');
     expect(await page.evaluate(storedApiKey)).toBe(ADMIN_KEY);
   });
 
@@ -87,15 +87,15 @@ describe.skipIf(!hasChromium())(title, () => {
     await page.selectOption('#upload-class', 'gunshot');
     await page.setInputFiles('#upload-file', join(files, 'notes.wav'));
     await page.click('#upload-submit');
-    await expect.poll(() => page.textContent('#upload-message')).toContain('Upload refused: not a usable WAV file');
+    await poll(() => page.textContent('#upload-message')).toContain('Upload refused: not a usable WAV file');
     expect(await page.getAttribute('#upload-message', 'role')).toBe('alert');
 
     for (const [cls, name] of [['gunshot', 'shot-1.wav'], ['gunshot', 'shot-2.wav'], ['background', 'wind-1.wav'], ['background', 'wind-2.wav']]) {
       await page.selectOption('#upload-class', cls);
       await page.setInputFiles('#upload-file', join(files, name));
       await page.click('#upload-submit');
-      await expect.poll(() => page.textContent('#upload-message')).toContain(`File uploaded successfully: ${name} stored as extracted_audio/${cls}/`);
-      await expect.poll(async () => (await page.locator('#uploads .upload-name').allTextContents()).some((t) => t.endsWith(name))).toBe(true);
+      await poll(() => page.textContent('#upload-message')).toContain(`File uploaded successfully: ${name} stored as extracted_audio/${cls}/`);
+      await poll(async () => (await page.locator('#uploads .upload-name').allTextContents()).some((t) => t.endsWith(name))).toBe(true);
     }
     const listed = await api('/api/uploads');
     expect(listed.total).toBe(4);
@@ -115,7 +115,7 @@ describe.skipIf(!hasChromium())(title, () => {
       diskFreeBytes: 25e9, clipBytes: 4096, cpuTempC: 47.5, modelVersion: MODEL, lastAudioTime: new Date(now).toISOString(), droppedWindows: 0, gapCount: 0,
     });
     const row = page.locator('#stations-table tbody tr', { hasText: 'st-dash' });
-    await expect.poll(() => row.textContent()).toContain('Healthy');
+    await poll(() => row.textContent()).toContain('Healthy');
     const rowText = await row.textContent();
     expect(rowText).toContain('2uploads 1, alerts 0');
     expect(rowText).toContain('25 GBCPU 47.5 °C');
@@ -140,8 +140,8 @@ describe.skipIf(!hasChromium())(title, () => {
       v: 1, alertId: 'al-dash-1', stationId: 'st-dash', label: 'gunshot', confidence: 0.93, startTime, windowEndTime: startTime, shotCount: 2,
       delayed: false, clipKey, modelVersion: MODEL, eventId, raisedAt: new Date(now - 2_000).toISOString(), sentAt: new Date(now - 2_000).toISOString(),
     });
-    await expect.poll(() => card.getAttribute('class')).toContain('is-alert');
-    await expect.poll(() => card.locator('.badge-alert').textContent()).toBe('Alert · 2 shots');
+    await poll(() => card.getAttribute('class')).toContain('is-alert');
+    await poll(() => card.locator('.badge-alert').textContent()).toBe('Alert · 2 shots');
     expect(await page.textContent('#alert-banner')).toContain('gunshot alert at st-dash: 93 %, 2 shots');
 
     await station.uploadClip({ eventId, label: 'gunshot', confidence: 0.93, startTime, shotCount: 2 }, loudWav(2, 77), MODEL);
@@ -155,16 +155,16 @@ describe.skipIf(!hasChromium())(title, () => {
 
     // One click corrects the label; the API agrees and the card says so.
     const correct = card.locator('button[data-label="background"]');
-    await expect.poll(() => correct.isEnabled()).toBe(true);
+    await poll(() => correct.isEnabled()).toBe(true);
     expect(await correct.textContent()).toBe('Correct to background');
     await correct.click();
-    await expect.poll(() => card.locator('.review-state').textContent()).toBe('Corrected to background.');
+    await poll(() => card.locator('.review-state').textContent()).toBe('Corrected to background.');
     expect(await correct.getAttribute('aria-pressed')).toBe('true');
     const reviewed = await api(`/api/detections/${eventId}`);
     expect(reviewed).toMatchObject({ reviewed: true, reviewedLabel: 'background', label: 'gunshot' });
     // Changed my mind: confirming is one click too.
     await card.locator('button[data-label="gunshot"]').click();
-    await expect.poll(() => card.locator('.review-state').textContent()).toBe('Confirmed as gunshot.');
+    await poll(() => card.locator('.review-state').textContent()).toBe('Confirmed as gunshot.');
     expect((await api(`/api/detections/${eventId}`)).reviewedLabel).toBe('gunshot');
 
     await page.check('input[name="live-filter"][value="unreviewed"]');
@@ -177,7 +177,7 @@ describe.skipIf(!hasChromium())(title, () => {
   it('refuses a retrain with too few new samples and shows why', async () => {
     await page.fill('#retrain-min', '50');
     await page.click('#retrain-submit');
-    await expect.poll(() => page.textContent('#retrain-message')).toContain('Retraining refused: only 5 new labelled samples since the last retrain; at least 50 needed');
+    await poll(() => page.textContent('#retrain-message')).toContain('Retraining refused: only 5 new labelled samples since the last retrain; at least 50 needed');
     expect(await page.isHidden('#job')).toBe(true);
   });
 
@@ -185,7 +185,7 @@ describe.skipIf(!hasChromium())(title, () => {
     await page.fill('#retrain-min', '');
     await page.evaluate(recordJobPanel);
     await page.click('#retrain-submit');
-    await expect.poll(() => page.textContent('#job-state'), { timeout: 40_000 }).toMatch(/^(Finished|Failed)/);
+    await poll(() => page.textContent('#job-state'), 40_000).toMatch(/^(Finished|Failed)/);
     const jobId = (await page.textContent('#job-title'))?.replace('Job ', '') as string;
     const job = await api(`/api/jobs/${jobId}`);
     expect(job.state, `job error: ${job.error}`).toBe('succeeded');
@@ -207,15 +207,15 @@ describe.skipIf(!hasChromium())(title, () => {
 
     const latest = await api('/api/models');
     const newest = page.locator('#model-list > li').first();
-    await expect.poll(() => newest.getAttribute('data-version')).toBe(version);
-    await expect.poll(() => page.locator('#model-list > li').count()).toBe(2);
+    await poll(() => newest.getAttribute('data-version')).toBe(version);
+    await poll(() => page.locator('#model-list > li').count()).toBe(2);
     const text = await newest.textContent();
     expect(text).toContain(`Parent${MODEL}`);
     if (outcome === 'published') {
       expect(latest.latest).toBe(version);
       expect(text).toContain('PublishedCurrent');
       expect(text).toContain('Gate passed');
-      await expect.poll(() => page.textContent('#status-model'), { timeout: 10_000 }).toBe(version);
+      await poll(() => page.textContent('#status-model')).toBe(version);
     } else {
       expect(text).toContain('Rejected');
       expect(text).toContain('Gate failed');
