@@ -76,8 +76,10 @@ export class RetrainPanel {
     }
   }
 
-  /** A `job` event from /api/live: a job started elsewhere (CLI, another tab) is followed too. */
-  /** @param {Job} job */
+  /**
+   * A `job` event from /api/live: a job started elsewhere (CLI, another tab) is followed too.
+   * @param {Job} job
+   */
   onLiveJob(job) {
     if (job.id === this.jobId) this.show(job);
     else if (job.state === 'queued' || job.state === 'running') this.follow(job);
@@ -102,7 +104,10 @@ export class RetrainPanel {
     try {
       const answer = await this.ctx.start(body);
       say(this.message, 'ok', `Retraining started (${answer.job_id}).`);
-      this.follow(await this.ctx.job(answer.job_id));
+      this.follow(await this.ctx.job(answer.job_id).catch((err) => {
+        say(this.message, 'error', `Retraining started (${answer.job_id}), but its progress cannot be shown: ${err instanceof Error ? err.message : String(err)}`);
+        return null;
+      }));
     } catch (err) {
       const e = /** @type {{ message?: string, code?: string, body?: { job_id?: string } }} */ (err);
       say(this.message, 'error', `Retraining refused: ${e.message ?? String(err)}`);
