@@ -12,7 +12,8 @@ import { BandwidthLimiter } from './actions/bandwidth-limiter.js';
 import { publishHomeAssistantDiscovery } from './actions/home-assistant.js';
 import { MqttLink } from './actions/mqtt-link.js';
 import { OutboxWorker } from './actions/outbox-worker.js';
-import { PublishAlerts, PublishEvents } from './actions/publish-messages.js';
+import { DELAYED_AFTER_MS, PublishAlerts, PublishEvents } from './actions/publish-messages.js';
+import { SqliteOutgoingStore } from './store/mqtt-outgoing-store.js';
 import { UploadClips } from './actions/upload-clips.js';
 import { PresignedTarget, S3Target, type UploadTarget } from './actions/upload-target.js';
 import type { AudioSource } from './capture/audio-source.js';
@@ -130,13 +131,19 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
   const runner = new PipelineRunner(source, stages, recorder, heartbeat, () => clock.now());
 
   const systemd = new SystemdNotifier(o.env, logger);
-  const link = mqttEnabled ? new MqttLink({ config: config.mqtt, stationId: config.stationId, softwareVersion, modelVersion }, logger) : undefined;
+  const mqttStore = new SqliteOutgoingStore(db, (outboxId, nowMs) => {
+    // The broker completed a publish (possibly one resent after a restart): its outbox item is done.
+    const item = outbox.getById<{ alertId?: string }>(outboxId);
+    outbox.markDone(outboxId, nowMs);
+    if (item?.kind === 'alert' && item.payload.alertId) stores.alerts.markPublished(item.payload.alertId, nowMs, nowMs - item.createdAtMs > DELAYED_AFTER_MS);
+  });
+  const link = mqttEnabled ? new MqttLink({ config: config.mqtt, stationId: config.stationId, softwareVersion, modelVersion, outgoingStore: mqttStore }, logger) : undefined;
   const workers: OutboxWorker<unknown>[] = [];
   const backoff = { minMs: config.upload.retryMinSec * 1000, maxMs: config.upload.retryMaxSec * 1000 };
   if (link) {
     const messageBackoff = { minMs: 1000, maxMs: 60_000 };
-    const alertWorker = new OutboxWorker('alert', outbox, new PublishAlerts(link, stores.alerts, clock), { concurrency: 4, backoff: messageBackoff, batch: 20 }, clock, logger);
-    const eventWorker = new OutboxWorker('event', outbox, new PublishEvents(link, clock), { concurrency: 4, backoff: messageBackoff, batch: 50 }, clock, logger);
+    const alertWorker = new OutboxWorker('alert', outbox, new PublishAlerts(link, stores.alerts, mqttStore, clock), { concurrency: 4, backoff: messageBackoff, batch: 20 }, clock, logger);
+    const eventWorker = new OutboxWorker('event', outbox, new PublishEvents(link, mqttStore, clock), { concurrency: 4, backoff: messageBackoff, batch: 50 }, clock, logger);
     workers.push(alertWorker as OutboxWorker<unknown>, eventWorker as OutboxWorker<unknown>);
     link.onConnect(() => {
       alertWorker.wake();

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import { connect, type IClientOptions, type IStore, type MqttClient } from 'mqtt';
 import type { StationConfig } from '../../../shared/src/config/station-config.js';
 import { describeError } from '../../../shared/src/errors.js';
 import { encodePayload, type StatusPayload } from '../../../shared/src/mqtt/payloads.js';
@@ -11,6 +11,11 @@ export interface MqttLinkOptions {
   stationId: string;
   softwareVersion: string;
   modelVersion: () => string;
+  /**
+   * Durable outgoing store: with it the session is persistent (clean: false) and
+   * QoS 2 publishes survive a restart mid-handshake (exactly-once alerts).
+   */
+  outgoingStore?: IStore;
 }
 
 /**
@@ -60,8 +65,8 @@ export class MqttLink {
     if (this.client?.connected) this.client.subscribe(topic, { qos: 1 });
   }
 
-  /** QoS 1 publish; resolves when the broker acknowledged it. */
-  async publish(topic: string, payload: Buffer | string, options: { qos?: 0 | 1; retain?: boolean } = {}): Promise<void> {
+  /** Publishes; resolves when the broker acknowledged it (PUBACK for QoS 1, PUBCOMP for QoS 2). */
+  async publish(topic: string, payload: Buffer | string, options: { qos?: 0 | 1 | 2; retain?: boolean } = {}): Promise<void> {
     const client = this.client;
     if (!client) throw new Error('MQTT link not started');
     await client.publishAsync(topic, payload, { qos: options.qos ?? 1, retain: options.retain ?? false });
@@ -113,7 +118,10 @@ export class MqttLink {
       reconnectPeriod: 2000,
       connectTimeout: 10_000,
       keepalive: 30,
-      clean: true,
+      // A persistent session lets the broker recognise a QoS 2 publish resent after a restart.
+      clean: this.options.outgoingStore === undefined,
+      outgoingStore: this.options.outgoingStore,
+      properties: config.protocolVersion === 5 && this.options.outgoingStore ? { sessionExpiryInterval: 7 * 24 * 3600 } : undefined,
       queueQoSZero: false,
       will: { topic: this.topics.status, payload: encodePayload(will), qos: 1, retain: true },
     };

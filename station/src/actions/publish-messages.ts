@@ -1,5 +1,6 @@
 import { encodePayload, type AlertPayload, type EventPayload } from '../../../shared/src/mqtt/payloads.js';
 import type { AlertStore } from '../store/alert-store.js';
+import type { SqliteOutgoingStore } from '../store/mqtt-outgoing-store.js';
 import type { OutboxItem } from '../store/outbox.js';
 import type { Clock } from '../system/clock.js';
 import type { MqttLink } from './mqtt-link.js';
@@ -14,7 +15,12 @@ export const DELAYED_AFTER_MS = 2000;
  * The stable alertId lets subscribers drop QoS 1 redeliveries.
  */
 export class PublishAlerts implements OutboxAction<Omit<AlertPayload, 'delayed' | 'sentAt'>> {
-  constructor(private readonly link: MqttLink, private readonly alerts: AlertStore, private readonly clock: Clock) {}
+  constructor(
+    private readonly link: MqttLink,
+    private readonly alerts: AlertStore,
+    private readonly store: SqliteOutgoingStore,
+    private readonly clock: Clock,
+  ) {}
 
   ready(): boolean {
     return this.link.connected;
@@ -27,7 +33,10 @@ export class PublishAlerts implements OutboxAction<Omit<AlertPayload, 'delayed' 
     // The shot count may have grown while the alert waited for the broker.
     const shotCount = this.alerts.get(item.payload.alertId)?.shotCount ?? item.payload.shotCount;
     const payload: AlertPayload = { ...item.payload, shotCount, delayed, sentAt: new Date(now).toISOString() };
-    await this.link.publish(this.link.topics.alert, encodePayload(payload), { qos: 1 });
+    const bytes = encodePayload(payload);
+    // QoS 2 through the durable store: once stored, the MQTT layer owns delivery (exactly once).
+    this.store.expect(bytes, item.id);
+    await this.link.publish(this.link.topics.alert, bytes, { qos: 2 });
     this.alerts.markPublished(item.payload.alertId, this.clock.now(), delayed);
     return { outcome: 'done' };
   }
@@ -35,7 +44,7 @@ export class PublishAlerts implements OutboxAction<Omit<AlertPayload, 'delayed' 
 
 /** Publishes event lifecycle messages (`start` / `update` / `end`). */
 export class PublishEvents implements OutboxAction<Omit<EventPayload, 'delayed'>> {
-  constructor(private readonly link: MqttLink, private readonly clock: Clock) {}
+  constructor(private readonly link: MqttLink, private readonly store: SqliteOutgoingStore, private readonly clock: Clock) {}
 
   ready(): boolean {
     return this.link.connected;
@@ -43,7 +52,9 @@ export class PublishEvents implements OutboxAction<Omit<EventPayload, 'delayed'>
 
   async perform(item: OutboxItem<Omit<EventPayload, 'delayed'>>): Promise<ActionResult> {
     const delayed = this.clock.now() - item.createdAtMs > DELAYED_AFTER_MS;
-    await this.link.publish(this.link.topics.event, encodePayload({ ...item.payload, delayed }), { qos: 1 });
+    const bytes = encodePayload({ ...item.payload, delayed });
+    this.store.expect(bytes, item.id);
+    await this.link.publish(this.link.topics.event, bytes, { qos: 1 });
     return { outcome: 'done' };
   }
 }

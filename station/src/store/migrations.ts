@@ -98,7 +98,7 @@ export const MIGRATIONS: readonly string[] = [
     dedupe_key TEXT NOT NULL UNIQUE,
     payload_json TEXT NOT NULL,
     priority INTEGER NOT NULL DEFAULT 0,
-    state TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed', 'local')),
+    state TEXT NOT NULL CHECK (state IN ('pending', 'handed', 'done', 'failed', 'local')),
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at_ms INTEGER NOT NULL,
     last_error TEXT,
@@ -119,6 +119,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE kv (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
+  );
+  CREATE TABLE mqtt_outgoing (
+    message_id INTEGER PRIMARY KEY,
+    packet_json TEXT NOT NULL,
+    outbox_id INTEGER,
+    stored_at_ms INTEGER NOT NULL
   );
   `,
 ];

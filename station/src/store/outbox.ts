@@ -83,6 +83,11 @@ export class Outbox {
     return row ? { ...toItem(row), state: row.state } : undefined;
   }
 
+  getById<P>(id: number): OutboxItem<P> | undefined {
+    const row = this.db.prepare(`SELECT * FROM outbox WHERE id = ?`).get(id) as Row | undefined;
+    return row ? toItem<P>(row) : undefined;
+  }
+
   markDone(id: number, nowMs: number): void {
     this.db.prepare(`UPDATE outbox SET state = 'done', done_at_ms = ?, last_error = NULL WHERE id = ?`).run(nowMs, id);
   }
@@ -104,9 +109,10 @@ export class Outbox {
 
   counts(): OutboxCounts {
     const rows = this.db.prepare(`SELECT kind, state, COUNT(*) AS n FROM outbox WHERE state != 'done' GROUP BY kind, state`).all() as Array<{ kind: OutboxKind; state: string; n: number }>;
+    // `handed` items are owed by the MQTT layer (stored QoS handshakes): still pending work.
     const counts: OutboxCounts = { pending: { alert: 0, event: 0, upload: 0, status: 0 }, failed: 0, local: 0 };
     for (const r of rows) {
-      if (r.state === 'pending') counts.pending[r.kind] = r.n;
+      if (r.state === 'pending' || r.state === 'handed') counts.pending[r.kind] += r.n;
       else if (r.state === 'failed') counts.failed += r.n;
       else if (r.state === 'local') counts.local += r.n;
     }
