@@ -89,7 +89,8 @@ describe('deploy/Dockerfile', () => {
     expect(run).not.toMatch(/npm (ci|install)/);
     const copiedFromBuild = runtime.copies.filter((c) => fromStage(c) === 'build')
       .flatMap((c) => c.getArguments().slice(0, -1).map((a) => a.getValue()));
-    for (const path of ['/app/node_modules', '/app/dist', '/app/models', '/app/package.json']) expect(copiedFromBuild).toContain(path);
+    // The dashboard's static files are served from cloud/src/ui at run time, not from dist.
+    for (const path of ['/app/node_modules', '/app/dist', '/app/models', '/app/package.json', '/app/cloud/src/ui']) expect(copiedFromBuild).toContain(path);
   });
 
   it('runs as a non-root user, exposes PORT, health-checks /status and starts the API in exec form', () => {
