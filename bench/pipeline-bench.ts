@@ -9,9 +9,9 @@ import { LogMelFrontEnd } from '../shared/src/features/log-mel.js';
 import { initBackend } from '../shared/src/model/backend.js';
 import { loadModelPackage } from '../shared/src/model/model-package.js';
 import { createLogger } from '../shared/src/util/logger.js';
-import { Classifier } from '../station/src/pipeline/classifier.js';
-import { Featurizer } from '../station/src/pipeline/featurizer.js';
-import { Windower } from '../station/src/pipeline/windower.js';
+import { Classifier } from '../shared/src/pipeline/classifier.js';
+import { Featurizer } from '../shared/src/pipeline/featurizer.js';
+import { Windower } from '../shared/src/pipeline/windower.js';
 
 async function main(): Promise<void> {
   const [mode, wav, modelDir] = process.argv.slice(2);

@@ -10,7 +10,7 @@ import { buildStages } from './composition.js';
 import { formatJsonLine, formatRavenRow, formatTable, RAVEN_HEADER, type OfflineDetection, type OutputFormat } from './output/detection-formats.js';
 import { PipelineRunner } from './pipeline/runner.js';
 import type { PipelineSink } from './pipeline/sink.js';
-import type { DetectionMessage, ScoredWindow } from './pipeline/types.js';
+import type { DetectionMessage, ScoredWindow } from '../../shared/src/pipeline/types.js';
 import { systemClock } from './system/clock.js';
 
 export interface ClassifyOptions {

@@ -1,6 +1,16 @@
 import { decodeWav } from '../../../shared/src/audio/wav-decode.js';
-import { detectEvents, type ClipDetection } from './detect-events.js';
-import { scoreWindows, type ScoringModel } from './window-scores.js';
+import type { ModelPackage } from '../../../shared/src/model/model-package.js';
+import { analyzeSignal } from '../../../shared/src/pipeline/analyze.js';
+
+/** A detection inside one analysed recording (times relative to its start). */
+export interface ClipDetection {
+  label: string;
+  confidence: number;
+  startSec: number;
+  endSec: number;
+  peakSec: number;
+  windowCount: number;
+}
 
 export interface PredictResult {
   modelVersion: string;
@@ -15,30 +25,37 @@ export interface PredictResult {
   detections: ClipDetection[];
 }
 
-/** The whole station pipeline on one WAV file held in memory. Throws AudioDecodeError for bad audio. */
-export function predictWav(pkg: ScoringModel & { classNames: string[] }, wavBytes: Uint8Array): PredictResult {
+/** The station's pipeline on one WAV file held in memory. Throws AudioDecodeError for bad audio. */
+export function predictWav(pkg: ModelPackage, wavBytes: Uint8Array): PredictResult {
   const audio = decodeWav(wavBytes, pkg.metadata.frontEnd.sampleRateHz);
   return predictSamples(pkg, audio.samples, audio.durationSec);
 }
 
-export function predictSamples(pkg: ScoringModel & { classNames: string[] }, samples: Float32Array, durationSec: number): PredictResult {
+export function predictSamples(pkg: ModelPackage, samples: Float32Array, durationSec: number): PredictResult {
   const classes = pkg.classNames;
-  const windows = scoreWindows(pkg, samples);
+  const { windows, events, sampleRateHz } = analyzeSignal(pkg, samples);
+  const sec = (sample: number): number => round(sample / sampleRateHz);
   const max = new Float32Array(classes.length);
   for (const w of windows) for (let c = 0; c < classes.length; c++) max[c] = Math.max(max[c], w.scores[c]);
   const named = (v: Float32Array) => Object.fromEntries(classes.map((c, i) => [c, round(v[i])]));
   const fe = pkg.metadata.frontEnd;
+  const windowSec = (fe.patchFrames - 1) * fe.hopSec + fe.windowSec;
   return {
     modelVersion: pkg.metadata.version,
     durationSec: round(durationSec),
-    windowSec: round(((fe.patchFrames - 1) * fe.hopSec) + fe.windowSec),
+    windowSec: round(windowSec),
     hopSec: fe.patchHopSec,
     classes: [...classes],
     thresholds: { ...pkg.metadata.thresholds },
     scores: named(max),
-    windows: windows.map((w) => ({ startSec: round(w.startSec), endSec: round(w.endSec), scores: named(w.scores) })),
-    detections: detectEvents(windows, classes, pkg.metadata.thresholds).map((d) => ({
-      ...d, confidence: round(d.confidence), startSec: round(d.startSec), endSec: round(d.endSec), peakSec: round(d.peakSec),
+    windows: windows.map((w) => ({ startSec: sec(w.window.startSample), endSec: sec(w.window.endSample), scores: named(w.scores) })),
+    detections: events.map((e) => ({
+      label: e.label,
+      confidence: round(e.peakConfidence),
+      startSec: sec(e.startSample),
+      endSec: Math.min(sec(e.endSample), round(durationSec)),
+      peakSec: round(e.peakSample / sampleRateHz + windowSec / 2),
+      windowCount: e.windowCount,
     })),
   };
 }

@@ -6,7 +6,7 @@ import { decodePayload, type ModelAnnouncePayload } from '../../../shared/src/mq
 import { modelAnnounceTopic } from '../../../shared/src/mqtt/topics.js';
 import type { Logger } from '../../../shared/src/util/logger.js';
 import type { MqttLink } from '../actions/mqtt-link.js';
-import type { ClassDecision } from '../pipeline/event-detector.js';
+import type { ClassDecision } from '../../../shared/src/pipeline/event-detector.js';
 import type { ModelSwitch } from '../pipeline/runner.js';
 import type { KeyValueStore } from '../store/kv.js';
 import type { Service } from '../system/lifecycle.js';

@@ -4,7 +4,7 @@ import { decodeWav } from '../../../shared/src/audio/wav-decode.js';
 import { ModelError } from '../../../shared/src/errors.js';
 import { LogMelFrontEnd } from '../../../shared/src/features/log-mel.js';
 import { loadModelPackage, type ModelPackage } from '../../../shared/src/model/model-package.js';
-import { predict } from '../pipeline/classifier.js';
+import { predict } from '../../../shared/src/pipeline/classifier.js';
 
 /**
  * Loads a candidate model and proves it works before anything switches to it:

@@ -4,7 +4,7 @@ import { AudioRingBuffer } from '../../../shared/src/audio/ring-buffer.js';
 import { encodeWav16 } from '../../../shared/src/audio/wav-encode.js';
 import { sha256Hex } from '../../../shared/src/manifest/canonical-json.js';
 import { writeFileAtomic } from '../../../shared/src/util/atomic-file.js';
-import type { DetectionEvent } from './types.js';
+import type { DetectionEvent } from '../../../shared/src/pipeline/types.js';
 
 export interface ClipperOptions {
   sampleRateHz: number;

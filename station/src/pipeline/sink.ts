@@ -1,5 +1,5 @@
 import type { SegmentInfo, SourceGap } from '../capture/audio-source.js';
-import type { DetectionMessage, ScoredWindow } from './types.js';
+import type { DetectionMessage, ScoredWindow } from '../../../shared/src/pipeline/types.js';
 
 /**
  * Where the pipeline's results go: the station's recorder (store, clips,

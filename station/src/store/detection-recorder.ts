@@ -6,7 +6,7 @@ import { describeError } from '../../../shared/src/errors.js';
 import type { Clipper, PendingClip, WrittenClip } from '../pipeline/clipper.js';
 import { countShots } from '../pipeline/shot-counter.js';
 import type { PipelineSink } from '../pipeline/sink.js';
-import type { DetectionEvent, DetectionMessage, ScoredWindow } from '../pipeline/types.js';
+import type { DetectionEvent, DetectionMessage, ScoredWindow } from '../../../shared/src/pipeline/types.js';
 import type { Clock } from '../system/clock.js';
 import type { AlertStore } from './alert-store.js';
 import type { Db } from './database.js';

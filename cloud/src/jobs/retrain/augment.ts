@@ -1,4 +1,4 @@
-import { isBackgroundClass } from '../../predict/detect-events.js';
+import { isBackgroundClass } from '../../predict/background-classes.js';
 import type { AudioOriginal, Augmenter, TrainingClip } from './ports.js';
 
 /** Each training original becomes itself plus five variants (the seed's recipe). */

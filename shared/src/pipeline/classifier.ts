@@ -1,6 +1,6 @@
-import { ModelError } from '../../../shared/src/errors.js';
-import type { ModelPackage } from '../../../shared/src/model/model-package.js';
-import { tf } from '../../../shared/src/model/tf.js';
+import { ModelError } from '../errors.js';
+import type { ModelPackage } from '../model/model-package.js';
+import { tf } from '../model/tf.js';
 import type { FeatureWindow, ScoredWindow } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { LogMelFrontEnd } from '../../../shared/src/features/log-mel.js';
+import type { LogMelFrontEnd } from '../features/log-mel.js';
 import type { AnalysisWindow, FeatureWindow } from './types.js';
 
 /**

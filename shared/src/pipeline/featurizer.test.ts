@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LogMelFrontEnd } from '../../../shared/src/features/log-mel.js';
-import { whiteNoise } from '../../../shared/src/testing/signals.js';
+import { LogMelFrontEnd } from '../features/log-mel.js';
+import { whiteNoise } from '../testing/signals.js';
 import { Featurizer } from './featurizer.js';
 import { Windower } from './windower.js';
 
