@@ -143,7 +143,7 @@ describe('station connectivity against Mosquitto and s3rver on 127.0.0.1', () =>
     const offline = new StationProcess(dataDir, stationConfig(wav, { stationId: 'st-08', mqtt: { url: '' }, upload: { attemptTimeoutSec: 2 } }), awsEnv);
     offline.start(['--exit-when-idle', '--idle-timeout', '3']);
     expect(await offline.wait()).toBe(3);
-    let db = openDatabase(join(dataDir, 'station.db'));
+    const db = openDatabase(join(dataDir, 'station.db'));
     const pending = db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE kind = 'upload' AND state = 'pending'`).get() as { n: number };
     const deferred = db.prepare(`SELECT MAX(attempts) AS a, MAX(last_error) AS e FROM outbox WHERE kind = 'upload'`).get() as { a: number; e: string };
     db.close();
