@@ -218,9 +218,13 @@ function buildUploadTarget(config: StationConfig): UploadTarget | undefined {
   return new S3Target(client, u.bucket, u.multipartThresholdMb * 1024 * 1024);
 }
 
-/** Configured model, else the last installed OTA model, else the shipped one. */
+/**
+ * The model installed over the air (`models/current`) if any, else the
+ * configured baseline (`model.dir`), else the previous OTA model, else the
+ * shipped one: an update survives restarts even where `model.dir` is set.
+ */
 async function loadInitialModel(config: StationConfig, dataDir: string, logger: Logger): Promise<ModelPackage> {
-  const candidates = [config.model.dir, join(dataDir, 'models', 'current'), join(dataDir, 'models', 'previous'), shippedModelDir()].filter((d) => d && existsSync(d));
+  const candidates = [join(dataDir, 'models', 'current'), config.model.dir, join(dataDir, 'models', 'previous'), shippedModelDir()].filter((d) => d && existsSync(d));
   let lastError: unknown;
   for (const dir of candidates) {
     try {
@@ -230,7 +234,6 @@ async function loadInitialModel(config: StationConfig, dataDir: string, logger: 
     } catch (err) {
       lastError = err;
       logger.error({ dir, err: describeError(err) }, 'model failed to load; trying the next one');
-      if (dir === config.model.dir) throw err;
     }
   }
   throw lastError ?? new Error('no model found');

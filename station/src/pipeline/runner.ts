@@ -55,6 +55,8 @@ export class PipelineRunner {
   private segment: SegmentInfo | undefined;
   private expectedSample = 0;
   private pendingSwitch: ModelSwitch | undefined;
+  /** True while a source event is being handled. */
+  private busy = false;
   private onClassifierFailure: ClassifierFailureHandler | undefined;
 
   constructor(
@@ -69,9 +71,11 @@ export class PipelineRunner {
   async run(signal: AbortSignal): Promise<void> {
     for await (const event of this.source.events(signal)) {
       this.pulse.enter(this.now());
+      this.busy = true;
       try {
         await this.handle(event);
       } finally {
+        this.busy = false;
         this.pulse.leave(this.now());
       }
     }
@@ -102,8 +106,16 @@ export class PipelineRunner {
     return this.stages.classifier.model.metadata.version;
   }
 
-  /** Switches models before the next batch of windows: no audio is skipped. */
+  /**
+   * Switches models before the next batch of windows, so no audio is skipped.
+   * Between segments (an idle drop folder) there is nothing to hand over: switch now.
+   */
   requestModelSwitch(next: ModelSwitch): void {
+    if (!this.segment && !this.busy) {
+      this.stages.classifier.swap(next.model);
+      this.stages.detector.reconfigure(next.model.classNames, next.decisions);
+      return;
+    }
     this.pendingSwitch = next;
   }
 
