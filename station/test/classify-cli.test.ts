@@ -1,0 +1,69 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { impulseTrain } from '../../shared/src/testing/signals.js';
+import { sox } from '../../shared/src/testing/sox.js';
+import { tempDir, writeWav } from './helpers.js';
+import { STATION_CLI } from './station-process.js';
+
+const run = promisify(execFile);
+
+async function classify(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [STATION_CLI, 'classify', ...args], { env: { ...process.env, ECOSIGHT_TF_BACKEND: 'wasm' } });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('ecosight-station classify (the shipped model, offline)', () => {
+  const dir = tempDir();
+  const impulses = new Float32Array(16000 * 8);
+  impulses.set(impulseTrain(2, 0.4), 16000 * 3);
+  const impulsePath = writeWav(join(dir, 'impulses.wav'), impulses);
+  const silencePath = join(dir, 'silence.wav');
+  sox(['-n', '-r', '44100', '-c', '2', '-b', '16', silencePath, 'trim', '0', '6']);
+
+  it('prints JSON lines with exactly file, label, startSec, endSec, confidence for a loud impulse train, and nothing for silence', async () => {
+    const { code, stdout } = await classify([impulsePath, silencePath, '--format', 'json']);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    for (const d of lines) {
+      expect(Object.keys(d)).toEqual(['file', 'label', 'startSec', 'endSec', 'confidence']);
+      expect(d.file).toBe(impulsePath);
+    }
+    const gunshot = lines.find((d) => d.label === 'gunshot');
+    expect(gunshot).toBeDefined();
+    expect(Number(gunshot?.startSec)).toBeLessThanOrEqual(3.2);
+    expect(Number(gunshot?.endSec)).toBeGreaterThanOrEqual(4);
+    expect(lines.filter((d) => d.file === silencePath)).toEqual([]);
+  });
+
+  it('writes a Raven Pro selection table', async () => {
+    const { code, stdout } = await classify([impulsePath, '--format', 'raven']);
+    expect(code).toBe(0);
+    const [header, ...rows] = stdout.trim().split('\n');
+    expect(header.split('\t')).toEqual(['Selection', 'View', 'Channel', 'Begin File', 'Begin Time (s)', 'End Time (s)', 'Low Freq (Hz)', 'High Freq (Hz)', 'Label', 'Confidence']);
+    expect(rows.length).toBeGreaterThanOrEqual(1);
+    expect(rows[0].split('\t').slice(0, 4)).toEqual(['1', 'Spectrogram 1', '1', impulsePath]);
+  });
+
+  it('reports an unreadable file clearly, still classifies the others, and exits 1', async () => {
+    const bad = join(dir, 'notes.wav');
+    writeFileSync(bad, 'this is a text file');
+    const { code, stdout, stderr } = await classify([bad, impulsePath, '--format', 'json']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/not a WAV file/);
+    expect(stdout).toContain('gunshot');
+  });
+
+  it('rejects bad usage with exit code 2', async () => {
+    expect((await classify([])).code).toBe(2);
+    expect((await classify([impulsePath, '--format', 'xml'])).code).toBe(2);
+  });
+});
