@@ -115,10 +115,16 @@ export class OutboxWorker<P> {
     const next = this.outbox.nextDueAt(this.kind);
     const now = this.clock.now();
     const until = Math.min(next !== undefined ? Math.max(next, now + 10) : Infinity, now + 5000);
+    // A private signal cancels the timer when woken early, so sleeps never pile up.
+    const sleep = new AbortController();
+    const onStop = (): void => sleep.abort();
+    signal.addEventListener('abort', onStop, { once: true });
     await new Promise<void>((resolve) => {
       this.wakeUp = resolve;
-      void this.clock.sleepUntil(until, signal).then(() => resolve());
+      void this.clock.sleepUntil(until, sleep.signal).then(() => resolve());
     });
+    sleep.abort();
+    signal.removeEventListener('abort', onStop);
     this.wakeUp = undefined;
   }
 }
