@@ -38,6 +38,8 @@ const TRAVERSAL = /[/\\\0]|\.\./;
  */
 export class UploadService {
   private readonly deps: UploadServiceDeps;
+  /** Keys chosen by uploads still being written: a concurrent upload of the same name must not pick them too. */
+  private readonly reserved = new Set<string>();
 
   constructor(deps: UploadServiceDeps) {
     this.deps = deps;
@@ -59,12 +61,16 @@ export class UploadService {
     const now = this.deps.clock.now();
     const timestamp = uploadTimestamp(now);
     const key = await this.freeKey(className, timestamp, safeStem(fileName));
-    await this.deps.storage.put(key, bytes, 'audio/wav');
     try {
-      this.deps.uploads.upsert({ key, class: className, name: key.slice(key.lastIndexOf('/') + 1 + timestamp.length + 1), bytes: bytes.byteLength, createdAt: new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString() });
-    } catch (err) {
-      await this.deps.storage.delete(key).catch(() => undefined);
-      throw err;
+      await this.deps.storage.put(key, bytes, 'audio/wav');
+      try {
+        this.deps.uploads.upsert({ key, class: className, name: key.slice(key.lastIndexOf('/') + 1 + timestamp.length + 1), bytes: bytes.byteLength, createdAt: new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString() });
+      } catch (err) {
+        await this.deps.storage.delete(key).catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      this.reserved.delete(key);
     }
     return {
       success: true,
@@ -76,11 +82,26 @@ export class UploadService {
     };
   }
 
-  /** Two uploads of the same name in the same second get `_2`, `_3`... rather than overwriting. */
+  /**
+   * Two uploads of the same name in the same second get `_2`, `_3`... rather than
+   * overwriting. The key is reserved before the storage check awaits, so
+   * concurrent uploads in this process never choose the same one; the caller
+   * releases it once the upload is indexed or failed.
+   */
   private async freeKey(className: string, timestamp: string, stem: string): Promise<string> {
     for (let n = 1; n < 1000; n++) {
       const key = uploadKey(className, timestamp, `${stem}${n === 1 ? '' : `_${n}`}.wav`);
-      if (!this.deps.uploads.has(key) && !(await this.deps.storage.head(key))) return key;
+      if (this.reserved.has(key) || this.deps.uploads.has(key)) continue;
+      this.reserved.add(key);
+      let taken: boolean;
+      try {
+        taken = (await this.deps.storage.head(key)) !== undefined;
+      } catch (err) {
+        this.reserved.delete(key);
+        throw err;
+      }
+      if (!taken) return key;
+      this.reserved.delete(key);
     }
     throw new ApiError(409, 'CONFLICT', 'too many uploads with this name in one second');
   }
