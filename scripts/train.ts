@@ -6,7 +6,7 @@
  *   npm run train -- --toy             generated data only (no fetch needed)
  *
  * Options: --out DIR, --cache DIR, --seed N, --epochs N, --steps N, --subset F,
- * --batch N, --patience N, --version V, --long-minutes N.
+ * --batch N, --patience N, --epoch-steps N, --version V, --long-minutes N.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,6 +36,7 @@ const { values } = parseArgs({
     version: { type: 'string' },
     'long-minutes': { type: 'string' },
     'clips-per-kind': { type: 'string' },
+    'epoch-steps': { type: 'string' },
   },
 });
 
@@ -58,12 +59,13 @@ async function main(): Promise<void> {
     outDir,
     version,
     seed,
-    epochs: Number(values.epochs ?? (quick ? 50 : 40)),
+    epochs: Number(values.epochs ?? (quick ? 50 : 16)),
     batchSize: Number(values.batch),
     // Quick mode runs a fixed number of steps: no early stop.
-    patience: Number(values.patience ?? (quick ? 50 : 6)),
+    patience: Number(values.patience ?? (quick ? 50 : 5)),
     maxSteps: values.steps !== undefined ? Number(values.steps) : quick ? 300 : undefined,
-    maxStepsPerEpoch: quick ? 100 : undefined,
+    // An "epoch" is a validation interval: batches are class-balanced draws, not passes over the data.
+    maxStepsPerEpoch: Number(values['epoch-steps'] ?? (quick ? 100 : 400)),
     longNegativeMinutes: Number(values['long-minutes'] ?? (quick ? 5 : 60)),
     description: values.toy
       ? 'Trained on generated data only (impulsive noise bursts and physically modelled gunshots from shared/src/synth as gunshot, vs silence, noise, tones, chirps, slow swells): recognises sharp broadband impulses as gunshot; knows nothing of the other classes (their thresholds are placeholders).'

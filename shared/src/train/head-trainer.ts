@@ -48,5 +48,6 @@ function embeddingSet(backbone: tf.LayersModel, set: PatchSet): PatchSet {
   for (let i = 0; i < set.count; i++) out.add(embeddings.subarray(i * size, (i + 1) * size), set.labels(i), set.clipOf(i));
   out.clipIds.push(...set.clipIds);
   out.clipLabels.push(...set.clipLabels);
+  out.clipGroups.push(...set.clipGroups);
   return out;
 }

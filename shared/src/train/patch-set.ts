@@ -21,6 +21,8 @@ export class PatchSet {
   private clipIndex = new Int32Array(0);
   readonly clipIds: string[] = [];
   readonly clipLabels: string[][] = [];
+  /** Split group of each clip (package, synthetic set, or original id). */
+  readonly clipGroups: string[] = [];
   count = 0;
 
   constructor(classes: string[], frames: number, bands: number) {
@@ -137,6 +139,7 @@ export function buildPatchSet(clips: readonly LabelledClip[], classes: string[],
     const stride = Math.max(1, kept.length / maxPerClip);
     set.clipIds.push(clip.id);
     set.clipLabels.push([...clip.labels]);
+    set.clipGroups.push(clip.group);
     for (let j = 0; j < Math.min(kept.length, maxPerClip); j++) set.add(kept[Math.floor(j * stride)], labels, clipNo);
     opts.onClip?.(clipNo + 1, clips.length);
   });

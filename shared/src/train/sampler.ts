@@ -1,63 +1,85 @@
 import type { Random } from '../util/random.js';
 import type { PatchSet } from './patch-set.js';
 
+/** A weighted choice among sub-lists of patch indices. */
+interface Pool {
+  cumulative: number[];
+  members: Int32Array[];
+}
+
 /**
- * Draws training patches so rare classes are seen often enough: a batch slot
- * first picks a stratum (one per class with positives, plus "no label"), then a
- * patch in it. Negatives get a fixed share because most real audio holds none
+ * Draws training patches so rare classes and small sources are seen often
+ * enough. A batch slot first picks a stratum (one per class with positives,
+ * plus "no label"), then a group inside it (a package, or a synthetic set),
+ * then a patch. Negatives get a fixed share because most real audio holds none
  * of the classes and false alarms are what a station operator notices first;
- * the positive share is split across classes by size^0.5 (between uniform over
- * classes and uniform over patches).
+ * the positive share is split across classes by size^0.5. Inside a stratum,
+ * groups are weighted by size^0.3, so 23 real recordings of gunshots are not
+ * drowned by 1,500 synthetic ones (or one package's voices by another's).
  */
 export class BalancedSampler {
-  private readonly strata: Int32Array[];
-  private readonly cumulative: number[];
+  private readonly strata: Pool;
+  private readonly groups: Pool[];
   private readonly rand: Random;
 
-  constructor(set: PatchSet, rand: Random, negativeShare = 0.4, exponent = 0.5) {
+  constructor(set: PatchSet, rand: Random, negativeShare = 0.4, classExponent = 0.5, groupExponent = 0.3) {
     this.rand = rand;
-    const byClass: number[][] = set.classes.map(() => []);
-    const negatives: number[] = [];
+    const byClass: Map<string, number[]>[] = set.classes.map(() => new Map());
+    const negatives = new Map<string, number[]>();
+    const push = (m: Map<string, number[]>, key: string, i: number) => {
+      const list = m.get(key);
+      if (list) list.push(i);
+      else m.set(key, [i]);
+    };
     for (let i = 0; i < set.count; i++) {
       const labels = set.labels(i);
+      const group = set.clipGroups[set.clipOf(i)] ?? '';
       let any = false;
       for (let k = 0; k < labels.length; k++) {
         if (labels[k]) {
-          byClass[k].push(i);
+          push(byClass[k], group, i);
           any = true;
         }
       }
-      if (!any) negatives.push(i);
+      if (!any) push(negatives, group, i);
     }
-    const positive = byClass.filter((s) => s.length > 0);
-    const weights = positive.map((s) => s.length ** exponent);
-    const total = weights.reduce((a, b) => a + b, 0);
-    const posShare = negatives.length === 0 ? 1 : positive.length === 0 ? 0 : 1 - negativeShare;
-    this.strata = [];
-    this.cumulative = [];
-    let acc = 0;
-    positive.forEach((s, i) => {
-      acc += (posShare * weights[i]) / total;
-      this.strata.push(Int32Array.from(s));
-      this.cumulative.push(acc);
+    const positive = byClass.filter((m) => m.size > 0);
+    const size = (m: Map<string, number[]>) => [...m.values()].reduce((n, l) => n + l.length, 0);
+    const posShare = negatives.size === 0 ? 1 : positive.length === 0 ? 0 : 1 - negativeShare;
+    const classWeights = positive.map((m) => size(m) ** classExponent);
+    const total = classWeights.reduce((a, b) => a + b, 0);
+    const stratumWeights = [...classWeights.map((w) => (posShare * w) / total), ...(negatives.size > 0 ? [1 - posShare] : [])];
+    const strata = [...positive, ...(negatives.size > 0 ? [negatives] : [])];
+    this.strata = pool(strata.map((_, s) => Int32Array.of(s)), stratumWeights);
+    this.groups = strata.map((m) => {
+      const lists = [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, l]) => Int32Array.from(l));
+      return pool(lists, lists.map((l) => l.length ** groupExponent));
     });
-    if (negatives.length > 0) {
-      this.strata.push(Int32Array.from(negatives));
-      this.cumulative.push(1);
-    }
-    if (this.strata.length > 0) this.cumulative[this.cumulative.length - 1] = 1;
   }
 
   /** One patch index. */
   draw(): number {
-    const u = this.rand.next();
-    let s = 0;
-    while (s < this.cumulative.length - 1 && u >= this.cumulative[s]) s++;
-    const stratum = this.strata[s];
-    return stratum[this.rand.int(0, stratum.length)];
+    const stratum = pick(this.strata, this.rand)[0];
+    const members = pick(this.groups[stratum], this.rand);
+    return members[this.rand.int(0, members.length)];
   }
 
   batch(size: number): number[] {
     return Array.from({ length: size }, () => this.draw());
   }
+}
+
+function pool(members: Int32Array[], weights: number[]): Pool {
+  const total = weights.reduce((a, b) => a + b, 0);
+  let acc = 0;
+  const cumulative = weights.map((w) => (acc += w / total));
+  if (cumulative.length > 0) cumulative[cumulative.length - 1] = 1;
+  return { cumulative, members };
+}
+
+function pick(p: Pool, rand: Random): Int32Array {
+  const u = rand.next();
+  let i = 0;
+  while (i < p.cumulative.length - 1 && u >= p.cumulative[i]) i++;
+  return p.members[i];
 }

@@ -22,7 +22,9 @@ export interface ThresholdChoice {
   reasons: Record<string, string>;
 }
 
-const MIN_THRESHOLD = 0.05;
+const MIN_THRESHOLD = 0.2;
+/** Below this best-case F1 a class's F1-optimal threshold is not trusted. */
+const MIN_USEFUL_F1 = 0.3;
 const MAX_THRESHOLD = 0.99;
 
 /**
@@ -49,6 +51,10 @@ export function chooseThresholds(scores: Float32Array, truth: WindowTruth, class
     if (best === null) {
       thresholds[name] = opts.fallback ?? 0.5;
       reasons[name] = 'no validation positives: default threshold';
+    } else if (best.f1 < MIN_USEFUL_F1) {
+      // An F1-optimal threshold of a class the model barely knows is usually tiny and would flood a station with detections.
+      thresholds[name] = Math.max(opts.fallback ?? 0.5, clamp(best.threshold));
+      reasons[name] = `validation F1 at best only ${best.f1.toFixed(3)} (${best.positives} positive windows): default threshold`;
     } else {
       thresholds[name] = clamp(best.threshold);
       reasons[name] = `max validation F1 (${best.f1.toFixed(3)} over ${best.positives} positive windows)`;
