@@ -14,6 +14,7 @@ import { encodeWav16 } from '../shared/src/audio/wav-encode.js';
 import { shippedModelDir } from '../shared/src/model/model-package.js';
 import { impulseTrain, seededRandom, whiteNoise } from '../shared/src/testing/signals.js';
 import { measureAlertLatency } from './alert-latency.js';
+import { measureCloudLoad } from './cloud-load.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   const features = measure('features', wav, modelDir);
   const full = measure('full', wav, modelDir);
   const latency = await measureAlertLatency(modelDir);
+  const cloud = await measureCloudLoad();
   const rows: Array<[string, string]> = [
     ['recording', `${Number(full.audioSec).toFixed(0)} s at 16 kHz, ${full.windows} windows`],
     ['backend', `${full.backend}${full.simd ? ' (SIMD)' : ''}, one core`],
@@ -50,6 +52,8 @@ async function main(): Promise<void> {
     ['features + inference', `${Number(full.realtimeFactor).toFixed(0)}x real time (${Number(full.msPerWindow).toFixed(3)} ms/window)`],
     ['peak RSS (full pipeline)', `${Number(full.peakRssMb).toFixed(0)} MB`],
     ['alert latency (loopback)', `p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms over ${latency.alerts} alerts`],
+    ['cloud load (50 stations)', `${cloud.requestsPerSec} requests/s, p99 ${cloud.p99Ms} ms`],
+    ['cloud load: uploads', `${cloud.uploads} acknowledged, ${cloud.lost} lost, ${cloud.errors5xx} 5xx`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
@@ -59,6 +63,8 @@ async function main(): Promise<void> {
     peakRssMb: round(Number(full.peakRssMb)),
     alertLatencyMsP50: latency.p50Ms,
     alertLatencyMsP99: latency.p99Ms,
+    cloudRequestsPerSec: cloud.requestsPerSec,
+    cloudP99Ms: cloud.p99Ms,
   }) + '\n');
 }
 
