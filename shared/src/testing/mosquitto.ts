@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,25 +9,43 @@ import { freePort, waitFor } from './ports.js';
  * A real Mosquitto broker on a private port on 127.0.0.1, for integration tests.
  * It can be stopped and started again on the same port to simulate link loss.
  */
+export interface MosquittoSecurity {
+  /** PEM files for a TLS listener. */
+  tls?: { caFile: string; certFile: string; keyFile: string };
+  /** Only these users may connect. */
+  users?: Record<string, string>;
+}
+
 export class TestMosquitto {
   port = 0;
   private child: ChildProcess | undefined;
   private readonly dir = mkdtempSync(join(tmpdir(), 'ecosight-mosquitto-'));
 
+  constructor(private readonly security: MosquittoSecurity = {}) {}
+
   get url(): string {
-    return `mqtt://127.0.0.1:${this.port}`;
+    return `${this.security.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
     if (this.child) return;
     if (!this.port) this.port = await freePort();
     const conf = join(this.dir, 'mosquitto.conf');
-    writeFileSync(conf, [
-      `listener ${this.port} 127.0.0.1`,
-      'allow_anonymous true',
-      'persistence false',
-      'log_dest none',
-    ].join('\n') + '\n');
+    const lines = [`listener ${this.port} 127.0.0.1`, 'persistence false', 'log_dest none'];
+    const { tls, users } = this.security;
+    if (tls) lines.push(`cafile ${tls.caFile}`, `certfile ${tls.certFile}`, `keyfile ${tls.keyFile}`);
+    if (users) {
+      const passwords = join(this.dir, 'passwords');
+      writeFileSync(passwords, '');
+      for (const [user, password] of Object.entries(users)) execFileSync('mosquitto_passwd', ['-b', passwords, user, password]);
+      // Mosquitto started as root drops to its own user before reading the password file.
+      chmodSync(this.dir, 0o755);
+      chmodSync(passwords, 0o644);
+      lines.push('allow_anonymous false', `password_file ${passwords}`);
+    } else {
+      lines.push('allow_anonymous true');
+    }
+    writeFileSync(conf, lines.join('\n') + '\n');
     const child = spawn(process.env.MOSQUITTO_BIN ?? '/usr/sbin/mosquitto', ['-c', conf], { stdio: 'ignore' });
     this.child = child;
     child.on('exit', () => {
