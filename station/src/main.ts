@@ -61,7 +61,8 @@ export async function runCommand(args: string[]): Promise<number> {
   const idleTimeoutSec = Number(values['idle-timeout']);
   if (!(idleTimeoutSec > 0)) throw new Error('--idle-timeout must be a positive number of seconds');
   const config = loadStationConfig(values.config);
-  const logger = createLogger({ name: 'ecosight-station', level: config.logLevel });
+  // Under systemd, journald reads the priority from a <N> prefix on each line.
+  const logger = createLogger({ name: 'ecosight-station', level: config.logLevel, journald: process.env.JOURNAL_STREAM !== undefined });
   const exitWhenIdle = values['exit-when-idle'] === true;
   if (exitWhenIdle && config.source.type === 'mic') throw new Error('--exit-when-idle needs a file: or folder: source (a microphone is never idle)');
   try {

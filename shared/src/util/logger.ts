@@ -14,7 +14,8 @@ export interface LoggerSettings {
   destination?: NodeJS.WritableStream;
   /**
    * Prefix each line with its syslog priority (`<3>{...}`) so journald files
-   * it at the right level. Default: when running under systemd (JOURNAL_STREAM set).
+   * it at the right level. The station turns it on when systemd's JOURNAL_STREAM
+   * is set; default off.
    */
   journald?: boolean;
 }
@@ -41,7 +42,7 @@ export function createLogger(settings: LoggerSettings): Logger {
     },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  if (settings.journald ?? Boolean(process.env.JOURNAL_STREAM)) {
+  if (settings.journald) {
     options.hooks = { streamWrite: (line) => `<${/"severity":(\d)/.exec(line)?.[1] ?? 6}>${line}` };
   }
   const wantPretty = settings.pretty ?? (settings.destination === undefined && process.stderr.isTTY === true);
