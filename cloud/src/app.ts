@@ -58,6 +58,7 @@ import { installErrorHandler } from './routes/error-handler.js';
 import { installSseRegistry } from './routes/sse.js';
 import { statusRoutes } from './routes/status.js';
 import type { CloudServices } from './services.js';
+import { maxDecodedSamples } from './uploads/audio-limits.js';
 import { UploadService } from './uploads/upload-service.js';
 
 /** What runs in this process: the API (`serve`), the job worker, or a one-off CLI command. */
@@ -193,7 +194,9 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     scanner: new SidecarScanner({ storage, detections: repos.detections, stations: repos.stations, ingestor, logger, clock }),
     mqtt, currentModel, publisher, jobStore, runner,
     retrain: new RetrainService(repos, runner, publisher),
-    uploads: new UploadService({ storage, uploads: repos.uploads, clock, classes: async () => (await currentModel.get()).pkg.classNames }),
+    uploads: new UploadService({
+      storage, uploads: repos.uploads, clock, classes: async () => (await currentModel.get()).pkg.classNames, maxDecodedSamples: maxDecodedSamples(config.maxUploadMb),
+    }),
     uiDir: options.uiDir ?? join(repositoryRoot(), 'cloud', 'src', 'ui'),
   };
   const app = await buildApp(services);

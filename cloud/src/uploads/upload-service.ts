@@ -1,8 +1,9 @@
-import { decodeWav } from '../../../shared/src/audio/wav-decode.js';
+import { decodeWav, MODEL_SAMPLE_RATE_HZ } from '../../../shared/src/audio/wav-decode.js';
 import type { Clock } from '../clock.js';
 import { ApiError, badRequest } from '../errors.js';
 import type { UploadsRepo } from '../plugins/db/uploads-repo.js';
 import type { ObjectStorage } from '../plugins/storage/object-storage.js';
+import { assertDecodedSizeWithin } from './audio-limits.js';
 import { uploadKey, uploadTimestamp } from './upload-keys.js';
 
 export interface UploadInput {
@@ -27,6 +28,8 @@ export interface UploadServiceDeps {
   /** Classes an upload may be labelled with (the current model's). */
   classes: () => Promise<string[]>;
   clock: Clock;
+  /** Longest audio accepted, in samples at 16 kHz (see maxDecodedSamples). */
+  maxDecodedSamples: number;
 }
 
 const TRAVERSAL = /[/\\\0]|\.\./;
@@ -55,7 +58,8 @@ export class UploadService {
     if (!classes.includes(className)) {
       throw badRequest('UNKNOWN_CLASS', `class ${JSON.stringify(className)} is not one of: ${classes.join(', ')}`);
     }
-    const audio = decodeWav(bytes);
+    assertDecodedSizeWithin(bytes, MODEL_SAMPLE_RATE_HZ, this.deps.maxDecodedSamples);
+    const audio = decodeWav(bytes, MODEL_SAMPLE_RATE_HZ);
     if (audio.samples.length === 0) throw new ApiError(400, 'AUDIO_DECODE', 'the WAV file holds no audio');
 
     const now = this.deps.clock.now();

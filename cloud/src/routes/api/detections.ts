@@ -8,6 +8,7 @@ import type { DetectionRecord } from '../../plugins/db/detections-repo.js';
 import { putJson } from '../../plugins/storage/object-storage.js';
 import { spectrogramPng } from '../../predict/spectrogram-image.js';
 import type { CloudServices } from '../../services.js';
+import { assertDecodedSizeWithin, maxDecodedSamples } from '../../uploads/audio-limits.js';
 import { DetectionSchema, errors, PaginationQuery, StationIdSchema } from '../schemas.js';
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$' }) });
@@ -71,11 +72,14 @@ export const detectionRoutes: FastifyPluginAsyncTypebox<{ services: CloudService
 
   app.get('/api/detections/:id/spectrogram.png', {
     onRequest: auth.read,
-    schema: { summary: 'Log-mel spectrogram of the clip (PNG)', tags: ['detections'], params: IdParams, response: { 200: Type.Any({ description: 'PNG bytes' }), ...errors(401, 404) } },
+    schema: { summary: 'Log-mel spectrogram of the clip (PNG)', tags: ['detections'], params: IdParams, response: { 200: Type.Any({ description: 'PNG bytes' }), ...errors(400, 401, 404, 413) } },
   }, async (request, reply) => {
     const model = await services.currentModel.get();
     const fe = model.pkg.metadata.frontEnd;
-    const audio = decodeWav(await storage.get(clipOf(request.params.id)), fe.sampleRateHz);
+    const wav = await storage.get(clipOf(request.params.id));
+    // Clips come from stations: one that decodes to more than an upload may hold is not rendered.
+    assertDecodedSizeWithin(wav, fe.sampleRateHz, maxDecodedSamples(services.config.maxUploadMb));
+    const audio = decodeWav(wav, fe.sampleRateHz);
     reply.header('content-type', 'image/png').header('cache-control', 'private, max-age=3600');
     return reply.send(spectrogramPng(audio.samples, fe));
   });

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { badRequest } from '../../errors.js';
 import { predictWav } from '../../predict/predict.js';
 import type { CloudServices } from '../../services.js';
+import { assertDecodedSizeWithin, maxDecodedSamples } from '../../uploads/audio-limits.js';
 import { errors } from '../schemas.js';
 import { readMultipart, rejectDeclaredOversize } from './multipart.js';
 
@@ -40,6 +41,7 @@ export const predictRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices 
     const form = await readMultipart(request, 'file', maxFileBytes);
     if (!form.file) throw badRequest('VALIDATION', 'the "file" field is required');
     const model = await services.currentModel.get();
+    assertDecodedSizeWithin(form.file.bytes, model.pkg.metadata.frontEnd.sampleRateHz, maxDecodedSamples(services.config.maxUploadMb));
     return predictWav(model.pkg, form.file.bytes);
   });
 };
