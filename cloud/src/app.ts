@@ -87,6 +87,8 @@ export interface CloudOptions {
   workerPollMs?: number;
   /** Receives every job log line (the CLI's progress bar). */
   jobEcho?: (line: string, status: JobStatus) => void;
+  /** Time a client has to send a whole request (default 5 minutes); see HttpSettings. */
+  requestTimeoutMs?: number;
 }
 
 export interface Cloud {
@@ -199,7 +201,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     }),
     uiDir: options.uiDir ?? join(repositoryRoot(), 'cloud', 'src', 'ui'),
   };
-  const app = await buildApp(services);
+  const app = await buildApp(services, { requestTimeoutMs: options.requestTimeoutMs });
   // Load a newly published model in the background, so /predict and /status move to it at once.
   live.subscribe((e) => {
     if (e.event === 'model' && (e.data as { status?: string }).status === 'published') {
@@ -255,10 +257,27 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   };
 }
 
+export interface HttpSettings {
+  /**
+   * Time a client has to send a whole request, headers and body (default 5
+   * minutes, Node's own default, which fastify turns off). Without it a client
+   * that stops sending halfway holds its connection and parser forever.
+   * Responses are not limited: event streams stay open.
+   */
+  requestTimeoutMs?: number;
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 5 * 60_000;
+
 /** Registers plugins and routes over ready services (tests drive it with inject). */
-export async function buildApp(services: CloudServices): Promise<FastifyInstance> {
+export async function buildApp(services: CloudServices, http: HttpSettings = {}): Promise<FastifyInstance> {
   const { config, logger } = services;
+  const requestTimeoutMs = http.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const app = Fastify({
+    requestTimeout: requestTimeoutMs,
+    // Node 20 only honours the timeout given when the server is created (fastify sets it afterwards),
+    // and looks for timed-out requests every connectionsCheckingInterval (default 30 s).
+    http: { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeoutMs / 4))) },
     loggerInstance: logger,
     trustProxy: false,
     bodyLimit: 1024 * 1024,
