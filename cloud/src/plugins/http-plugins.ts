@@ -44,5 +44,6 @@ export async function registerHttpPlugins(app: FastifyInstance, settings: { maxU
       },
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+  // No CSP of its own: the helmet policy above applies to /docs too (swagger-ui's adds upgrade-insecure-requests and drops form-action).
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: false });
 }
