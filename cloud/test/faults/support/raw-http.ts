@@ -3,6 +3,8 @@ import { connect } from 'node:net';
 export interface RawOutcome {
   /** Status codes of every answer read from the socket, in order. */
   statuses: number[];
+  /** Everything read from the socket (latin1). */
+  text: string;
   /** The server closed the connection. */
   closed: boolean;
   /** Neither an answer nor a close came within the time limit. */
@@ -27,11 +29,11 @@ export function rawExchange(baseUrl: string, request: RawRequest, timeoutMs: num
     let received = '';
     let quiet: NodeJS.Timeout | undefined;
     const statuses = () => [...received.matchAll(/HTTP\/1\.[01] (\d{3})/g)].map((m) => Number(m[1]));
-    const finish = (outcome: Omit<RawOutcome, 'statuses'>) => {
+    const finish = (outcome: Omit<RawOutcome, 'statuses' | 'text'>) => {
       clearTimeout(deadline);
       clearTimeout(quiet);
       socket.destroy();
-      resolve({ statuses: statuses(), ...outcome });
+      resolve({ statuses: statuses(), text: received, ...outcome });
     };
     const deadline = setTimeout(() => finish({ closed: false, timedOut: statuses().length === 0 }), timeoutMs);
     socket.on('data', (d: Buffer) => {
@@ -45,6 +47,14 @@ export function rawExchange(baseUrl: string, request: RawRequest, timeoutMs: num
       if (request.end) socket.end();
     });
   });
+}
+
+/** One request sent byte for byte (paths are not normalised, unlike fetch and inject). */
+export async function rawRequest(baseUrl: string, method: string, path: string, headers: Record<string, string> = {}, body = ''): Promise<{ statusCode: number; body: string }> {
+  const lines = [`${method} ${path} HTTP/1.1`, 'Host: x', 'Connection: close', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), `Content-Length: ${Buffer.byteLength(body)}`];
+  const out = await rawExchange(baseUrl, { bytes: Buffer.from(`${lines.join('\r\n')}\r\n\r\n${body}`) }, 5_000);
+  const cut = out.text.indexOf('\r\n\r\n');
+  return { statusCode: out.statuses[0] ?? 0, body: cut >= 0 ? out.text.slice(cut + 4) : '' };
 }
 
 const boundary = '----rawfuzz';
