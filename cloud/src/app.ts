@@ -32,6 +32,7 @@ import { ReleasePublisher } from './models/publisher.js';
 import { syncReleases } from './models/release-sync.js';
 import { createAuthGuards } from './plugins/auth.js';
 import { registerHttpPlugins } from './plugins/http-plugins.js';
+import { httpLogSerializers } from './plugins/log-redaction.js';
 import { DetectionsRepo } from './plugins/db/detections-repo.js';
 import { openIndexDb } from './plugins/db/index-db.js';
 import { JobsRepo } from './plugins/db/jobs-repo.js';
@@ -278,7 +279,8 @@ export async function buildApp(services: CloudServices, http: HttpSettings = {})
     // Node 20 only honours the timeout given when the server is created (fastify sets it afterwards),
     // and looks for timed-out requests every connectionsCheckingInterval (default 30 s).
     http: { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeoutMs / 4))) },
-    loggerInstance: logger,
+    // Credentials in URLs and headers never reach request logs (see log-redaction.ts).
+    loggerInstance: logger.child({}, { serializers: httpLogSerializers }),
     trustProxy: false,
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
