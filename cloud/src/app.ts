@@ -177,6 +177,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     augmenter: options.augmenter ?? sharedAugmenter,
     evaluator: options.evaluator ?? sharedEvaluator(training.longNegativeMinutes),
     workRoot: join(config.dataDir, 'work'),
+    maxDecodedSamples: maxDecodedSamples(config.maxUploadMb),
   };
   const runner = new JobRunner({
     store: jobStore, logger, clock, echo: options.jobEcho,

@@ -27,6 +27,8 @@ export interface RetrainDeps {
   /** Scratch space; each job gets `<workRoot>/<jobId>`, removed when the job ends. */
   workRoot: string;
   clock: Clock;
+  /** Longest original decoded, in samples at the model rate (maxDecodedSamples); longer ones are skipped. */
+  maxDecodedSamples: number;
 }
 
 export const EVAL_FRACTION = 0.2;
@@ -58,7 +60,7 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
 
     await progress.stage('load');
     const sampleRateHz = current.pkg.metadata.frontEnd.sampleRateHz;
-    const loaded = await loadOriginals(deps.storage, [...split.train, ...split.valid, ...split.eval], sampleRateHz, (f, m) => progress.update(f, m));
+    const loaded = await loadOriginals(deps.storage, [...split.train, ...split.valid, ...split.eval], sampleRateHz, (f, m) => progress.update(f, m), deps.maxDecodedSamples);
     const part = (ids: { id: string }[]) => {
       const want = new Set(ids.map((o) => o.id));
       return loaded.filter((o) => want.has(o.id));
