@@ -6,11 +6,14 @@ import { decodeWav } from '../../../shared/src/audio/wav-decode.js';
 import { encodeWav16 } from '../../../shared/src/audio/wav-encode.js';
 import { recordScenario } from '../../../shared/src/testing/fault-report.js';
 import { seededRandom, whiteNoise } from '../../../shared/src/testing/signals.js';
+import { loadOriginals } from '../../src/jobs/retrain/load.js';
 import { listAll } from '../../src/plugins/storage/object-storage.js';
+import { maxDecodedSamples } from '../../src/uploads/audio-limits.js';
 import { formBody } from '../support/multipart.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from '../support/test-cloud.js';
 import { fuzzRequest, lowRateLongWav, seedWavs, type FuzzRequest } from './support/fuzz-forms.js';
 import { rawExchange, RAW_CASES } from './support/raw-http.js';
+import { makeClip } from './support/station-load.js';
 
 const CASES = Number(process.env.ECOSIGHT_UPLOAD_FUZZ_CASES ?? 3000);
 const CASE_TIMEOUT_MS = 5_000;
@@ -131,7 +134,7 @@ describe('fuzzing the upload routes with mutated real WAV files', () => {
     expect(peakRss).toBeLessThan(1.5 * 2 ** 30);
   }, 240_000);
 
-  it('refuses at once a WAV that is small on the wire but huge once decoded (1 kHz 8-bit), and still takes a long 16 kHz file', async () => {
+  it('refuses at once a WAV that is small on the wire but huge once decoded (1 kHz 8-bit) as an upload, to /predict, as a clip spectrogram and as retrain data, and still takes a long 16 kHz file', async () => {
     const bomb = lowRateLongWav(dir, Math.floor((MAX_UPLOAD_MB - 0.1) * 2 ** 20));
     const rssBefore = process.memoryUsage().rss;
     let lost = 0;
@@ -154,7 +157,26 @@ describe('fuzzing the upload routes with mutated real WAV files', () => {
     expect(ok.statusCode).toBe(200);
     accepted.set(ok.json().file_path, Buffer.from(long));
     expect(await leftovers()).toEqual([]);
-    recordScenario({ scenario: 'decoded-size bomb (1 kHz 8-bit WAV)', iterations: 2, faultsInjected: 2, itemsChecked: 3, itemsLost: lost });
+
+    // The same file as a station clip (stations PUT whatever they like): the public spectrogram
+    // refuses it at once, and a retrain that was given it as reviewed training data skips it.
+    const clipKey = 'stations/st-bomb/2026/01/01/ev-bomb.wav';
+    await cloud.services.storage.put(clipKey, bomb);
+    const sidecar = makeClip('st-bomb', 'ev-bomb', bomb, 0, Date.parse('2026-01-01T00:00:00Z')).sidecar;
+    await cloud.services.storage.put(clipKey.replace('.wav', '.json'), sidecar);
+    await cloud.services.ingestor.onObjectStored(clipKey.replace('.wav', '.json'));
+    const started = performance.now();
+    const png = await withTimeout(cloud.app.inject({ method: 'GET', url: '/api/detections/ev-bomb/spectrogram.png' }), 30_000, 'spectrogram');
+    if (png.statusCode !== 413) lost++;
+    expect(png.json()).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    const skipped: string[] = [];
+    const originals = [clipKey, ok.json().file_path as string].map((key) => ({ id: key, key, label: 'background', source: 'station' as const, labelledAt: '2026-01-01T00:00:00Z' }));
+    const loaded = await loadOriginals(cloud.services.storage, originals, 16000, (_f, m) => m && skipped.push(m), maxDecodedSamples(MAX_UPLOAD_MB));
+    if (loaded.length !== 1) lost++;
+    expect(loaded.map((o) => o.key)).toEqual([ok.json().file_path]);
+    expect(skipped.join('\n')).toContain(`skipped ${clipKey}`);
+    recordScenario({ scenario: 'decoded-size bomb (1 kHz 8-bit WAV)', iterations: 4, faultsInjected: 4, itemsChecked: 6, itemsLost: lost });
   });
 
   it('answers malformed HTTP framing on a real socket (lying Content-Length, broken chunking, huge headers) with 4xx or a close, never 5xx or a hang', async () => {
