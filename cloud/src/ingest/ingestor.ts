@@ -9,6 +9,7 @@ import type { StationsRepo } from '../plugins/db/stations-repo.js';
 import type { LiveHub } from '../plugins/live-hub.js';
 import { getJson, putJson, type ObjectStorage } from '../plugins/storage/object-storage.js';
 import { detectionView } from './detection-view.js';
+import { cleanAlert, cleanEvent, cleanSidecar, cleanStatus, cleanTelemetry } from './payload-clean.js';
 import { checkAlert, checkEvent, checkSidecar, checkStatus, checkTelemetry, isSafeId, isSidecarKey, isStationClipKey } from './payload-checks.js';
 
 export interface IngestorDeps {
@@ -43,23 +44,21 @@ export class Ingestor {
         const p = decodePayload<EventPayload>(raw, ['type', 'stationId', 'eventId', 'label', 'confidence', 'startTime']);
         const problem = p ? checkEvent(p, stationId) : 'not an event payload';
         if (problem || !p) return this.drop(kind, stationId, problem);
-        await this.onEvent(p);
+        await this.onEvent(cleanEvent(p));
         return;
       }
       case 'alert': {
         const p = decodePayload<AlertPayload>(raw, ['alertId', 'stationId', 'eventId', 'label', 'confidence', 'startTime']);
         const problem = p ? checkAlert(p, stationId) : 'not an alert payload';
         if (problem || !p) return this.drop(kind, stationId, problem);
-        await this.onAlert(p);
+        await this.onAlert(cleanAlert(p));
         return;
       }
       case 'status': {
         const p = decodePayload<StatusPayload>(raw, ['stationId', 'state']);
         const problem = p ? checkStatus(p, stationId) : 'not a status payload';
         if (problem || !p) return this.drop(kind, stationId, problem);
-        const station = this.deps.stations.touch(stationId, {
-          lastSeen: this.seenAt(p.time), state: p.state, softwareVersion: p.softwareVersion, modelVersion: p.modelVersion,
-        });
+        const station = this.deps.stations.touch(stationId, { lastSeen: this.seenAt(p.time), ...cleanStatus(p) });
         this.deps.live.publish('station', station);
         return;
       }
@@ -67,7 +66,7 @@ export class Ingestor {
         const p = decodePayload<TelemetryPayload>(raw, ['stationId', 'time']);
         const problem = p ? checkTelemetry(p, stationId) : 'not a telemetry payload';
         if (problem || !p) return this.drop(kind, stationId, problem);
-        const { v: _v, stationId: _s, modelVersion, ...telemetry } = p;
+        const { telemetry, modelVersion } = cleanTelemetry(p);
         const station = this.deps.stations.touch(stationId, { lastSeen: this.seenAt(p.time), state: 'online', modelVersion, telemetry });
         this.deps.live.publish('station', station);
         return;
@@ -113,7 +112,7 @@ export class Ingestor {
       return undefined;
     }
     const present = clipExists ?? (await this.deps.storage.head(sidecar.clipKey)) !== undefined;
-    const record = this.deps.detections.applySidecar(sidecar, this.now(), present);
+    const record = this.deps.detections.applySidecar(cleanSidecar(sidecar), this.now(), present);
     this.deps.live.publish('detection', detectionView(record));
     return record;
   }

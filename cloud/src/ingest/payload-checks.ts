@@ -1,14 +1,13 @@
 import type { AlertPayload, EventPayload, StatusPayload, TelemetryPayload } from '../../../shared/src/mqtt/payloads.js';
 import type { ClipSidecar } from '../../../shared/src/mqtt/sidecar.js';
 import { isSafeKey } from '../plugins/storage/object-keys.js';
+import { coreProblem, telemetryProblem } from './payload-clean.js';
 
 /** Station and event ids become object key segments: same rule as keys, one segment. */
 export function isSafeId(id: unknown): id is string {
   return typeof id === 'string' && id.length <= 128 && !id.includes('/') && isSafeKey(id);
 }
 
-const isIso = (t: unknown): t is string => typeof t === 'string' && !Number.isNaN(Date.parse(t));
-const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 
 /** A clip key the station may own: safe, under its prefix, a WAV. */
 export function isStationClipKey(stationId: string, key: unknown): key is string {
@@ -19,15 +18,13 @@ export function checkEvent(p: EventPayload, topicStation: string): string | unde
   if (p.stationId !== topicStation) return 'stationId does not match the topic';
   if (!isSafeId(p.eventId)) return 'unsafe eventId';
   if (!['start', 'update', 'end'].includes(p.type)) return 'unknown event type';
-  if (typeof p.label !== 'string' || !isNum(p.confidence) || !isIso(p.startTime)) return 'missing label, confidence or startTime';
-  return undefined;
+  return coreProblem(p.label, p.confidence, p.startTime);
 }
 
 export function checkAlert(p: AlertPayload, topicStation: string): string | undefined {
   if (p.stationId !== topicStation) return 'stationId does not match the topic';
   if (!isSafeId(p.eventId) || typeof p.alertId !== 'string') return 'unsafe eventId or missing alertId';
-  if (typeof p.label !== 'string' || !isNum(p.confidence) || !isIso(p.startTime)) return 'missing label, confidence or startTime';
-  return undefined;
+  return coreProblem(p.label, p.confidence, p.startTime);
 }
 
 export function checkStatus(p: StatusPayload, topicStation: string): string | undefined {
@@ -38,7 +35,7 @@ export function checkStatus(p: StatusPayload, topicStation: string): string | un
 
 export function checkTelemetry(p: TelemetryPayload, topicStation: string): string | undefined {
   if (p.stationId !== topicStation) return 'stationId does not match the topic';
-  return undefined;
+  return telemetryProblem(p);
 }
 
 /** A sidecar must describe the clip next to it and belong to the station whose prefix holds it. */
@@ -47,10 +44,9 @@ export function checkSidecar(s: ClipSidecar, sidecarKey: string): string | undef
   if (!isSafeId(s.stationId) || !sidecarKey.startsWith(`stations/${s.stationId}/`)) return 'stationId does not match the key';
   if (s.clipKey !== sidecarKey.replace(/\.json$/, '.wav')) return 'clipKey does not match the sidecar key';
   const d = s.detection;
-  if (typeof d !== 'object' || d === null || !isSafeId(d.eventId) || typeof d.label !== 'string' || !isNum(d.confidence) || !isIso(d.startTime)) {
-    return 'bad detection block';
-  }
-  return undefined;
+  if (typeof d !== 'object' || d === null || !isSafeId(d.eventId)) return 'bad detection block';
+  const problem = coreProblem(d.label, d.confidence, d.startTime);
+  return problem ? `detection: ${problem}` : undefined;
 }
 
 /** `stations/<id>/<yyyy>/<mm>/<dd>/<clipId>.json` (not station.json). */
