@@ -282,7 +282,8 @@ export async function buildApp(services: CloudServices, http: HttpSettings = {})
     http: { requestTimeout: requestTimeoutMs, connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(requestTimeoutMs / 4))) },
     // Credentials in URLs and headers never reach request logs (see log-redaction.ts).
     loggerInstance: logger.child({}, { serializers: httpLogSerializers }),
-    trustProxy: false,
+    // Behind Render's proxy every client would share one address (and one rate limit) without this.
+    trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     requestIdHeader: false,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, useDefaults: true } },

@@ -123,6 +123,47 @@ describe('over-the-air model updates against a local model server', () => {
   });
 });
 
+describe('model announcements over MQTT', () => {
+  it('downloads an announced release from the station\'s own cloud, not from the host the announcement names', async () => {
+    const { TestMosquitto } = await import('../../shared/src/testing/mosquitto.js');
+    const { MqttLink } = await import('../src/actions/mqtt-link.js');
+    const { connect } = await import('mqtt');
+    const broker = new TestMosquitto();
+    await broker.start();
+    try {
+      publish('1.3.0', goodModel);
+      const root = tempDir();
+      const running = await loadModelPackage(baseModel);
+      const switches: ModelSwitch[] = [];
+      const db = openDatabase(join(root, 'station.db'));
+      const mqtt = validateConfig(StationConfigSchema, { mqtt: { url: broker.url } }, 'test').mqtt;
+      const link = new MqttLink({ config: mqtt, stationId: 'st-ann', softwareVersion: 't', modelVersion: () => running.metadata.version }, quietLogger());
+      const installer = new ModelInstaller(join(root, 'models'));
+      const updater = new ModelUpdater(
+        { baseUrl: server.baseUrl, pollIntervalMs: 3_600_000, publicKey: keys.publicKey, pinnedVersion: '', mqttPrefix: 'ecosight' },
+        installer, { currentModel: () => switches.at(-1)?.model ?? running, requestModelSwitch: (sw) => switches.push(sw) },
+        () => [], new KeyValueStore(db), link, baseModel, quietLogger(),
+      );
+      link.start();
+      updater.start(new AbortController().signal);
+      // A retained announcement naming an address the station cannot (and should not) reach.
+      const announcer = connect(broker.url);
+      await new Promise<void>((r) => announcer.on('connect', () => r()));
+      await announcer.publishAsync('ecosight/models/latest', JSON.stringify({ v: 1, version: '1.3.0', manifestUrl: 'http://10.255.255.1:9/releases/1.3.0/manifest.json', createdAt: new Date().toISOString() }), { qos: 1, retain: true });
+      const { waitFor } = await import('../../shared/src/testing/ports.js');
+      await waitFor(() => (switches.length > 0 ? true : undefined), 15_000, 'the announced model');
+      expect(switches[0].model.metadata.version).toBe('1.3.0');
+      expect(server.requests).toContain('/releases/1.3.0/manifest.json');
+      updater.stop();
+      await link.stop(1000);
+      await announcer.endAsync();
+      db.close();
+    } finally {
+      await broker.stop();
+    }
+  }, 30_000);
+});
+
 describe('model switch inside a running station', () => {
   async function runStation(dataDir: string, wav: string) {
     const config = validateConfig(StationConfigSchema, {

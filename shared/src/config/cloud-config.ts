@@ -30,6 +30,11 @@ export const CloudConfigSchema = Type.Object({
   uploadsPerMinute: Type.Integer({ minimum: 1, default: 120 }),
   /** Externally visible base URL (model manifest links); default from the request. */
   publicUrl: Type.String({ default: '' }),
+  /**
+   * Trust X-Forwarded-For from the proxy in front (Render, a load balancer), so
+   * rate limits and logs see each client's address instead of the proxy's.
+   */
+  trustProxy: Type.Boolean({ default: false }),
   /** `inline`: the API runs retrain jobs itself; `worker`: a separate worker claims them. */
   jobRunner: Type.Union([Type.Literal('inline'), Type.Literal('worker')], { default: 'inline' }),
 }, { additionalProperties: false });
@@ -57,6 +62,7 @@ export const CLOUD_ENV: Readonly<Record<string, keyof CloudConfig>> = {
   UPLOADS_PER_MINUTE: 'uploadsPerMinute',
   PUBLIC_URL: 'publicUrl',
   JOB_RUNNER: 'jobRunner',
+  TRUST_PROXY: 'trustProxy',
 };
 
 /** Variables the AWS SDK reads itself (declared in render.yaml, never read by our code). */
@@ -86,7 +92,7 @@ export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env, overrides:
 }
 
 const NUMERIC = new Set<keyof CloudConfig>(['port', 'minNewSamples', 'maxUploadMb', 'uploadsPerMinute']);
-const BOOLEAN = new Set<keyof CloudConfig>(['s3ForcePathStyle', 'publicDashboard']);
+const BOOLEAN = new Set<keyof CloudConfig>(['s3ForcePathStyle', 'publicDashboard', 'trustProxy']);
 
 function coerce(field: keyof CloudConfig, value: string): unknown {
   if (NUMERIC.has(field)) return /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : undefined;

@@ -70,7 +70,7 @@ export class ModelUpdater implements Service {
     }
     this.link?.subscribe(modelAnnounceTopic(this.options.mqttPrefix), (payload) => {
       const announce = decodePayload<ModelAnnouncePayload>(payload, ['version', 'manifestUrl']);
-      if (announce) void this.consider(announce.version, announce.manifestUrl, 'mqtt');
+      if (announce) void this.consider(announce.version, this.rebase(announce.manifestUrl), 'mqtt');
     });
     if (this.options.baseUrl) {
       const poll = (): void => void this.poll();
@@ -135,6 +135,22 @@ export class ModelUpdater implements Service {
       return 'refused';
     } finally {
       this.busy = false;
+    }
+  }
+
+  /**
+   * Downloads come from the station's own configured cloud, whatever host an
+   * announcement names (an announcement can carry an internal address, and a
+   * station should not fetch from wherever a broker message points).
+   */
+  private rebase(manifestUrl: string): string {
+    if (!this.options.baseUrl) return manifestUrl;
+    try {
+      const announced = new URL(manifestUrl, this.options.baseUrl);
+      const base = new URL(this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`);
+      return new URL(`${announced.pathname.replace(/^\//, '')}${announced.search}`, base).toString();
+    } catch {
+      return manifestUrl;
     }
   }
 
