@@ -4,6 +4,7 @@ import { describeError } from '../../../shared/src/errors.js';
 import type { Clock } from '../system/clock.js';
 import { STATION_SAMPLE_RATE_HZ, type AudioSource, type SourceEvent, type SourceStats } from './audio-source.js';
 import { fileSha256 } from './file-identity.js';
+import { replaySegment } from './wav-segment.js';
 
 export interface FileSourceOptions {
   path: string;
@@ -42,42 +43,22 @@ export class FileSource implements AudioSource {
       return;
     }
     for (let pass = 0; !signal.aborted; pass++) {
-      const startTimeMs = this.clock.now();
-      yield {
-        type: 'segment-start',
-        segment: {
-          id: `file:${identity.sha256.slice(0, 32)}:${pass}`,
-          kind: 'file',
-          source: basename(path),
-          startTimeMs,
-          sampleRateHz: STATION_SAMPLE_RATE_HZ,
-          file: { path, sha256: identity.sha256, sizeBytes: identity.sizeBytes },
-        },
+      const segment = {
+        id: `file:${identity.sha256.slice(0, 32)}:${pass}`,
+        kind: 'file' as const,
+        source: basename(path),
+        startTimeMs: this.clock.now(),
+        sampleRateHz: STATION_SAMPLE_RATE_HZ,
+        file: { path, sha256: identity.sha256, sizeBytes: identity.sizeBytes },
       };
-      let delivered = 0;
-      let failure: string | undefined;
-      try {
-        for await (const samples of reader.chunks(this.options.chunkSec)) {
-          if (signal.aborted) break;
-          if (this.options.realtime) {
-            const due = startTimeMs + ((delivered + samples.length) * 1000) / STATION_SAMPLE_RATE_HZ;
-            await this.clock.sleepUntil(due, signal);
-            if (signal.aborted) break;
-          }
-          const startSample = delivered;
-          delivered += samples.length;
-          this.lastAudioTimeMs = startTimeMs + (delivered * 1000) / STATION_SAMPLE_RATE_HZ;
-          yield { type: 'audio', startSample, samples };
-        }
-      } catch (err) {
-        failure = describeError(err);
-      }
-      if (failure) {
-        yield { type: 'segment-end', reason: 'error', error: failure };
-        return;
-      }
-      yield { type: 'segment-end', reason: signal.aborted ? 'stopped' : 'eof' };
-      if (!this.options.loop) return;
+      const outcome = yield* replaySegment(reader, segment, {
+        chunkSec: this.options.chunkSec,
+        pace: this.options.realtime ? this.clock : undefined,
+        onAudio: (t) => {
+          this.lastAudioTimeMs = t;
+        },
+      }, signal);
+      if (outcome.error || !this.options.loop) return;
     }
   }
 }

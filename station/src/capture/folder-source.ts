@@ -8,6 +8,7 @@ import type { ProcessedFiles } from '../store/processed-files.js';
 import type { Clock } from '../system/clock.js';
 import { STATION_SAMPLE_RATE_HZ, type AudioSource, type SourceEvent, type SourceStats } from './audio-source.js';
 import { fileSha256, timeFromFileName } from './file-identity.js';
+import { replaySegment } from './wav-segment.js';
 
 export interface FolderSourceOptions {
   dir: string;
@@ -147,36 +148,22 @@ export class FolderSource implements AudioSource {
       yield* this.reject(path, identity, describeError(err));
       return;
     }
-    const startTimeMs = timeFromFileName(basename(path)) ?? identity.mtimeMs - durationSec * 1000;
-    yield {
-      type: 'segment-start',
-      segment: {
-        id: `folder:${identity.sha256.slice(0, 32)}`,
-        kind: 'folder',
-        source: basename(path),
-        startTimeMs,
-        sampleRateHz: STATION_SAMPLE_RATE_HZ,
-        file: { path, sha256: identity.sha256, sizeBytes: identity.sizeBytes },
-      },
+    const segment = {
+      id: `folder:${identity.sha256.slice(0, 32)}`,
+      kind: 'folder' as const,
+      source: basename(path),
+      startTimeMs: timeFromFileName(basename(path)) ?? identity.mtimeMs - durationSec * 1000,
+      sampleRateHz: STATION_SAMPLE_RATE_HZ,
+      file: { path, sha256: identity.sha256, sizeBytes: identity.sizeBytes },
     };
-    let delivered = 0;
-    let failure: string | undefined;
-    try {
-      for await (const samples of reader.chunks(this.options.chunkSec)) {
-        if (signal.aborted) break;
-        yield { type: 'audio', startSample: delivered, samples };
-        delivered += samples.length;
-        this.lastAudioTimeMs = startTimeMs + (delivered * 1000) / STATION_SAMPLE_RATE_HZ;
-      }
-    } catch (err) {
-      failure = describeError(err);
-    }
-    if (signal.aborted) {
-      // Not finished: leave it unrecorded so the next start processes it again.
-      yield { type: 'segment-end', reason: 'stopped' };
-      return;
-    }
-    yield failure ? { type: 'segment-end', reason: 'error', error: failure } : { type: 'segment-end', reason: 'eof' };
+    const { aborted, error: failure } = yield* replaySegment(reader, segment, {
+      chunkSec: this.options.chunkSec,
+      onAudio: (t) => {
+        this.lastAudioTimeMs = t;
+      },
+    }, signal);
+    // Not finished: leave it unrecorded so the next start processes it again.
+    if (aborted) return;
     // The consumer has committed every detection of the file by the time we resume here.
     this.processed.record({
       contentSha256: identity.sha256, path, sizeBytes: identity.sizeBytes, outcome: failure ? 'rejected' : 'processed',
