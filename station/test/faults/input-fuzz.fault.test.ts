@@ -1,65 +1,21 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import wavefile from 'wavefile';
 import { describe, expect, it } from 'vitest';
 import { decodeWav } from '../../../shared/src/audio/wav-decode.js';
 import { WavFileReader } from '../../../shared/src/audio/wav-file-reader.js';
 import { loadStationConfig } from '../../../shared/src/config/station-config.js';
 import { AudioDecodeError, ConfigError } from '../../../shared/src/errors.js';
 import { recordScenario } from '../../../shared/src/testing/fault-report.js';
-import { seededRandom, sine } from '../../../shared/src/testing/signals.js';
-import { sox } from '../../../shared/src/testing/sox.js';
+import { seededRandom } from '../../../shared/src/testing/signals.js';
+import { mutateWav, seedWavs } from '../../../shared/src/testing/wav-mutations.js';
 import { tempDir } from '../helpers.js';
 
 const CASES = Number(process.env.ECOSIGHT_FUZZ_CASES ?? 3000);
 
-/** Real WAV files of many kinds (sox and wavefile), the seeds for mutation. */
-function seedFiles(dir: string): Buffer[] {
-  const specs: string[][] = [
-    ['-r', '16000', '-b', '16', '-c', '1'], ['-r', '48000', '-b', '24', '-c', '2'], ['-r', '44100', '-b', '32', '-e', 'floating-point', '-c', '1'],
-    ['-r', '8000', '-b', '8', '-e', 'unsigned-integer', '-c', '1'], ['-r', '22050', '-b', '32', '-e', 'signed-integer', '-c', '4'],
-  ];
-  const files = specs.map((s, i) => {
-    const path = join(dir, `seed-${i}.wav`);
-    sox(['-n', ...s, path, 'synth', '0.3', 'sine', '440']);
-    return readFileSync(path);
-  });
-  const wav = new wavefile.WaveFile();
-  wav.fromScratch(1, 32000, '32f', Array.from(sine(1000, 0.2, 32000)));
-  files.push(Buffer.from(wav.toBuffer()));
-  return files;
-}
-
-/** One seeded mutation: truncation, bit flips, header field rewrites, splices, or garbage. */
-function mutate(seed: Buffer, rand: () => number): Buffer {
-  const b = Buffer.from(seed);
-  const pick = Math.floor(rand() * 6);
-  const headerOffset = (): number => Math.floor(rand() * Math.min(b.length, 64));
-  switch (pick) {
-    case 0: return b.subarray(0, Math.floor(rand() * b.length));
-    case 1: {
-      for (let i = 0, n = 1 + Math.floor(rand() * 8); i < n; i++) b[headerOffset()] ^= 1 << Math.floor(rand() * 8);
-      return b;
-    }
-    case 2: {
-      const o = headerOffset() & ~3;
-      if (o + 4 <= b.length) b.writeUInt32LE([0, 1, 0xffffffff, 0x7fffffff, Math.floor(rand() * 2 ** 32)][Math.floor(rand() * 5)], o);
-      return b;
-    }
-    case 3: {
-      const o = 20 + Math.floor(rand() * 16);
-      if (o + 2 <= b.length) b.writeUInt16LE([0, 1, 3, 7, 0xfffe, 65535, 64, 3][Math.floor(rand() * 8)], o);
-      return b;
-    }
-    case 4: return Buffer.concat([b.subarray(0, Math.floor(rand() * b.length)), Buffer.from(Array.from({ length: Math.floor(rand() * 200) }, () => Math.floor(rand() * 256)))]);
-    default: return Buffer.from(Array.from({ length: Math.floor(rand() * 300) }, () => Math.floor(rand() * 256)));
-  }
-}
-
 describe('fuzzing the inputs a station accepts', () => {
   it(`decodes or cleanly refuses ${CASES} mutated real WAV files: no crash, no hang, bounded memory`, async () => {
     const dir = tempDir();
-    const seeds = seedFiles(dir);
+    const seeds = seedWavs(dir);
     const rand = seededRandom(777);
     let refused = 0;
     let decoded = 0;
@@ -68,7 +24,7 @@ describe('fuzzing the inputs a station accepts', () => {
     const heapBefore = process.memoryUsage().heapUsed;
     let peakRss = 0;
     for (let i = 0; i < CASES; i++) {
-      const input = mutate(seeds[i % seeds.length], rand);
+      const input = mutateWav(seeds[i % seeds.length], rand);
       const started = performance.now();
       try {
         const out = decodeWav(input);
