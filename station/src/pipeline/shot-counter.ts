@@ -1,5 +1,5 @@
 /**
- * Counts impulsive onsets (shots) in a stretch of audio: 5 ms energy frames,
+ * Finds impulsive onsets (shots) in a stretch of audio: 5 ms energy frames,
  * an onset where a frame jumps well above the median level of the stretch,
  * with a refractory period shorter than the cycle of automatic fire
  * (900 rounds/min = 67 ms), so a burst counts shot by shot.
@@ -12,10 +12,16 @@ export interface ShotCounterOptions {
   refractoryMs?: number;
 }
 
-export function countShots(samples: Float32Array, options: ShotCounterOptions): number {
+export interface ShotOnsets {
+  count: number;
+  /** Sample (relative to the stretch) of the first onset, or undefined when none. */
+  firstOnsetSample: number | undefined;
+}
+
+export function findShots(samples: Float32Array, options: ShotCounterOptions): ShotOnsets {
   const frame = Math.max(1, Math.round(options.sampleRateHz * 0.005));
   const frames = Math.floor(samples.length / frame);
-  if (frames < 3) return 0;
+  if (frames < 3) return { count: 0, firstOnsetSample: undefined };
   const energy = new Float64Array(frames);
   for (let f = 0; f < frames; f++) {
     let s = 0;
@@ -26,13 +32,20 @@ export function countShots(samples: Float32Array, options: ShotCounterOptions): 
   const rise = 10 ** ((options.riseDb ?? 12) / 10);
   const refractory = Math.ceil((options.refractoryMs ?? 50) / 5);
   let count = 0;
+  let first: number | undefined;
   let last = -Infinity;
   for (let f = 1; f < frames; f++) {
     const jump = energy[f] > rise * median && energy[f] > 4 * energy[f - 1];
     if (jump && f - last >= refractory) {
       count++;
+      first ??= f * frame;
       last = f;
     }
   }
-  return count;
+  return { count, firstOnsetSample: first };
+}
+
+/** Number of shots in the stretch (see findShots). */
+export function countShots(samples: Float32Array, options: ShotCounterOptions): number {
+  return findShots(samples, options).count;
 }

@@ -4,7 +4,7 @@ import type { Logger } from '../../../shared/src/util/logger.js';
 import type { SegmentInfo, SourceGap } from '../capture/audio-source.js';
 import { describeError } from '../../../shared/src/errors.js';
 import type { Clipper, PendingClip, WrittenClip } from '../pipeline/clipper.js';
-import { countShots } from '../pipeline/shot-counter.js';
+import { countShots, findShots } from '../pipeline/shot-counter.js';
 import type { PipelineSink } from '../pipeline/sink.js';
 import type { DetectionEvent, DetectionMessage, ScoredWindow } from '../../../shared/src/pipeline/types.js';
 import type { Clock } from '../system/clock.js';
@@ -109,14 +109,18 @@ export class DetectionRecorder implements PipelineSink {
 
   private onStart(segment: SegmentInfo, event: DetectionEvent): void {
     const now = this.clock.now();
-    const startTimeMs = this.timeOf(segment, event.startSample);
     const isAlert = this.options.alertLabels.has(event.label);
-    const shots = isAlert ? Math.max(1, countShots(this.clipper.read(event.startSample, event.endSample), { sampleRateHz: this.options.sampleRateHz })) : null;
+    // A window turns on for a sound anywhere in its 0.96 s; for impulsive alert classes the
+    // first onset inside it says when the first shot was actually heard.
+    const onsets = isAlert ? findShots(this.clipper.read(event.startSample, event.endSample), { sampleRateHz: this.options.sampleRateHz }) : undefined;
+    const startSample = event.startSample + (onsets?.firstOnsetSample ?? 0);
+    const startTimeMs = this.timeOf(segment, startSample);
+    const shots = onsets ? Math.max(1, onsets.count) : null;
     const { db, detections, outbox } = this.stores;
     db.transaction(() => {
       const stored = detections.insertOpen({
         id: event.id, segmentId: segment.id, label: event.label, startTimeMs, endTimeMs: this.timeOf(segment, event.endSample),
-        startSample: event.startSample, endSample: event.endSample, peakConfidence: event.peakConfidence,
+        startSample, endSample: event.endSample, peakConfidence: event.peakConfidence,
         peakTimeMs: this.timeOf(segment, event.peakSample), windowCount: event.windowCount, shotCount: shots,
         scores: this.scoresOf(event.peakScores), status: 'open', modelVersion: this.modelVersion, alertId: null,
         clipKey: clipObjectKey(this.options.stationId, event.id, startTimeMs), source: segment.source,
@@ -247,7 +251,7 @@ export class DetectionRecorder implements PipelineSink {
   /** Stored start minus computed start: a replay keeps the first run's timeline. */
   private offsetOf(segment: SegmentInfo, event: DetectionEvent): number | undefined {
     const stored = this.stores.detections.get(event.id);
-    return stored ? stored.startTimeMs - this.timeOf(segment, event.startSample) : undefined;
+    return stored ? stored.startTimeMs - this.timeOf(segment, stored.startSample) : undefined;
   }
 
   private progress(segment: SegmentInfo, event: DetectionEvent, offset: number) {
