@@ -6,7 +6,7 @@ const RATE = 16000;
 /**
  * The demo station's "bundled" recording, made deterministically at start-up
  * (nothing is downloaded): a forest-like bed of pink noise with bird-like
- * chirps, a passing engine, and physically modelled gunshots at 80-600 m,
+ * chirps, a passing engine, and physically modelled gunshots at 60-250 m,
  * about every 15 s. One minute long; the demo loops it.
  */
 export function demoRecording(seconds = 60, seed = 2026): Float32Array {
@@ -14,11 +14,11 @@ export function demoRecording(seconds = 60, seed = 2026): Float32Array {
   const out = pinkNoise(seconds * RATE, 0.01, rand.next.bind(rand));
   addChirps(out, rand.next.bind(rand));
   addEngine(out, 24, 8);
-  for (const [at, distanceM] of [[4, 120], [18, 300], [33, 80], [47, 600]] as const) {
-    const shot = synthesizeGunshot(randomGunshotParams(rand, { distanceM, pattern: at === 33 ? 'automatic' : 'single', shotCount: at === 33 ? 5 : 1 }), rand).samples;
+  for (const [at, distanceM] of [[4, 60], [18, 150], [33, 80], [47, 250]] as const) {
+    const shot = synthesizeGunshot(randomGunshotParams(rand, { distanceM, pattern: at === 4 || at === 33 ? 'automatic' : 'single', shotCount: at === 4 || at === 33 ? 5 : 1 }), rand).samples;
     const start = Math.round(at * RATE);
     const bed = out.subarray(start, Math.min(out.length, start + shot.length));
-    const mixed = mixAtSnr(shot.subarray(0, bed.length), bed, 18, { sampleRateHz: RATE, adjust: 'signal' }).samples;
+    const mixed = mixAtSnr(shot.subarray(0, bed.length), bed, 24, { sampleRateHz: RATE, adjust: 'signal' }).samples;
     bed.set(mixed);
   }
   return out;
