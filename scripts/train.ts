@@ -37,6 +37,9 @@ const { values } = parseArgs({
     'long-minutes': { type: 'string' },
     'clips-per-kind': { type: 'string' },
     'epoch-steps': { type: 'string' },
+    'label-smoothing': { type: 'string' },
+    'class-exponent': { type: 'string' },
+    'negative-share': { type: 'string' },
   },
 });
 
@@ -59,14 +62,19 @@ async function main(): Promise<void> {
     outDir,
     version,
     seed,
-    epochs: Number(values.epochs ?? (quick ? 50 : 16)),
+    epochs: Number(values.epochs ?? (quick ? 50 : 20)),
     batchSize: Number(values.batch),
     // Quick mode runs a fixed number of steps: no early stop.
-    patience: Number(values.patience ?? (quick ? 50 : 5)),
+    patience: Number(values.patience ?? (quick ? 50 : 6)),
     maxSteps: values.steps !== undefined ? Number(values.steps) : quick ? 300 : undefined,
     // An "epoch" is a validation interval: batches are class-balanced draws, not passes over the data.
     maxStepsPerEpoch: Number(values['epoch-steps'] ?? (quick ? 100 : 400)),
     longNegativeMinutes: Number(values['long-minutes'] ?? (quick ? 5 : 60)),
+    labelSmoothing: values['label-smoothing'] !== undefined ? Number(values['label-smoothing']) : undefined,
+    sampling: {
+      classExponent: values['class-exponent'] !== undefined ? Number(values['class-exponent']) : undefined,
+      negativeShare: values['negative-share'] !== undefined ? Number(values['negative-share']) : undefined,
+    },
     description: values.toy
       ? 'Trained on generated data only (impulsive noise bursts and physically modelled gunshots from shared/src/synth as gunshot, vs silence, noise, tones, chirps, slow swells): recognises sharp broadband impulses as gunshot; knows nothing of the other classes (their thresholds are placeholders).'
       : 'EcoSight compact CNN trained on the fetched Debian-package sound data plus synthesized gunshots (see docs/model.md).',

@@ -36,7 +36,7 @@ describe.skipIf(!hasSox())('training data from the fetched cache', () => {
     cacheDir: dir,
     seed: 5,
     logger: createLogger({ name: 'test', level: 'silent' }),
-    budget: { voiceOriginals: { train: 3, validation: 1 }, synthetic: { train: 4, validation: 2 } },
+    budget: { voiceOriginals: { train: 3, validation: 1 }, synthetic: { train: 4, validation: 2 }, gunshotAugmentRounds: 2 },
   };
   let data: PreparedData;
 
@@ -54,12 +54,14 @@ describe.skipIf(!hasSox())('training data from the fetched cache', () => {
     expect(data.valid.some((c) => c.group === 'cube2-data' || c.group === 'gcin-voice')).toBe(false);
   });
 
-  it('augments each training original 1 -> 6, caps speech, cuts long files, and adds synthetic gunshots per split', () => {
+  it('augments each training original 1 -> 6 (gunshots more), caps speech, cuts long files, and adds synthetic gunshots per split', () => {
     const bySource = new Map<string, number>();
     for (const c of data.train.filter((x) => x.group !== 'synthetic-train')) bySource.set(c.sourceId as string, (bySource.get(c.sourceId as string) ?? 0) + 1);
     // 20 s wind bed -> two 10 s pieces sharing the file as source: 2 x 6 clips.
     expect(bySource.get('redeclipse-data/usr/share/wind.ogg')).toBe(12);
-    expect(bySource.get('redeclipse-data/usr/share/shot1.ogg')).toBe(6);
+    // Gunshot originals get extra rounds of variants: 6 + 5.
+    expect(bySource.get('redeclipse-data/usr/share/shot1.ogg')).toBe(11);
+    expect(new Set(data.train.map((c) => c.id)).size).toBe(data.train.length);
     expect([...bySource.keys()].filter((k) => k.startsWith('gcin-voice/'))).toHaveLength(3);
     const synth = data.train.filter((c) => c.group === 'synthetic-train');
     expect(synth).toHaveLength(4);

@@ -40,10 +40,21 @@ export interface DataBudget {
   voiceOriginals: { train: number; validation: number };
   /** Synthesized gunshot scenes per split. */
   synthetic: { train: number; validation: number };
-  /** Files longer than this (s) are cut into pieces of `pieceSec`, at most `maxPieces` of them. */
+  /** Files longer than this (s) are cut into pieces of `pieceSec`, at most `maxPieces` of them (training) or `validationMaxPieces`. */
   longFileSec: number;
   pieceSec: number;
   maxPieces: number;
+  /**
+   * Validation keeps more of each long file: its non-gunshot clips also make the
+   * hour of gunshot-free audio, which should repeat as little material as possible.
+   */
+  validationMaxPieces: number;
+  /**
+   * Rounds of 1 -> 6 augmentation for each real gunshot original (each round
+   * draws new variants): 23 real recordings are all there is, and more
+   * variants of each teach more of what stays the same.
+   */
+  gunshotAugmentRounds: number;
 }
 
 /** How much of each kind of data goes in (the shipped model uses these). */
@@ -53,6 +64,8 @@ export const DATA_BUDGET: Readonly<DataBudget> = Object.freeze({
   longFileSec: 12,
   pieceSec: 10,
   maxPieces: 6,
+  validationMaxPieces: 30,
+  gunshotAugmentRounds: 3,
 });
 
 /** Training and validation clips from the fetched data plus synthesized gunshots. */
@@ -64,7 +77,7 @@ export async function prepareFetchedData(o: FetchedDataOptions): Promise<Prepare
   const budget = { ...DATA_BUDGET, ...o.budget };
   const originals = await loadClips(capVoice(sides.train, Math.round(budget.voiceOriginals.train * scale), rand('voice-train')), budget);
   const backgrounds = backgroundsOf(originals);
-  const augmented = augmentAll(originals, backgrounds, rand('augment'));
+  const augmented = augmentAll(originals, backgrounds, rand('augment'), budget.gunshotAugmentRounds);
   const synthetic = syntheticGunshots(Math.round(budget.synthetic.train * scale), backgrounds, rand('synth-train'), 'synthetic-train');
   const validation = await validationSide(sides.validation, rand, scale, budget);
   o.logger.info({ trainOriginals: originals.length, trainClips: augmented.length + synthetic.length, validationClips: validation.clips.length }, 'data assembled');
@@ -116,7 +129,7 @@ async function splitIndex(cacheDir: string): Promise<Record<'train' | 'validatio
 async function validationSide(
   entries: DatasetEntry[], rand: (name: string) => Random, scale: number, budget: DataBudget,
 ): Promise<{ clips: LabelledClip[]; originals: number; synthetic: number }> {
-  const originals = await loadClips(capVoice(entries, Math.round(budget.voiceOriginals.validation * scale), rand('voice-valid')), budget);
+  const originals = await loadClips(capVoice(entries, Math.round(budget.voiceOriginals.validation * scale), rand('voice-valid')), { ...budget, maxPieces: budget.validationMaxPieces });
   const synthetic = syntheticGunshots(Math.round(budget.synthetic.validation * scale), backgroundsOf(originals), rand('synth-valid'), 'synthetic-validation');
   return { clips: [...originals, ...synthetic], originals: originals.length, synthetic: synthetic.length };
 }
@@ -159,11 +172,17 @@ function backgroundsOf(clips: LabelledClip[]): { samples: Float32Array; labels: 
 }
 
 /** The 1 -> 6 augmentation of every training original (backgrounds from the training packages only). */
-function augmentAll(originals: LabelledClip[], backgrounds: BackgroundClip[], rand: Random): LabelledClip[] {
+function augmentAll(originals: LabelledClip[], backgrounds: BackgroundClip[], rand: Random, gunshotRounds: number): LabelledClip[] {
   const out: LabelledClip[] = [];
   for (const clip of originals) {
-    for (const v of augmentOriginal({ id: clip.id, samples: clip.samples, labels: clip.labels }, { rand: rand.fork(clip.id), backgrounds })) {
-      out.push({ id: v.id, samples: v.samples, labels: v.labels, group: clip.group, sourceId: clip.sourceId ?? clip.id });
+    const rounds = clip.labels.includes('gunshot') ? Math.max(1, gunshotRounds) : 1;
+    for (let round = 0; round < rounds; round++) {
+      const id = round === 0 ? clip.id : `${clip.id}@${round}`;
+      const variants = augmentOriginal({ id, samples: clip.samples, labels: clip.labels }, { rand: rand.fork(id), backgrounds });
+      // Later rounds skip the unmodified original: it is already in.
+      for (const v of round === 0 ? variants : variants.slice(1)) {
+        out.push({ id: v.id, samples: v.samples, labels: v.labels, group: clip.group, sourceId: clip.sourceId ?? clip.id });
+      }
     }
   }
   return out;

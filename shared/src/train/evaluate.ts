@@ -37,7 +37,7 @@ export interface EvaluateOptions {
 /** Window scores and truth for a set of labelled clips (evaluated like validation in training). */
 export function scoreClips(pkg: EvaluableModel, clips: readonly LabelledClip[], ditherSeed = 1): { set: PatchSet; scores: Float32Array; truth: WindowTruth } {
   const frontEnd = new LogMelFrontEnd(pkg.metadata.frontEnd);
-  const set = buildPatchSet(clips, pkg.metadata.classes, { frontEnd, ditherRandom: createRandom(`dither-${ditherSeed}`) });
+  const set = buildPatchSet(clips, pkg.metadata.classes, { frontEnd, random: createRandom(`dither-${ditherSeed}`) });
   const scores = predictPatchSet(pkg.model, set);
   return { set, scores, truth: patchSetTruth(set) };
 }

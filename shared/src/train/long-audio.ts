@@ -3,8 +3,8 @@ import type { TimedEvent } from './events.js';
 import type { LabelledClip } from './types.js';
 
 const SAMPLE_RATE_HZ = 16000;
-/** Fade for events dropped into a stream: short, an onset must stay an onset. */
-const EVENT_FADE_SAMPLES = 160;
+/** Cross-fade where an event clip replaces the stream: short, so the event's onset is untouched. */
+const SPLICE_FADE_SAMPLES = 800;
 /** Cross-fade between background clips: long, so a join never sounds like an onset. */
 const CROSSFADE_SAMPLES = 4000;
 
@@ -48,9 +48,12 @@ export function alarmFreeStream(clips: readonly LabelledClip[], alarmClass: stri
 }
 
 /**
- * An alarm-free stream with the alarm-class clips added at random times (4-12 s
- * apart), each event's onset taken where the clip first gets within 20 dB of its
- * peak level (game sound files often start with a little silence).
+ * An alarm-free stream with the alarm-class clips spliced in at random times
+ * (4-12 s apart), replacing the stream there with 50 ms cross-fades: a clip
+ * already holds its event at a known SNR over its own background, and adding
+ * it on top of, say, loud music would bury it at an arbitrary one. Each event's
+ * onset is where the clip first gets within 20 dB of its peak level (sound
+ * files often start with a little silence).
  */
 export function eventStream(background: Float32Array, positives: readonly LabelledClip[], alarmClass: string, rand: Random): LongRecording {
   const samples = Float32Array.from(background);
@@ -60,7 +63,7 @@ export function eventStream(background: Float32Array, positives: readonly Labell
   for (const i of shuffled(positives.length, rand)) {
     const clip = positives[i];
     if (at + clip.samples.length >= samples.length) break;
-    addFaded(samples, clip.samples, at, 1, EVENT_FADE_SAMPLES);
+    splice(samples, clip.samples, at, SPLICE_FADE_SAMPLES);
     const [onset, offset] = activeSpan(clip.samples);
     events.push({ onsetSec: (at + onset) / SAMPLE_RATE_HZ, offsetSec: (at + offset) / SAMPLE_RATE_HZ, label: alarmClass });
     sources.push(clip.id);
@@ -85,6 +88,17 @@ export function activeSpan(x: Float32Array, block = 160): [number, number] {
     if (e >= peak / 100) last = i;
   });
   return [first * block, Math.min(x.length, (last + 1) * block)];
+}
+
+/** Replaces out[at .. at + clip.length) by the clip, cross-fading over `fadeSamples` at both ends. */
+function splice(out: Float32Array, clip: Float32Array, at: number, fadeSamples: number): void {
+  const n = Math.min(clip.length, out.length - at);
+  const fade = Math.max(1, Math.min(fadeSamples, Math.floor(n / 2)));
+  for (let i = 0; i < n; i++) {
+    const edge = Math.min(i, n - 1 - i);
+    const ramp = edge < fade ? 0.5 - 0.5 * Math.cos((Math.PI * edge) / fade) : 1;
+    out[at + i] = out[at + i] * (1 - ramp) + clip[i] * ramp;
+  }
 }
 
 /** Adds clip * gain at `at` with raised-cosine fades of `fadeSamples` at both ends; returns samples added. */

@@ -1,6 +1,6 @@
 import type { LogMelFrontEnd } from '../features/log-mel.js';
 import type { Random } from '../util/random.js';
-import { clipPatches, withDither } from './patches.js';
+import { clipPatches, placeOnWindows, withDither } from './patches.js';
 import { TrainError, throwIfAborted } from './train-errors.js';
 import type { LabelledClip } from './types.js';
 
@@ -109,8 +109,12 @@ export class PatchSet {
 
 export interface PatchSetOptions {
   frontEnd: LogMelFrontEnd;
-  /** Adds a random noise floor to each clip (training); none for evaluation. */
-  ditherRandom?: Random;
+  /**
+   * Randomness for placing each clip on the window grid and adding a noise floor
+   * (see placeOnWindows, withDither); training and validation both use one (a
+   * fixed seed for validation). Without it, clips are used as they are.
+   */
+  random?: Random;
   /** Evenly thin long clips to at most this many patches. Default 48 (~23 s). */
   maxPatchesPerClip?: number;
   activityRangeDb?: number;
@@ -132,7 +136,9 @@ export function buildPatchSet(clips: readonly LabelledClip[], classes: string[],
       if (k === undefined) throw new TrainError(`clip ${clip.id} has label "${name}", which is not one of the model's classes`);
       labels[k] = 1;
     }
-    const samples = opts.ditherRandom ? withDither(clip.samples, opts.ditherRandom.fork(clip.id)) : clip.samples;
+    const rand = opts.random?.fork(clip.id);
+    const { patchSamples, patchHopSamples } = opts.frontEnd.geometry;
+    const samples = rand ? withDither(placeOnWindows(clip.samples, patchSamples, patchHopSamples, rand.fork('place')), rand.fork('dither')) : clip.samples;
     const { patches, active } = clipPatches(opts.frontEnd, samples, { activityRangeDb: opts.activityRangeDb });
     const keep = patches.map((_, i) => clip.labels.length === 0 || active[i]);
     const kept = patches.filter((_, i) => keep[i]);

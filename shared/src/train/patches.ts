@@ -48,6 +48,30 @@ export function patchPeakLevel(patch: Float32Array, melBands: number): number {
 }
 
 /**
+ * Places a clip on a time line the way a station's windows would meet it, so
+ * no audio is lost and events do not always sit at a window's start:
+ * - a clip shorter than one window goes at a random offset inside a stretch of
+ *   one window plus one hop (two overlapping windows: the event lands early in
+ *   one and late in the other, as on the station);
+ * - a longer clip gets a random lead of up to one hop and is padded at the end
+ *   to the next window boundary (the front end only emits whole windows).
+ * Padding is digital silence; withDither() adds the noise floor afterwards.
+ */
+export function placeOnWindows(samples: Float32Array, patchSamples: number, hopSamples: number, rand: Random): Float32Array {
+  if (samples.length < patchSamples) {
+    const out = new Float32Array(patchSamples + hopSamples);
+    out.set(samples, rand.int(0, out.length - samples.length + 1));
+    return out;
+  }
+  const lead = rand.int(0, hopSamples);
+  const body = lead + samples.length;
+  const windows = Math.ceil(Math.max(0, body - patchSamples) / hopSamples) + 1;
+  const out = new Float32Array(patchSamples + (windows - 1) * hopSamples);
+  out.set(samples, lead);
+  return out;
+}
+
+/**
  * A copy of `samples` with white noise at a random level between minDb and maxDb
  * (dBFS RMS). Real microphones never deliver digital silence; without this the
  * model would learn that the exact log(0.001) floor around an event means

@@ -8,7 +8,7 @@ import { TrainError } from './train-errors.js';
 import { trainModel } from './train-model.js';
 import { syntheticGunshots } from './synthetic-set.js';
 import { toyDataset } from './toy-data.js';
-import type { LabelledClip, TrainProgress, TrainResult } from './types.js';
+import type { LabelledClip, SamplingOptions, TrainProgress, TrainResult } from './types.js';
 
 /** A data set ready for training: both sides of the split and what they came from. */
 export interface PreparedData {
@@ -33,6 +33,8 @@ export interface RunTrainingOptions {
   maxStepsPerEpoch?: number;
   longNegativeMinutes?: number;
   learningRate?: number;
+  labelSmoothing?: number;
+  sampling?: SamplingOptions;
   description: string;
   logger: Logger;
   onProgress?: (p: TrainProgress) => void;
@@ -66,6 +68,8 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunTrainingRes
     maxStepsPerEpoch: o.maxStepsPerEpoch,
     longNegativeMinutes: o.longNegativeMinutes,
     learningRate: o.learningRate,
+    labelSmoothing: o.labelSmoothing,
+    sampling: o.sampling,
     onProgress: o.onProgress,
     signal: o.signal,
   });

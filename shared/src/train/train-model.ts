@@ -36,10 +36,10 @@ export async function trainModel(train: LabelledClip[], valid: LabelledClip[], o
 
   report({ stage: 'features', percent: 0, message: `log-mel patches of ${train.length} training clips` });
   const trainSet = buildPatchSet(train, opts.classes, {
-    frontEnd, ditherRandom: rand.fork('dither-train'), signal: opts.signal,
+    frontEnd, random: rand.fork('dither-train'), signal: opts.signal,
     onClip: (done, total) => progressEvery(done, total, (f) => report({ stage: 'features', percent: 12 * f, message: `features ${done}/${total} clips` })),
   });
-  const validSet = buildPatchSet(valid, opts.classes, { frontEnd, ditherRandom: createRandom(`dither-${VALIDATION_DITHER_SEED}`), signal: opts.signal });
+  const validSet = buildPatchSet(valid, opts.classes, { frontEnd, random: createRandom(`dither-${VALIDATION_DITHER_SEED}`), signal: opts.signal });
   if (trainSet.count === 0) throw new TrainError('no training patches: every training clip was empty or silent');
 
   const { model, fit } = await fitModel(trainSet, validSet, opts, rand);
@@ -85,6 +85,8 @@ async function fitModel(trainSet: PatchSet, validSet: PatchSet, opts: TrainOptio
     progressBase: 12,
     progressSpan: 75,
     onProgress: opts.onProgress,
+    labelSmoothing: opts.labelSmoothing,
+    sampling: opts.sampling,
     augment: opts.augmentBatches === false ? undefined : {
       frames: trainSet.frames, melBands: trainSet.bands, logOffset: (opts.frontEnd ?? opts.base?.metadata.frontEnd ?? YAMNET_FRONT_END).logOffset,
     },
@@ -138,6 +140,8 @@ function describe(
       seed: opts.seed,
       batchSize: opts.batchSize,
       longNegativeMinutes: opts.longNegativeMinutes ?? 60,
+      labelSmoothing: opts.labelSmoothing ?? 0,
+      sampling: opts.sampling ?? {},
       epochsRun: fit.history.length,
       bestEpoch: fit.bestEpoch,
       firstLoss: fit.firstLoss,

@@ -4,7 +4,7 @@ import { augmentExample, type BatchAugmentOptions } from './batch-augment.js';
 import type { PatchSet } from './patch-set.js';
 import { BalancedSampler } from './sampler.js';
 import { throwIfAborted } from './train-errors.js';
-import type { EpochRecord, TrainProgress } from './types.js';
+import type { EpochRecord, SamplingOptions, TrainProgress } from './types.js';
 
 export interface FitOptions {
   epochs: number;
@@ -12,12 +12,9 @@ export interface FitOptions {
   patience: number;
   learningRate: number;
   rand: Random;
-  /**
-   * Label smoothing: targets become eps/2 and 1 - eps/2. Keeps sigmoid outputs
-   * off exactly 0 and 1 (in float32), where no threshold can rank windows.
-   * Default 0.04.
-   */
+  /** Label smoothing: targets become eps/2 and 1 - eps/2. Default 0. */
   labelSmoothing?: number;
+  sampling?: SamplingOptions;
   /** Feature-domain augmentation; undefined = none. */
   augment?: BatchAugmentOptions;
   maxStepsPerEpoch?: number;
@@ -44,7 +41,7 @@ export interface FitResult {
  * Yields to the event loop between steps so a server can keep answering.
  */
 export async function fitNetwork(model: tf.LayersModel, train: PatchSet, valid: PatchSet, o: FitOptions): Promise<FitResult> {
-  const sampler = new BalancedSampler(train, o.rand.fork('sampler'));
+  const sampler = new BalancedSampler(train, o.rand.fork('sampler'), o.sampling?.negativeShare, o.sampling?.classExponent, o.sampling?.groupExponent);
   const augmentRand = o.rand.fork('augment');
   const optimizer = tf.train.adam(o.learningRate);
   const stepsPerEpoch = Math.max(1, Math.min(Math.ceil(train.count / o.batchSize), o.maxStepsPerEpoch ?? Infinity));
@@ -64,7 +61,7 @@ export async function fitNetwork(model: tf.LayersModel, train: PatchSet, valid: 
         lr = cosineRate(o.learningRate, step, plannedSteps);
         (optimizer as unknown as { learningRate: number }).learningRate = lr;
         const { x, y } = makeBatch(train, sampler, o.batchSize, augmentRand, o.augment);
-        const eps = o.labelSmoothing ?? 0.04;
+        const eps = o.labelSmoothing ?? 0;
         const loss = optimizer.minimize(() => bce(tf.add(tf.mul(y, 1 - eps), eps / 2), model.apply(x, { training: true }) as tf.Tensor), true) as tf.Scalar;
         const value = (await loss.data())[0];
         tf.dispose([x, y, loss]);

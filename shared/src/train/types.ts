@@ -70,6 +70,20 @@ export interface TrainOptions {
   longNegativeMinutes?: number;
   /** SpecAugment + between-class mixing during training. Default true. */
   augmentBatches?: boolean;
+  /** Label smoothing eps (targets eps/2 and 1 - eps/2). Default 0. */
+  labelSmoothing?: number;
+  /** Balanced sampling knobs (see sampler.ts). */
+  sampling?: SamplingOptions;
+}
+
+/** How batches are drawn: see BalancedSampler. */
+export interface SamplingOptions {
+  /** Share of batch slots for patches with no label. Default 0.4. */
+  negativeShare?: number;
+  /** Class strata weighted by positives^classExponent. Default 0.5. */
+  classExponent?: number;
+  /** Groups inside a stratum weighted by patches^groupExponent. Default 0.3. */
+  groupExponent?: number;
 }
 
 /** One epoch of the training history. */
