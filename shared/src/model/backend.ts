@@ -1,5 +1,5 @@
 import type { Logger } from '../util/logger.js';
-import { registerPortableConv2dGradient } from './conv2d-grad.js';
+import { fastConv2dGradientRegistered, registerFastConv2dGradient } from './conv2d-gradient.js';
 import { tf } from './tf.js';
 
 /** Which TensorFlow.js backend to run: `auto` prefers tfjs-node, then wasm. */
@@ -50,13 +50,19 @@ async function tryWasm(logger: Logger): Promise<boolean> {
     const ok = await tf.setBackend('wasm');
     await tf.ready();
     if (!ok || tf.getBackend() !== 'wasm') return false;
-    const kernels = new Set(tf.getKernelsForBackend('wasm').map((k) => k.kernelName));
-    if (!kernels.has('Conv2DBackpropFilter')) registerPortableConv2dGradient();
+    ensureTrainableConv2d();
     return true;
   } catch (err) {
     logger.warn({ err: (err as Error).message }, 'wasm backend failed to initialise; using cpu');
     return false;
   }
+}
+
+/** Registers the im2col Conv2D gradient if the active backend has no Conv2DBackpropFilter kernel. Safe to call repeatedly. */
+export function ensureTrainableConv2d(): void {
+  const kernels = new Set(tf.getKernelsForBackend(tf.getBackend()).map((k) => k.kernelName));
+  if (kernels.has('Conv2DBackpropFilter')) return;
+  if (!fastConv2dGradientRegistered()) registerFastConv2dGradient();
 }
 
 function report(logger: Logger, info: BackendInfo): BackendInfo {

@@ -13,7 +13,7 @@ import { predictPatchSet, scoreSignal } from './score-signal.js';
 import { chooseThresholds } from './thresholds.js';
 import { TrainError, throwIfAborted } from './train-errors.js';
 import { fitNetwork, type FitResult } from './trainer.js';
-import { ensureTrainableConv2d } from './training-backend.js';
+import { ensureTrainableConv2d } from '../model/backend.js';
 import type { LabelledClip, TrainOptions, TrainProgress, TrainResult } from './types.js';
 
 /** Validation clips are dithered with this fixed seed, here and in evaluateModel. */

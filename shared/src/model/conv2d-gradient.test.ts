@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../util/logger.js';
 import { createRandom } from '../util/random.js';
-import { tf } from '../model/tf.js';
-import { initTrainingBackend } from './training-backend.js';
+import { tf } from './tf.js';
+import { initBackend } from './backend.js';
 import { fastConv2dGradientRegistered } from './conv2d-gradient.js';
 
 /** Direct loops: d/dx and d/dW of sum(conv2d(x, W) * dy) for NHWC, explicit padding. */
@@ -34,9 +34,9 @@ function random(n: number, seed: string): Float32Array {
   return Float32Array.from({ length: n }, () => r.normal());
 }
 
-describe('fast Conv2D gradient on the training backend', () => {
+describe('Conv2D gradient on the wasm backend', () => {
   beforeAll(async () => {
-    await initTrainingBackend(createLogger({ name: 'test', level: 'silent' }));
+    await initBackend(createLogger({ name: 'test', level: 'silent' }), 'wasm');
   });
 
   it('is registered when the backend lacks Conv2DBackpropFilter', () => {

@@ -1,16 +1,17 @@
-import { tf } from '../model/tf.js';
+import { tf } from './tf.js';
 
 /**
- * A Conv2D gradient that makes training on the wasm backend fast enough to
- * train the shipped model in minutes rather than hours.
+ * The wasm backend has no Conv2DBackpropFilter kernel, so tfjs cannot train a
+ * Conv2D on it. This registers a Conv2D gradient built from what every backend
+ * has: im2col / col2im and one matMul per gradient.
  *
- * Why not shared/src/model/conv2d-grad.ts: that one builds im2col from nine
- * StridedSlice ops, and wasm's StridedSlice runs at ~150 ns per element (a
- * 64-patch batch took 2.7 s per step); it also reads `attrs.padding`, but tfjs
- * names that attribute `pad`, so it throws on every call. Here im2col and
- * col2im are plain loops over typed arrays (a few ms each) and the only heavy
- * operation is one non-transposed matMul per gradient, which XNNPACK does fast
- * (a step takes ~0.2 s). Gradients match tfjs's cpu kernels to ~1e-6.
+ * Why im2col in plain loops rather than strided-slice ops: an earlier version
+ * built im2col from nine StridedSlice ops, and wasm's StridedSlice runs at
+ * ~150 ns per element (a 64-patch batch took 2.7 s per step). Here im2col and
+ * col2im are loops over typed arrays (a few ms each) and the only heavy
+ * operation is one non-transposed matMul, which XNNPACK does fast (a step
+ * takes ~0.2 s). Gradients match tfjs's cpu kernels to ~1e-6
+ * (conv2d-gradient.test.ts).
  *
  * The registry is global: this replaces whatever Conv2D gradient was registered
  * before, for every backend. Limits: NHWC, dilation 1.
