@@ -29,10 +29,34 @@ const { values } = parseArgs({
     format: { type: 'string', default: 'both' },
     json: { type: 'string' },
     collar: { type: 'string', default: '0.5' },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
+const HELP = `Usage: npm run eval -- [options]
+
+Evaluates a model package: per-class precision/recall/F1, a confusion matrix,
+gunshot false alarms per hour and event-level gunshot recall on long audio;
+printed as a table and as JSON.
+
+  --labels FILE.tsv    labelled recordings (format: shared/src/train/README.md);
+                       without it: the leave-package-out validation set that
+                       npm run train used, rebuilt from the data cache, and the
+                       independent evaluation packages
+  --model DIR          model package (default: models/)
+  --cache DIR          data cache (default: $ECOSIGHT_DATA_CACHE, else ~/.cache/ecosight/data)
+  --seed N             rebuild validation with this seed (default: the model's training seed)
+  --format F           both | table | json (default both)
+  --json FILE          also write the JSON report to FILE
+  --collar SEC         onset collar for event matching (default 0.5)
+  -h, --help           show this text
+`;
+
 async function main(): Promise<void> {
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
   const logger = createLogger({ name: 'eval' });
   await initBackend(logger, 'wasm');
   const pkg = await loadModelPackage(values.model ?? shippedModelDir());

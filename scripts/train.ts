@@ -5,8 +5,7 @@
  *   npm run train -- --quick           CI: a few hundred steps on a subset -> a temp dir
  *   npm run train -- --toy             generated data only (no fetch needed)
  *
- * Options: --out DIR, --cache DIR, --seed N, --epochs N, --steps N, --subset F,
- * --batch N, --patience N, --epoch-steps N, --version V, --long-minutes N.
+ * Options: see HELP below (npm run train -- --help).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,10 +39,41 @@ const { values } = parseArgs({
     'label-smoothing': { type: 'string' },
     'class-exponent': { type: 'string' },
     'negative-share': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
+const HELP = `Usage: npm run train -- [options]
+
+Trains the EcoSight classifier on the fetched data (npm run data:fetch) plus
+synthesized gunshots and writes a model package (see docs/model.md).
+
+  --out DIR            output directory (default: models/, the shipped model;
+                       --quick: a new temporary directory)
+  --cache DIR          data cache (default: $ECOSIGHT_DATA_CACHE, else ~/.cache/ecosight/data)
+  --quick              CI run: 300 steps on a 15 % subset, fails unless the loss falls
+  --toy                generated data only (no fetch needed)
+  --seed N             random seed (default 20261): same seed + same cache = same model
+  --epochs N           validation intervals (default 20; --quick 50)
+  --epoch-steps N      steps per interval (default 400; --quick 100)
+  --steps N            stop after N steps in all
+  --patience N         early-stopping patience in intervals (default 6)
+  --batch N            batch size (default 64)
+  --subset F           train on a fraction F of the data
+  --version V          model version (default <yyyy.mm.dd>-full|quick|toy)
+  --long-minutes N     minutes of gunshot-free audio for the false-alarm threshold (default 60)
+  --label-smoothing E  label smoothing epsilon (default 0)
+  --class-exponent X   class strata weighted by positives^X (default 0.5)
+  --negative-share F   share of batch slots for unlabelled patches (default 0.4)
+  --clips-per-kind N   --toy only: generated clips per kind
+  -h, --help           show this text
+`;
+
 async function main(): Promise<void> {
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
   const logger = createLogger({ name: 'train' });
   const started = Date.now();
   await initTrainingBackend(logger);
