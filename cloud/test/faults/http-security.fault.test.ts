@@ -8,7 +8,8 @@ import { recordScenario } from '../../../shared/src/testing/fault-report.js';
 import { loudWav } from '../support/audio.js';
 import { formBody, formHead, type FormPart } from '../support/multipart.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from '../support/test-cloud.js';
-import { Findings, streamBody } from './support/findings.js';
+import { streamBody } from '../support/http.js';
+import { Findings } from './support/findings.js';
 import { rawRequest } from './support/raw-http.js';
 
 const GB = 1024 * 1024 * 1024;

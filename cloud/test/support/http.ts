@@ -8,27 +8,33 @@ export interface StreamedResult {
 }
 
 /**
- * Streams a body of `totalBytes` (head, then zeros) to a real port without ever
- * holding it in memory, and returns as soon as the server answers. Write errors
- * after the answer (the server closes the connection) are expected.
+ * Streams `totalBytes` (head, then zeros) with any method, never holding them
+ * in memory, and returns as soon as the server answers (or gives up after `timeoutMs`).
  */
-export function streamHugeBody(url: string, headers: Record<string, string>, head: Buffer, totalBytes: number): Promise<StreamedResult> {
+export function streamBody(url: string, method: string, headers: Record<string, string>, head: Buffer, totalBytes: number, timeoutMs = 30_000): Promise<StreamedResult> {
   return new Promise((resolve, reject) => {
     const chunk = Buffer.alloc(256 * 1024);
     let sent = 0;
     let answered = false;
-    const req = request(url, { method: 'POST', headers }, (res) => {
+    const req = request(url, { method, headers }, (res) => {
       answered = true;
       const parts: Buffer[] = [];
       res.on('data', (d: Buffer) => parts.push(d));
       res.on('end', () => {
+        clearTimeout(timer);
         req.destroy();
         resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString(), sentBytes: sent });
       });
-      res.on('error', reject);
     });
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error(`${method} ${url}: no answer within ${timeoutMs} ms after ${sent} bytes`));
+    }, timeoutMs);
     req.on('error', (err) => {
-      if (!answered) reject(err);
+      if (!answered) {
+        clearTimeout(timer);
+        reject(err);
+      }
     });
     const pump = () => {
       if (sent === 0) {
@@ -47,4 +53,9 @@ export function streamHugeBody(url: string, headers: Record<string, string>, hea
     };
     pump();
   });
+}
+
+/** streamBody as a POST (an oversized upload). */
+export function streamHugeBody(url: string, headers: Record<string, string>, head: Buffer, totalBytes: number): Promise<StreamedResult> {
+  return streamBody(url, 'POST', headers, head, totalBytes);
 }
