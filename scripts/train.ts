@@ -17,7 +17,7 @@ import { shippedModelDir } from '../shared/src/model/model-package.js';
 import { createLogger } from '../shared/src/util/logger.js';
 import { createProgressPrinter } from '../shared/src/train/progress-bar.js';
 import { runTraining, subsetData, toyData, type PreparedData } from '../shared/src/train/run-training.js';
-import { prepareFetchedData } from '../shared/src/train/dataset-assembly.js';
+import { DATA_BUDGET, prepareFetchedData } from '../shared/src/train/dataset-assembly.js';
 import { initTrainingBackend } from '../shared/src/train/training-backend.js';
 
 const { values } = parseArgs({
@@ -39,6 +39,7 @@ const { values } = parseArgs({
     'label-smoothing': { type: 'string' },
     'class-exponent': { type: 'string' },
     'negative-share': { type: 'string' },
+    synthetic: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -64,7 +65,8 @@ synthesized gunshots and writes a model package (see docs/model.md).
   --long-minutes N     minutes of gunshot-free audio for the false-alarm threshold (default 60)
   --label-smoothing E  label smoothing epsilon (default 0)
   --class-exponent X   class strata weighted by positives^X (default 0.5)
-  --negative-share F   share of batch slots for unlabelled patches (default 0.4)
+  --negative-share F   share of batch slots for unlabelled patches (default 0.55)
+  --synthetic N        synthesized gunshot scenes for training (default ${DATA_BUDGET.synthetic.train})
   --clips-per-kind N   --toy only: generated clips per kind
   -h, --help           show this text
 `;
@@ -81,7 +83,10 @@ async function main(): Promise<void> {
   const seed = Number(values.seed);
   let data: PreparedData = values.toy
     ? toyData(Number(values['clips-per-kind'] ?? (quick ? 12 : 60)), seed)
-    : await prepareFetchedData({ cacheDir: values.cache, seed, logger, quick });
+    : await prepareFetchedData({
+      cacheDir: values.cache, seed, logger, quick,
+      budget: values.synthetic !== undefined ? { synthetic: { train: Number(values.synthetic), validation: DATA_BUDGET.synthetic.validation } } : undefined,
+    });
   const subset = values.subset !== undefined ? Number(values.subset) : quick && !values.toy ? 0.15 : 1;
   if (subset < 1) data = subsetData(data, subset, seed);
   const outDir = values.out ?? (quick ? mkdtempSync(join(tmpdir(), 'ecosight-quick-model-')) : shippedModelDir());

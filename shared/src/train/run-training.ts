@@ -55,6 +55,8 @@ export interface RunTrainingResult {
  */
 export async function runTraining(o: RunTrainingOptions): Promise<RunTrainingResult> {
   const started = performance.now();
+  // The commit whose code trains: read now, not when the run ends (an hour of commits may land meanwhile).
+  const commit = gitCommit();
   o.logger.info({ train: o.data.train.length, validation: o.data.valid.length }, 'training clips');
   const result = await trainModel(o.data.train, o.data.valid, {
     classes: o.classes,
@@ -81,7 +83,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunTrainingRes
   const metadata: ModelMetadata = {
     ...result.metadata,
     description: o.description,
-    gitCommit: gitCommit(),
+    gitCommit: commit,
     training: { ...result.metadata.training, data: o.data.description, trainingSeconds: Math.round(seconds) },
     weakClasses: { ...result.metadata.weakClasses, ...o.data.weakClasses },
   };

@@ -22,7 +22,7 @@ export class BalancedSampler {
   private readonly groups: Pool[];
   private readonly rand: Random;
 
-  constructor(set: PatchSet, rand: Random, negativeShare = 0.4, classExponent = 0.5, groupExponent = 0.3) {
+  constructor(set: PatchSet, rand: Random, negativeShare = 0.55, classExponent = 0.5, groupExponent = 0.3) {
     this.rand = rand;
     const byClass: Map<string, number[]>[] = set.classes.map(() => new Map());
     const negatives = new Map<string, number[]>();

@@ -78,7 +78,7 @@ export interface TrainOptions {
 
 /** How batches are drawn: see BalancedSampler. */
 export interface SamplingOptions {
-  /** Share of batch slots for patches with no label. Default 0.4. */
+  /** Share of batch slots for patches with no label. Default 0.55. */
   negativeShare?: number;
   /** Class strata weighted by positives^classExponent. Default 0.5. */
   classExponent?: number;
