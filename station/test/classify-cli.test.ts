@@ -3,7 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { impulseTrain } from '../../shared/src/testing/signals.js';
+import { whiteNoise } from '../../shared/src/testing/signals.js';
+import { randomGunshotParams, synthesizeGunshot } from '../../shared/src/synth/index.js';
+import { createRandom } from '../../shared/src/util/random.js';
 import { sox } from '../../shared/src/testing/sox.js';
 import { tempDir, writeWav } from './helpers.js';
 import { STATION_CLI } from './station-process.js';
@@ -22,41 +24,47 @@ async function classify(args: string[]): Promise<{ code: number; stdout: string;
 
 describe('ecosight-station classify (the shipped model, offline)', () => {
   const dir = tempDir();
-  const impulses = new Float32Array(16000 * 8);
-  impulses.set(impulseTrain(2, 0.4), 16000 * 3);
-  const impulsePath = writeWav(join(dir, 'impulses.wav'), impulses);
+  // A modelled five-shot automatic burst 120 m away, arriving 3 s into 8 s of a quiet noise floor.
+  const rand = createRandom('t-c');
+  const burst = synthesizeGunshot(randomGunshotParams(rand, { distanceM: 120, pattern: 'automatic', shotCount: 5 }), rand);
+  const shots = whiteNoise(8, 0.003, 3);
+  for (let i = 0; i < Math.min(burst.samples.length, shots.length - 16000 * 3); i++) shots[16000 * 3 + i] += burst.samples[i];
+  const firstArrivalSec = 3 + Math.min(...burst.blastArrivalsSec, ...burst.crackArrivalsSec);
+  const gunshotPath = writeWav(join(dir, 'gunshots.wav'), shots);
   const silencePath = join(dir, 'silence.wav');
   sox(['-n', '-r', '44100', '-c', '2', '-b', '16', silencePath, 'trim', '0', '6']);
 
-  it('prints JSON lines with exactly file, label, startSec, endSec, confidence for a loud impulse train, and nothing for silence', async () => {
-    const { code, stdout } = await classify([impulsePath, silencePath, '--format', 'json']);
+  it('prints JSON lines with exactly file, label, startSec, endSec, confidence for a burst of gunfire, and nothing for silence', async () => {
+    const { code, stdout } = await classify([gunshotPath, silencePath, '--format', 'json']);
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.length).toBeGreaterThanOrEqual(1);
     for (const d of lines) {
       expect(Object.keys(d)).toEqual(['file', 'label', 'startSec', 'endSec', 'confidence']);
-      expect(d.file).toBe(impulsePath);
+      expect(d.file).toBe(gunshotPath);
     }
     const gunshot = lines.find((d) => d.label === 'gunshot');
     expect(gunshot).toBeDefined();
-    expect(Number(gunshot?.startSec)).toBeLessThanOrEqual(3.2);
-    expect(Number(gunshot?.endSec)).toBeGreaterThanOrEqual(4);
+    // The event starts at the window that first holds the burst (windows are 0.96 s, every 0.48 s) and covers it.
+    expect(Number(gunshot?.startSec)).toBeGreaterThanOrEqual(firstArrivalSec - 0.96);
+    expect(Number(gunshot?.startSec)).toBeLessThanOrEqual(firstArrivalSec + 0.5);
+    expect(Number(gunshot?.endSec)).toBeGreaterThan(firstArrivalSec);
     expect(lines.filter((d) => d.file === silencePath)).toEqual([]);
   });
 
   it('writes a Raven Pro selection table', async () => {
-    const { code, stdout } = await classify([impulsePath, '--format', 'raven']);
+    const { code, stdout } = await classify([gunshotPath, '--format', 'raven']);
     expect(code).toBe(0);
     const [header, ...rows] = stdout.trim().split('\n');
     expect(header.split('\t')).toEqual(['Selection', 'View', 'Channel', 'Begin File', 'Begin Time (s)', 'End Time (s)', 'Low Freq (Hz)', 'High Freq (Hz)', 'Label', 'Confidence']);
     expect(rows.length).toBeGreaterThanOrEqual(1);
-    expect(rows[0].split('\t').slice(0, 4)).toEqual(['1', 'Spectrogram 1', '1', impulsePath]);
+    expect(rows[0].split('\t').slice(0, 4)).toEqual(['1', 'Spectrogram 1', '1', gunshotPath]);
   });
 
   it('reports an unreadable file clearly, still classifies the others, and exits 1', async () => {
     const bad = join(dir, 'notes.wav');
     writeFileSync(bad, 'this is a text file');
-    const { code, stdout, stderr } = await classify([bad, impulsePath, '--format', 'json']);
+    const { code, stdout, stderr } = await classify([bad, gunshotPath, '--format', 'json']);
     expect(code).toBe(1);
     expect(stderr).toMatch(/not a WAV file/);
     expect(stdout).toContain('gunshot');
@@ -64,6 +72,6 @@ describe('ecosight-station classify (the shipped model, offline)', () => {
 
   it('rejects bad usage with exit code 2', async () => {
     expect((await classify([])).code).toBe(2);
-    expect((await classify([impulsePath, '--format', 'xml'])).code).toBe(2);
+    expect((await classify([gunshotPath, '--format', 'xml'])).code).toBe(2);
   });
 });
