@@ -19,6 +19,8 @@ import { evaluateRecordings } from '../shared/src/train/evaluate.js';
 import { readLabelledRecordings } from '../shared/src/train/labels-tsv.js';
 import { formatReport } from '../shared/src/train/report-format.js';
 import { evaluateFetched, type NamedReport } from '../shared/src/train/eval-fetched.js';
+import { validationClips } from '../shared/src/train/dataset-assembly.js';
+import { formatHardExamples, hardExamples } from '../shared/src/train/hard-examples.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     format: { type: 'string', default: 'both' },
     json: { type: 'string' },
     collar: { type: 'string', default: '0.5' },
+    worst: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -49,6 +52,10 @@ printed as a table and as JSON.
   --format F           both | table | json (default both)
   --json FILE          also write the JSON report to FILE
   --collar SEC         onset collar for event matching (default 0.5)
+  --worst N            also list, clip by clip on the validation set, the N
+                       gunshot-free clips the model scores highest for gunshot,
+                       the real gunshot recordings' best scores, and how many
+                       synthetic scenes reach each threshold
   -h, --help           show this text
 `;
 
@@ -69,11 +76,16 @@ async function main(): Promise<void> {
     const training = (pkg.metadata.training ?? {}) as { seed?: number; longNegativeMinutes?: number; data?: { quick?: boolean } };
     reports = await evaluateFetched(pkg, {
       cacheDir: values.cache,
-      seed: values.seed !== undefined ? Number(values.seed) : training.seed ?? 20261,
+      seed: values.seed !== undefined ? Number(values.seed) : trainingSeed(pkg),
       quick: training.data?.quick === true,
       longMinutes: training.longNegativeMinutes,
       logger,
     });
+  }
+  if (values.worst !== undefined && !values.labels) {
+    const quick = ((pkg.metadata.training ?? {}) as { data?: { quick?: boolean } }).data?.quick === true;
+    const valid = await validationClips({ cacheDir: values.cache, seed: values.seed !== undefined ? Number(values.seed) : trainingSeed(pkg), quick, logger });
+    process.stdout.write(`== hard examples (validation)\n${formatHardExamples(hardExamples(pkg, valid, 'gunshot', Number(values.worst)))}\n\n`);
   }
   const json = JSON.stringify(reports.length === 1 ? reports[0].report : reports, null, 2);
   if (values.format !== 'json') {
@@ -81,6 +93,10 @@ async function main(): Promise<void> {
   }
   if (values.format !== 'table') process.stdout.write(`${json}\n`);
   if (values.json) await writeFile(values.json, `${json}\n`);
+}
+
+function trainingSeed(pkg: { metadata: { training?: unknown } }): number {
+  return ((pkg.metadata.training ?? {}) as { seed?: number }).seed ?? 20261;
 }
 
 main().catch((err: unknown) => {
