@@ -4,7 +4,9 @@ import { StationConfigSchema } from '../shared/src/config/station-config.js';
 import { validateConfig } from '../shared/src/config/validate.js';
 import { encodeWav16 } from '../shared/src/audio/wav-encode.js';
 import { TestMosquitto } from '../shared/src/testing/mosquitto.js';
-import { impulseTrain, whiteNoise } from '../shared/src/testing/signals.js';
+import { whiteNoise } from '../shared/src/testing/signals.js';
+import { randomGunshotParams, synthesizeGunshot } from '../shared/src/synth/index.js';
+import { createRandom } from '../shared/src/util/random.js';
 import { createLogger } from '../shared/src/util/logger.js';
 import { composeStation } from '../station/src/main.js';
 import { systemClock } from '../station/src/system/clock.js';
@@ -12,6 +14,8 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 export interface LatencyResult {
+  /** Bursts of gunfire in the recording. */
+  bursts: number;
   alerts: number;
   p50Ms: number;
   p99Ms: number;
@@ -20,15 +24,22 @@ export interface LatencyResult {
 
 /**
  * Alert latency on loopback: a station replays a recording in real time (as a
- * microphone would deliver it) with a burst of shots every `spacingSec`; a
+ * microphone would deliver it) with a modelled burst of automatic fire (120 m,
+ * shared/src/synth) over a quiet noise floor every `spacingSec`; a
  * subscriber on a local Mosquitto measures the time from the end of the window
  * that crossed the threshold (the alert's windowEndTime) to the message's arrival.
  */
 export async function measureAlertLatency(modelDir: string, shots = 20, spacingSec = 2.5): Promise<LatencyResult> {
   const dir = mkdtempSync(join(tmpdir(), 'ecosight-bench-'));
   const total = shots * spacingSec + 2;
-  const audio = whiteNoise(total, 0.01, 3);
-  for (let i = 0; i < shots; i++) audio.set(impulseTrain(0.6, 0.2, 16000, 0.9, 40 + i), Math.round((1 + i * spacingSec) * 16000));
+  const audio = whiteNoise(total, 0.001, 3);
+  for (let i = 0; i < shots; i++) {
+    const rand = createRandom(`bench-burst-${i}`);
+    const params = { ...randomGunshotParams(rand, { distanceM: 120, pattern: 'automatic', shotCount: 4, t60Sec: 1 }), durationSec: 1.2 };
+    const burst = synthesizeGunshot(params, rand).samples;
+    const at = Math.round((1 + i * spacingSec) * 16000);
+    for (let k = 0; k < burst.length && at + k < audio.length; k++) audio[at + k] += burst[k];
+  }
   const wav = join(dir, 'shots.wav');
   writeFileSync(wav, encodeWav16(audio, 16000));
   const broker = new TestMosquitto();
@@ -52,5 +63,5 @@ export async function measureAlertLatency(modelDir: string, shots = 20, spacingS
   await broker.stop();
   latencies.sort((a, b) => a - b);
   const pick = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { alerts: latencies.length, p50Ms: pick(0.5), p99Ms: pick(0.99), maxMs: latencies.at(-1) ?? NaN };
+  return { bursts: shots, alerts: latencies.length, p50Ms: pick(0.5), p99Ms: pick(0.99), maxMs: latencies.at(-1) ?? NaN };
 }

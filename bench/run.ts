@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     ['features only', `${Number(features.realtimeFactor).toFixed(0)}x real time`],
     ['features + inference', `${Number(full.realtimeFactor).toFixed(0)}x real time (${Number(full.msPerWindow).toFixed(3)} ms/window)`],
     ['peak RSS (full pipeline)', `${Number(full.peakRssMb).toFixed(0)} MB`],
-    ['alert latency (loopback)', `p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms over ${latency.alerts} alerts`],
+    ['alert latency (loopback)', `p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms over ${latency.alerts} alerts from ${latency.bursts} bursts`],
     ['cloud load (50 stations)', `${cloud.requestsPerSec} requests/s, p99 ${cloud.p99Ms} ms`],
     ['cloud load: uploads', `${cloud.uploads} acknowledged, ${cloud.lost} lost, ${cloud.errors5xx} 5xx`],
   ];
