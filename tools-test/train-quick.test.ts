@@ -2,13 +2,15 @@
  * The reduced training run issue 3 asks CI for: `npm run train -- --quick` on
  * the fetched Debian-package data (a few hundred steps on a subset). It must
  * finish, report a falling loss (the script fails otherwise), and write a model
- * package that loads and classifies real audio.
+ * package that loads and classifies real audio. Two runs with the same seed
+ * must write identical weights: that is what lets anyone reproduce the
+ * shipped model.
  *
  * Needs the data cache (`npm run data:fetch`; .ci/run fetches it before the
  * tests). On a machine without it the test is skipped and says so.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,12 +39,18 @@ function run(args: string[]): Promise<{ code: number | null; output: string }> {
 }
 
 describe.skipIf(!haveData)('npm run train -- --quick on the fetched data', () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'ecosight-train-quick-')), 'model');
+  const root = mkdtempSync(join(tmpdir(), 'ecosight-train-quick-'));
+  const out = join(root, 'model');
+  const again = join(root, 'again');
   let result: { code: number | null; output: string };
+  let second: { code: number | null; output: string };
 
   beforeAll(async () => {
     await initBackend(createLogger({ name: 'test', level: 'silent' }), 'wasm');
-    result = await run(['--quick', '--out', out, '--version', '0.0.0-ci']);
+    [result, second] = await Promise.all([
+      run(['--quick', '--out', out, '--version', '0.0.0-ci']),
+      run(['--quick', '--out', again, '--version', '0.0.0-ci']),
+    ]);
   }, 20 * 60_000);
 
   it('finishes with a falling loss', () => {
@@ -50,6 +58,13 @@ describe.skipIf(!haveData)('npm run train -- --quick on the fetched data', () =>
     const m = /loss: first steps ([\d.]+) -> last steps ([\d.]+)/.exec(result.output);
     expect(m, 'the loss line').not.toBeNull();
     expect(Number(m?.[2])).toBeLessThan(Number(m?.[1]));
+  });
+
+  it('is deterministic: a second run with the same seed writes the same weights and thresholds', () => {
+    expect(second.code, second.output.slice(-2000)).toBe(0);
+    expect(readFileSync(join(again, 'weights.bin')).equals(readFileSync(join(out, 'weights.bin')))).toBe(true);
+    const thresholds = (dir: string) => (JSON.parse(readFileSync(join(dir, 'model_metadata.json'), 'utf8')) as { thresholds: unknown }).thresholds;
+    expect(thresholds(again)).toEqual(thresholds(out));
   });
 
   it('writes a package that loads with validation metrics and classifies audio', async () => {
