@@ -32,6 +32,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
     collar: { type: 'string', default: '0.5' },
     worst: { type: 'string' },
+    'long-minutes': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -52,6 +53,8 @@ printed as a table and as JSON.
   --format F           both | table | json (default both)
   --json FILE          also write the JSON report to FILE
   --collar SEC         onset collar for event matching (default 0.5)
+  --long-minutes N     minutes of gunshot-free validation audio for false alarms per
+                       hour (default: what the model was trained with, 60)
   --worst N            also list, clip by clip on the validation set, the N
                        gunshot-free clips the model scores highest for gunshot,
                        the real gunshot recordings' best scores, and how many
@@ -78,7 +81,7 @@ async function main(): Promise<void> {
       cacheDir: values.cache,
       seed: values.seed !== undefined ? Number(values.seed) : trainingSeed(pkg),
       quick: training.data?.quick === true,
-      longMinutes: training.longNegativeMinutes,
+      longMinutes: values['long-minutes'] !== undefined ? Number(values['long-minutes']) : training.longNegativeMinutes,
       logger,
     });
   }

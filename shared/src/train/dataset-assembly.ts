@@ -60,7 +60,7 @@ export interface DataBudget {
 /** How much of each kind of data goes in (the shipped model uses these). */
 export const DATA_BUDGET: Readonly<DataBudget> = Object.freeze({
   voiceOriginals: { train: 600, validation: 150 },
-  synthetic: { train: 1500, validation: 300 },
+  synthetic: { train: 4000, validation: 300 },
   longFileSec: 12,
   pieceSec: 10,
   maxPieces: 6,

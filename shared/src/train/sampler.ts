@@ -15,7 +15,7 @@ interface Pool {
  * of the classes and false alarms are what a station operator notices first;
  * the positive share is split across classes by size^0.5. Inside a stratum,
  * groups are weighted by size^0.3, so 23 real recordings of gunshots are not
- * drowned by 1,500 synthetic ones (or one package's voices by another's).
+ * drowned by 4,000 synthetic ones (or one package's voices by another's).
  */
 export class BalancedSampler {
   private readonly strata: Pool;
