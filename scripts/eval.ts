@@ -77,18 +77,16 @@ async function main(): Promise<void> {
   } else {
     // Rebuild the validation data the model was trained with (its seed and size), unless told otherwise.
     const training = (pkg.metadata.training ?? {}) as { seed?: number; longNegativeMinutes?: number; data?: { quick?: boolean } };
+    const data = { cacheDir: values.cache, seed: values.seed !== undefined ? Number(values.seed) : training.seed ?? 20261, quick: training.data?.quick === true, logger };
+    const validation = await validationClips(data);
+    if (values.worst !== undefined) {
+      process.stdout.write(`== hard examples (validation)\n${formatHardExamples(hardExamples(pkg, validation, 'gunshot', Number(values.worst)))}\n\n`);
+    }
     reports = await evaluateFetched(pkg, {
-      cacheDir: values.cache,
-      seed: values.seed !== undefined ? Number(values.seed) : trainingSeed(pkg),
-      quick: training.data?.quick === true,
+      ...data,
+      validation,
       longMinutes: values['long-minutes'] !== undefined ? Number(values['long-minutes']) : training.longNegativeMinutes,
-      logger,
     });
-  }
-  if (values.worst !== undefined && !values.labels) {
-    const quick = ((pkg.metadata.training ?? {}) as { data?: { quick?: boolean } }).data?.quick === true;
-    const valid = await validationClips({ cacheDir: values.cache, seed: values.seed !== undefined ? Number(values.seed) : trainingSeed(pkg), quick, logger });
-    process.stdout.write(`== hard examples (validation)\n${formatHardExamples(hardExamples(pkg, valid, 'gunshot', Number(values.worst)))}\n\n`);
   }
   const json = JSON.stringify(reports.length === 1 ? reports[0].report : reports, null, 2);
   if (values.format !== 'json') {
@@ -96,10 +94,6 @@ async function main(): Promise<void> {
   }
   if (values.format !== 'table') process.stdout.write(`${json}\n`);
   if (values.json) await writeFile(values.json, `${json}\n`);
-}
-
-function trainingSeed(pkg: { metadata: { training?: unknown } }): number {
-  return ((pkg.metadata.training ?? {}) as { seed?: number }).seed ?? 20261;
 }
 
 main().catch((err: unknown) => {

@@ -3,6 +3,7 @@ import { independentClips, validationClips, type FetchedDataOptions } from './da
 import { evaluateModel, type EvaluableModel } from './evaluate.js';
 import { alarmFreeStream, eventStream } from './long-audio.js';
 import type { EvaluationReport } from './metrics.js';
+import type { LabelledClip } from './types.js';
 import { validationLongAudio } from './train-model.js';
 
 export interface NamedReport {
@@ -15,10 +16,13 @@ export interface NamedReport {
  * validation set exactly as `npm run train` built it (same seed: same clips,
  * same synthetic gunshots, same hour of gunshot-free audio), and, when the
  * cache holds them, on the packages reserved for independent evaluation.
+ * `validation`: the validation clips when the caller already built them.
  */
-export async function evaluateFetched(pkg: EvaluableModel, o: FetchedDataOptions & { longMinutes?: number }): Promise<NamedReport[]> {
+export async function evaluateFetched(
+  pkg: EvaluableModel, o: FetchedDataOptions & { longMinutes?: number; validation?: LabelledClip[] },
+): Promise<NamedReport[]> {
   const alarm = 'gunshot';
-  const valid = await validationClips(o);
+  const valid = o.validation ?? await validationClips(o);
   const long = validationLongAudio(valid, alarm, o.longMinutes ?? 60, o.seed);
   const reports: NamedReport[] = [{
     name: 'validation (leave-package-out)',
