@@ -126,6 +126,12 @@ export class RetrainPanel {
   /** @param {Job | null} job */
   follow(job) {
     if (!job) return;
+    // Already following it (the live channel can announce a new job before the request that started it
+    // returns): a late snapshot must not reset the panel; show() drops it if it is older.
+    if (job.id === this.jobId && this.stream) {
+      this.show(job);
+      return;
+    }
     this.stream?.stop();
     this.stream = undefined;
     this.jobId = job.id;
