@@ -5,8 +5,7 @@ import { validateConfig } from '../shared/src/config/validate.js';
 import { encodeWav16 } from '../shared/src/audio/wav-encode.js';
 import { TestMosquitto } from '../shared/src/testing/mosquitto.js';
 import { whiteNoise } from '../shared/src/testing/signals.js';
-import { randomGunshotParams, synthesizeGunshot } from '../shared/src/synth/index.js';
-import { createRandom } from '../shared/src/util/random.js';
+import { addModelledGunfire } from '../shared/src/testing/gunfire.js';
 import { createLogger } from '../shared/src/util/logger.js';
 import { composeStation } from '../station/src/main.js';
 import { systemClock } from '../station/src/system/clock.js';
@@ -34,11 +33,7 @@ export async function measureAlertLatency(modelDir: string, shots = 20, spacingS
   const total = shots * spacingSec + 2;
   const audio = whiteNoise(total, 0.001, 3);
   for (let i = 0; i < shots; i++) {
-    const rand = createRandom(`bench-burst-${i}`);
-    const params = { ...randomGunshotParams(rand, { distanceM: 120, pattern: 'automatic', shotCount: 4, t60Sec: 1 }), durationSec: 1.2 };
-    const burst = synthesizeGunshot(params, rand).samples;
-    const at = Math.round((1 + i * spacingSec) * 16000);
-    for (let k = 0; k < burst.length && at + k < audio.length; k++) audio[at + k] += burst[k];
+    addModelledGunfire(audio, Math.round((1 + i * spacingSec) * 16000), `bench-burst-${i}`, { distanceM: 120, pattern: 'automatic', shotCount: 4, t60Sec: 1 }, 1.2);
   }
   const wav = join(dir, 'shots.wav');
   writeFileSync(wav, encodeWav16(audio, 16000));

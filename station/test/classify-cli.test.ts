@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { whiteNoise } from '../../shared/src/testing/signals.js';
-import { randomGunshotParams, synthesizeGunshot } from '../../shared/src/synth/index.js';
-import { createRandom } from '../../shared/src/util/random.js';
+import { addModelledGunfire } from '../../shared/src/testing/gunfire.js';
 import { sox } from '../../shared/src/testing/sox.js';
 import { tempDir, writeWav } from './helpers.js';
 import { STATION_CLI } from './station-process.js';
@@ -25,10 +24,8 @@ async function classify(args: string[]): Promise<{ code: number; stdout: string;
 describe('ecosight-station classify (the shipped model, offline)', () => {
   const dir = tempDir();
   // A modelled five-shot automatic burst 120 m away, arriving 3 s into 8 s of a quiet noise floor.
-  const rand = createRandom('t-c');
-  const burst = synthesizeGunshot(randomGunshotParams(rand, { distanceM: 120, pattern: 'automatic', shotCount: 5 }), rand);
   const shots = whiteNoise(8, 0.003, 3);
-  for (let i = 0; i < Math.min(burst.samples.length, shots.length - 16000 * 3); i++) shots[16000 * 3 + i] += burst.samples[i];
+  const burst = addModelledGunfire(shots, 16000 * 3, 't-c', { distanceM: 120, pattern: 'automatic', shotCount: 5 });
   const firstArrivalSec = 3 + Math.min(...burst.blastArrivalsSec, ...burst.crackArrivalsSec);
   const gunshotPath = writeWav(join(dir, 'gunshots.wav'), shots);
   const silencePath = join(dir, 'silence.wav');
