@@ -40,6 +40,8 @@ const { values } = parseArgs({
     'class-exponent': { type: 'string' },
     'negative-share': { type: 'string' },
     synthetic: { type: 'string' },
+    boost: { type: 'string' },
+    select: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -66,6 +68,11 @@ synthesized gunshots and writes a model package (see docs/model.md).
   --label-smoothing E  label smoothing epsilon (default 0)
   --class-exponent X   class strata weighted by positives^X (default 0.5)
   --negative-share F   share of batch slots for unlabelled patches (default 0.55)
+  --boost C=X[,C=X]    draw class C's patches X times as often as its size gives
+                       (default none), e.g. --boost gunshot=3,explosion=3
+  --select loss|alarm-recall
+                       keep the epoch with the lowest validation loss (default), or
+                       the highest gunshot validation recall at 0.5 % false positives
   --synthetic N        synthesized gunshot scenes for training (default ${DATA_BUDGET.synthetic.train})
   --clips-per-kind N   --toy only: generated clips per kind
   -h, --help           show this text
@@ -109,7 +116,9 @@ async function main(): Promise<void> {
     sampling: {
       classExponent: values['class-exponent'] !== undefined ? Number(values['class-exponent']) : undefined,
       negativeShare: values['negative-share'] !== undefined ? Number(values['negative-share']) : undefined,
+      classBoost: values.boost !== undefined ? parseBoost(values.boost) : undefined,
     },
+    selectOn: parseSelect(values.select),
     description: values.toy
       ? 'Trained on generated data only (impulsive noise bursts and physically modelled gunshots from shared/src/synth as gunshot, vs silence, noise, tones, chirps, slow swells): recognises sharp broadband impulses as gunshot; knows nothing of the other classes (their thresholds are placeholders).'
       : 'EcoSight compact CNN trained on the fetched Debian-package sound data plus synthesized gunshots (see docs/model.md).',
@@ -122,6 +131,24 @@ async function main(): Promise<void> {
   process.stdout.write(`loss: first steps ${training.firstLoss.toFixed(4)} -> last steps ${training.lastLoss.toFixed(4)}; best epoch ${result.bestEpoch}\n`);
   process.stdout.write(`model ${version} written to ${outDir}\n`);
   process.stdout.write(`training took ${formatDuration(seconds)} (total ${formatDuration((Date.now() - started) / 1000)})\n`);
+}
+
+/** `gunshot=3,explosion=2` -> { gunshot: 3, explosion: 2 }; unknown classes are refused. */
+function parseBoost(text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of text.split(',').filter((p) => p.trim() !== '')) {
+    const [name, value] = part.split('=').map((x) => x.trim());
+    const x = Number(value);
+    if (!(CLASS_NAMES as readonly string[]).includes(name)) throw new Error(`--boost: unknown class "${name}" (classes: ${CLASS_NAMES.join(', ')})`);
+    if (!(x > 0) || !Number.isFinite(x)) throw new Error(`--boost: "${part}" needs a positive number after "="`);
+    out[name] = x;
+  }
+  return out;
+}
+
+function parseSelect(text: string | undefined): 'loss' | 'alarm-recall' | undefined {
+  if (text === undefined || text === 'loss' || text === 'alarm-recall') return text;
+  throw new Error(`--select must be "loss" or "alarm-recall", got "${text}"`);
 }
 
 function defaultVersion(quick: boolean, toy: boolean): string {

@@ -8,7 +8,7 @@ import { TrainError } from './train-errors.js';
 import { trainModel } from './train-model.js';
 import { syntheticGunshots } from './synthetic-set.js';
 import { toyDataset } from './toy-data.js';
-import type { LabelledClip, SamplingOptions, TrainProgress, TrainResult } from './types.js';
+import type { LabelledClip, SamplingOptions, TrainOptions, TrainProgress, TrainResult } from './types.js';
 
 /** A data set ready for training: both sides of the split and what they came from. */
 export interface PreparedData {
@@ -35,6 +35,7 @@ export interface RunTrainingOptions {
   learningRate?: number;
   labelSmoothing?: number;
   sampling?: SamplingOptions;
+  selectOn?: TrainOptions['selectOn'];
   description: string;
   logger: Logger;
   onProgress?: (p: TrainProgress) => void;
@@ -72,6 +73,7 @@ export async function runTraining(o: RunTrainingOptions): Promise<RunTrainingRes
     learningRate: o.learningRate,
     labelSmoothing: o.labelSmoothing,
     sampling: o.sampling,
+    selectOn: o.selectOn,
     onProgress: o.onProgress,
     signal: o.signal,
   });

@@ -1,5 +1,6 @@
 import type { Random } from '../util/random.js';
 import type { PatchSet } from './patch-set.js';
+import type { SamplingOptions } from './types.js';
 
 /** A weighted choice among sub-lists of patch indices. */
 interface Pool {
@@ -16,13 +17,20 @@ interface Pool {
  * the positive share is split across classes by size^0.5. Inside a stratum,
  * groups are weighted by size^0.3, so 23 real recordings of gunshots are not
  * drowned by 4,000 synthetic ones (or one package's voices by another's).
+ * `classBoost` multiplies a class's stratum weight (the gunshot class and its
+ * look-alikes can be drawn more often than their size alone would give).
  */
 export class BalancedSampler {
   private readonly strata: Pool;
   private readonly groups: Pool[];
   private readonly rand: Random;
 
-  constructor(set: PatchSet, rand: Random, negativeShare = 0.55, classExponent = 0.5, groupExponent = 0.3) {
+  constructor(set: PatchSet, rand: Random, options: SamplingOptions = {}) {
+    const { negativeShare = 0.55, classExponent = 0.5, groupExponent = 0.3, classBoost = {} } = options;
+    for (const [name, boost] of Object.entries(classBoost)) {
+      if (!set.classes.includes(name)) throw new RangeError(`class boost names an unknown class: ${name}`);
+      if (!(boost > 0) || !Number.isFinite(boost)) throw new RangeError(`class boost for ${name} must be a positive number, got ${boost}`);
+    }
     this.rand = rand;
     const byClass: Map<string, number[]>[] = set.classes.map(() => new Map());
     const negatives = new Map<string, number[]>();
@@ -43,10 +51,11 @@ export class BalancedSampler {
       }
       if (!any) push(negatives, group, i);
     }
-    const positive = byClass.filter((m) => m.size > 0);
+    const positiveIndex = set.classes.map((_, k) => k).filter((k) => byClass[k].size > 0);
+    const positive = positiveIndex.map((k) => byClass[k]);
     const size = (m: Map<string, number[]>) => [...m.values()].reduce((n, l) => n + l.length, 0);
     const posShare = negatives.size === 0 ? 1 : positive.length === 0 ? 0 : 1 - negativeShare;
-    const classWeights = positive.map((m) => size(m) ** classExponent);
+    const classWeights = positive.map((m, j) => size(m) ** classExponent * (classBoost[set.classes[positiveIndex[j]]] ?? 1));
     const total = classWeights.reduce((a, b) => a + b, 0);
     const stratumWeights = [...classWeights.map((w) => (posShare * w) / total), ...(negatives.size > 0 ? [1 - posShare] : [])];
     const strata = [...positive, ...(negatives.size > 0 ? [negatives] : [])];

@@ -12,7 +12,7 @@ import { buildPatchSet, type PatchSet } from './patch-set.js';
 import { predictPatchSet, scoreSignal } from './score-signal.js';
 import { chooseThresholds } from './thresholds.js';
 import { TrainError, throwIfAborted } from './train-errors.js';
-import { fitNetwork, type FitResult } from './trainer.js';
+import { fitNetwork, type EpochSelection, type FitResult } from './trainer.js';
 import { ensureTrainableConv2d } from '../model/backend.js';
 import type { LabelledClip, TrainOptions, TrainProgress, TrainResult } from './types.js';
 
@@ -87,6 +87,7 @@ async function fitModel(trainSet: PatchSet, validSet: PatchSet, opts: TrainOptio
     onProgress: opts.onProgress,
     labelSmoothing: opts.labelSmoothing,
     sampling: opts.sampling,
+    select: epochSelection(opts),
     augment: opts.augmentBatches === false ? undefined : {
       frames: trainSet.frames, melBands: trainSet.bands, logOffset: (opts.frontEnd ?? opts.base?.metadata.frontEnd ?? YAMNET_FRONT_END).logOffset,
     },
@@ -103,6 +104,17 @@ async function fitModel(trainSet: PatchSet, validSet: PatchSet, opts: TrainOptio
   if (base && sameClasses) model.setWeights(base.model.getWeights());
   const fit = await fitNetwork(model, trainSet, validSet, fitOptions);
   return { model, fit };
+}
+
+/** Validation recall of the alarm class at this false-positive rate picks the epoch under `selectOn: 'alarm-recall'`. */
+const SELECTION_FALSE_POSITIVE_RATE = 0.005;
+
+function epochSelection(opts: TrainOptions): EpochSelection {
+  if ((opts.selectOn ?? 'loss') === 'loss') return { metric: 'loss' };
+  const alarm = opts.alarmClass ?? 'gunshot';
+  const classIndex = opts.classes.indexOf(alarm);
+  if (classIndex < 0) throw new TrainError(`selection by alarm recall needs the alarm class "${alarm}" among the classes`);
+  return { metric: 'recall', classIndex, falsePositiveRate: SELECTION_FALSE_POSITIVE_RATE };
 }
 
 /**
@@ -142,6 +154,7 @@ function describe(
       longNegativeMinutes: opts.longNegativeMinutes ?? 60,
       labelSmoothing: opts.labelSmoothing ?? 0,
       sampling: opts.sampling ?? {},
+      selectOn: opts.selectOn ?? 'loss',
       epochsRun: fit.history.length,
       bestEpoch: fit.bestEpoch,
       firstLoss: fit.firstLoss,

@@ -2,6 +2,7 @@ import { tf } from '../model/tf.js';
 import type { Random } from '../util/random.js';
 import { augmentExample, type BatchAugmentOptions } from './batch-augment.js';
 import type { PatchSet } from './patch-set.js';
+import { predictPatchSet } from './score-signal.js';
 import { BalancedSampler } from './sampler.js';
 import { throwIfAborted } from './train-errors.js';
 import type { EpochRecord, SamplingOptions, TrainProgress } from './types.js';
@@ -19,12 +20,23 @@ export interface FitOptions {
   augment?: BatchAugmentOptions;
   maxStepsPerEpoch?: number;
   maxSteps?: number;
+  /** Which epoch's weights to keep; default the lowest validation loss. */
+  select?: EpochSelection;
   signal?: AbortSignal;
   /** Progress is reported as percent in [base, base + span]. */
   progressBase?: number;
   progressSpan?: number;
   onProgress?: (p: TrainProgress) => void;
 }
+
+/**
+ * How the kept epoch is chosen: the lowest validation loss over all classes, or
+ * the highest validation recall of one class at a fixed false-positive rate
+ * (the share of that class's negative patches allowed to score above the
+ * threshold), which tracks "recall at a false-alarm budget" rather than how
+ * well every class is calibrated.
+ */
+export type EpochSelection = { metric: 'loss' } | { metric: 'recall'; classIndex: number; falsePositiveRate: number };
 
 export interface FitResult {
   history: EpochRecord[];
@@ -41,14 +53,16 @@ export interface FitResult {
  * Yields to the event loop between steps so a server can keep answering.
  */
 export async function fitNetwork(model: tf.LayersModel, train: PatchSet, valid: PatchSet, o: FitOptions): Promise<FitResult> {
-  const sampler = new BalancedSampler(train, o.rand.fork('sampler'), o.sampling?.negativeShare, o.sampling?.classExponent, o.sampling?.groupExponent);
+  const sampler = new BalancedSampler(train, o.rand.fork('sampler'), o.sampling);
   const augmentRand = o.rand.fork('augment');
   const optimizer = tf.train.adam(o.learningRate);
   const stepsPerEpoch = Math.max(1, Math.min(Math.ceil(train.count / o.batchSize), o.maxStepsPerEpoch ?? Infinity));
   const plannedSteps = Math.min(stepsPerEpoch * o.epochs, o.maxSteps ?? Infinity);
   const history: EpochRecord[] = [];
   const stepLosses: number[] = [];
-  let best = { loss: Infinity, epoch: 0, weights: [] as tf.Tensor[] };
+  const select = o.select ?? { metric: 'loss' };
+  // Higher is better: minus the loss, or the recall.
+  let best = { score: -Infinity, epoch: 0, weights: [] as tf.Tensor[] };
   let step = 0;
   try {
     for (let epoch = 1; epoch <= o.epochs && step < plannedSteps; epoch++) {
@@ -73,14 +87,18 @@ export async function fitNetwork(model: tf.LayersModel, train: PatchSet, valid: 
       }
       const trainLoss = lossSum / Math.max(1, steps);
       const valLoss = valid.count > 0 ? datasetLoss(model, valid) : trainLoss;
-      history.push({ epoch, steps, loss: trainLoss, valLoss, learningRate: lr, seconds: (performance.now() - started) / 1000 });
+      const valRecall = select.metric === 'recall' && valid.count > 0
+        ? recallAtFalsePositiveRate(predictPatchSet(model, valid), valid, select.classIndex, select.falsePositiveRate)
+        : undefined;
+      history.push({ epoch, steps, loss: trainLoss, valLoss, ...(valRecall !== undefined ? { valRecall } : {}), learningRate: lr, seconds: (performance.now() - started) / 1000 });
       report(o, step / plannedSteps, {
         stage: 'train', epoch, step, loss: trainLoss, valLoss,
-        message: `epoch ${epoch}: loss ${trainLoss.toFixed(4)}, validation loss ${valLoss.toFixed(4)}`,
+        message: `epoch ${epoch}: loss ${trainLoss.toFixed(4)}, validation loss ${valLoss.toFixed(4)}${valRecall !== undefined ? `, validation recall ${valRecall.toFixed(3)}` : ''}`,
       });
-      if (valLoss < best.loss) {
+      const score = valRecall ?? -valLoss;
+      if (score > best.score) {
         tf.dispose(best.weights);
-        best = { loss: valLoss, epoch, weights: model.getWeights().map((w) => w.clone()) };
+        best = { score, epoch, weights: model.getWeights().map((w) => w.clone()) };
       } else if (epoch - best.epoch >= o.patience) {
         break;
       }
@@ -110,6 +128,24 @@ export function datasetLoss(model: tf.LayersModel, set: PatchSet, batchSize = 12
     });
   }
   return sum / Math.max(1, set.count);
+}
+
+/**
+ * Share of the class's positive patches scoring above the threshold that lets
+ * at most `fpr` of its negative patches through (ties count against recall).
+ * `scores` holds every patch's scores for every class, row by row. 0 when the
+ * set has no positives.
+ */
+export function recallAtFalsePositiveRate(scores: Float32Array, set: PatchSet, classIndex: number, fpr: number): number {
+  const c = set.classes.length;
+  const pos: number[] = [];
+  const neg: number[] = [];
+  for (let i = 0; i < set.count; i++) (set.labels(i)[classIndex] ? pos : neg).push(scores[i * c + classIndex]);
+  if (pos.length === 0) return 0;
+  neg.sort((a, b) => b - a);
+  const allowed = Math.floor(fpr * neg.length);
+  const threshold = allowed < neg.length ? neg[allowed] : -Infinity;
+  return pos.filter((s) => s > threshold).length / pos.length;
 }
 
 /** Mean binary cross-entropy over a batch and its classes; probabilities are clipped like Keras. */

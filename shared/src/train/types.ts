@@ -74,6 +74,12 @@ export interface TrainOptions {
   labelSmoothing?: number;
   /** Balanced sampling knobs (see sampler.ts). */
   sampling?: SamplingOptions;
+  /**
+   * Which epoch to keep: `loss` (default: lowest validation loss) or
+   * `alarm-recall` (highest validation recall of the alarm class with at most
+   * 0.5 % of its negative patches above threshold).
+   */
+  selectOn?: 'loss' | 'alarm-recall';
 }
 
 /** How batches are drawn: see BalancedSampler. */
@@ -84,6 +90,8 @@ export interface SamplingOptions {
   classExponent?: number;
   /** Groups inside a stratum weighted by patches^groupExponent. Default 0.3. */
   groupExponent?: number;
+  /** Per-class multiplier of the class's stratum weight, e.g. `{ gunshot: 3 }`. Default 1 each. */
+  classBoost?: Record<string, number>;
 }
 
 /** One epoch of the training history. */
@@ -92,6 +100,8 @@ export interface EpochRecord {
   steps: number;
   loss: number;
   valLoss: number;
+  /** Validation recall of the selection class at its false-positive rate (selection by recall only). */
+  valRecall?: number;
   learningRate: number;
   seconds: number;
 }

@@ -3,7 +3,7 @@ import { dirname, extname } from 'node:path';
 import { parseWavHeader } from '../../audio/wav-format.js';
 import { readRccMember } from '../qt-rcc.js';
 import type { SourceInput } from './resolve-sources.js';
-import { runCommand } from './run-command.js';
+import { CommandError, runCommand } from './run-command.js';
 
 export const DATASET_SAMPLE_RATE_HZ = 16000;
 
@@ -24,7 +24,9 @@ const HEADER_BYTES = 4096;
  * Converts one source to 16 kHz mono 16-bit WAV at `outPath` with sox, unless
  * the output (or a recorded failure) is newer than `sourceStampMs`. sox runs
  * with -R (repeatable dither) so reruns produce identical bytes. A source sox
- * cannot read is recorded in `<out>.failed` and reported, not thrown.
+ * cannot read is recorded in `<out>.failed` and reported, not thrown; sox
+ * itself missing (or unable to start) is thrown and recorded nowhere, so the
+ * next run, with sox installed, converts the file.
  */
 export async function convertToWav(input: SourceInput, outPath: string, sourceStampMs: number): Promise<ConvertResult> {
   const existing = await upToDate(outPath, sourceStampMs);
@@ -45,6 +47,9 @@ export async function convertToWav(input: SourceInput, outPath: string, sourceSt
     return { status: 'converted', durationSec };
   } catch (err) {
     await rm(tmp, { force: true });
+    if (err instanceof CommandError && err.exitCode === null) {
+      throw new Error(`sox cannot run (${err.message}); install it (bash scripts/system-packages.sh) and fetch again`);
+    }
     const error = (err as Error).message;
     await writeFile(`${outPath}${FAILED_SUFFIX}`, `${error}\n`);
     return { status: 'failed', error };
