@@ -131,9 +131,16 @@ export function subsetData(data: PreparedData, fraction: number, seed: number): 
   return { ...data, train: pick(data.train, 'train'), valid: pick(data.valid, 'valid'), description: { ...data.description, subset: fraction } };
 }
 
-export function gitCommit(): string | undefined {
+/**
+ * The commit whose code trains, with `-dirty` appended when tracked files
+ * differ from it (the weights then come from code no commit holds); undefined
+ * outside a git checkout.
+ */
+export function gitCommit(cwd = process.cwd()): string | undefined {
+  const git = (args: string[]) => execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const head = git(['rev-parse', 'HEAD']);
+    return git(['status', '--porcelain', '--untracked-files=no']) === '' ? head : `${head}-dirty`;
   } catch {
     return undefined;
   }
