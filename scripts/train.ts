@@ -19,6 +19,7 @@ import { createProgressPrinter } from '../shared/src/train/progress-bar.js';
 import { runTraining, subsetData, toyData, type PreparedData } from '../shared/src/train/run-training.js';
 import { DATA_BUDGET, prepareFetchedData } from '../shared/src/train/dataset-assembly.js';
 import { initTrainingBackend } from '../shared/src/train/training-backend.js';
+import type { HardNegativeOptions } from '../shared/src/train/types.js';
 
 const { values } = parseArgs({
   options: {
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     'negative-share': { type: 'string' },
     synthetic: { type: 'string' },
     boost: { type: 'string' },
+    'hard-negatives': { type: 'string' },
     select: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -70,6 +72,11 @@ synthesized gunshots and writes a model package (see docs/model.md).
   --negative-share F   share of batch slots for unlabelled patches (default 0.55)
   --boost C=X[,C=X]    draw class C's patches X times as often as its size gives
                        (default none), e.g. --boost gunshot=3,explosion=3
+  --hard-negatives N[:SHARE[:FROM]]
+                       hard-negative mining for gunshot: from epoch FROM (default 3)
+                       on, the N training patches not labelled gunshot that score
+                       highest take SHARE (default 0.15) of the batch slots
+                       (default off)
   --select loss|alarm-recall
                        keep the epoch with the lowest validation loss (default), or
                        the highest gunshot validation recall at 0.5 % false positives
@@ -117,6 +124,7 @@ async function main(): Promise<void> {
       classExponent: values['class-exponent'] !== undefined ? Number(values['class-exponent']) : undefined,
       negativeShare: values['negative-share'] !== undefined ? Number(values['negative-share']) : undefined,
       classBoost: values.boost !== undefined ? parseBoost(values.boost) : undefined,
+      hardNegatives: values['hard-negatives'] !== undefined ? parseHardNegatives(values['hard-negatives']) : undefined,
     },
     selectOn: parseSelect(values.select),
     description: values.toy
@@ -144,6 +152,16 @@ function parseBoost(text: string): Record<string, number> {
     out[name] = x;
   }
   return out;
+}
+
+/** `2000`, `2000:0.2` or `2000:0.2:4` -> gunshot hard-negative mining. */
+function parseHardNegatives(text: string): HardNegativeOptions {
+  const [count, share = '0.15', fromEpoch = '3'] = text.split(':');
+  const h = { class: 'gunshot', count: Number(count), share: Number(share), fromEpoch: Number(fromEpoch) };
+  if (!Number.isInteger(h.count) || h.count < 1 || !(h.share > 0 && h.share < 1) || !Number.isInteger(h.fromEpoch) || h.fromEpoch < 1) {
+    throw new Error(`--hard-negatives: "${text}" is not N[:SHARE[:FROM]] with N >= 1, 0 < SHARE < 1, FROM >= 1`);
+  }
+  return h;
 }
 
 function parseSelect(text: string | undefined): 'loss' | 'alarm-recall' | undefined {

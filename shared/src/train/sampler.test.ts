@@ -54,6 +54,26 @@ describe('BalancedSampler', () => {
     expect(s[3]).toBeCloseTo(0.55, 1);
   });
 
+  it('a hard-negative pool takes its share of the draws, uniformly, and can be turned off', () => {
+    const set = setOf([100, 100, 100], 1000);
+    const sampler = new BalancedSampler(set, createRandom('s3'));
+    const pool = Int32Array.of(300, 301); // two unlabelled patches
+    sampler.setHardPool(pool, 0.25);
+    const hits = new Map<number, number>();
+    const draws = 40000;
+    for (let d = 0; d < draws; d++) {
+      const i = sampler.draw();
+      hits.set(i, (hits.get(i) ?? 0) + 1);
+    }
+    // Each pool member: 12.5 % from the pool plus its ordinary 0.55/1000 share.
+    for (const i of pool) expect((hits.get(i) ?? 0) / draws).toBeCloseTo(0.125 + 0.00055, 2);
+    sampler.setHardPool(new Int32Array(0), 0.25);
+    let fromPool = 0;
+    for (let d = 0; d < 10000; d++) if (pool.includes(sampler.draw())) fromPool++;
+    expect(fromPool).toBeLessThan(40);
+    expect(() => sampler.setHardPool(pool, 1)).toThrow(/share/);
+  });
+
   it('refuses a boost for an unknown class or a non-positive boost', () => {
     const set = setOf([10, 10, 10], 10);
     expect(() => new BalancedSampler(set, createRandom('x'), { classBoost: { chainsaw: 2 } })).toThrow(/unknown class: chainsaw/);

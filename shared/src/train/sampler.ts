@@ -24,6 +24,7 @@ export class BalancedSampler {
   private readonly strata: Pool;
   private readonly groups: Pool[];
   private readonly rand: Random;
+  private hard: { members: Int32Array; share: number } | undefined;
 
   constructor(set: PatchSet, rand: Random, options: SamplingOptions = {}) {
     const { negativeShare = 0.55, classExponent = 0.5, groupExponent = 0.3, classBoost = {} } = options;
@@ -66,8 +67,18 @@ export class BalancedSampler {
     });
   }
 
+  /**
+   * From now on, `share` of the draws come uniformly from `members` (mined hard
+   * negatives); an empty list turns the pool off.
+   */
+  setHardPool(members: Int32Array, share: number): void {
+    if (!(share >= 0 && share < 1)) throw new RangeError(`hard-negative share must be in [0, 1), got ${share}`);
+    this.hard = members.length > 0 && share > 0 ? { members, share } : undefined;
+  }
+
   /** One patch index. */
   draw(): number {
+    if (this.hard && this.rand.next() < this.hard.share) return this.hard.members[this.rand.int(0, this.hard.members.length)];
     const stratum = pick(this.strata, this.rand)[0];
     const members = pick(this.groups[stratum], this.rand);
     return members[this.rand.int(0, members.length)];

@@ -2,10 +2,10 @@ import { tf } from '../model/tf.js';
 import type { Random } from '../util/random.js';
 import { augmentExample, type BatchAugmentOptions } from './batch-augment.js';
 import type { PatchSet } from './patch-set.js';
-import { predictPatchSet } from './score-signal.js';
+import { predictPatches, predictPatchSet } from './score-signal.js';
 import { BalancedSampler } from './sampler.js';
 import { throwIfAborted } from './train-errors.js';
-import type { EpochRecord, SamplingOptions, TrainProgress } from './types.js';
+import type { EpochRecord, HardNegativeOptions, SamplingOptions, TrainProgress } from './types.js';
 
 export interface FitOptions {
   epochs: number;
@@ -67,6 +67,7 @@ export async function fitNetwork(model: tf.LayersModel, train: PatchSet, valid: 
   try {
     for (let epoch = 1; epoch <= o.epochs && step < plannedSteps; epoch++) {
       const started = performance.now();
+      const hardNegativeScore = mineHardNegatives(model, train, sampler, o.sampling?.hardNegatives, epoch);
       let lossSum = 0;
       let steps = 0;
       let lr = o.learningRate;
@@ -90,7 +91,7 @@ export async function fitNetwork(model: tf.LayersModel, train: PatchSet, valid: 
       const valRecall = select.metric === 'recall' && valid.count > 0
         ? recallAtFalsePositiveRate(predictPatchSet(model, valid), valid, select.classIndex, select.falsePositiveRate)
         : undefined;
-      history.push({ epoch, steps, loss: trainLoss, valLoss, ...(valRecall !== undefined ? { valRecall } : {}), learningRate: lr, seconds: (performance.now() - started) / 1000 });
+      history.push({ epoch, steps, loss: trainLoss, valLoss, ...(valRecall !== undefined ? { valRecall } : {}), ...(hardNegativeScore !== undefined ? { hardNegativeScore } : {}), learningRate: lr, seconds: (performance.now() - started) / 1000 });
       report(o, step / plannedSteps, {
         stage: 'train', epoch, step, loss: trainLoss, valLoss,
         message: `epoch ${epoch}: loss ${trainLoss.toFixed(4)}, validation loss ${valLoss.toFixed(4)}${valRecall !== undefined ? `, validation recall ${valRecall.toFixed(3)}` : ''}`,
@@ -128,6 +129,30 @@ export function datasetLoss(model: tf.LayersModel, set: PatchSet, batchSize = 12
     });
   }
   return sum / Math.max(1, set.count);
+}
+
+/**
+ * Refills the sampler's hard-negative pool at the start of an epoch (see
+ * HardNegativeOptions); returns the pool's mean score, undefined when mining
+ * is off or has not started.
+ */
+export function mineHardNegatives(model: tf.LayersModel, train: PatchSet, sampler: BalancedSampler, h: HardNegativeOptions | undefined, epoch: number): number | undefined {
+  if (!h || epoch < h.fromEpoch) return undefined;
+  const k = train.classes.indexOf(h.class);
+  if (k < 0) throw new RangeError(`hard-negative mining names an unknown class: ${h.class}`);
+  const candidates: number[] = [];
+  for (let i = 0; i < train.count; i++) if (!train.labels(i)[k]) candidates.push(i);
+  const classes = train.classes.length;
+  const scores = new Float32Array(candidates.length);
+  const chunk = 1024;
+  for (let start = 0; start < candidates.length; start += chunk) {
+    const part = candidates.slice(start, start + chunk);
+    const out = predictPatches(model, part.map((i) => train.patch(i)), 128);
+    for (let j = 0; j < part.length; j++) scores[start + j] = out[j * classes + k];
+  }
+  const order = candidates.map((_, j) => j).sort((a, b) => scores[b] - scores[a] || candidates[a] - candidates[b]).slice(0, h.count);
+  sampler.setHardPool(Int32Array.from(order, (j) => candidates[j]), h.share);
+  return order.length === 0 ? undefined : order.reduce((s, j) => s + scores[j], 0) / order.length;
 }
 
 /**

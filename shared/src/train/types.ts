@@ -92,6 +92,21 @@ export interface SamplingOptions {
   groupExponent?: number;
   /** Per-class multiplier of the class's stratum weight, e.g. `{ gunshot: 3 }`. Default 1 each. */
   classBoost?: Record<string, number>;
+  /** Hard-negative mining for one class (see HardNegativeOptions); default off. */
+  hardNegatives?: HardNegativeOptions;
+}
+
+/**
+ * Hard-negative mining: from epoch `fromEpoch` on, at the start of every epoch
+ * the model scores every training patch not labelled `class`; the `count`
+ * highest-scoring ones (the sounds it currently mistakes for that class) fill
+ * a pool that takes `share` of the batch slots.
+ */
+export interface HardNegativeOptions {
+  class: string;
+  share: number;
+  count: number;
+  fromEpoch: number;
 }
 
 /** One epoch of the training history. */
@@ -102,6 +117,8 @@ export interface EpochRecord {
   valLoss: number;
   /** Validation recall of the selection class at its false-positive rate (selection by recall only). */
   valRecall?: number;
+  /** Mean score (for the mined class) of the hard-negative pool used this epoch. */
+  hardNegativeScore?: number;
   learningRate: number;
   seconds: number;
 }
