@@ -112,6 +112,10 @@ export class JobRunner {
     try {
       const request = await store.request(queued.id);
       const claimed = await store.claim(queued);
+      if (!claimed) {
+        logger.info({ job: queued.id }, 'retrain job already claimed by another process');
+        return;
+      }
       progress = new JobProgress(store, claimed, clock, this.deps.echo);
       logger.info({ job: queued.id }, 'retrain job started');
       const result = await this.deps.execute(request, progress, this.abort.signal);

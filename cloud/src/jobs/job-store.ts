@@ -9,6 +9,14 @@ import { isActive, MAX_LOG_LINES, RETRAIN_STAGES, type JobRequest, type JobStatu
 
 export const requestKey = (id: string) => `jobs/${id}/request.json`;
 export const statusKey = (id: string) => `jobs/${id}/status.json`;
+/** Created once by the process that wins the job (createIfAbsent): two workers cannot both run it. */
+export const claimKey = (id: string) => `jobs/${id}/claim.json`;
+
+interface ClaimDoc {
+  token: string;
+  by: string;
+  at: string;
+}
 
 /** A running job that has not written its status for this long is presumed dead. */
 export const STALE_AFTER_MS = 15 * 60_000;
@@ -132,23 +140,43 @@ export class JobStore {
     }
     const out: JobStatus[] = [];
     for (const id of ids) {
-      let status = await this.read(id);
+      const status = await this.read(id);
       if (!status || !isActive(status)) continue;
-      if (status.state === 'running' && this.deps.clock.now().getTime() - Date.parse(status.updatedAt) > STALE_AFTER_MS) {
-        status = await this.fail(status, `no progress for ${STALE_AFTER_MS / 60_000} minutes: the process running it probably stopped`);
+      const now = this.deps.clock.now().getTime();
+      if (status.state === 'running' && now - Date.parse(status.updatedAt) > STALE_AFTER_MS) {
+        await this.fail(status, `no progress for ${STALE_AFTER_MS / 60_000} minutes: the process running it probably stopped`);
         continue;
+      }
+      if (status.state === 'queued') {
+        // Claimed but never started: the claimer died between the claim and its first status write.
+        const claim = await this.deps.storage.head(claimKey(id));
+        if (claim && now - claim.lastModified.getTime() > STALE_AFTER_MS) {
+          await this.fail(status, `claimed ${STALE_AFTER_MS / 60_000} minutes ago but never started: the process that claimed it probably stopped`);
+          continue;
+        }
       }
       out.push(status);
     }
     return out.sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
   }
 
-  /** Marks a queued job running for this process; returns the claimed status. */
-  async claim(status: JobStatus): Promise<JobStatus> {
+  /**
+   * Claims a queued job for this process and marks it running; undefined when
+   * another process claimed it first (or it is no longer queued). The claim is
+   * an object only one caller can create; reading it back also settles the
+   * race on S3-compatible servers that ignore conditional writes.
+   */
+  async claim(status: JobStatus): Promise<JobStatus | undefined> {
+    const { storage } = this.deps;
     const now = this.deps.clock.now().toISOString();
+    const mine: ClaimDoc = { token: randomBytes(16).toString('hex'), by: `${hostname()}:${process.pid}`, at: now };
+    if (!(await storage.createIfAbsent(claimKey(status.id), JSON.stringify(mine), 'application/json'))) return undefined;
+    if ((await getJson<ClaimDoc>(storage, claimKey(status.id))).token !== mine.token) return undefined;
+    const current = (await this.readStatusDoc(status.id)) ?? status;
+    if (current.state !== 'queued') return undefined;
     return this.write({
-      ...status, state: 'running', startedAt: now, claimedBy: `${hostname()}:${process.pid}`,
-      log: [...status.log, { time: now, message: `started by ${hostname()}:${process.pid}` }],
+      ...current, state: 'running', startedAt: now, claimedBy: mine.by,
+      log: [...current.log, { time: now, message: `started by ${mine.by}` }],
     });
   }
 

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ObjectNotFoundError, StorageError } from '../../errors.js';
@@ -45,6 +45,25 @@ export class FsStorage implements ObjectStorage {
     } catch (err) {
       await rm(tmp, { force: true });
       throw new StorageError(`cannot write ${key}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** Written to a temp file, then hard-linked into place: link(2) fails if the name exists, atomically. */
+  async createIfAbsent(key: string, body: Uint8Array | string): Promise<boolean> {
+    const path = this.pathOf(key);
+    const tmpDir = join(this.root, '.tmp');
+    await mkdir(tmpDir, { recursive: true });
+    await mkdir(dirname(path), { recursive: true });
+    const tmp = join(tmpDir, `${process.pid}-${Date.now()}-${this.tmpCounter++}`);
+    try {
+      await writeFile(tmp, body, { flush: true });
+      await link(tmp, path);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw new StorageError(`cannot create ${key}: ${(err as Error).message}`, { cause: err });
+    } finally {
+      await rm(tmp, { force: true });
     }
   }
 

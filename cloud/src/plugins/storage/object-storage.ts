@@ -32,6 +32,14 @@ export interface PresignOptions {
 export interface ObjectStorage {
   readonly driver: 'fs' | 's3';
   put(key: string, body: Uint8Array | string, contentType?: string): Promise<void>;
+  /**
+   * Writes the object only if no object has the key; true when this call
+   * created it. Exclusive between concurrent callers on a filesystem and on S3
+   * (conditional PUT, If-None-Match: *); an S3-compatible server that ignores
+   * the condition (s3rver) is only checked by a HEAD first, so callers that
+   * need a single winner read the object back and compare.
+   */
+  createIfAbsent(key: string, body: Uint8Array | string, contentType?: string): Promise<boolean>;
   get(key: string): Promise<Buffer>;
   getStream(key: string): Promise<{ stream: Readable; bytes: number }>;
   head(key: string): Promise<ObjectInfo | undefined>;

@@ -36,6 +36,21 @@ export class S3Storage implements ObjectStorage {
     }
   }
 
+  async createIfAbsent(key: string, body: Uint8Array | string, contentType?: string): Promise<boolean> {
+    if (await this.head(key)) return false;
+    try {
+      await this.client.send(new PutObjectCommand({
+        Bucket: this.bucket, Key: key, Body: body, ContentType: contentType ?? contentTypeFor(key), IfNoneMatch: '*',
+      }));
+      return true;
+    } catch (err) {
+      // 412: the key exists; 409: a concurrent conditional write to it is in progress.
+      const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+      if (status === 412 || status === 409) return false;
+      throw new StorageError(`cannot create ${key}: ${messageOf(err)}`, { cause: err });
+    }
+  }
+
   /**
    * Reads a whole object. The SDK retries failed requests, but not a body that
    * breaks off mid-stream (a reused connection reset, an S3-compatible server

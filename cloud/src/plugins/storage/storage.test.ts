@@ -51,6 +51,16 @@ describe.each(drivers)('%s storage driver', (name, make) => {
     expect((await storage.get(`${p}/o.json`)).toString()).toBe('{"n":2}');
   });
 
+  it('creates an object only when the key is free', async () => {
+    const storage = make();
+    expect(await storage.createIfAbsent(`${p}/claim.json`, '{"by":"a"}')).toBe(true);
+    expect(await storage.createIfAbsent(`${p}/claim.json`, '{"by":"b"}')).toBe(false);
+    expect((await storage.get(`${p}/claim.json`)).toString()).toBe('{"by":"a"}');
+    await storage.delete(`${p}/claim.json`);
+    expect(await storage.createIfAbsent(`${p}/claim.json`, '{"by":"c"}')).toBe(true);
+    expect((await storage.get(`${p}/claim.json`)).toString()).toBe('{"by":"c"}');
+  });
+
   it('reports missing objects the same way', async () => {
     const storage = make();
     expect(await storage.head(`${p}/missing.wav`)).toBeUndefined();
