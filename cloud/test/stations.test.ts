@@ -167,3 +167,36 @@ describe('stations on s3 storage', () => {
     expect((await cloud.app.inject({ method: 'PUT', url: `/api/objects/${clipKey}?expires=1&sig=${'0'.repeat(64)}`, payload: 'x' })).statusCode).toBe(404);
   });
 });
+
+describe('upload rate limits on fs storage are per station, not per IP', () => {
+  let cloud: TestCloud;
+  let base: string;
+  beforeAll(async () => {
+    cloud = await startTestCloud({ UPLOADS_PER_MINUTE: '1' }); // 4 object PUTs per minute
+    base = await cloud.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(() => cloud.stop());
+
+  it('two stations behind one address each get the whole budget; forged URLs spend neither', async () => {
+    const host = new URL(base).host;
+    const urls = async (id: string, n: number) => {
+      const token = await register(cloud, id);
+      const keys = Array.from({ length: n }, (_, i) => `stations/${id}/2026/11/20/c${i}.wav`);
+      const res = await presign(cloud, id, keys, { 'x-station-token': token, host });
+      expect(res.statusCode).toBe(200);
+      return res.json().urls as Array<{ url: string; headers: Record<string, string> }>;
+    };
+    const put = (u: { url: string; headers: Record<string, string> }) => fetch(u.url, { method: 'PUT', headers: u.headers, body: loudWav() }).then((r) => r.status);
+    const a = await urls('nat-a', 5);
+    const b = await urls('nat-b', 1);
+    // Forged URLs for nat-b's prefix: refused before the body is read, and never counted against nat-b.
+    const forged = { url: b[0].url.replace(/sig=[0-9a-f]{64}/, `sig=${'0'.repeat(64)}`), headers: b[0].headers };
+    const forgedStatuses = [];
+    for (let i = 0; i < 5; i++) forgedStatuses.push(await put(forged));
+    expect(forgedStatuses).toEqual([403, 403, 403, 403, 403]);
+    const aStatuses = [];
+    for (const u of a) aStatuses.push(await put(u));
+    expect(aStatuses).toEqual([200, 200, 200, 200, 429]);
+    expect(await put(b[0])).toBe(200);
+  });
+});

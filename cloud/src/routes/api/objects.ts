@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { describeError } from '../../../../shared/src/errors.js';
 import { forbidden } from '../../errors.js';
 import { assertSafeKey } from '../../plugins/storage/object-keys.js';
@@ -19,15 +20,38 @@ export const objectRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes }, (_req, body, done) => done(null, body));
 
+  /** The signed URL's verdict for this request; undefined without the fs driver. */
+  const verdictOf = (request: FastifyRequest): 'ok' | 'expired' | 'bad-signature' | undefined => {
+    const signer = services.urlSigner;
+    if (!signer) return undefined;
+    const key = assertSafeKey((request.params as { '*': string })['*']);
+    const { expires, sig } = request.query as { expires?: string; sig?: string };
+    const contentType = String(request.headers['content-type'] ?? '').split(';')[0].trim();
+    return signer.check(key, Number(expires), contentType, String(sig ?? ''), services.clock.now().getTime());
+  };
+
   app.put('/api/objects/*', {
-    config: { rateLimit: { max: services.config.uploadsPerMinute * 4, timeWindow: 60_000 } },
+    config: {
+      rateLimit: {
+        max: services.config.uploadsPerMinute * 4,
+        timeWindow: 60_000,
+        // A budget per station, not per IP: stations behind one carrier NAT share an address. Only a
+        // URL that verifies counts against its station, so forged URLs cannot spend a station's budget.
+        keyGenerator: (request: FastifyRequest) => {
+          const station = /^stations\/([^/]+)\//.exec((request.params as { '*': string })['*'] ?? '')?.[1];
+          let verdict: ReturnType<typeof verdictOf>;
+          try {
+            verdict = verdictOf(request);
+          } catch {
+            verdict = undefined; // an unsafe key: refused by onRequest
+          }
+          return station && verdict === 'ok' ? `station:${station}` : `ip:${request.ip}`;
+        },
+      },
+    },
     onRequest: async (request) => {
-      const signer = services.urlSigner;
-      if (!signer) throw fsOnly();
-      const key = assertSafeKey((request.params as { '*': string })['*']);
-      const { expires, sig } = request.query as { expires?: string; sig?: string };
-      const contentType = String(request.headers['content-type'] ?? '').split(';')[0].trim();
-      const verdict = signer.check(key, Number(expires), contentType, String(sig ?? ''), services.clock.now().getTime());
+      const verdict = verdictOf(request);
+      if (verdict === undefined) throw fsOnly();
       if (verdict === 'expired') throw forbidden('this upload URL has expired');
       if (verdict !== 'ok') throw forbidden('bad signature (the key, expiry or content type differ from what was signed)');
       rejectDeclaredOversize(request, maxBytes);
