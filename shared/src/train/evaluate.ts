@@ -96,10 +96,12 @@ function longAudioMetrics(pkg: EvaluableModel, alarm: string, threshold: number,
   }
   let events = 0;
   let detected = 0;
+  let overlapped = 0;
   if (opts.withEvents) {
     const match = matchEvents(opts.withEvents.events, eventsOf(opts.withEvents.samples), timing, collar);
     events = match.truthEvents;
     detected = match.detectedTruth;
+    overlapped = match.overlappedTruth;
   }
   return {
     className: alarm,
@@ -110,6 +112,7 @@ function longAudioMetrics(pkg: EvaluableModel, alarm: string, threshold: number,
     events,
     detectedEvents: detected,
     eventRecall: events > 0 ? detected / events : null,
+    overlappedEvents: overlapped,
     onsetCollarSec: collar,
   };
 }
@@ -140,7 +143,7 @@ export function evaluateRecordings(pkg: EvaluableModel, recordings: readonly Lab
   const allValues: Int8Array[] = [];
   const dominant: (string | null)[] = [];
   let seconds = 0;
-  const totals = { events: 0, detected: 0, falseAlarms: 0 };
+  const totals = { events: 0, detected: 0, overlapped: 0, falseAlarms: 0 };
   for (const rec of recordings) {
     const { scores, windows } = scoreSignal(pkg.model, frontEnd, rec.samples);
     const truth = segmentTruth(rec.segments, windows, classes, timing);
@@ -153,6 +156,7 @@ export function evaluateRecordings(pkg: EvaluableModel, recordings: readonly Lab
       const match = matchEvents(rec.segments.filter((s) => s.label === alarm), detected, timing, collar);
       totals.events += match.truthEvents;
       totals.detected += match.detectedTruth;
+      totals.overlapped += match.overlappedTruth;
       totals.falseAlarms += match.falseAlarms;
     }
   }
@@ -175,6 +179,7 @@ export function evaluateRecordings(pkg: EvaluableModel, recordings: readonly Lab
       events: totals.events,
       detectedEvents: totals.detected,
       eventRecall: totals.events > 0 ? totals.detected / totals.events : null,
+      overlappedEvents: totals.overlapped,
       onsetCollarSec: collar,
     },
     notes: perClass.filter((m) => m.positives === 0).map((m) => `${m.name}: no positive windows in this set`),

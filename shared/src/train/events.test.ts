@@ -33,6 +33,7 @@ describe('matchEvents', () => {
     const m = matchEvents(truth, detected, timing, 0.5);
     expect(m.truthEvents).toBe(3);
     expect(m.detectedTruth).toBe(2);
+    expect(m.overlappedTruth).toBe(3); // the missed one is covered by the early detection
     expect(m.falseAlarms).toBe(1);
   });
 });

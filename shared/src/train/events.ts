@@ -66,6 +66,12 @@ export function spanStartSec(e: TimedEvent, timing: WindowTiming): number {
 export interface EventMatch {
   truthEvents: number;
   detectedTruth: number;
+  /**
+   * Labelled events that a detection covers at all, onset or not (a burst whose
+   * first shot is missed, a crack heard long before the blast the model
+   * catches): how many events raise some alarm, if late.
+   */
+  overlappedTruth: number;
   /** Detections that overlap no labelled event (collar included). */
   falseAlarms: number;
   detections: number;
@@ -83,7 +89,9 @@ export function matchEvents(truth: readonly TimedEvent[], detected: readonly Tim
   const sortedTruth = [...truth].sort((a, b) => a.onsetSec - b.onsetSec);
   const matchedDetections = new Set<number>();
   let detectedTruth = 0;
+  let overlappedTruth = 0;
   for (const t of sortedTruth) {
+    const covered = detected.some((d) => spanStartSec(d, timing) <= t.offsetSec && d.offsetSec >= t.onsetSec);
     let hit = detected.findIndex((d) => Math.abs(d.onsetSec - t.onsetSec) <= collarSec);
     if (hit < 0) {
       hit = detected.findIndex((d, i) => matchedDetections.has(i) && t.onsetSec >= spanStartSec(d, timing) && t.onsetSec <= d.offsetSec);
@@ -92,6 +100,7 @@ export function matchEvents(truth: readonly TimedEvent[], detected: readonly Tim
       detectedTruth++;
       matchedDetections.add(hit);
     }
+    if (hit >= 0 || covered) overlappedTruth++;
   }
   let falseAlarms = 0;
   for (const d of detected) {
@@ -99,7 +108,7 @@ export function matchEvents(truth: readonly TimedEvent[], detected: readonly Tim
     const end = d.offsetSec + collarSec;
     if (!truth.some((t) => t.onsetSec <= end && t.offsetSec >= start)) falseAlarms++;
   }
-  return { truthEvents: truth.length, detectedTruth, falseAlarms, detections: detected.length };
+  return { truthEvents: truth.length, detectedTruth, overlappedTruth, falseAlarms, detections: detected.length };
 }
 
 /** Number of events the detection rule makes at `threshold` (for false-alarm budgets). */

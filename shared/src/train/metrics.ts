@@ -54,6 +54,8 @@ export interface LongAudioMetrics {
   events: number;
   detectedEvents: number;
   eventRecall: number | null;
+  /** Events some detection covers, onset or not (see EventMatch.overlappedTruth). */
+  overlappedEvents?: number;
   onsetCollarSec: number;
 }
 

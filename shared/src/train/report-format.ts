@@ -15,6 +15,9 @@ export function formatReport(r: EvaluationReport): string {
     lines.push(`${l.className} on long audio (threshold ${fmt(l.threshold, 3)}, onset collar ${l.onsetCollarSec} s):`);
     lines.push(`  false alarms: ${l.falseAlarms} in ${l.hours.toFixed(2)} h = ${l.falseAlarmsPerHour.toFixed(2)} per hour`);
     lines.push(`  event recall: ${l.detectedEvents}/${l.events} = ${fmt(l.eventRecall)}`);
+    if (l.overlappedEvents !== undefined && l.events > 0) {
+      lines.push(`  events with any detection on them (onset or not): ${l.overlappedEvents}/${l.events} = ${fmt(l.overlappedEvents / l.events)}`);
+    }
   }
   lines.push('');
   lines.push('confusion (rows: dominant true label, columns: top predicted label at threshold):');

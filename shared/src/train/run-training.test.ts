@@ -105,8 +105,10 @@ describe('quick training run on generated data', () => {
     expect(report.longAudio?.events).toBe(3);
     expect(report.longAudio?.hours).toBeCloseTo(50 / 3600, 4);
     expect(report.longAudio?.detectedEvents).toBeGreaterThanOrEqual(2);
+    expect(report.longAudio?.overlappedEvents).toBeGreaterThanOrEqual(report.longAudio?.detectedEvents ?? Infinity);
     expect(report.longAudio?.falseAlarms).toBeLessThanOrEqual(1);
     expect(formatReport(report)).toMatch(/event recall: \d\/3/);
+    expect(formatReport(report)).toMatch(/events with any detection on them \(onset or not\): \d\/3/);
   });
 
   it('retrains the head alone on the frozen backbone', async () => {
