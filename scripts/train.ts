@@ -16,7 +16,7 @@ import { describeError } from '../shared/src/errors.js';
 import { shippedModelDir } from '../shared/src/model/model-package.js';
 import { createLogger } from '../shared/src/util/logger.js';
 import { createProgressPrinter } from '../shared/src/train/progress-bar.js';
-import { runTraining, subsetData, toyData, type PreparedData } from '../shared/src/train/run-training.js';
+import { gitCommit, runTraining, subsetData, toyData, type PreparedData } from '../shared/src/train/run-training.js';
 import { DATA_BUDGET, prepareFetchedData } from '../shared/src/train/dataset-assembly.js';
 import { initTrainingBackend } from '../shared/src/train/training-backend.js';
 import type { HardNegativeOptions } from '../shared/src/train/types.js';
@@ -92,6 +92,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ name: 'train' });
   const started = Date.now();
+  // Before the minutes of data assembly: the code this process loaded is this commit's.
+  const commit = gitCommit();
   await initTrainingBackend(logger);
   const quick = values.quick === true;
   const seed = Number(values.seed);
@@ -133,6 +135,7 @@ async function main(): Promise<void> {
     logger,
     onProgress: createProgressPrinter(),
     requireLossDrop: quick,
+    gitCommit: commit,
   });
   const training = result.metadata.training as { firstLoss: number; lastLoss: number };
   process.stdout.write(`${reportText}\n\n`);

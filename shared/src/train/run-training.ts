@@ -39,6 +39,11 @@ export interface RunTrainingOptions {
   description: string;
   logger: Logger;
   onProgress?: (p: TrainProgress) => void;
+  /**
+   * The commit whose code trains, read by the caller when the process started
+   * (data assembly takes minutes, and commits may land meanwhile); default: read now.
+   */
+  gitCommit?: string;
   /** Refuse to save unless the loss fell (CI quick mode). */
   requireLossDrop?: boolean;
   signal?: AbortSignal;
@@ -56,8 +61,8 @@ export interface RunTrainingResult {
  */
 export async function runTraining(o: RunTrainingOptions): Promise<RunTrainingResult> {
   const started = performance.now();
-  // The commit whose code trains: read now, not when the run ends (an hour of commits may land meanwhile).
-  const commit = gitCommit();
+  // The commit whose code trains: not read when the run ends (an hour of commits may land meanwhile).
+  const commit = o.gitCommit ?? gitCommit();
   o.logger.info({ train: o.data.train.length, validation: o.data.valid.length }, 'training clips');
   const result = await trainModel(o.data.train, o.data.valid, {
     classes: o.classes,
