@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { link, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ObjectNotFoundError, StorageError } from '../../errors.js';
@@ -27,20 +27,19 @@ export class FsStorage implements ObjectStorage {
     return `fs:${this.root}`;
   }
 
-  async put(key: string, body: Uint8Array | string): Promise<void> {
+  /** The object's path and a fresh temp file name in `<root>/.tmp`, both folders created. */
+  private async writePaths(key: string): Promise<{ path: string; tmp: string }> {
     const path = this.pathOf(key);
     const tmpDir = join(this.root, '.tmp');
     await mkdir(tmpDir, { recursive: true });
     await mkdir(dirname(path), { recursive: true });
-    const tmp = join(tmpDir, `${process.pid}-${Date.now()}-${this.tmpCounter++}`);
+    return { path, tmp: join(tmpDir, `${process.pid}-${Date.now()}-${this.tmpCounter++}`) };
+  }
+
+  async put(key: string, body: Uint8Array | string): Promise<void> {
+    const { path, tmp } = await this.writePaths(key);
     try {
-      const handle = await open(tmp, 'w');
-      try {
-        await handle.writeFile(body);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await writeSynced(tmp, body);
       await rename(tmp, path);
     } catch (err) {
       await rm(tmp, { force: true });
@@ -50,13 +49,9 @@ export class FsStorage implements ObjectStorage {
 
   /** Written to a temp file, then hard-linked into place: link(2) fails if the name exists, atomically. */
   async createIfAbsent(key: string, body: Uint8Array | string): Promise<boolean> {
-    const path = this.pathOf(key);
-    const tmpDir = join(this.root, '.tmp');
-    await mkdir(tmpDir, { recursive: true });
-    await mkdir(dirname(path), { recursive: true });
-    const tmp = join(tmpDir, `${process.pid}-${Date.now()}-${this.tmpCounter++}`);
+    const { path, tmp } = await this.writePaths(key);
     try {
-      await writeFile(tmp, body, { flush: true });
+      await writeSynced(tmp, body);
       await link(tmp, path);
       return true;
     } catch (err) {
@@ -167,4 +162,15 @@ export class FsStorage implements ObjectStorage {
 /** S3 lists keys in UTF-8 byte order; our keys are ASCII, so plain comparison matches it. */
 function byteOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Writes a new file and fsyncs it before returning. */
+async function writeSynced(path: string, body: Uint8Array | string): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    await handle.writeFile(body);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
