@@ -5,10 +5,17 @@ export class Subscriber {
   readonly messages: Array<{ topic: string; payload: Record<string, unknown>; retain: boolean; at: number }> = [];
   private client: MqttClient | undefined;
 
-  constructor(private readonly url: string, private readonly topics: string[]) {}
+  /**
+   * `persistentSession`: clean session off, as an alert subscriber should run:
+   * the broker keeps its subscription and queues QoS 1 messages while it is
+   * disconnected (a broker restart, the subscriber's own link loss).
+   */
+  constructor(private readonly url: string, private readonly topics: string[], private readonly options: { persistentSession?: boolean } = {}) {}
 
   async start(): Promise<void> {
-    const client = connect(this.url, { reconnectPeriod: 100, connectTimeout: 5000, clientId: `sub-${Math.random().toString(16).slice(2)}` });
+    const client = connect(this.url, {
+      reconnectPeriod: 100, connectTimeout: 5000, clientId: `sub-${Math.random().toString(16).slice(2)}`, clean: !this.options.persistentSession,
+    });
     this.client = client;
     client.on('message', (topic, payload, packet) => {
       try {

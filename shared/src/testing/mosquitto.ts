@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,11 @@ export interface MosquittoSecurity {
   tls?: { caFile: string; certFile: string; keyFile: string };
   /** Only these users may connect. */
   users?: Record<string, string>;
+  /**
+   * Keep sessions (subscriptions, queued QoS 1 messages for offline persistent
+   * clients) across stop/start, as a field broker with `persistence true` does.
+   */
+  persistence?: boolean;
 }
 
 export class TestMosquitto {
@@ -31,8 +36,18 @@ export class TestMosquitto {
     if (this.child) return;
     if (!this.port) this.port = await freePort();
     const conf = join(this.dir, 'mosquitto.conf');
-    const lines = [`listener ${this.port} 127.0.0.1`, 'persistence false', 'log_dest none'];
-    const { tls, users } = this.security;
+    const lines = [`listener ${this.port} 127.0.0.1`, 'log_dest none'];
+    const { tls, users, persistence } = this.security;
+    if (persistence) {
+      const store = join(this.dir, 'store');
+      mkdirSync(store, { recursive: true });
+      // Mosquitto started as root drops to its own user before writing its database.
+      chmodSync(this.dir, 0o755);
+      chmodSync(store, 0o777);
+      lines.push('persistence true', `persistence_location ${store}/`);
+    } else {
+      lines.push('persistence false');
+    }
     if (tls) lines.push(`cafile ${tls.caFile}`, `certfile ${tls.certFile}`, `keyfile ${tls.keyFile}`);
     if (users) {
       const passwords = join(this.dir, 'passwords');

@@ -18,7 +18,9 @@ import { ManualClock } from '../manual-clock.js';
 import { Subscriber } from '../mqtt-subscriber.js';
 import { checkStationInvariants } from './invariants.js';
 
-const broker = new TestMosquitto();
+// A field broker keeps sessions across restarts, and alert subscribers use persistent sessions: an
+// alert the station hands over while the subscriber has not yet reconnected is queued for it, not lost.
+const broker = new TestMosquitto({ persistence: true });
 const s3 = new TestS3('link-loss');
 const HOURS = 24;
 const BROKER_DOWN = new Set([3, 4, 5, 6, 15, 16]);
@@ -55,7 +57,7 @@ describe('link loss over a simulated day (injected clock)', () => {
       mqtt: { url: broker.url, alertCooldownSec: 2, telemetryIntervalSec: 60 },
       upload: { bucket: s3.bucket, endpoint: s3.endpoint, forcePathStyle: true, retryMinSec: 30, retryMaxSec: 1800, attemptTimeoutSec: 5 },
     }, 'link-loss');
-    const sub = new Subscriber(broker.url, ['ecosight/st-day/alert']);
+    const sub = new Subscriber(broker.url, ['ecosight/st-day/alert'], { persistentSession: true });
     await sub.start();
     const station = await composeStation(config, { exitWhenIdle: false, idleTimeoutMs: 0, env: {}, clock, logger: quietLogger() });
     const running = station.run();
