@@ -4,11 +4,17 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Each part names what it may not import: by relative path (`../../cloud/...`) or by
+// the project's subpath imports (`#ml/...`, `#testkit/...`, see package.json "imports").
 const border = (forbidden) => ({
   'no-restricted-imports': ['error', {
-    patterns: forbidden.map((part) => ({ group: [`**/${part}/**`, `${part}/**`], message: `This part may not import ${part}/ (see STYLE.md, Borders).` })),
+    patterns: forbidden.map((part) => ({
+      group: [`**/${part}/**`, `${part}/**`, `\\#${part}/**`],
+      message: `This part may not import ${part}/ (see STYLE.md, Borders; the parts' READMEs say who imports whom).`,
+    })),
   }],
 });
+const TESTS = ['**/*.test.ts', '**/test/**', 'tools-test/**', 'deploy/test/**', 'bench/**'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'var/**', 'cloud/src/ui/vendor/**'] },
@@ -21,7 +27,15 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
-  { files: ['shared/**/*.ts'], rules: border(['station', 'cloud']) },
-  { files: ['station/**/*.ts'], rules: border(['cloud']) },
-  { files: ['cloud/**/*.ts'], rules: border(['station']) },
+  // Production code: shared is the base; training code (ml) is for the cloud's retrain job
+  // and the scripts, never for a field box; test kits never ship.
+  { files: ['shared/**/*.ts'], ignores: TESTS, rules: border(['station', 'cloud', 'ml', 'testkit']) },
+  { files: ['ml/**/*.ts'], ignores: TESTS, rules: border(['station', 'cloud', 'testkit']) },
+  { files: ['station/**/*.ts'], ignores: TESTS, rules: border(['cloud', 'ml', 'testkit']) },
+  { files: ['cloud/**/*.ts'], ignores: TESTS, rules: border(['station', 'testkit']) },
+  { files: ['testkit/**/*.ts'], rules: border(['station', 'cloud']) },
+  // Tests may use the test kits, but still respect the borders between the halves.
+  { files: ['shared/**/*.test.ts'], rules: border(['station', 'cloud']) },
+  { files: ['station/**/*.test.ts', 'station/test/**'], rules: border(['cloud', 'ml']) },
+  { files: ['cloud/**/*.test.ts', 'cloud/test/**'], rules: border(['station']) },
 );

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { connect } from 'mqtt';
-import { StationConfigSchema } from '../shared/src/config/station-config.js';
-import { validateConfig } from '../shared/src/config/validate.js';
-import { encodeWav16 } from '../shared/src/audio/wav-encode.js';
-import { TestMosquitto } from '../shared/src/testing/mosquitto.js';
-import { whiteNoise } from '../shared/src/testing/signals.js';
-import { addModelledGunfire } from '../shared/src/testing/gunfire.js';
-import { createLogger } from '../shared/src/util/logger.js';
+import { StationConfigSchema } from '#shared/config/station-config.js';
+import { validateConfig } from '#shared/config/validate.js';
+import { encodeWav16 } from '#shared/audio/wav-encode.js';
+import { TestMosquitto } from '#testkit/mosquitto.js';
+import { whiteNoise } from '#testkit/signals.js';
+import { addModelledGunfire } from '#testkit/gunfire.js';
+import { createLogger } from '#shared/util/logger.js';
 import { composeStation } from '../station/src/main.js';
 import { systemClock } from '../station/src/system/clock.js';
 import { writeFileSync, mkdtempSync } from 'node:fs';
@@ -24,7 +24,7 @@ export interface LatencyResult {
 /**
  * Alert latency on loopback: a station replays a recording in real time (as a
  * microphone would deliver it) with a modelled burst of automatic fire (120 m,
- * shared/src/synth) over a quiet noise floor every `spacingSec`; a
+ * ml/src/synth) over a quiet noise floor every `spacingSec`; a
  * subscriber on a local Mosquitto measures the time from the end of the window
  * that crossed the threshold (the alert's windowEndTime) to the message's arrival.
  */

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runStationLoad, verifyStationLoad } from '../cloud/test/faults/support/station-load.js';
-import { freePort, waitFor } from '../shared/src/testing/ports.js';
+import { runStationLoad, verifyStationLoad } from '#testkit/station-load.js';
+import { freePort, waitFor } from '#testkit/ports.js';
 
 export interface CloudLoadFigures {
   /** Requests answered per second over the whole run (presign, PUTs and dashboard reads together). */

@@ -4,14 +4,14 @@
  * windower -> featurizer (-> classifier) as fast as possible.
  * Usage: node dist/bench/pipeline-bench.js features|full WAV MODEL_DIR
  */
-import { WavFileReader } from '../shared/src/audio/wav-file-reader.js';
-import { LogMelFrontEnd } from '../shared/src/features/log-mel.js';
-import { initBackend } from '../shared/src/model/backend.js';
-import { loadModelPackage } from '../shared/src/model/model-package.js';
-import { createLogger } from '../shared/src/util/logger.js';
-import { Classifier } from '../shared/src/pipeline/classifier.js';
-import { Featurizer } from '../shared/src/pipeline/featurizer.js';
-import { Windower } from '../shared/src/pipeline/windower.js';
+import { WavFileReader } from '#shared/audio/wav-file-reader.js';
+import { LogMelFrontEnd } from '#shared/features/log-mel.js';
+import { initBackend } from '#shared/model/backend.js';
+import { loadModelPackage } from '#shared/model/model-package.js';
+import { createLogger } from '#shared/util/logger.js';
+import { Classifier } from '#shared/pipeline/classifier.js';
+import { Featurizer } from '#shared/pipeline/featurizer.js';
+import { Windower } from '#shared/pipeline/windower.js';
 
 async function main(): Promise<void> {
   const [mode, wav, modelDir] = process.argv.slice(2);

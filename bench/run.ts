@@ -10,9 +10,9 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeWav16 } from '../shared/src/audio/wav-encode.js';
-import { shippedModelDir } from '../shared/src/model/model-package.js';
-import { impulseTrain, seededRandom, whiteNoise } from '../shared/src/testing/signals.js';
+import { encodeWav16 } from '#shared/audio/wav-encode.js';
+import { shippedModelDir } from '#shared/model/model-package.js';
+import { impulseTrain, seededRandom, whiteNoise } from '#testkit/signals.js';
 import { measureAlertLatency } from './alert-latency.js';
 import { measureCloudLoad } from './cloud-load.js';
 

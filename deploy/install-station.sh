@@ -187,6 +187,27 @@ sync_tree() {
 
 mark_app() { APP_CHANGED=1; }
 
+# A field box runs the station only: of dist/ it gets shared/ and station/, never
+# the cloud, the training project (ml/) or test kits. Returns 0 when anything changed.
+readonly STATION_DIST_PARTS="shared station"
+sync_station_dist() {
+  local src=$1 dst=$2 part entry changed=1
+  [ -d "$dst" ] || { mkdir -p "$dst"; changed=0; }
+  for part in $STATION_DIST_PARTS; do
+    if [ -d "$src/$part" ]; then
+      sync_tree "$src/$part" "$dst/$part" && changed=0
+    elif [ -e "$dst/$part" ]; then
+      rm -rf "${dst:?}/$part"; changed=0
+    fi
+  done
+  for entry in "$dst"/* "$dst"/.[!.]*; do
+    [ -e "$entry" ] || [ -L "$entry" ] || continue
+    case " $STATION_DIST_PARTS " in *" $(basename "$entry") "*) continue ;; esac
+    rm -rf "$entry"; changed=0
+  done
+  return $changed
+}
+
 check_app_source() {
   [ -d "$APP_SOURCE" ] || die "app source $APP_SOURCE is not a directory"
   APP_SOURCE=$(cd "$APP_SOURCE" && pwd)
@@ -206,7 +227,7 @@ install_app() {
   if [ -f "$APP_SOURCE/package-lock.json" ]; then
     install_file "$APP_SOURCE/package-lock.json" "$app/package-lock.json" && mark_app
   fi
-  sync_tree "$APP_SOURCE/dist" "$app/dist" && mark_app
+  sync_station_dist "$APP_SOURCE/dist" "$app/dist" && mark_app
   sync_tree "$APP_SOURCE/models" "$app/models" && mark_app
   if [ -f "$APP_SOURCE/docs/field-install.md" ]; then
     install_file "$APP_SOURCE/docs/field-install.md" "$app/docs/field-install.md" && mark_app

@@ -1,18 +1,18 @@
 /**
  * `npm run data:fetch`: builds the training/evaluation audio set from Debian
- * packages (see data/README.md). Thin CLI over shared/src/dataset/fetch.
+ * packages (see data/README.md). Thin CLI over ml/src/dataset/fetch.
  */
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { describeError } from '../shared/src/errors.js';
-import { DatasetFileError } from '../shared/src/dataset/dataset-error.js';
-import { AptGetDownloader } from '../shared/src/dataset/fetch/deb-cache.js';
-import { fetchDataset, type FetchEvent, type SourceList } from '../shared/src/dataset/fetch/fetch-dataset.js';
-import { defaultCacheDir } from '../shared/src/dataset/index-file.js';
-import { readSourceList } from '../shared/src/dataset/sources-file.js';
-import { formatSummary, summarizeDataset } from '../shared/src/dataset/summary.js';
-import { TRAINING_PACKAGES } from '../shared/src/dataset/training-packages.js';
+import { describeError } from '#shared/errors.js';
+import { DatasetFileError } from '#ml/dataset/dataset-error.js';
+import { AptGetDownloader } from '#ml/dataset/fetch/deb-cache.js';
+import { fetchDataset, type FetchEvent, type SourceList } from '#ml/dataset/fetch/fetch-dataset.js';
+import { defaultCacheDir } from '#ml/dataset/index-file.js';
+import { readSourceList } from '#ml/dataset/sources-file.js';
+import { formatSummary, summarizeDataset } from '#ml/dataset/summary.js';
+import { TRAINING_PACKAGES } from '#ml/dataset/training-packages.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url)); // dist/scripts/ -> repository root
 

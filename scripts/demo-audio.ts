@@ -1,5 +1,5 @@
-import { createRandom } from '../shared/src/util/random.js';
-import { mixAtSnr, randomGunshotParams, synthesizeGunshot } from '../shared/src/synth/index.js';
+import { createRandom } from '#shared/util/random.js';
+import { mixAtSnr, randomGunshotParams, synthesizeGunshot } from '#ml/synth/index.js';
 
 const RATE = 16000;
 

@@ -2,7 +2,7 @@
  * `npm run eval`: evaluates a model package.
  *
  *   npm run eval -- --labels FILE.tsv [--model DIR] [--format both|table|json] [--json OUT]
- *       labelled recordings (format: shared/src/train/README.md): per-class
+ *       labelled recordings (format: ml/src/train/README.md): per-class
  *       precision/recall/F1, confusion matrix, gunshot false alarms per hour and
  *       event recall with a 0.5 s onset collar
  *   npm run eval [-- --model DIR --cache DIR]
@@ -11,16 +11,16 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { describeError } from '../shared/src/errors.js';
-import { initBackend } from '../shared/src/model/backend.js';
-import { loadModelPackage, shippedModelDir } from '../shared/src/model/model-package.js';
-import { createLogger } from '../shared/src/util/logger.js';
-import { evaluateRecordings } from '../shared/src/train/evaluate.js';
-import { readLabelledRecordings } from '../shared/src/train/labels-tsv.js';
-import { formatReport } from '../shared/src/train/report-format.js';
-import { evaluateFetched, type NamedReport } from '../shared/src/train/eval-fetched.js';
-import { validationClips } from '../shared/src/train/dataset-assembly.js';
-import { formatHardExamples, hardExamples } from '../shared/src/train/hard-examples.js';
+import { describeError } from '#shared/errors.js';
+import { initBackend } from '#shared/model/backend.js';
+import { loadModelPackage, shippedModelDir } from '#shared/model/model-package.js';
+import { createLogger } from '#shared/util/logger.js';
+import { evaluateRecordings } from '#ml/train/evaluate.js';
+import { readLabelledRecordings } from '#ml/train/labels-tsv.js';
+import { formatReport } from '#ml/train/report-format.js';
+import { evaluateFetched, type NamedReport } from '#ml/train/eval-fetched.js';
+import { validationClips } from '#ml/train/dataset-assembly.js';
+import { formatHardExamples, hardExamples } from '#ml/train/hard-examples.js';
 
 const { values } = parseArgs({
   options: {
@@ -43,7 +43,7 @@ Evaluates a model package: per-class precision/recall/F1, a confusion matrix,
 gunshot false alarms per hour and event-level gunshot recall on long audio;
 printed as a table and as JSON.
 
-  --labels FILE.tsv    labelled recordings (format: shared/src/train/README.md);
+  --labels FILE.tsv    labelled recordings (format: ml/src/train/README.md);
                        without it: the leave-package-out validation set that
                        npm run train used, rebuilt from the data cache, and the
                        independent evaluation packages

@@ -11,15 +11,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CLASS_NAMES } from '../shared/src/dataset/classes.js';
-import { describeError } from '../shared/src/errors.js';
-import { shippedModelDir } from '../shared/src/model/model-package.js';
-import { createLogger } from '../shared/src/util/logger.js';
-import { createProgressPrinter } from '../shared/src/train/progress-bar.js';
-import { gitCommit, runTraining, subsetData, toyData, type PreparedData } from '../shared/src/train/run-training.js';
-import { DATA_BUDGET, prepareFetchedData } from '../shared/src/train/dataset-assembly.js';
-import { initTrainingBackend } from '../shared/src/train/training-backend.js';
-import type { HardNegativeOptions } from '../shared/src/train/types.js';
+import { CLASS_NAMES } from '#ml/dataset/classes.js';
+import { describeError } from '#shared/errors.js';
+import { shippedModelDir } from '#shared/model/model-package.js';
+import { createLogger } from '#shared/util/logger.js';
+import { createProgressPrinter } from '#ml/train/progress-bar.js';
+import { gitCommit, runTraining, subsetData, toyData, type PreparedData } from '#ml/train/run-training.js';
+import { DATA_BUDGET, prepareFetchedData } from '#ml/train/dataset-assembly.js';
+import { initTrainingBackend } from '#ml/train/training-backend.js';
+import type { HardNegativeOptions } from '#ml/train/types.js';
 
 const { values } = parseArgs({
   options: {
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
     },
     selectOn: parseSelect(values.select),
     description: values.toy
-      ? 'Trained on generated data only (impulsive noise bursts and physically modelled gunshots from shared/src/synth as gunshot, vs silence, noise, tones, chirps, slow swells): recognises sharp broadband impulses as gunshot; knows nothing of the other classes (their thresholds are placeholders).'
+      ? 'Trained on generated data only (impulsive noise bursts and physically modelled gunshots from ml/src/synth as gunshot, vs silence, noise, tones, chirps, slow swells): recognises sharp broadband impulses as gunshot; knows nothing of the other classes (their thresholds are placeholders).'
       : 'EcoSight compact CNN trained on the fetched Debian-package sound data plus synthesized gunshots (see docs/model.md).',
     logger,
     onProgress: createProgressPrinter(),

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { freePort, waitFor } from '../shared/src/testing/ports.js';
+import { freePort, waitFor } from '#testkit/ports.js';
 
 const DEMO = fileURLToPath(new URL('../dist/scripts/demo.js', import.meta.url));
 

@@ -7,8 +7,8 @@
 import { readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestMosquitto } from '../shared/src/testing/mosquitto.js';
-import { waitFor } from '../shared/src/testing/ports.js';
+import { TestMosquitto } from '#testkit/mosquitto.js';
+import { waitFor } from '#testkit/ports.js';
 import { sharedTrainer } from '../cloud/src/jobs/retrain/train-adapter.js';
 import { loudWav, quietWav } from '../cloud/test/support/audio.js';
 import { formBody } from '../cloud/test/support/multipart.js';

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { formatSummary, readScenarios, resultsDir } from '../shared/src/testing/fault-report.js';
+import { formatSummary, readScenarios, resultsDir } from '#testkit/fault-report.js';
 
 /** vitest globalSetup for the fault suite: fresh results before, the summary table after. */
 export function setup(): void {

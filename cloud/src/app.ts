@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { CloudConfig } from '../../shared/src/config/cloud-config.js';
-import { parsePrivateKey } from '../../shared/src/manifest/keys.js';
-import { initBackend } from '../../shared/src/model/backend.js';
-import { loadModelPackage, repositoryRoot, shippedModelDir } from '../../shared/src/model/model-package.js';
-import { encodePayload } from '../../shared/src/mqtt/payloads.js';
-import { modelAnnounceTopic } from '../../shared/src/mqtt/topics.js';
-import { createS3Client } from '../../shared/src/s3/client.js';
-import type { Logger } from '../../shared/src/util/logger.js';
-import { describeError } from '../../shared/src/errors.js';
+import type { CloudConfig } from '#shared/config/cloud-config.js';
+import { parsePrivateKey } from '#shared/manifest/keys.js';
+import { initBackend } from '#shared/model/backend.js';
+import { loadModelPackage, repositoryRoot, shippedModelDir } from '#shared/model/model-package.js';
+import { encodePayload } from '#shared/mqtt/payloads.js';
+import { modelAnnounceTopic } from '#shared/mqtt/topics.js';
+import { createS3Client } from '#shared/s3/client.js';
+import type { Logger } from '#shared/util/logger.js';
+import { describeError } from '#shared/errors.js';
 import { systemClock, type Clock } from './clock.js';
 import { Ingestor } from './ingest/ingestor.js';
 import { rebuildIndex, type ReindexCounts } from './ingest/reindex.js';
@@ -74,7 +74,7 @@ export interface CloudOptions {
   shippedModelDir?: string;
   /** The dashboard's static files (default: cloud/src/ui in the installation). */
   uiDir?: string;
-  /** Retrain engines; default: shared/src/train, shared/src/augment. */
+  /** Retrain engines; default: ml/src/train, ml/src/augment. */
   trainer?: Trainer;
   augmenter?: Augmenter;
   evaluator?: Evaluator;

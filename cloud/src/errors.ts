@@ -1,4 +1,4 @@
-import { EcoSightError } from '../../shared/src/errors.js';
+import { EcoSightError } from '#shared/errors.js';
 
 /**
  * An error that maps to an HTTP answer. Routes and services throw these; the one

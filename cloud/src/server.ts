@@ -1,6 +1,6 @@
-import type { CloudConfig } from '../../shared/src/config/cloud-config.js';
-import { describeError } from '../../shared/src/errors.js';
-import type { Logger } from '../../shared/src/util/logger.js';
+import type { CloudConfig } from '#shared/config/cloud-config.js';
+import { describeError } from '#shared/errors.js';
+import type { Logger } from '#shared/util/logger.js';
 import { createCloud, type Cloud, type CloudOptions, type CloudRole } from './app.js';
 
 export interface RunningCloud {

@@ -1,5 +1,5 @@
-import type { CloudConfig } from '../../shared/src/config/cloud-config.js';
-import type { Logger } from '../../shared/src/util/logger.js';
+import type { CloudConfig } from '#shared/config/cloud-config.js';
+import type { Logger } from '#shared/util/logger.js';
 import type { Clock } from './clock.js';
 import type { Ingestor } from './ingest/ingestor.js';
 import type { SidecarScanner } from './ingest/sidecar-scanner.js';

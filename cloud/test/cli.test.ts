@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { generateSigningKeyPair, parsePrivateKey, parsePublicKey } from '../../shared/src/manifest/keys.js';
+import { generateSigningKeyPair, parsePrivateKey, parsePublicKey } from '#shared/manifest/keys.js';
 import { main } from '../src/cli.js';
 
 function capture() {

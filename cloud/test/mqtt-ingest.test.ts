@@ -1,9 +1,9 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertPayload, EventPayload, ModelAnnouncePayload, StatusPayload, TelemetryPayload } from '../../shared/src/mqtt/payloads.js';
-import { modelAnnounceTopic, stationTopics } from '../../shared/src/mqtt/topics.js';
-import { TestMosquitto } from '../../shared/src/testing/mosquitto.js';
-import { waitFor } from '../../shared/src/testing/ports.js';
+import type { AlertPayload, EventPayload, ModelAnnouncePayload, StatusPayload, TelemetryPayload } from '#shared/mqtt/payloads.js';
+import { modelAnnounceTopic, stationTopics } from '#shared/mqtt/topics.js';
+import { TestMosquitto } from '#testkit/mosquitto.js';
+import { waitFor } from '#testkit/ports.js';
 import { getJson } from '../src/plugins/storage/object-storage.js';
 import { openEventStream } from './support/sse.js';
 import { startTestCloud, type TestCloud } from './support/test-cloud.js';

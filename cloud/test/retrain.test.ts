@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePublicKey } from '../../shared/src/manifest/keys.js';
-import { checkFile, verifyManifest } from '../../shared/src/manifest/manifest.js';
-import type { ClipSidecar } from '../../shared/src/mqtt/sidecar.js';
-import { waitFor } from '../../shared/src/testing/ports.js';
+import { parsePublicKey } from '#shared/manifest/keys.js';
+import { checkFile, verifyManifest } from '#shared/manifest/manifest.js';
+import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
+import { waitFor } from '#testkit/ports.js';
 import { putJson } from '../src/plugins/storage/object-storage.js';
 import { loudWav, quietWav } from './support/audio.js';
 import { formBody } from './support/multipart.js';
@@ -40,7 +40,7 @@ async function jobOf(cloud: TestCloud, id: string) {
   return (await cloud.app.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
 }
 
-describe('retrain -> gate -> publish with the real trainer (shared/src/train) and augmentation (shared/src/augment)', () => {
+describe('retrain -> gate -> publish with the real trainer (ml/src/train) and augmentation (ml/src/augment)', () => {
   let cloud: TestCloud;
   let base: string;
   const calls: TrainCall[] = [];

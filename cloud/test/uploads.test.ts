@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestS3 } from '../../shared/src/testing/s3rver.js';
+import { TestS3 } from '#testkit/s3rver.js';
 import { listAll } from '../src/plugins/storage/object-storage.js';
 import { loudWav, quietWav } from './support/audio.js';
 import { streamHugeBody } from './support/http.js';

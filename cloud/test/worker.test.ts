@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../shared/src/testing/ports.js';
-import { TestS3 } from '../../shared/src/testing/s3rver.js';
+import { waitFor } from '#testkit/ports.js';
+import { TestS3 } from '#testkit/s3rver.js';
 import { loudWav, quietWav } from './support/audio.js';
 import { formBody } from './support/multipart.js';
 import { sharedTrainer } from '../src/jobs/retrain/train-adapter.js';

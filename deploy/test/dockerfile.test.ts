@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { DockerfileParser, type Copy, type Instruction } from 'dockerfile-ast';
 import { validate } from 'dockerfile-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../shared/src/testing/ports.js';
+import { freePort } from '#testkit/ports.js';
 
 // No Docker engine here, so the image is not built: the Dockerfile is linted
 // (dockerfile-utils, the validator behind VS Code's Docker support) and its

@@ -10,7 +10,7 @@ const ENV_NAME = /^[A-Z][A-Z0-9_]*$/;
 
 /** Test code and test harnesses are not what a deployment runs. */
 export function isTestFile(path: string): boolean {
-  return /\.test\.ts$/.test(path) || /(^|\/)(test|testing|__tests__)\//.test(path);
+  return /\.test\.ts$/.test(path) || /(^|\/)(test|testing|testkit|__tests__)\//.test(path);
 }
 
 /** Every non-test `.ts` file under `dir` (sorted; empty when `dir` does not exist yet). */
@@ -27,8 +27,9 @@ export function sourceFiles(dir: string): string[] {
 
 /**
  * The files a program made of `entries` can load: the entries plus everything
- * reachable through relative static imports, re-exports and `import('...')` with a
- * literal specifier. Package imports are not followed. Test files are skipped.
+ * reachable through relative static imports, the project's own subpath imports
+ * (`#shared/...`), re-exports and `import('...')` with a literal specifier. Other
+ * package imports are not followed. Test files are skipped.
  */
 export function reachableFiles(entries: string[]): string[] {
   const seen = new Set<string>();
@@ -113,12 +114,18 @@ function importSpecifiers(source: ts.SourceFile): string[] {
     ts.forEachChild(node, visit);
   };
   visit(source);
-  return specs.filter((s) => s.startsWith('.'));
+  return specs.filter((s) => s.startsWith('.') || s.startsWith('#'));
 }
+
+/** The project's own subpath imports (package.json "imports"), as sources. */
+const SUBPATH_ROOTS: Readonly<Record<string, string>> = { '#shared/': 'shared/src/', '#ml/': 'ml/src/', '#testkit/': 'testkit/src/' };
+const REPO_ROOT = resolve(dirname(new URL(import.meta.url).pathname), '../..');
 
 // NodeNext sources import `./x.js` for `./x.ts`.
 function resolveRelative(from: string, spec: string): string | undefined {
-  const base = resolve(dirname(from), spec);
+  const alias = Object.keys(SUBPATH_ROOTS).find((prefix) => spec.startsWith(prefix));
+  if (!alias && !spec.startsWith('.')) return undefined;
+  const base = alias ? resolve(REPO_ROOT, SUBPATH_ROOTS[alias] + spec.slice(alias.length)) : resolve(dirname(from), spec);
   const candidates = [base.replace(/\.(m|c)?js$/, '.ts'), base, `${base}.ts`, join(base, 'index.ts')];
   return candidates.find((c) => c.endsWith('.ts') && existsSync(c) && statSync(c).isFile());
 }

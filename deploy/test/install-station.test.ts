@@ -33,6 +33,8 @@ function appSource(): string {
   write(join(src, 'package-lock.json'), '{"lockfileVersion":3}\n');
   write(join(src, 'dist/station/src/cli.js'), '#!/usr/bin/env node\nconsole.log(JSON.stringify({ station: process.argv.slice(2), key: process.env.AWS_ACCESS_KEY_ID }));\n', 0o755);
   write(join(src, 'dist/shared/src/old.js'), 'export const old = 1;\n');
+  write(join(src, 'dist/ml/src/train/trainer.js'), 'export const train = 1;\n');
+  write(join(src, 'dist/cloud/src/app.js'), 'export const cloud = 1;\n');
   write(join(src, 'models/model.json'), '{"modelTopology":{}}\n');
   write(join(src, 'models/weights.bin'), 'weights');
   write(join(src, 'node_modules/pkg/index.js'), 'module.exports = 1;\n');
@@ -78,6 +80,7 @@ describe('deploy/install-station.sh into a throwaway root (--no-system)', () => 
     const app = join(root, 'opt/ecosight');
     expect(readFileSync(join(app, 'dist/station/src/cli.js'), 'utf8')).toContain('process.argv');
     expect(mode(join(app, 'dist/station/src/cli.js'))).toBe('755');
+    expect(readdirSync(join(app, 'dist')).sort(), 'a field box gets the station and shared code only').toEqual(['shared', 'station']);
     expect(readFileSync(join(app, 'models/weights.bin'), 'utf8')).toBe('weights');
     expect(readlinkSync(join(app, 'node_modules/.bin/tool'))).toBe('../pkg/bin/tool.js');
     expect(existsSync(join(app, 'docs/field-install.md'))).toBe(true);
@@ -156,10 +159,7 @@ describe('deploy/install-station.sh into a throwaway root (--no-system)', () => 
     expect(readFileSync(join(root, 'etc/ecosight/station.env'), 'utf8')).toBe('AWS_ACCESS_KEY_ID=AKIA\n');
     expect(readFileSync(join(root, 'opt/ecosight/dist/station/src/cli.js'), 'utf8')).toContain('v2');
     expect(changedPaths(before, snapshot(root))).toEqual([
-      'opt/ecosight/dist', // entries added and removed below it
-      'opt/ecosight/dist/cloud',
-      'opt/ecosight/dist/cloud/src',
-      'opt/ecosight/dist/cloud/src/new.js',
+      'opt/ecosight/dist', // an entry removed below it
       'opt/ecosight/dist/shared',
       'opt/ecosight/dist/shared/src',
       'opt/ecosight/dist/shared/src/old.js',
@@ -167,6 +167,7 @@ describe('deploy/install-station.sh into a throwaway root (--no-system)', () => 
       'opt/ecosight/dist/station/src/cli.js',
     ]);
     expect(existsSync(join(root, 'opt/ecosight/dist/shared'))).toBe(false);
+    expect(existsSync(join(root, 'opt/ecosight/dist/cloud')), 'a field box gets no cloud code').toBe(false);
   });
 
   it('--uninstall removes everything but the data, keeping a copy of the config', () => {

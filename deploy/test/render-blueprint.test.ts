@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { DockerfileParser } from 'dockerfile-ast';
 import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { AWS_SDK_ENV, CLOUD_ENV, loadCloudConfig } from '../../shared/src/config/cloud-config.js';
-import { generateSigningKeyPair } from '../../shared/src/manifest/keys.js';
+import { AWS_SDK_ENV, CLOUD_ENV, loadCloudConfig } from '#shared/config/cloud-config.js';
+import { generateSigningKeyPair } from '#shared/manifest/keys.js';
 import { findEnvReads, reachableFiles, sourceFiles } from './env-reads.js';
 import { checkBlueprint, type Blueprint, type EnvVarEntry, type RenderService } from './render-spec.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadStationConfig } from '../../shared/src/config/station-config.js';
+import { loadStationConfig } from '#shared/config/station-config.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const UNIT_NAME = 'ecosight-station.service';

@@ -1,16 +1,16 @@
 import { basename } from 'node:path';
-import { StationConfigSchema, type StationConfig } from '../../shared/src/config/station-config.js';
-import { validateConfig } from '../../shared/src/config/validate.js';
-import { initBackend, type BackendPreference } from '../../shared/src/model/backend.js';
-import { loadModelPackage, shippedModelDir } from '../../shared/src/model/model-package.js';
-import type { Logger } from '../../shared/src/util/logger.js';
+import { StationConfigSchema, type StationConfig } from '#shared/config/station-config.js';
+import { validateConfig } from '#shared/config/validate.js';
+import { initBackend, type BackendPreference } from '#shared/model/backend.js';
+import { loadModelPackage, shippedModelDir } from '#shared/model/model-package.js';
+import type { Logger } from '#shared/util/logger.js';
 import { FileSource } from './capture/file-source.js';
 import type { SegmentInfo } from './capture/audio-source.js';
 import { buildStages } from './composition.js';
 import { formatJsonLine, formatRavenRow, formatTable, RAVEN_HEADER, type OfflineDetection, type OutputFormat } from './output/detection-formats.js';
 import { PipelineRunner } from './pipeline/runner.js';
 import type { PipelineSink } from './pipeline/sink.js';
-import type { DetectionMessage, ScoredWindow } from '../../shared/src/pipeline/types.js';
+import type { DetectionMessage, ScoredWindow } from '#shared/pipeline/types.js';
 import { systemClock } from './system/clock.js';
 
 export interface ClassifyOptions {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { ConfigError, describeError } from '../../shared/src/errors.js';
-import { createLogger } from '../../shared/src/util/logger.js';
+import { ConfigError, describeError } from '#shared/errors.js';
+import { createLogger } from '#shared/util/logger.js';
 import { classifyFiles } from './classify.js';
 import type { OutputFormat } from './output/detection-formats.js';
 
@@ -98,7 +98,7 @@ class UsageError extends Error {}
 async function version(): Promise<string> {
   const { readFile } = await import('node:fs/promises');
   const { join } = await import('node:path');
-  const { repositoryRoot } = await import('../../shared/src/model/model-package.js');
+  const { repositoryRoot } = await import('#shared/model/model-package.js');
   return (JSON.parse(await readFile(join(repositoryRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 

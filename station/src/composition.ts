@@ -1,12 +1,12 @@
-import { LogMelFrontEnd } from '../../shared/src/features/log-mel.js';
-import type { StationConfig } from '../../shared/src/config/station-config.js';
-import type { ModelPackage } from '../../shared/src/model/model-package.js';
-import { Classifier } from '../../shared/src/pipeline/classifier.js';
+import { LogMelFrontEnd } from '#shared/features/log-mel.js';
+import type { StationConfig } from '#shared/config/station-config.js';
+import type { ModelPackage } from '#shared/model/model-package.js';
+import { Classifier } from '#shared/pipeline/classifier.js';
 import { classDecisions } from './pipeline/decisions.js';
-import { EventDetector } from '../../shared/src/pipeline/event-detector.js';
-import { Featurizer } from '../../shared/src/pipeline/featurizer.js';
+import { EventDetector } from '#shared/pipeline/event-detector.js';
+import { Featurizer } from '#shared/pipeline/featurizer.js';
 import type { PipelineStages } from './pipeline/runner.js';
-import { Windower } from '../../shared/src/pipeline/windower.js';
+import { Windower } from '#shared/pipeline/windower.js';
 
 /**
  * Builds the analysis stages for a model: shared by the daemon's and the

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { loadStationConfig } from '../../shared/src/config/station-config.js';
-import { createLogger } from '../../shared/src/util/logger.js';
+import { loadStationConfig } from '#shared/config/station-config.js';
+import { createLogger } from '#shared/util/logger.js';
 import { defaultDoctorDeps, formatDoctorReport, runDoctor } from './system/doctor.js';
 
 /** `ecosight-station doctor [--config FILE] [--json]`: exit 0 when nothing fails, 1 otherwise. */

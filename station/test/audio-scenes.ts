@@ -1,4 +1,4 @@
-import { impulseTrain, whiteNoise } from '../../shared/src/testing/signals.js';
+import { impulseTrain, whiteNoise } from '#testkit/signals.js';
 
 export interface SceneEvent {
   kind: 'shots' | 'steady';

@@ -3,9 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { whiteNoise } from '../../shared/src/testing/signals.js';
-import { addModelledGunfire } from '../../shared/src/testing/gunfire.js';
-import { sox } from '../../shared/src/testing/sox.js';
+import { whiteNoise } from '#testkit/signals.js';
+import { addModelledGunfire } from '#testkit/gunfire.js';
+import { sox } from '#testkit/sox.js';
 import { tempDir, writeWav } from './helpers.js';
 import { STATION_CLI } from './station-process.js';
 

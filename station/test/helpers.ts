@@ -2,8 +2,8 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeWav16 } from '../../shared/src/audio/wav-encode.js';
-import { createLogger, type Logger } from '../../shared/src/util/logger.js';
+import { encodeWav16 } from '#shared/audio/wav-encode.js';
+import { createLogger, type Logger } from '#shared/util/logger.js';
 import type { SourceEvent } from '../src/capture/audio-source.js';
 import type { Clock } from '../src/system/clock.js';
 

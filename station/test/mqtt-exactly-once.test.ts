@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StationConfigSchema } from '../../shared/src/config/station-config.js';
-import { validateConfig } from '../../shared/src/config/validate.js';
-import { TestMosquitto } from '../../shared/src/testing/mosquitto.js';
-import { waitFor } from '../../shared/src/testing/ports.js';
+import { StationConfigSchema } from '#shared/config/station-config.js';
+import { validateConfig } from '#shared/config/validate.js';
+import { TestMosquitto } from '#testkit/mosquitto.js';
+import { waitFor } from '#testkit/ports.js';
 import { MqttLink } from '../src/actions/mqtt-link.js';
 import { openDatabase } from '../src/store/database.js';
 import { SqliteOutgoingStore } from '../src/store/mqtt-outgoing-store.js';

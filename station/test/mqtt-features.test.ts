@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestMosquitto } from '../../shared/src/testing/mosquitto.js';
-import { waitFor } from '../../shared/src/testing/ports.js';
-import { saveTestModel } from '../../shared/src/testing/test-model.js';
-import { makeTestCertificates } from '../../shared/src/testing/tls.js';
+import { TestMosquitto } from '#testkit/mosquitto.js';
+import { waitFor } from '#testkit/ports.js';
+import { saveTestModel } from '#testkit/test-model.js';
+import { makeTestCertificates } from '#testkit/tls.js';
 import { connect, type MqttClient } from 'mqtt';
 import { readFileSync } from 'node:fs';
 import { scene } from './audio-scenes.js';

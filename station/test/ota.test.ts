@@ -2,11 +2,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StationConfigSchema } from '../../shared/src/config/station-config.js';
-import { validateConfig } from '../../shared/src/config/validate.js';
-import { initBackend } from '../../shared/src/model/backend.js';
-import { loadModelPackage, type ModelPackage } from '../../shared/src/model/model-package.js';
-import { saveTestModel } from '../../shared/src/testing/test-model.js';
+import { StationConfigSchema } from '#shared/config/station-config.js';
+import { validateConfig } from '#shared/config/validate.js';
+import { initBackend } from '#shared/model/backend.js';
+import { loadModelPackage, type ModelPackage } from '#shared/model/model-package.js';
+import { saveTestModel } from '#testkit/test-model.js';
 import { composeStation } from '../src/main.js';
 import { ModelInstaller } from '../src/ota/model-installer.js';
 import { ModelUpdater } from '../src/ota/model-updater.js';
@@ -125,7 +125,7 @@ describe('over-the-air model updates against a local model server', () => {
 
 describe('model announcements over MQTT', () => {
   it('downloads an announced release from the station\'s own cloud, not from the host the announcement names', async () => {
-    const { TestMosquitto } = await import('../../shared/src/testing/mosquitto.js');
+    const { TestMosquitto } = await import('#testkit/mosquitto.js');
     const { MqttLink } = await import('../src/actions/mqtt-link.js');
     const { connect } = await import('mqtt');
     const broker = new TestMosquitto();
@@ -150,7 +150,7 @@ describe('model announcements over MQTT', () => {
       const announcer = connect(broker.url);
       await new Promise<void>((r) => announcer.on('connect', () => r()));
       await announcer.publishAsync('ecosight/models/latest', JSON.stringify({ v: 1, version: '1.3.0', manifestUrl: 'http://10.255.255.1:9/releases/1.3.0/manifest.json', createdAt: new Date().toISOString() }), { qos: 1, retain: true });
-      const { waitFor } = await import('../../shared/src/testing/ports.js');
+      const { waitFor } = await import('#testkit/ports.js');
       await waitFor(() => (switches.length > 0 ? true : undefined), 15_000, 'the announced model');
       expect(switches[0].model.metadata.version).toBe('1.3.0');
       expect(server.requests).toContain('/releases/1.3.0/manifest.json');

@@ -2,9 +2,9 @@ import { createHash, type KeyObject } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, relative } from 'node:path';
-import { encodeWav16 } from '../../shared/src/audio/wav-encode.js';
-import { MANIFEST_FILE, signManifest } from '../../shared/src/manifest/manifest.js';
-import { whiteNoise } from '../../shared/src/testing/signals.js';
+import { encodeWav16 } from '#shared/audio/wav-encode.js';
+import { MANIFEST_FILE, signManifest } from '#shared/manifest/manifest.js';
+import { whiteNoise } from '#testkit/signals.js';
 import { tempDir } from './helpers.js';
 
 /** Builds a signed release directory from a model directory plus quiet reference clips. */

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { saveTestModel } from '../../shared/src/testing/test-model.js';
-import { waitFor } from '../../shared/src/testing/ports.js';
-import { sine } from '../../shared/src/testing/signals.js';
+import { saveTestModel } from '#testkit/test-model.js';
+import { waitFor } from '#testkit/ports.js';
+import { sine } from '#testkit/signals.js';
 import { fakeRecorderBin, tempDir, writeWav } from './helpers.js';
 import { NotifySocket } from './notify-socket.js';
 import { StationProcess } from './station-process.js';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Client } from '../../shared/src/s3/client.js';
-import { TestS3 } from '../../shared/src/testing/s3rver.js';
+import { createS3Client } from '#shared/s3/client.js';
+import { TestS3 } from '#testkit/s3rver.js';
 import { BandwidthLimiter } from '../src/actions/bandwidth-limiter.js';
 import { S3Target, UploadRejectedError } from '../src/actions/upload-target.js';
 import { RecordingClock } from './helpers.js';

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../shared/src/model/backend.js';
-import { loadModelPackage } from '../../shared/src/model/model-package.js';
-import { waitFor } from '../../shared/src/testing/ports.js';
-import { sine } from '../../shared/src/testing/signals.js';
-import { saveTestModel } from '../../shared/src/testing/test-model.js';
+import { initBackend } from '#shared/model/backend.js';
+import { loadModelPackage } from '#shared/model/model-package.js';
+import { waitFor } from '#testkit/ports.js';
+import { sine } from '#testkit/signals.js';
+import { saveTestModel } from '#testkit/test-model.js';
 import type { AudioSource, SourceEvent } from '../src/capture/audio-source.js';
 import { buildStages } from '../src/composition.js';
 import { PipelineRunner } from '../src/pipeline/runner.js';

@@ -1,8 +1,8 @@
-import type { AlertPayload, EventPayload, StatusPayload, TelemetryPayload } from '../../../shared/src/mqtt/payloads.js';
-import { decodePayload } from '../../../shared/src/mqtt/payloads.js';
-import type { ClipSidecar } from '../../../shared/src/mqtt/sidecar.js';
-import type { StationTopicKind } from '../../../shared/src/mqtt/topics.js';
-import type { Logger } from '../../../shared/src/util/logger.js';
+import type { AlertPayload, EventPayload, StatusPayload, TelemetryPayload } from '#shared/mqtt/payloads.js';
+import { decodePayload } from '#shared/mqtt/payloads.js';
+import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
+import type { StationTopicKind } from '#shared/mqtt/topics.js';
+import type { Logger } from '#shared/util/logger.js';
 import type { Clock } from '../clock.js';
 import type { DetectionRecord, DetectionsRepo } from '../plugins/db/detections-repo.js';
 import type { StationsRepo } from '../plugins/db/stations-repo.js';

@@ -1,5 +1,5 @@
-import type { AlertPayload, EventPayload, StatusPayload, TelemetryPayload } from '../../../shared/src/mqtt/payloads.js';
-import type { ClipSidecar } from '../../../shared/src/mqtt/sidecar.js';
+import type { AlertPayload, EventPayload, StatusPayload, TelemetryPayload } from '#shared/mqtt/payloads.js';
+import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 import { isSafeKey } from '../plugins/storage/object-keys.js';
 import { coreProblem, telemetryProblem } from './payload-clean.js';
 

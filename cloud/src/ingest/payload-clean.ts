@@ -1,5 +1,5 @@
-import type { AlertPayload, EventPayload, StatusPayload, TelemetryPayload } from '../../../shared/src/mqtt/payloads.js';
-import type { ClipSidecar } from '../../../shared/src/mqtt/sidecar.js';
+import type { AlertPayload, EventPayload, StatusPayload, TelemetryPayload } from '#shared/mqtt/payloads.js';
+import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 
 /**
  * What stations send is stored in the index and served to every dashboard,

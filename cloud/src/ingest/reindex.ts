@@ -1,4 +1,4 @@
-import type { Logger } from '../../../shared/src/util/logger.js';
+import type { Logger } from '#shared/util/logger.js';
 import type { JobStatus } from '../jobs/job-status.js';
 import { LATEST_KEY, type LatestPointer, type ReleaseRecord } from '../models/release.js';
 import type { DetectionRecord } from '../plugins/db/detections-repo.js';

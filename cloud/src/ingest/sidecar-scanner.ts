@@ -1,5 +1,5 @@
-import { sidecarKeyFor } from '../../../shared/src/mqtt/sidecar.js';
-import type { Logger } from '../../../shared/src/util/logger.js';
+import { sidecarKeyFor } from '#shared/mqtt/sidecar.js';
+import type { Logger } from '#shared/util/logger.js';
 import type { Clock } from '../clock.js';
 import type { DetectionsRepo } from '../plugins/db/detections-repo.js';
 import type { StationsRepo } from '../plugins/db/stations-repo.js';

@@ -1,5 +1,5 @@
-import type { Logger } from '../../../shared/src/util/logger.js';
-import { describeError } from '../../../shared/src/errors.js';
+import type { Logger } from '#shared/util/logger.js';
+import { describeError } from '#shared/errors.js';
 import type { Clock } from '../clock.js';
 import { conflict } from '../errors.js';
 import { JobProgress } from './job-progress.js';

@@ -1,10 +1,10 @@
 import { cp, mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeWav16 } from '../../../shared/src/audio/wav-encode.js';
-import { METADATA_FILE } from '../../../shared/src/model/model-package.js';
-import { parseModelMetadata } from '../../../shared/src/model/metadata.js';
-import type { Logger } from '../../../shared/src/util/logger.js';
+import { encodeWav16 } from '#shared/audio/wav-encode.js';
+import { METADATA_FILE } from '#shared/model/model-package.js';
+import { parseModelMetadata } from '#shared/model/metadata.js';
+import type { Logger } from '#shared/util/logger.js';
 import type { ReleasesRepo } from '../plugins/db/releases-repo.js';
 import type { ReleasePublisher } from './publisher.js';
 

@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
-import { MANIFEST_FILE, signManifest, type Manifest } from '../../../shared/src/manifest/manifest.js';
-import type { ModelAnnouncePayload } from '../../../shared/src/mqtt/payloads.js';
-import type { Logger } from '../../../shared/src/util/logger.js';
+import { MANIFEST_FILE, signManifest, type Manifest } from '#shared/manifest/manifest.js';
+import type { ModelAnnouncePayload } from '#shared/mqtt/payloads.js';
+import type { Logger } from '#shared/util/logger.js';
 import type { Clock } from '../clock.js';
 import { ApiError } from '../errors.js';
 import type { LiveHub } from '../plugins/live-hub.js';

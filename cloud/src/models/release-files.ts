@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sha256Hex } from '../../../shared/src/manifest/canonical-json.js';
-import { MANIFEST_FILE, type ManifestFile } from '../../../shared/src/manifest/manifest.js';
+import { sha256Hex } from '#shared/manifest/canonical-json.js';
+import { MANIFEST_FILE, type ManifestFile } from '#shared/manifest/manifest.js';
 
 /** Same rule as the manifest schema: one optional sub-folder, safe names. */
 const RELEASE_PATH = /^(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9_.-]*(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/;

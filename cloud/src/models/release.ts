@@ -1,4 +1,4 @@
-import type { ManifestFile } from '../../../shared/src/manifest/manifest.js';
+import type { ManifestFile } from '#shared/manifest/manifest.js';
 
 /**
  * `models/<version>/release.json`: what the service knows about one model

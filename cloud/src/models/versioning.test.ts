@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions } from '../../../shared/src/model/metadata.js';
+import { compareVersions } from '#shared/model/metadata.js';
 import { nextVersion } from './versioning.js';
 
 describe('nextVersion', () => {

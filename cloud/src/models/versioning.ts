@@ -1,4 +1,4 @@
-import { compareVersions } from '../../../shared/src/model/metadata.js';
+import { compareVersions } from '#shared/model/metadata.js';
 
 /**
  * The next release version: `YYYY.MM.DD-N` (UTC date, N counting from 1), always

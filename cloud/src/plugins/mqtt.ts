@@ -1,7 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { hostname } from 'node:os';
-import { allStationsTopic, parseStationTopic, type StationTopicKind } from '../../../shared/src/mqtt/topics.js';
-import type { Logger } from '../../../shared/src/util/logger.js';
+import { allStationsTopic, parseStationTopic, type StationTopicKind } from '#shared/mqtt/topics.js';
+import type { Logger } from '#shared/util/logger.js';
 
 export interface MqttSettings {
   url: string;

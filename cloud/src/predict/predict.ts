@@ -1,6 +1,6 @@
-import { decodeWav } from '../../../shared/src/audio/wav-decode.js';
-import type { ModelPackage } from '../../../shared/src/model/model-package.js';
-import { analyzeSignal } from '../../../shared/src/pipeline/analyze.js';
+import { decodeWav } from '#shared/audio/wav-decode.js';
+import type { ModelPackage } from '#shared/model/model-package.js';
+import { analyzeSignal } from '#shared/pipeline/analyze.js';
 
 /** A detection inside one analysed recording (times relative to its start). */
 export interface ClipDetection {

@@ -1,5 +1,5 @@
-import { LogMelFrontEnd } from '../../../shared/src/features/log-mel.js';
-import type { FrontEndParams } from '../../../shared/src/features/params.js';
+import { LogMelFrontEnd } from '#shared/features/log-mel.js';
+import type { FrontEndParams } from '#shared/features/params.js';
 import { encodePngRgb } from '../util/png.js';
 
 /** Widest image produced; longer clips are averaged down to this many columns. */

@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AudioDecodeError, EcoSightError } from '../../../shared/src/errors.js';
+import { AudioDecodeError, EcoSightError } from '#shared/errors.js';
 import { ApiError, ObjectNotFoundError } from '../errors.js';
 
 /** Codes for errors fastify and its plugins raise, by HTTP status. */

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { describeError } from '../../../shared/src/errors.js';
+import { describeError } from '#shared/errors.js';
 import type { CloudServices } from '../services.js';
 
 const STORAGE_PING_TIMEOUT_MS = 2_000;

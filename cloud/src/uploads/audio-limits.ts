@@ -1,4 +1,4 @@
-import { parseWavHeader } from '../../../shared/src/audio/wav-format.js';
+import { parseWavHeader } from '#shared/audio/wav-format.js';
 import { ApiError } from '../errors.js';
 
 /**

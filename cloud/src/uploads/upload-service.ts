@@ -1,4 +1,4 @@
-import { decodeWav, MODEL_SAMPLE_RATE_HZ } from '../../../shared/src/audio/wav-decode.js';
+import { decodeWav, MODEL_SAMPLE_RATE_HZ } from '#shared/audio/wav-decode.js';
 import type { Clock } from '../clock.js';
 import { ApiError, badRequest } from '../errors.js';
 import type { UploadsRepo } from '../plugins/db/uploads-repo.js';

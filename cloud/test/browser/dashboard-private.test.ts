@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repositoryRoot } from '../../../shared/src/model/model-package.js';
+import { repositoryRoot } from '#shared/model/model-package.js';
 import { loudWav, quietWav } from '../support/audio.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from '../support/test-cloud.js';
 import { hasChromium, launchChromium, poll, type TestBrowser } from './chromium.js';

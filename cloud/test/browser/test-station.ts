@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { AlertPayload, EventPayload, StatusPayload, TelemetryPayload } from '../../../shared/src/mqtt/payloads.js';
-import { stationTopics } from '../../../shared/src/mqtt/topics.js';
-import { clipObjectKey, sidecarKeyFor, type ClipSidecar } from '../../../shared/src/mqtt/sidecar.js';
+import type { AlertPayload, EventPayload, StatusPayload, TelemetryPayload } from '#shared/mqtt/payloads.js';
+import { stationTopics } from '#shared/mqtt/topics.js';
+import { clipObjectKey, sidecarKeyFor, type ClipSidecar } from '#shared/mqtt/sidecar.js';
 
 export interface StationDetection {
   eventId: string;

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { recordScenario } from '../../../shared/src/testing/fault-report.js';
-import { TestS3 } from '../../../shared/src/testing/s3rver.js';
+import { recordScenario } from '#testkit/fault-report.js';
+import { TestS3 } from '#testkit/s3rver.js';
 import { listAll } from '../../src/plugins/storage/object-storage.js';
 import { loudWav } from '../support/audio.js';
 import { formBody } from '../support/multipart.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from '../support/test-cloud.js';
-import { runStationLoad, runStationLoadWithFetch, verifyStationLoad, type StationLoadRun } from './support/station-load.js';
+import { runStationLoad, runStationLoadWithFetch, verifyStationLoad, type StationLoadRun } from '#testkit/station-load.js';
 
 const STATIONS = 50;
 // Stations behind one NAT share an IP; here all of them share 127.0.0.1, so the per-IP upload limit is lifted.

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StationTopicKind } from '../../../shared/src/mqtt/topics.js';
-import { recordScenario } from '../../../shared/src/testing/fault-report.js';
-import { seededRandom } from '../../../shared/src/testing/signals.js';
+import type { StationTopicKind } from '#shared/mqtt/topics.js';
+import { recordScenario } from '#testkit/fault-report.js';
+import { seededRandom } from '#testkit/signals.js';
 import { loudWav } from '../support/audio.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from '../support/test-cloud.js';
-import { makeClip } from './support/station-load.js';
+import { makeClip } from '#testkit/station-load.js';
 
 const CASES = Number(process.env.ECOSIGHT_PAYLOAD_FUZZ_CASES ?? 800);
 const STATION = 'st-fuzz';

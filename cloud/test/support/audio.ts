@@ -1,5 +1,5 @@
-import { encodeWav16 } from '../../../shared/src/audio/wav-encode.js';
-import { whiteNoise } from '../../../shared/src/testing/signals.js';
+import { encodeWav16 } from '#shared/audio/wav-encode.js';
+import { whiteNoise } from '#testkit/signals.js';
 
 /** Loud noise (mean log-mel about +1.6): the tiny model calls it gunshot. */
 export function loudWav(seconds = 1.5, seed = 7): Uint8Array {

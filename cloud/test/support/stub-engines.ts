@@ -1,9 +1,9 @@
 /**
  * Test doubles for the TRAINING STEP ONLY. Everything around them in the
  * retrain job is real (storage, split, augmentation, evaluation, gate, signing,
- * publishing), and the main retrain tests use the real trainer (shared/src/train).
+ * publishing), and the main retrain tests use the real trainer (ml/src/train).
  */
-import { tf } from '../../../shared/src/model/tf.js';
+import { tf } from '#shared/model/tf.js';
 import type { Trainer, TrainingClip, TrainOptions } from '../../src/jobs/retrain/ports.js';
 
 /** What a trainer was given, for assertions about the pipeline before it. */

@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { loadCloudConfig, type CloudConfig } from '../../../shared/src/config/cloud-config.js';
-import { generateSigningKeyPair } from '../../../shared/src/manifest/keys.js';
-import { createLogger } from '../../../shared/src/util/logger.js';
+import { loadCloudConfig, type CloudConfig } from '#shared/config/cloud-config.js';
+import { generateSigningKeyPair } from '#shared/manifest/keys.js';
+import { createLogger } from '#shared/util/logger.js';
 import { createCloud, type Cloud, type CloudOptions } from '../../src/app.js';
 import { writeTinyModelDir } from './tiny-model.js';
 

@@ -1,11 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { YAMNET_FRONT_END } from '../../../shared/src/features/params.js';
-import type { ModelMetadata } from '../../../shared/src/model/metadata.js';
-import { saveModelPackage } from '../../../shared/src/model/model-package.js';
-import { tf } from '../../../shared/src/model/tf.js';
-import { buildModel } from '../../../shared/src/train/index.js';
+import { YAMNET_FRONT_END } from '#shared/features/params.js';
+import type { ModelMetadata } from '#shared/model/metadata.js';
+import { saveModelPackage } from '#shared/model/model-package.js';
+import { tf } from '#shared/model/tf.js';
+import { buildModel } from '#ml/train/index.js';
 
 export const TINY_CLASSES = ['background', 'chainsaw', 'gunshot'];
 
@@ -49,7 +49,7 @@ export async function writeTinyModelDir(version = '2026.01.01-1', loudnessBias =
 }
 
 /**
- * A model of the real architecture (shared/src/train buildModel) with untrained
+ * A model of the real architecture (ml/src/train buildModel) with untrained
  * weights: head-only retraining needs its layers. Its head starts near "absent"
  * for every class, so before training it detects nothing.
  */

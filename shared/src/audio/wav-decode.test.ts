@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import wavefile from 'wavefile';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AudioDecodeError } from '../errors.js';
-import { goertzelPower, rms, sine } from '../testing/signals.js';
-import { sox } from '../testing/sox.js';
+import { goertzelPower, rms, sine } from '#testkit/signals.js';
+import { sox } from '#testkit/sox.js';
 import { decodeWav } from './wav-decode.js';
 import { WavFileReader } from './wav-file-reader.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sine, whiteNoise } from '../testing/signals.js';
+import { sine, whiteNoise } from '#testkit/signals.js';
 import { LogMelFrontEnd, periodicHann } from './log-mel.js';
 import { buildMelFilterbank, hzToMel, melToHz } from './mel-filterbank.js';
 import { YAMNET_FRONT_END, geometryOf } from './params.js';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModelPackage, type ModelPackage } from '../model/model-package.js';
-import { impulseTrain, whiteNoise } from '../testing/signals.js';
-import { saveTestModel } from '../testing/test-model.js';
+import { impulseTrain, whiteNoise } from '#testkit/signals.js';
+import { saveTestModel } from '#testkit/test-model.js';
 import { analyzeSignal } from './analyze.js';
 
 let pkg: ModelPackage;

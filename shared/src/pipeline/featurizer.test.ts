@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LogMelFrontEnd } from '../features/log-mel.js';
-import { whiteNoise } from '../testing/signals.js';
+import { whiteNoise } from '#testkit/signals.js';
 import { Featurizer } from './featurizer.js';
 import { Windower } from './windower.js';
 

@@ -1,4 +1,4 @@
-import { homeAssistantConfigTopic } from '../../../shared/src/mqtt/topics.js';
+import { homeAssistantConfigTopic } from '#shared/mqtt/topics.js';
 import type { MqttLink } from './mqtt-link.js';
 
 /**

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { connect, type IClientOptions, type IStore, type MqttClient } from 'mqtt';
-import type { StationConfig } from '../../../shared/src/config/station-config.js';
-import { describeError } from '../../../shared/src/errors.js';
-import { encodePayload, type StatusPayload } from '../../../shared/src/mqtt/payloads.js';
-import { stationTopics, type StationTopics } from '../../../shared/src/mqtt/topics.js';
-import type { Logger } from '../../../shared/src/util/logger.js';
+import type { StationConfig } from '#shared/config/station-config.js';
+import { describeError } from '#shared/errors.js';
+import { encodePayload, type StatusPayload } from '#shared/mqtt/payloads.js';
+import { stationTopics, type StationTopics } from '#shared/mqtt/topics.js';
+import type { Logger } from '#shared/util/logger.js';
 
 export interface MqttLinkOptions {
   config: StationConfig['mqtt'];

@@ -1,5 +1,5 @@
-import { describeError } from '../../../shared/src/errors.js';
-import type { Logger } from '../../../shared/src/util/logger.js';
+import { describeError } from '#shared/errors.js';
+import type { Logger } from '#shared/util/logger.js';
 import type { Outbox, OutboxItem, OutboxKind } from '../store/outbox.js';
 import type { Clock } from '../system/clock.js';
 import { backoffDelayMs, type BackoffPolicy } from './backoff.js';

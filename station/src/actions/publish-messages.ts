@@ -1,4 +1,4 @@
-import { encodePayload, type AlertPayload, type EventPayload } from '../../../shared/src/mqtt/payloads.js';
+import { encodePayload, type AlertPayload, type EventPayload } from '#shared/mqtt/payloads.js';
 import type { AlertStore } from '../store/alert-store.js';
 import type { SqliteOutgoingStore } from '../store/mqtt-outgoing-store.js';
 import type { OutboxItem } from '../store/outbox.js';

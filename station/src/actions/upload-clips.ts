@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { sha256Hex } from '../../../shared/src/manifest/canonical-json.js';
-import { sidecarKeyFor, type ClipSidecar } from '../../../shared/src/mqtt/sidecar.js';
+import { sha256Hex } from '#shared/manifest/canonical-json.js';
+import { sidecarKeyFor, type ClipSidecar } from '#shared/mqtt/sidecar.js';
 import type { DetectionStore } from '../store/detection-store.js';
 import type { UploadJob } from '../store/detection-recorder.js';
 import type { OutboxItem } from '../store/outbox.js';

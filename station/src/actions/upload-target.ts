@@ -1,6 +1,6 @@
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { EcoSightError } from '../../../shared/src/errors.js';
+import { EcoSightError } from '#shared/errors.js';
 
 /** Where clips go: straight to S3 with credentials, or through URLs the cloud presigns. */
 export interface UploadTarget {

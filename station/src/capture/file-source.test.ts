@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sine } from '../../../shared/src/testing/signals.js';
+import { sine } from '#testkit/signals.js';
 import { collect, RecordingClock, tempDir, writeWav } from '../../test/helpers.js';
 import { FileSource } from './file-source.js';
 

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
-import { WavFileReader } from '../../../shared/src/audio/wav-file-reader.js';
-import { describeError } from '../../../shared/src/errors.js';
+import { WavFileReader } from '#shared/audio/wav-file-reader.js';
+import { describeError } from '#shared/errors.js';
 import type { Clock } from '../system/clock.js';
 import { STATION_SAMPLE_RATE_HZ, type AudioSource, type SourceEvent, type SourceStats } from './audio-source.js';
 import { fileSha256 } from './file-identity.js';

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, writeFileSync, openSync, writeSync, closeSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { encodeWav16 } from '../../../shared/src/audio/wav-encode.js';
-import { sine } from '../../../shared/src/testing/signals.js';
+import { encodeWav16 } from '#shared/audio/wav-encode.js';
+import { sine } from '#testkit/signals.js';
 import { quietLogger, tempDir, writeWav } from '../../test/helpers.js';
 import { openDatabase } from '../store/database.js';
 import { ProcessedFiles } from '../store/processed-files.js';

@@ -1,9 +1,9 @@
 import { mkdir, readdir, rename, stat, unlink, copyFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { WavFileReader } from '../../../shared/src/audio/wav-file-reader.js';
-import { describeError } from '../../../shared/src/errors.js';
-import type { Logger } from '../../../shared/src/util/logger.js';
+import { WavFileReader } from '#shared/audio/wav-file-reader.js';
+import { describeError } from '#shared/errors.js';
+import type { Logger } from '#shared/util/logger.js';
 import type { ProcessedFiles } from '../store/processed-files.js';
 import type { Clock } from '../system/clock.js';
 import { STATION_SAMPLE_RATE_HZ, type AudioSource, type SourceEvent, type SourceStats } from './audio-source.js';

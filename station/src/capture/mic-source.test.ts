@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sine } from '../../../shared/src/testing/signals.js';
+import { sine } from '#testkit/signals.js';
 import { fakeRecorderBin, quietLogger, tempDir, writeWav } from '../../test/helpers.js';
 import { systemClock } from '../system/clock.js';
 import type { SourceEvent } from './audio-source.js';

@@ -1,5 +1,5 @@
-import { int16ToFloat } from '../../../shared/src/audio/pcm.js';
-import type { Logger } from '../../../shared/src/util/logger.js';
+import { int16ToFloat } from '#shared/audio/pcm.js';
+import type { Logger } from '#shared/util/logger.js';
 import type { Clock } from '../system/clock.js';
 import { AudioSanity } from './audio-sanity.js';
 import { STATION_SAMPLE_RATE_HZ, type AudioSource, type SourceEvent, type SourceStats } from './audio-source.js';

@@ -1,5 +1,5 @@
-import type { WavFileReader } from '../../../shared/src/audio/wav-file-reader.js';
-import { describeError } from '../../../shared/src/errors.js';
+import type { WavFileReader } from '#shared/audio/wav-file-reader.js';
+import { describeError } from '#shared/errors.js';
 import type { Clock } from '../system/clock.js';
 import { STATION_SAMPLE_RATE_HZ, type SegmentInfo, type SourceEvent } from './audio-source.js';
 

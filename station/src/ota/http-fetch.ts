@@ -1,4 +1,4 @@
-import { EcoSightError } from '../../../shared/src/errors.js';
+import { EcoSightError } from '#shared/errors.js';
 
 export class FetchError extends EcoSightError {
   constructor(message: string, readonly status?: number) {

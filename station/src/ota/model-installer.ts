@@ -1,7 +1,7 @@
 import { existsSync, readlinkSync } from 'node:fs';
 import { mkdir, rename, rm, symlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { fsyncDir } from '../../../shared/src/util/atomic-file.js';
+import { fsyncDir } from '#shared/util/atomic-file.js';
 
 /**
  * The on-disk model store: `<root>/<version>/` directories and two symlinks,

@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { decodeWav } from '../../../shared/src/audio/wav-decode.js';
-import { ModelError } from '../../../shared/src/errors.js';
-import { LogMelFrontEnd } from '../../../shared/src/features/log-mel.js';
-import { loadModelPackage, type ModelPackage } from '../../../shared/src/model/model-package.js';
-import { predict } from '../../../shared/src/pipeline/classifier.js';
+import { decodeWav } from '#shared/audio/wav-decode.js';
+import { ModelError } from '#shared/errors.js';
+import { LogMelFrontEnd } from '#shared/features/log-mel.js';
+import { loadModelPackage, type ModelPackage } from '#shared/model/model-package.js';
+import { predict } from '#shared/pipeline/classifier.js';
 
 /**
  * Loads a candidate model and proves it works before anything switches to it:

@@ -1,9 +1,9 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { KeyObject } from 'node:crypto';
-import { ManifestError } from '../../../shared/src/errors.js';
-import { checkFile, MANIFEST_FILE, verifyManifest, type Manifest } from '../../../shared/src/manifest/manifest.js';
-import { writeFileAtomic } from '../../../shared/src/util/atomic-file.js';
+import { ManifestError } from '#shared/errors.js';
+import { checkFile, MANIFEST_FILE, verifyManifest, type Manifest } from '#shared/manifest/manifest.js';
+import { writeFileAtomic } from '#shared/util/atomic-file.js';
 import { fetchBytes } from './http-fetch.js';
 
 const MAX_MANIFEST_BYTES = 1024 * 1024;

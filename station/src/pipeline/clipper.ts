@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { AudioRingBuffer } from '../../../shared/src/audio/ring-buffer.js';
-import { encodeWav16 } from '../../../shared/src/audio/wav-encode.js';
-import { sha256Hex } from '../../../shared/src/manifest/canonical-json.js';
-import { writeFileAtomic } from '../../../shared/src/util/atomic-file.js';
-import type { DetectionEvent } from '../../../shared/src/pipeline/types.js';
+import { AudioRingBuffer } from '#shared/audio/ring-buffer.js';
+import { encodeWav16 } from '#shared/audio/wav-encode.js';
+import { sha256Hex } from '#shared/manifest/canonical-json.js';
+import { writeFileAtomic } from '#shared/util/atomic-file.js';
+import type { DetectionEvent } from '#shared/pipeline/types.js';
 
 export interface ClipperOptions {
   sampleRateHz: number;

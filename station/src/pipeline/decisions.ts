@@ -1,5 +1,5 @@
-import type { ClassRule, StationConfig } from '../../../shared/src/config/station-config.js';
-import type { ClassDecision } from '../../../shared/src/pipeline/event-detector.js';
+import type { ClassRule, StationConfig } from '#shared/config/station-config.js';
+import type { ClassDecision } from '#shared/pipeline/event-detector.js';
 
 /** Classes that alert unless configured otherwise. */
 export const DEFAULT_ALERT_LABELS: readonly string[] = ['gunshot'];

@@ -1,11 +1,11 @@
 import type { AudioSource, SegmentInfo, SourceEvent } from '../capture/audio-source.js';
-import type { ModelPackage } from '../../../shared/src/model/model-package.js';
-import type { Classifier } from '../../../shared/src/pipeline/classifier.js';
-import type { ClassDecision, EventDetector } from '../../../shared/src/pipeline/event-detector.js';
-import type { Featurizer } from '../../../shared/src/pipeline/featurizer.js';
+import type { ModelPackage } from '#shared/model/model-package.js';
+import type { Classifier } from '#shared/pipeline/classifier.js';
+import type { ClassDecision, EventDetector } from '#shared/pipeline/event-detector.js';
+import type { Featurizer } from '#shared/pipeline/featurizer.js';
 import type { PipelineSink } from './sink.js';
-import type { AnalysisWindow } from '../../../shared/src/pipeline/types.js';
-import type { Windower } from '../../../shared/src/pipeline/windower.js';
+import type { AnalysisWindow } from '#shared/pipeline/types.js';
+import type { Windower } from '#shared/pipeline/windower.js';
 
 /** Told when the runner picks up and finishes each piece of work, and what flowed (watchdog, READY, telemetry). */
 export interface RunnerPulse {

@@ -1,5 +1,5 @@
 import type { SegmentInfo, SourceGap } from '../capture/audio-source.js';
-import type { DetectionMessage, ScoredWindow } from '../../../shared/src/pipeline/types.js';
+import type { DetectionMessage, ScoredWindow } from '#shared/pipeline/types.js';
 
 /**
  * Where the pipeline's results go: the station's recorder (store, clips,

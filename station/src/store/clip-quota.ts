@@ -1,5 +1,5 @@
 import { unlink } from 'node:fs/promises';
-import type { Logger } from '../../../shared/src/util/logger.js';
+import type { Logger } from '#shared/util/logger.js';
 import type { Clock } from '../system/clock.js';
 import type { Db } from './database.js';
 

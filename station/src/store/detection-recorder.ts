@@ -1,12 +1,12 @@
-import type { AlertPayload, EventPayload } from '../../../shared/src/mqtt/payloads.js';
-import { clipObjectKey } from '../../../shared/src/mqtt/sidecar.js';
-import type { Logger } from '../../../shared/src/util/logger.js';
+import type { AlertPayload, EventPayload } from '#shared/mqtt/payloads.js';
+import { clipObjectKey } from '#shared/mqtt/sidecar.js';
+import type { Logger } from '#shared/util/logger.js';
 import type { SegmentInfo, SourceGap } from '../capture/audio-source.js';
-import { describeError } from '../../../shared/src/errors.js';
+import { describeError } from '#shared/errors.js';
 import type { Clipper, PendingClip, WrittenClip } from '../pipeline/clipper.js';
 import { countShots, findShots } from '../pipeline/shot-counter.js';
 import type { PipelineSink } from '../pipeline/sink.js';
-import type { DetectionEvent, DetectionMessage, ScoredWindow } from '../../../shared/src/pipeline/types.js';
+import type { DetectionEvent, DetectionMessage, ScoredWindow } from '#shared/pipeline/types.js';
 import type { Clock } from '../system/clock.js';
 import type { AlertStore } from './alert-store.js';
 import type { Db } from './database.js';

@@ -1,6 +1,6 @@
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TEMP_FILE_PATTERN } from '../../../shared/src/util/atomic-file.js';
+import { TEMP_FILE_PATTERN } from '#shared/util/atomic-file.js';
 import type { Db } from './database.js';
 
 export interface RecoveryReport {

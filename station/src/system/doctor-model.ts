@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { StationConfig } from '../../../shared/src/config/station-config.js';
-import { describeError } from '../../../shared/src/errors.js';
-import { keyId, parsePublicKey } from '../../../shared/src/manifest/keys.js';
-import { MANIFEST_FILE, checkFile, verifyManifest } from '../../../shared/src/manifest/manifest.js';
-import { initBackend } from '../../../shared/src/model/backend.js';
-import { loadModelPackage, type ModelPackage } from '../../../shared/src/model/model-package.js';
-import { tf } from '../../../shared/src/model/tf.js';
+import type { StationConfig } from '#shared/config/station-config.js';
+import { describeError } from '#shared/errors.js';
+import { keyId, parsePublicKey } from '#shared/manifest/keys.js';
+import { MANIFEST_FILE, checkFile, verifyManifest } from '#shared/manifest/manifest.js';
+import { initBackend } from '#shared/model/backend.js';
+import { loadModelPackage, type ModelPackage } from '#shared/model/model-package.js';
+import { tf } from '#shared/model/tf.js';
 import { fail, pass, warn, type CheckContext, type CheckOutcome } from './doctor-types.js';
 
 /** The model the station would run: model.dir, else the OTA-installed one, else the shipped one. */

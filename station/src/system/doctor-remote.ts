@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { connect, type IClientOptions } from 'mqtt';
-import { createS3Client } from '../../../shared/src/s3/client.js';
+import { createS3Client } from '#shared/s3/client.js';
 import { fail, pass, skip, warn, type CheckContext, type CheckOutcome } from './doctor-types.js';
 
 /** Connects to the configured broker with the station's credentials and TLS settings. */

@@ -1,5 +1,5 @@
-import type { StationConfig } from '../../../shared/src/config/station-config.js';
-import type { Logger } from '../../../shared/src/util/logger.js';
+import type { StationConfig } from '#shared/config/station-config.js';
+import type { Logger } from '#shared/util/logger.js';
 import type { Clock } from './clock.js';
 
 /** What an external program did. `error` is set when it could not run at all (e.g. ENOENT). */

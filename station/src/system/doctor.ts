@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import type { StationConfig } from '../../../shared/src/config/station-config.js';
-import { describeError } from '../../../shared/src/errors.js';
-import { shippedModelDir } from '../../../shared/src/model/model-package.js';
-import type { Logger } from '../../../shared/src/util/logger.js';
+import type { StationConfig } from '#shared/config/station-config.js';
+import { describeError } from '#shared/errors.js';
+import { shippedModelDir } from '#shared/model/model-package.js';
+import type { Logger } from '#shared/util/logger.js';
 import { systemClock } from './clock.js';
 import { checkClock, checkConfig, checkDisk, checkMicrophone } from './doctor-local.js';
 import { checkModel } from './doctor-model.js';

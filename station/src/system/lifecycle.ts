@@ -1,5 +1,5 @@
-import { describeError } from '../../../shared/src/errors.js';
-import type { Logger } from '../../../shared/src/util/logger.js';
+import { describeError } from '#shared/errors.js';
+import type { Logger } from '#shared/util/logger.js';
 import type { MqttLink } from '../actions/mqtt-link.js';
 import type { OutboxWorker } from '../actions/outbox-worker.js';
 import type { PipelineRunner } from '../pipeline/runner.js';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import type { Logger } from '../../../shared/src/util/logger.js';
+import type { Logger } from '#shared/util/logger.js';
 
 type NotifyFn = (opts: { ready?: boolean; status?: string; pid?: number }) => Promise<unknown>;
 

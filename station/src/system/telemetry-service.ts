@@ -1,6 +1,6 @@
-import { describeError } from '../../../shared/src/errors.js';
-import { encodePayload } from '../../../shared/src/mqtt/payloads.js';
-import type { Logger } from '../../../shared/src/util/logger.js';
+import { describeError } from '#shared/errors.js';
+import { encodePayload } from '#shared/mqtt/payloads.js';
+import type { Logger } from '#shared/util/logger.js';
 import type { MqttLink } from '../actions/mqtt-link.js';
 import type { Service } from './lifecycle.js';
 import type { SystemdNotifier } from './systemd.js';

@@ -1,5 +1,5 @@
 import { readFile, statfs } from 'node:fs/promises';
-import type { TelemetryPayload } from '../../../shared/src/mqtt/payloads.js';
+import type { TelemetryPayload } from '#shared/mqtt/payloads.js';
 import type { AudioSource } from '../capture/audio-source.js';
 import type { ClipQuota } from '../store/clip-quota.js';
 import type { Outbox } from '../store/outbox.js';

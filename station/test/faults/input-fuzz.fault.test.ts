@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeWav } from '../../../shared/src/audio/wav-decode.js';
-import { WavFileReader } from '../../../shared/src/audio/wav-file-reader.js';
-import { loadStationConfig } from '../../../shared/src/config/station-config.js';
-import { AudioDecodeError, ConfigError } from '../../../shared/src/errors.js';
-import { recordScenario } from '../../../shared/src/testing/fault-report.js';
-import { seededRandom } from '../../../shared/src/testing/signals.js';
-import { mutateWav, seedWavs } from '../../../shared/src/testing/wav-mutations.js';
+import { decodeWav } from '#shared/audio/wav-decode.js';
+import { WavFileReader } from '#shared/audio/wav-file-reader.js';
+import { loadStationConfig } from '#shared/config/station-config.js';
+import { AudioDecodeError, ConfigError } from '#shared/errors.js';
+import { recordScenario } from '#testkit/fault-report.js';
+import { seededRandom } from '#testkit/signals.js';
+import { mutateWav, seedWavs } from '#testkit/wav-mutations.js';
 import { tempDir } from '../helpers.js';
 
 const CASES = Number(process.env.ECOSIGHT_FUZZ_CASES ?? 3000);

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { createS3Client } from '../../../shared/src/s3/client.js';
-import type { TestS3 } from '../../../shared/src/testing/s3rver.js';
+import { createS3Client } from '#shared/s3/client.js';
+import type { TestS3 } from '#testkit/s3rver.js';
 import { integrityCheck, openDatabase } from '../../src/store/database.js';
 
 export interface InvariantReport {

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordScenario } from '../../../shared/src/testing/fault-report.js';
-import { TestMosquitto } from '../../../shared/src/testing/mosquitto.js';
-import { TestS3 } from '../../../shared/src/testing/s3rver.js';
-import { seededRandom } from '../../../shared/src/testing/signals.js';
-import { saveTestModel } from '../../../shared/src/testing/test-model.js';
+import { recordScenario } from '#testkit/fault-report.js';
+import { TestMosquitto } from '#testkit/mosquitto.js';
+import { TestS3 } from '#testkit/s3rver.js';
+import { seededRandom } from '#testkit/signals.js';
+import { saveTestModel } from '#testkit/test-model.js';
 import { scene } from '../audio-scenes.js';
 import { tempDir, writeWav } from '../helpers.js';
 import { Subscriber } from '../mqtt-subscriber.js';

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { recordScenario } from '../../../shared/src/testing/fault-report.js';
-import { waitFor } from '../../../shared/src/testing/ports.js';
-import { sine } from '../../../shared/src/testing/signals.js';
-import { saveTestModel } from '../../../shared/src/testing/test-model.js';
+import { recordScenario } from '#testkit/fault-report.js';
+import { waitFor } from '#testkit/ports.js';
+import { sine } from '#testkit/signals.js';
+import { saveTestModel } from '#testkit/test-model.js';
 import { openDatabase } from '../../src/store/database.js';
 import { fakeRecorderBin, tempDir, writeWav } from '../helpers.js';
 import { NotifySocket } from '../notify-socket.js';

@@ -1,5 +1,5 @@
-import { evaluateModel, type EvaluationReport, type LabelledClip } from '../../../../shared/src/train/index.js';
-import { validationLongAudio } from '../../../../shared/src/train/train-model.js';
+import { evaluateModel, type EvaluationReport, type LabelledClip } from '#ml/train/index.js';
+import { validationLongAudio } from '#ml/train/train-model.js';
 import type { EvalMetrics, Evaluator } from './ports.js';
 
 export const GUNSHOT_CLASS = 'gunshot';
@@ -7,7 +7,7 @@ export const GUNSHOT_CLASS = 'gunshot';
 const LONG_AUDIO_SEED = 1;
 
 /**
- * The Evaluator port over shared/src/train's evaluateModel. The held-out
+ * The Evaluator port over ml/src/train's evaluateModel. The held-out
  * originals are scored window by window, and also strung into long audio (as
  * training's validation does): gunshot-free audio for false alarms per hour,
  * and a stream with the gunshot clips dropped in for event recall, which is

@@ -1,5 +1,5 @@
-import { decodeWav } from '../../../../shared/src/audio/wav-decode.js';
-import { describeError } from '../../../../shared/src/errors.js';
+import { decodeWav } from '#shared/audio/wav-decode.js';
+import { describeError } from '#shared/errors.js';
 import type { ObjectStorage } from '../../plugins/storage/object-storage.js';
 import { assertDecodedSizeWithin } from '../../uploads/audio-limits.js';
 import type { AudioOriginal, LabelledOriginal } from './ports.js';

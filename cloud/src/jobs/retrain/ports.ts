@@ -1,6 +1,6 @@
-import type { ModelMetadata } from '../../../../shared/src/model/metadata.js';
-import type { ModelPackage } from '../../../../shared/src/model/model-package.js';
-import type { tf } from '../../../../shared/src/model/tf.js';
+import type { ModelMetadata } from '#shared/model/metadata.js';
+import type { ModelPackage } from '#shared/model/model-package.js';
+import type { tf } from '#shared/model/tf.js';
 
 /** One labelled original recording (never an augmented copy). */
 export interface LabelledOriginal {
@@ -28,7 +28,7 @@ export interface AudioVariant {
 
 /**
  * Makes the five variants of one training original (shift, gain, background
- * mix, stretch, reverb; distance for gunshots): shared/src/augment's
+ * mix, stretch, reverb; distance for gunshots): ml/src/augment's
  * augmentOriginal behind augment-adapter.ts. Returns only the variants.
  */
 export interface Augmenter {
@@ -36,7 +36,7 @@ export interface Augmenter {
 }
 
 /**
- * A clip as training consumes it (the shape of shared/src/train's LabelledClip):
+ * A clip as training consumes it (the shape of ml/src/train's LabelledClip):
  * 16 kHz audio, labels, and the split group (the original's id, shared by its variants).
  */
 export interface TrainingClip {
@@ -74,7 +74,7 @@ export interface TrainedCandidate {
   metadata: ModelMetadata;
 }
 
-/** Extracts features and trains a candidate (shared/src/train's trainModel behind train-adapter.ts). */
+/** Extracts features and trains a candidate (ml/src/train's trainModel behind train-adapter.ts). */
 export interface Trainer {
   train(train: TrainingClip[], valid: TrainingClip[], options: TrainOptions): Promise<TrainedCandidate>;
 }
@@ -94,11 +94,11 @@ export interface EvalMetrics {
   /** Window level: rows = true label, columns = the strongest class over its threshold (or `none`). */
   confusionMatrix: { labels: string[]; counts: number[][] };
   accuracy: number | null;
-  /** The evaluator's full report (shared/src/train EvaluationReport), for the dashboard. */
+  /** The evaluator's full report (ml/src/train EvaluationReport), for the dashboard. */
   report?: unknown;
 }
 
-/** Scores a model on held-out originals (evaluate-adapter.ts: shared/src/train's evaluateModel). */
+/** Scores a model on held-out originals (evaluate-adapter.ts: ml/src/train's evaluateModel). */
 export interface Evaluator {
   evaluate(model: Pick<ModelPackage, 'model' | 'metadata' | 'classNames'>, clips: AudioOriginal[]): Promise<EvalMetrics>;
 }

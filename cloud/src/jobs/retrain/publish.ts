@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodeWav16 } from '../../../../shared/src/audio/wav-encode.js';
-import type { ModelMetadata } from '../../../../shared/src/model/metadata.js';
-import { saveModelPackage } from '../../../../shared/src/model/model-package.js';
+import { encodeWav16 } from '#shared/audio/wav-encode.js';
+import type { ModelMetadata } from '#shared/model/metadata.js';
+import { saveModelPackage } from '#shared/model/model-package.js';
 import { ensureReferenceClips } from '../../models/bootstrap.js';
 import type { AudioOriginal, TrainedCandidate } from './ports.js';
 

@@ -1,5 +1,5 @@
-import { trainModel } from '../../../../shared/src/train/index.js';
-import type { LabelledClip, TrainProgress } from '../../../../shared/src/train/index.js';
+import { trainModel } from '#ml/train/index.js';
+import type { LabelledClip, TrainProgress } from '#ml/train/index.js';
 import type { Trainer } from './ports.js';
 
 /** Training settings of a retrain job (head-only runs take seconds to minutes). */
@@ -20,7 +20,7 @@ export const DEFAULT_RETRAIN_TRAINING: Readonly<RetrainTrainingSettings> = Objec
   longNegativeMinutes: 30,
 });
 
-/** The Trainer port over shared/src/train's trainModel. */
+/** The Trainer port over ml/src/train's trainModel. */
 export function sharedTrainer(settings: RetrainTrainingSettings = DEFAULT_RETRAIN_TRAINING): Trainer {
   return {
     async train(train, valid, o) {

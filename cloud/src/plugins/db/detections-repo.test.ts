@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventPayload } from '../../../../shared/src/mqtt/payloads.js';
+import type { EventPayload } from '#shared/mqtt/payloads.js';
 import { DetectionsRepo } from './detections-repo.js';
 import { openIndexDb } from './index-db.js';
 

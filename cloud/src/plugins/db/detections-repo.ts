@@ -1,5 +1,5 @@
-import type { AlertPayload, EventPayload } from '../../../../shared/src/mqtt/payloads.js';
-import type { ClipSidecar } from '../../../../shared/src/mqtt/sidecar.js';
+import type { AlertPayload, EventPayload } from '#shared/mqtt/payloads.js';
+import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 import type { IndexDb } from './index-db.js';
 
 /** One detection, keyed by the station's eventId. */

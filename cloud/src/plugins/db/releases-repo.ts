@@ -1,4 +1,4 @@
-import { compareVersions } from '../../../../shared/src/model/metadata.js';
+import { compareVersions } from '#shared/model/metadata.js';
 import type { ReleaseRecord } from '../../models/release.js';
 import type { IndexDb } from './index-db.js';
 

@@ -1,4 +1,4 @@
-import type { TelemetryPayload } from '../../../../shared/src/mqtt/payloads.js';
+import type { TelemetryPayload } from '#shared/mqtt/payloads.js';
 import type { IndexDb } from './index-db.js';
 
 export interface StationRecord {

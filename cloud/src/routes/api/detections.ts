@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { decodeWav } from '../../../../shared/src/audio/wav-decode.js';
+import { decodeWav } from '#shared/audio/wav-decode.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import { detectionView } from '../../ingest/detection-view.js';
 import { labelDocKey, type LabelDoc } from '../../ingest/label-doc.js';

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { canonicalJson, sha256Hex } from '../../../../shared/src/manifest/canonical-json.js';
-import { MANIFEST_FILE } from '../../../../shared/src/manifest/manifest.js';
+import { canonicalJson, sha256Hex } from '#shared/manifest/canonical-json.js';
+import { MANIFEST_FILE } from '#shared/manifest/manifest.js';
 import { notFound } from '../../errors.js';
 import { releaseKey, type ReleaseRecord } from '../../models/release.js';
 import { contentTypeFor } from '../../plugins/storage/object-keys.js';

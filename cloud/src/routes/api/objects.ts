@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { describeError } from '../../../../shared/src/errors.js';
+import { describeError } from '#shared/errors.js';
 import { forbidden } from '../../errors.js';
 import { assertSafeKey } from '../../plugins/storage/object-keys.js';
 import type { CloudServices } from '../../services.js';

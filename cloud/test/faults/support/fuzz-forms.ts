@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sox } from '../../../../shared/src/testing/sox.js';
-import { mutateWav, randomish } from '../../../../shared/src/testing/wav-mutations.js';
+import { sox } from '#testkit/sox.js';
+import { mutateWav, randomish } from '#testkit/wav-mutations.js';
 
-export { mutateWav, seedWavs } from '../../../../shared/src/testing/wav-mutations.js';
+export { mutateWav, seedWavs } from '#testkit/wav-mutations.js';
 
 /**
  * A real, valid WAV that is small on the wire but large once decoded: 8-bit

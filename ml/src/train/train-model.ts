@@ -1,0 +1,224 @@
+import { LogMelFrontEnd } from '#shared/features/log-mel.js';
+import { YAMNET_FRONT_END } from '#shared/features/params.js';
+import type { ModelMetadata } from '#shared/model/metadata.js';
+import type { tf } from '#shared/model/tf.js';
+import { createRandom, type Random } from '#shared/util/random.js';
+import { buildModel, EMBEDDING_LAYER, normalisationOf } from './architecture.js';
+import { evaluateModel, classColumn, patchSetTruth } from './evaluate.js';
+import { fitHead } from './head-trainer.js';
+import { alarmFreeStream, eventStream, type LongRecording } from './long-audio.js';
+import type { EvaluationReport } from './metrics.js';
+import { buildPatchSet, type PatchSet } from './patch-set.js';
+import { predictPatchSet, scoreSignal } from './score-signal.js';
+import { chooseThresholds } from './thresholds.js';
+import { TrainError, throwIfAborted } from './train-errors.js';
+import { fitNetwork, type EpochSelection, type FitResult } from './trainer.js';
+import { ensureTrainableConv2d } from '#shared/model/backend.js';
+import type { LabelledClip, TrainOptions, TrainProgress, TrainResult } from './types.js';
+
+/** Validation clips are dithered with this fixed seed, here and in evaluateModel. */
+const VALIDATION_DITHER_SEED = 1;
+
+/**
+ * Trains a model on `train`, picks early-stopping epoch and thresholds on
+ * `valid`, and evaluates it there. The caller owns the split: `valid` must hold
+ * whole groups (packages, or originals with all their augmented copies) that
+ * `train` does not; this is checked.
+ */
+export async function trainModel(train: LabelledClip[], valid: LabelledClip[], opts: TrainOptions): Promise<TrainResult> {
+  checkSplit(train, valid);
+  if (opts.mode === 'head' && !opts.base) throw new TrainError('head-only training needs a base model');
+  ensureTrainableConv2d();
+  const report = (p: TrainProgress) => opts.onProgress?.(p);
+  const frontEndParams = opts.frontEnd ?? opts.base?.metadata.frontEnd ?? YAMNET_FRONT_END;
+  const frontEnd = new LogMelFrontEnd(frontEndParams);
+  const rand = createRandom(opts.seed);
+
+  report({ stage: 'features', percent: 0, message: `log-mel patches of ${train.length} training clips` });
+  const trainSet = buildPatchSet(train, opts.classes, {
+    frontEnd, random: rand.fork('dither-train'), signal: opts.signal,
+    onClip: (done, total) => progressEvery(done, total, (f) => report({ stage: 'features', percent: 12 * f, message: `features ${done}/${total} clips` })),
+  });
+  const validSet = buildPatchSet(valid, opts.classes, { frontEnd, random: createRandom(`dither-${VALIDATION_DITHER_SEED}`), signal: opts.signal });
+  if (trainSet.count === 0) throw new TrainError('no training patches: every training clip was empty or silent');
+
+  const { model, fit } = await fitModel(trainSet, validSet, opts, rand);
+  throwIfAborted(opts.signal);
+
+  report({ stage: 'thresholds', percent: 88, message: 'choosing thresholds on validation' });
+  const alarm = opts.alarmClass ?? 'gunshot';
+  const longAudio = validationLongAudio(valid, alarm, opts.longNegativeMinutes ?? 60, opts.seed);
+  const validScores = predictPatchSet(model, validSet);
+  const alarmIndex = opts.classes.indexOf(alarm);
+  const alarmFreeScores = alarmIndex >= 0 && longAudio.alarmFree.samples.length > 0
+    ? classColumn(scoreSignal(model, frontEnd, longAudio.alarmFree.samples).scores, alarmIndex, opts.classes.length)
+    : undefined;
+  const choice = chooseThresholds(validScores, patchSetTruth(validSet), opts.classes, {
+    alarmClass: alarm,
+    maxFalseAlarmsPerHour: opts.gunshotMaxFalseAlarmsPerHour ?? 1,
+    alarmFreeScores,
+    alarmFreeHours: longAudio.alarmFree.samples.length / frontEndParams.sampleRateHz / 3600,
+  });
+  throwIfAborted(opts.signal);
+
+  report({ stage: 'evaluate', percent: 94, message: 'evaluating on validation' });
+  const metadata = describe(model, opts, frontEndParams, choice.thresholds, trainSet, validSet, fit, train, valid);
+  const validation = evaluateModel({ model, metadata }, valid, {
+    alarmClass: alarm, alarmFree: longAudio.alarmFree, withEvents: longAudio.withEvents, ditherSeed: VALIDATION_DITHER_SEED,
+  });
+  metadata.metrics = { validation: compactReport(validation), thresholdReasons: choice.reasons };
+  metadata.weakClasses = weakClasses(opts.classes, trainSet, validation);
+  report({ stage: 'done', percent: 100, message: 'training finished' });
+  return { model, metadata, history: fit.history, validation, bestEpoch: fit.bestEpoch };
+}
+
+async function fitModel(trainSet: PatchSet, validSet: PatchSet, opts: TrainOptions, rand: Random): Promise<{ model: tf.LayersModel; fit: FitResult }> {
+  const fitOptions = {
+    epochs: opts.epochs,
+    batchSize: opts.batchSize,
+    patience: opts.patience,
+    learningRate: opts.learningRate ?? (opts.mode === 'head' ? 1e-2 : 2e-3),
+    rand: rand.fork('fit'),
+    maxStepsPerEpoch: opts.maxStepsPerEpoch,
+    maxSteps: opts.maxSteps,
+    signal: opts.signal,
+    progressBase: 12,
+    progressSpan: 75,
+    onProgress: opts.onProgress,
+    labelSmoothing: opts.labelSmoothing,
+    sampling: opts.sampling,
+    select: epochSelection(opts),
+    augment: opts.augmentBatches === false ? undefined : {
+      frames: trainSet.frames, melBands: trainSet.bands, logOffset: (opts.frontEnd ?? opts.base?.metadata.frontEnd ?? YAMNET_FRONT_END).logOffset,
+    },
+  };
+  if (opts.mode === 'head') return fitHead((opts.base as NonNullable<TrainOptions['base']>).model, opts.classes, trainSet, validSet, opts.seed, fitOptions);
+  const base = opts.base;
+  const sameClasses = base !== undefined && base.metadata.classes.join('\n') === opts.classes.join('\n');
+  const model = buildModel({
+    classCount: opts.classes.length,
+    patchShape: [trainSet.frames, trainSet.bands],
+    normalisation: base ? normalisationOf(base.model) : trainSet.stats(),
+    seed: opts.seed,
+  });
+  if (base && sameClasses) model.setWeights(base.model.getWeights());
+  const fit = await fitNetwork(model, trainSet, validSet, fitOptions);
+  return { model, fit };
+}
+
+/** Validation recall of the alarm class at this false-positive rate picks the epoch under `selectOn: 'alarm-recall'`. */
+const SELECTION_FALSE_POSITIVE_RATE = 0.005;
+
+function epochSelection(opts: TrainOptions): EpochSelection {
+  if ((opts.selectOn ?? 'loss') === 'loss') return { metric: 'loss' };
+  const alarm = opts.alarmClass ?? 'gunshot';
+  const classIndex = opts.classes.indexOf(alarm);
+  if (classIndex < 0) throw new TrainError(`selection by alarm recall needs the alarm class "${alarm}" among the classes`);
+  return { metric: 'recall', classIndex, falsePositiveRate: SELECTION_FALSE_POSITIVE_RATE };
+}
+
+/**
+ * The long validation recordings: `minutes` of alarm-free audio (threshold and
+ * false alarms per hour) and a stream with every alarm-class validation clip
+ * dropped into alarm-free audio (event recall). Depends only on its arguments,
+ * so `npm run eval` rebuilds exactly what training used.
+ */
+export function validationLongAudio(valid: readonly LabelledClip[], alarm: string, minutes: number, seed: number): { alarmFree: LongRecording; withEvents?: LongRecording } {
+  const rand = createRandom(`long-audio-${seed}`);
+  const alarmFree = alarmFreeStream(valid, alarm, minutes * 60, rand.fork('alarm-free'));
+  const positives = valid.filter((c) => c.labels.includes(alarm));
+  if (positives.length === 0 || alarmFree.samples.length === 0) return { alarmFree };
+  const needSec = positives.reduce((s, c) => s + c.samples.length / 16000 + 12, 10);
+  const background = alarmFreeStream(valid, alarm, needSec, rand.fork('event-background'));
+  return { alarmFree, withEvents: eventStream(background.samples, positives, alarm, rand.fork('events')) };
+}
+
+function describe(
+  model: tf.LayersModel, opts: TrainOptions, frontEnd: ModelMetadata['frontEnd'], thresholds: Record<string, number>,
+  trainSet: PatchSet, validSet: PatchSet, fit: FitResult, train: LabelledClip[], valid: LabelledClip[],
+): ModelMetadata {
+  return {
+    schemaVersion: 1,
+    version: opts.version,
+    createdAt: new Date().toISOString(),
+    frontEnd: { ...frontEnd },
+    inputShape: [frontEnd.patchFrames, frontEnd.melBands, 1],
+    classes: [...opts.classes],
+    thresholds,
+    embeddingLayer: EMBEDDING_LAYER,
+    training: {
+      mode: opts.mode,
+      baseVersion: opts.base?.metadata.version ?? null,
+      seed: opts.seed,
+      batchSize: opts.batchSize,
+      longNegativeMinutes: opts.longNegativeMinutes ?? 60,
+      labelSmoothing: opts.labelSmoothing ?? 0,
+      sampling: opts.sampling ?? {},
+      selectOn: opts.selectOn ?? 'loss',
+      epochsRun: fit.history.length,
+      bestEpoch: fit.bestEpoch,
+      firstLoss: fit.firstLoss,
+      lastLoss: fit.lastLoss,
+      parameters: model.countParams(),
+      normalisation: normalisationOf(model),
+      clips: { train: train.length, validation: valid.length },
+      groups: { train: uniq(train.map((c) => c.group)), validation: uniq(valid.map((c) => c.group)) },
+      patches: { train: trainSet.count, validation: validSet.count },
+      positivePatches: {
+        train: Object.fromEntries(opts.classes.map((c, i) => [c, trainSet.positives()[i]])),
+        validation: Object.fromEntries(opts.classes.map((c, i) => [c, validSet.positives()[i]])),
+      },
+      negativePatches: { train: trainSet.negatives(), validation: validSet.negatives() },
+      history: fit.history,
+    },
+  };
+}
+
+/** The report without bulky parts, for model_metadata.json. */
+export function compactReport(r: EvaluationReport): Record<string, unknown> {
+  return {
+    windows: r.windows,
+    macroF1: r.macroF1,
+    perClass: Object.fromEntries(r.perClass.map((m) => [m.name, {
+      threshold: round(m.threshold), positives: m.positives, precision: round(m.precision), recall: round(m.recall),
+      f1: round(m.f1), averagePrecision: round(m.averagePrecision),
+    }])),
+    longAudio: r.longAudio,
+    confusion: r.confusion,
+  };
+}
+
+/** Classes the model should not be trusted on, with the reason. */
+function weakClasses(classes: string[], trainSet: PatchSet, validation: EvaluationReport): Record<string, string> {
+  const weak: Record<string, string> = {};
+  const trainPositives = trainSet.positives();
+  classes.forEach((name, k) => {
+    const m = validation.perClass[k];
+    if (trainPositives[k] === 0) weak[name] = 'no training data: the model cannot recognise this class';
+    else if (m.positives === 0) weak[name] = `no validation data (${trainPositives[k]} training patches): performance unknown`;
+    else if ((m.f1 ?? 0) < 0.5) weak[name] = `validation F1 ${(m.f1 ?? 0).toFixed(2)} on ${m.positives} windows`;
+  });
+  return weak;
+}
+
+/** Every group must sit on one side of the split; augmented copies follow their original. */
+export function checkSplit(train: readonly LabelledClip[], valid: readonly LabelledClip[]): void {
+  const validGroups = new Set(valid.map((c) => c.group));
+  const leaked = train.find((c) => validGroups.has(c.group));
+  if (leaked) throw new TrainError(`group "${leaked.group}" is in both the training and validation data (clip ${leaked.id})`);
+  const validSources = new Set(valid.map((c) => c.sourceId ?? c.id));
+  const crossed = train.find((c) => validSources.has(c.sourceId ?? c.id));
+  if (crossed) throw new TrainError(`clip ${crossed.id} shares its original with a validation clip`);
+}
+
+function progressEvery(done: number, total: number, fn: (fraction: number) => void): void {
+  if (done === total || done % 50 === 0) fn(done / total);
+}
+
+function uniq(xs: string[]): string[] {
+  return [...new Set(xs)].sort();
+}
+
+function round(x: number | null): number | null {
+  return x === null ? null : Math.round(x * 10000) / 10000;
+}
