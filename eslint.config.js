@@ -17,7 +17,7 @@ const border = (forbidden) => ({
 const TESTS = ['**/*.test.ts', '**/test/**', 'tools-test/**', 'deploy/test/**', 'bench/**'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.cache/**', 'var/**', 'cloud/src/ui/vendor/**'] },
+  { ignores: ['dist/**', 'dist-test/**', 'node_modules/**', '.cache/**', 'var/**', 'cloud/src/ui/vendor/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -25,6 +25,15 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // A promise nobody awaits must say what happens when it rejects (`void p` is not an
+      // answer: one hostile message could otherwise crash a daemon); see shared/src/util/background.ts.
+      '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }],
     },
   },
   // Production code: shared is the base; training code (ml) is for the cloud's retrain job

@@ -93,8 +93,14 @@ async function main(): Promise<void> {
     await broker.stop();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  const onSignal = (signal: NodeJS.Signals): void => {
+    stop(signal).catch((err: unknown) => {
+      process.stderr.write(`demo: error while stopping: ${String(err)}\n`);
+      process.exit(1);
+    });
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 }
 
 function loadSecrets(path: string): DemoSecrets {

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '#shared/util/logger.js';
 import { createCloud, createStorage, indexPath, openIndex, reindexFromStorage } from './app.js';
 import type { JobStatus } from './jobs/job-status.js';
 import { runCloud } from './server.js';
+import { keepRunningOnUnexpectedRejection } from '#shared/util/background.js';
 
 const USAGE: Record<string, string> = {
   main: `ecosight-cloud <command> [options]
@@ -80,6 +81,7 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve':
     case 'worker':
+      keepRunningOnUnexpectedRejection(logger);
       await runCloud(config, logger, command);
       return -1; // keep running until a signal
     case 'retrain':

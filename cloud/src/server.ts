@@ -41,7 +41,7 @@ export async function runCloud(config: CloudConfig, logger: Logger, role: Exclud
       logger.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
-    void shutdown(signal).then(() => process.exit(0));
+    shutdown(signal).then(() => process.exit(0), () => process.exit(1));
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);

@@ -45,6 +45,7 @@ import { EXIT_FAILURE, StationLifecycle, type Service } from './system/lifecycle
 import { SystemdNotifier } from './system/systemd.js';
 import { TelemetryService } from './system/telemetry-service.js';
 import { collectTelemetry, statusLine } from './system/telemetry.js';
+import { inBackground, keepRunningOnUnexpectedRejection } from '#shared/util/background.js';
 
 const SAMPLE_RATE_HZ = 16000;
 
@@ -63,11 +64,12 @@ export async function runCommand(args: string[]): Promise<number> {
   const config = loadStationConfig(values.config);
   // Under systemd, journald reads the priority from a <N> prefix on each line.
   const logger = createLogger({ name: 'ecosight-station', level: config.logLevel, journald: process.env.JOURNAL_STREAM !== undefined });
+  keepRunningOnUnexpectedRejection(logger);
   const exitWhenIdle = values['exit-when-idle'] === true;
   if (exitWhenIdle && config.source.type === 'mic') throw new Error('--exit-when-idle needs a file: or folder: source (a microphone is never idle)');
   try {
     const lifecycle = await composeStation(config, { exitWhenIdle, idleTimeoutMs: idleTimeoutSec * 1000, env: process.env, clock: systemClock, logger });
-    const onSignal = (signal: NodeJS.Signals): void => void lifecycle.requestStop(signal);
+    const onSignal = (signal: NodeJS.Signals): void => inBackground(lifecycle.requestStop(signal), logger, 'stopping');
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
     return await lifecycle.run();

@@ -10,6 +10,8 @@ export interface ScenarioResult {
   itemsChecked: number;
   /** Must be 0: anything lost (alerts, clips, uploads, rows) is a failure. */
   itemsLost: number;
+  /** What the scenario tried, in a few words (the attack or fault), for the table. */
+  tried?: string;
   note?: string;
 }
 
@@ -34,11 +36,12 @@ export function readScenarios(): ScenarioResult[] {
 }
 
 export function formatSummary(rows: ScenarioResult[]): string {
-  const header = ['scenario', 'iterations', 'faults injected', 'items checked', 'items lost'];
-  const body = rows.map((r) => [r.scenario, String(r.iterations), String(r.faultsInjected), String(r.itemsChecked), String(r.itemsLost)]);
-  const total = ['total', ...[1, 2, 3, 4].map((i) => String(body.reduce((n, r) => n + Number(r[i]), 0)))];
+  const header = ['scenario', 'iterations', 'faults injected', 'items checked', 'items lost', 'what it tried'];
+  const body = rows.map((r) => [r.scenario, String(r.iterations), String(r.faultsInjected), String(r.itemsChecked), String(r.itemsLost), r.tried ?? r.note ?? '']);
+  const total = ['total', ...[1, 2, 3, 4].map((i) => String(body.reduce((n, r) => n + Number(r[i]), 0))), ''];
   const all = [header, ...body, total];
   const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const last = header.length - 1;
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 || i === last ? c.padEnd(i === last ? 0 : widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line), widths.map((w) => '-'.repeat(w)).join('  '), line(total)].join('\n');
 }

@@ -144,9 +144,10 @@ export class Ingestor {
       }
     });
     this.writes.set(key, next);
-    void next.then(() => {
+    // `next` never rejects (its body catches); the callers await it.
+    next.finally(() => {
       if (this.writes.get(key) === next) this.writes.delete(key);
-    });
+    }).catch(() => undefined);
     return next;
   }
 

@@ -5,6 +5,7 @@ import { conflict } from '../errors.js';
 import { JobProgress } from './job-progress.js';
 import type { JobStore } from './job-store.js';
 import type { JobRequest, JobResult, JobStatus } from './job-status.js';
+import { inBackground } from '#shared/util/background.js';
 
 /** Runs one job to completion; throws to fail it. */
 export type JobExecutor = (request: JobRequest, progress: JobProgress, signal: AbortSignal) => Promise<JobResult>;
@@ -79,8 +80,9 @@ export class JobRunner {
         this.deps.logger.warn({ err: describeError(err) }, 'worker: cannot read the job queue');
       }
     };
-    this.pollTimer = setInterval(() => void tick(), intervalMs);
-    void tick();
+    // tick() catches everything it can fail on; inBackground is the guard for the rest.
+    this.pollTimer = setInterval(() => inBackground(tick(), this.deps.logger, 'worker poll'), intervalMs);
+    inBackground(tick(), this.deps.logger, 'worker poll');
   }
 
   /** Resolves when no job is running in this process. */

@@ -5,6 +5,7 @@ import { describeError } from '#shared/errors.js';
 import { encodePayload, type StatusPayload } from '#shared/mqtt/payloads.js';
 import { stationTopics, type StationTopics } from '#shared/mqtt/topics.js';
 import type { Logger } from '#shared/util/logger.js';
+import { inBackground } from '#shared/util/background.js';
 
 export interface MqttLinkOptions {
   config: StationConfig['mqtt'];
@@ -44,7 +45,7 @@ export class MqttLink {
     this.client = client;
     client.on('connect', () => {
       this.logger.info({ url: redactUrl(config.url) }, 'MQTT connected');
-      void this.publishStatus('online');
+      inBackground(this.publishStatus('online'), this.logger, 'publishing status');
       for (const topic of this.messageHandlers.keys()) client.subscribe(topic, { qos: 1 });
       for (const l of this.connectListeners) l();
     });

@@ -3,6 +3,7 @@ import type { Logger } from '#shared/util/logger.js';
 import type { Outbox, OutboxItem, OutboxKind } from '../store/outbox.js';
 import type { Clock } from '../system/clock.js';
 import { backoffDelayMs, type BackoffPolicy } from './backoff.js';
+import { inBackground } from '#shared/util/background.js';
 
 /** What performing one outbox item led to. */
 export type ActionResult =
@@ -80,7 +81,7 @@ export class OutboxWorker<P> {
       const due = free > 0 && this.action.ready()
         ? this.outbox.due<P>(this.kind, this.clock.now(), this.options.batch).filter((i) => !this.inFlight.has(i.id)).slice(0, free)
         : [];
-      for (const item of due) void this.run(item, signal);
+      for (const item of due) inBackground(this.run(item, signal), this.logger, `outbox ${this.kind} item`);
       if (due.length === 0) await this.idle(signal);
     }
   }
@@ -121,7 +122,7 @@ export class OutboxWorker<P> {
     signal.addEventListener('abort', onStop, { once: true });
     await new Promise<void>((resolve) => {
       this.wakeUp = resolve;
-      void this.clock.sleepUntil(until, sleep.signal).then(() => resolve());
+      this.clock.sleepUntil(until, sleep.signal).then(() => resolve(), () => resolve());
     });
     sleep.abort();
     signal.removeEventListener('abort', onStop);

@@ -37,7 +37,7 @@ export class S3Target implements UploadTarget {
           queueSize: 1,
           leavePartsOnError: false,
         });
-        signal.addEventListener('abort', () => void upload.abort(), { once: true });
+        signal.addEventListener('abort', () => upload.abort().catch(() => undefined), { once: true }); // done() reports the outcome
         await upload.done();
       } else {
         await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, ContentLength: body.byteLength }), { abortSignal: signal });

@@ -14,6 +14,7 @@ import { fetchBytes } from './http-fetch.js';
 import type { ModelInstaller } from './model-installer.js';
 import { validateCandidate } from './model-validator.js';
 import { downloadRelease } from './release-download.js';
+import { inBackground } from '#shared/util/background.js';
 
 export interface ModelUpdaterOptions {
   /** Cloud base URL; empty disables polling (MQTT announcements still work). */
@@ -70,10 +71,10 @@ export class ModelUpdater implements Service {
     }
     this.link?.subscribe(modelAnnounceTopic(this.options.mqttPrefix), (payload) => {
       const announce = decodePayload<ModelAnnouncePayload>(payload, ['version', 'manifestUrl']);
-      if (announce) void this.consider(announce.version, this.rebase(announce.manifestUrl), 'mqtt');
+      if (announce) inBackground(this.consider(announce.version, this.rebase(announce.manifestUrl), 'mqtt'), this.logger, 'model announcement');
     });
     if (this.options.baseUrl) {
-      const poll = (): void => void this.poll();
+      const poll = (): void => inBackground(this.poll(), this.logger, 'model update poll');
       this.timer = setInterval(poll, this.options.pollIntervalMs);
       this.timer.unref();
       setTimeout(poll, 1000).unref();

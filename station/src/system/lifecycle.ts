@@ -8,6 +8,7 @@ import type { Outbox } from '../store/outbox.js';
 import type { Clock } from './clock.js';
 import type { Heartbeat } from './health.js';
 import type { SystemdNotifier } from './systemd.js';
+import { inBackground } from '#shared/util/background.js';
 
 /** A part with its own background work (telemetry, OTA polling...). */
 export interface Service {
@@ -72,10 +73,10 @@ export class StationLifecycle {
     for (const w of p.workers) w.start();
     for (const s of p.services) await s.start(this.servicesStop.signal);
     this.startWatchdog();
-    void p.heartbeat.firstAudio().then(async () => {
+    inBackground(p.heartbeat.firstAudio().then(async () => {
       await p.systemd.ready(await p.status().catch(() => 'running'));
       p.logger.info('audio is flowing; station ready');
-    });
+    }), p.logger, 'readiness notification');
     let code = EXIT_OK;
     try {
       await p.runner.run(this.sourceStop.signal);
@@ -128,7 +129,7 @@ export class StationLifecycle {
     const interval = p.systemd.watchdogIntervalMs();
     if (!interval) return;
     this.watchdogTimer = setInterval(() => {
-      if (p.heartbeat.isFresh(p.clock.now(), this.options.heartbeatStaleMs)) void p.systemd.watchdog();
+      if (p.heartbeat.isFresh(p.clock.now(), this.options.heartbeatStaleMs)) inBackground(p.systemd.watchdog(), p.logger, 'watchdog ping');
       else p.logger.error('pipeline heartbeat is stale; withholding watchdog ping so systemd restarts the station');
     }, Math.max(100, interval / 2));
     this.watchdogTimer.unref();

@@ -5,6 +5,7 @@ import type { MqttLink } from '../actions/mqtt-link.js';
 import type { Service } from './lifecycle.js';
 import type { SystemdNotifier } from './systemd.js';
 import { collectTelemetry, statusLine, type TelemetrySources } from './telemetry.js';
+import { inBackground } from '#shared/util/background.js';
 
 /**
  * Every interval: publish a telemetry snapshot (QoS 0, only while connected:
@@ -23,9 +24,9 @@ export class TelemetryService implements Service {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer = setInterval(() => inBackground(this.tick(), this.logger, 'telemetry'), this.intervalMs);
     this.timer.unref();
-    this.link?.onConnect(() => void this.tick());
+    this.link?.onConnect(() => inBackground(this.tick(), this.logger, 'telemetry'));
   }
 
   stop(): void {

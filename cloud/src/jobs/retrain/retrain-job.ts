@@ -129,7 +129,7 @@ function trainProgressTo(progress: ProgressSink): (p: TrainProgressReport) => vo
     if (p.stage === 'train' && stage === 'features') {
       stage = 'train';
       trainStartFraction = p.fraction;
-      void progress.stage('train');
+      progress.stage('train').catch(() => undefined); // progress is advisory: a failed write must not fail training
     }
     const within = stage === 'features'
       ? p.fraction / FEATURES_SHARE
