@@ -83,14 +83,17 @@ async function main(): Promise<void> {
     '',
   ].join('\n'));
 
+  // Clients before servers, in reverse start order: the station, then the cloud (which cuts
+  // connections still open after a short grace), then the broker. A second Ctrl-C exits at once.
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
-    if (stopping) process.exit(1);
+    if (stopping) process.exit(130);
     stopping = true;
     await station.requestStop(signal);
     await running;
     await cloud.stop();
     await broker.stop();
+    process.stdout.write('EcoSight stopped.\n');
     process.exit(0);
   };
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -99,8 +102,8 @@ async function main(): Promise<void> {
       process.exit(1);
     });
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
 
 function loadSecrets(path: string): DemoSecrets {

@@ -248,7 +248,12 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     },
     async stop() {
       clearInterval(releaseTimer);
+      // app.close() waits for every open connection; a client's keep-alive socket (fastify keeps
+      // them 72 s) or a stalled upload would hold a Ctrl-C that long. In-flight requests get a
+      // short grace, then whatever is still open is cut.
+      const cut = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
       await app.close();
+      clearTimeout(cut);
       if (started) await runner.stop();
       // A short-lived worker or CLI may have published while the broker was still connecting.
       if (mqtt && role !== 'serve' && !(await mqtt.flush(5_000))) logger.warn('the model announcement could not be sent to the broker');
@@ -270,6 +275,8 @@ export interface HttpSettings {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 5 * 60_000;
+/** How long requests in flight may finish when the service stops. */
+const SHUTDOWN_GRACE_MS = 2_000;
 
 /** Registers plugins and routes over ready services (tests drive it with inject). */
 export async function buildApp(services: CloudServices, http: HttpSettings = {}): Promise<FastifyInstance> {
