@@ -9,6 +9,8 @@ import type { SegmentInfo } from './capture/audio-source.js';
 import { buildStages } from './composition.js';
 import { formatJsonLine, formatRavenRow, formatTable, RAVEN_HEADER, type OfflineDetection, type OutputFormat } from './output/detection-formats.js';
 import { PipelineRunner } from './pipeline/runner.js';
+import { withGunshotPath } from './pipeline/gunshot-path.js';
+import { loadShippedOnsetModel } from '#shared/detect/onset-model.js';
 import type { PipelineSink } from './pipeline/sink.js';
 import type { DetectionMessage, ScoredWindow } from '#shared/pipeline/types.js';
 import { systemClock } from './system/clock.js';
@@ -36,6 +38,7 @@ export async function classifyFiles(options: ClassifyOptions): Promise<{ detecti
   const detection: StationConfig['detection'] = validateConfig(StationConfigSchema, {}, 'defaults').detection;
   if (options.hopSec) detection.hopSec = options.hopSec;
   const { melMinHz, melMaxHz } = model.metadata.frontEnd;
+  const onset = await loadShippedOnsetModel();
   const all: OfflineDetection[] = [];
   let failedFiles = 0;
   if (options.format === 'raven') options.write(RAVEN_HEADER);
@@ -43,7 +46,7 @@ export async function classifyFiles(options: ClassifyOptions): Promise<{ detecti
     const stages = buildStages(model, detection, 32);
     const source = new FileSource({ path: file, realtime: false, loop: false, chunkSec: 10 }, systemClock);
     const sink = new CollectingSink(file, (seconds) => options.progress?.(`[${index + 1}/${options.files.length}] ${basename(file)}: ${seconds.toFixed(0)} s`));
-    await new PipelineRunner(source, stages, sink).run(new AbortController().signal);
+    await new PipelineRunner(source, stages, await withGunshotPath(sink, () => model.classNames, options.logger, onset)).run(new AbortController().signal);
     if (sink.error) {
       failedFiles++;
       options.logger.error({ file, error: sink.error }, 'cannot classify file');
