@@ -26,7 +26,7 @@ import { Clipper } from './pipeline/clipper.js';
 import { alertLabels, clipPriorities } from './pipeline/decisions.js';
 import { classDecisions } from './pipeline/decisions.js';
 import { PipelineRunner } from './pipeline/runner.js';
-import { withGunshotPath } from './pipeline/gunshot-path.js';
+import { onsetDirFor, withGunshotPath } from './pipeline/gunshot-path.js';
 import { ModelInstaller } from './ota/model-installer.js';
 import { ModelUpdater } from './ota/model-updater.js';
 import { KeyValueStore } from './store/kv.js';
@@ -132,7 +132,7 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
     stores.outbox.promoteLocal('event', clock.now());
   }
   const source = buildSource(config, dataDir, o, new ProcessedFiles(db));
-  const sink = await withGunshotPath(recorder, () => stages.classifier.classNames, logger);
+  const sink = await withGunshotPath(recorder, () => stages.classifier.classNames, logger, onsetDirFor(model.dir, dataDir));
   const runner = new PipelineRunner(source, stages, sink, heartbeat, () => clock.now());
 
   const systemd = new SystemdNotifier(o.env, logger);

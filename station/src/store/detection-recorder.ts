@@ -4,7 +4,7 @@ import type { Logger } from '#shared/util/logger.js';
 import type { SegmentInfo, SourceGap } from '../capture/audio-source.js';
 import { describeError } from '#shared/errors.js';
 import type { Clipper, PendingClip, WrittenClip } from '../pipeline/clipper.js';
-import { countShots, findShots } from '../pipeline/shot-counter.js';
+import { eventShots } from '../pipeline/event-shots.js';
 import type { PipelineSink } from '../pipeline/sink.js';
 import type { DetectionEvent, DetectionMessage, ScoredWindow } from '#shared/pipeline/types.js';
 import type { Clock } from '../system/clock.js';
@@ -112,7 +112,7 @@ export class DetectionRecorder implements PipelineSink {
     const isAlert = this.options.alertLabels.has(event.label);
     // A window turns on for a sound anywhere in its 0.96 s; for impulsive alert classes the
     // first onset inside it says when the first shot was actually heard.
-    const onsets = isAlert ? findShots(this.clipper.read(event.startSample, event.endSample), { sampleRateHz: this.options.sampleRateHz }) : undefined;
+    const onsets = isAlert ? eventShots(event, (a, b) => this.clipper.read(a, b), this.options.sampleRateHz) : undefined;
     const startSample = event.startSample + (onsets?.firstOnsetSample ?? 0);
     const startTimeMs = this.timeOf(segment, startSample);
     const shots = onsets ? Math.max(1, onsets.count) : null;
@@ -190,7 +190,7 @@ export class DetectionRecorder implements PipelineSink {
   private commitClip(segment: SegmentInfo, clip: WrittenClip): void {
     const { event } = clip;
     const isAlert = this.options.alertLabels.has(event.label);
-    const shots = isAlert ? Math.max(1, countShots(this.clipper.read(event.startSample, event.endSample), { sampleRateHz: this.options.sampleRateHz })) : null;
+    const shots = isAlert ? Math.max(1, eventShots(event, (a, b) => this.clipper.read(a, b), this.options.sampleRateHz).count) : null;
     const now = this.clock.now();
     const { db, detections, alerts, outbox } = this.stores;
     db.transaction(() => {
