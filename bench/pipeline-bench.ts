@@ -1,7 +1,8 @@
 /**
  * One pipeline measurement in a fresh process (so peak RSS is this job's own):
  * a 10-minute 16 kHz recording read from a WAV file and pushed through
- * windower -> featurizer (-> classifier) as fast as possible.
+ * windower -> featurizer (-> classifier, and the two-stage gunshot detector
+ * when the model has models/onset) as fast as possible.
  * Usage: node dist/bench/pipeline-bench.js features|full WAV MODEL_DIR
  */
 import { WavFileReader } from '#shared/audio/wav-file-reader.js';
@@ -12,6 +13,10 @@ import { createLogger } from '#shared/util/logger.js';
 import { Classifier } from '#shared/pipeline/classifier.js';
 import { Featurizer } from '#shared/pipeline/featurizer.js';
 import { Windower } from '#shared/pipeline/windower.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadOnsetModel, ONSET_MODEL_FILE } from '#shared/detect/onset-model.js';
+import { OnsetStream } from '#shared/detect/onset-stream.js';
 
 async function main(): Promise<void> {
   const [mode, wav, modelDir] = process.argv.slice(2);
@@ -22,6 +27,9 @@ async function main(): Promise<void> {
   const windower = new Windower({ windowSamples: frontEnd.geometry.patchSamples, hopSamples: frontEnd.geometry.patchHopSamples });
   const featurizer = new Featurizer(frontEnd);
   const classifier = model ? new Classifier(model, 32) : undefined;
+  // The two-stage gunshot detector runs beside the window model when the model has one (models/onset).
+  const onsetDir = join(modelDir ?? '', 'onset');
+  const onset = model && existsSync(join(onsetDir, ONSET_MODEL_FILE)) ? new OnsetStream(await loadOnsetModel(onsetDir)) : undefined;
   if (classifier) classifier.classify(featurizer.featurize(windower.push(0, new Float32Array(frontEnd.geometry.patchSamples * 2)))); // warm-up
   windower.reset();
   featurizer.reset();
@@ -36,10 +44,12 @@ async function main(): Promise<void> {
     position += chunk.length;
     windows += features.length;
     if (classifier) for (const s of classifier.classify(features)) maxScore = Math.max(maxScore, s.scores[0]);
+    onset?.push(chunk);
   }
   const wallSec = (performance.now() - started) / 1000;
   process.stdout.write(JSON.stringify({
     mode, backend: backend.name, simd: backend.simd, audioSec, wallSec, windows, maxGunshotScore: maxScore,
+    onsetTriggersPerHour: onset ? (onset.scored * 3600) / audioSec : null,
     realtimeFactor: audioSec / wallSec, msPerWindow: (wallSec * 1000) / windows, peakRssMb: process.resourceUsage().maxRSS / 1024,
   }) + '\n');
 }

@@ -46,6 +46,7 @@ const { values } = parseArgs({
     'hard-negatives': { type: 'string' },
     select: { type: 'string' },
     onset: { type: 'boolean', default: false },
+    'examples-cache': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -63,7 +64,8 @@ synthesized gunshots and writes a model package (see docs/model.md).
   --onset              train stage 2 of the gunshot detector (the onset classifier)
                        instead of the window model -> models/onset/ (or --out DIR);
                        uses --seed, --cache, --version, --synthetic (default 1500),
-                       --epochs (default 25); about 15-30 min on 2 cores
+                       --epochs (default 25), --examples-cache DIR (keep the computed
+                       onset examples there and reuse them); about 15-30 min on 2 cores
   --seed N             random seed (default 20261): same seed + same cache = same model
   --epochs N           validation intervals (default 20; --quick 50)
   --epoch-steps N      steps per interval (default 400; --quick 100)
