@@ -16,7 +16,7 @@ export interface OnsetNetOptions {
 }
 
 export const DEFAULT_ONSET_NET: Omit<OnsetNetOptions, 'logger'> = {
-  hidden: [64, 32], epochs: 25, batchSize: 256, learningRate: 1e-3, positiveShare: 0.3, seed: 20261,
+  hidden: [128, 32], epochs: 25, batchSize: 256, learningRate: 1e-3, positiveShare: 0.3, seed: 20261,
 };
 
 /** Trained layers and normalisation, ready for an OnsetModelFile. */
