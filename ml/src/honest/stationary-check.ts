@@ -3,7 +3,7 @@ import { colouredNoise, NOISE_COLOURS, scaleToRms } from './coloured-noise.js';
 
 const RATE = 16000;
 /** Levels the check covers, dBFS RMS (issue 12: -70 to -20). */
-export const STATIONARY_LEVELS_DBFS: readonly number[] = [-70, -60, -50, -40, -30, -20];
+export const STATIONARY_LEVELS_DBFS: readonly number[] = [-70, -55, -40, -20];
 
 export interface StationaryResult {
   noise: string;

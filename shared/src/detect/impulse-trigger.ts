@@ -30,7 +30,7 @@ export interface ImpulseTriggerOptions {
    * fire on pink and brown noise all the time. Default 2.5.
    */
   spreadFactor?: number;
-  /** Blocks quieter than this never fire (digital silence, dither), dBFS. Default -75. */
+  /** Blocks quieter than this never fire (digital silence, dither, a near-silent night), dBFS. Default -65. */
   floorDbfs?: number;
 }
 
@@ -78,7 +78,7 @@ export class ImpulseDetector {
   private readonly o: Required<ImpulseTriggerOptions>;
 
   constructor(options: ImpulseTriggerOptions) {
-    this.o = { blockMs: 2, excessDb: 5, fluxDb: 2, refractoryMs: 50, floorDbfs: -75, spreadFactor: 2.5, ...options };
+    this.o = { blockMs: 2, excessDb: 5, fluxDb: 2, refractoryMs: 50, floorDbfs: -65, spreadFactor: 2.5, ...options };
     const rate = this.o.sampleRateHz;
     this.blockSamples = Math.max(8, Math.round((this.o.blockMs * rate) / 1000));
     this.filters = BANDS_HZ.map(([lo, hi]) => Biquad.bandPass(lo, Math.min(hi, rate * 0.45), rate));
