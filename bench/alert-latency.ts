@@ -8,7 +8,7 @@ import { whiteNoise } from '#testkit/signals.js';
 import { addModelledGunfire } from '#testkit/gunfire.js';
 import { createLogger } from '#shared/util/logger.js';
 import { composeStation } from '../station/src/main.js';
-import { systemClock } from '../station/src/system/clock.js';
+import { systemClock } from '../station/src/core/clock.js';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 

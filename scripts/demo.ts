@@ -17,7 +17,7 @@ import { generateSigningKeyPair } from '#shared/manifest/keys.js';
 import { createLogger } from '#shared/util/logger.js';
 import { createCloud } from '../cloud/src/app.js';
 import { composeStation } from '../station/src/main.js';
-import { systemClock } from '../station/src/system/clock.js';
+import { systemClock } from '../station/src/core/clock.js';
 import { demoRecording } from './demo-audio.js';
 import { EmbeddedBroker } from './embedded-broker.js';
 

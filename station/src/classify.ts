@@ -5,13 +5,13 @@ import { initBackend, type BackendPreference } from '#shared/model/backend.js';
 import { loadModelPackage, shippedModelDir } from '#shared/model/model-package.js';
 import type { Logger } from '#shared/util/logger.js';
 import { FileSource } from './capture/file-source.js';
-import type { SegmentInfo } from './capture/audio-source.js';
+import type { SegmentInfo } from './core/segment.js';
 import { buildStages } from './composition.js';
 import { formatJsonLine, formatRavenRow, formatTable, RAVEN_HEADER, type OfflineDetection, type OutputFormat } from './output/detection-formats.js';
 import { PipelineRunner } from './pipeline/runner.js';
 import type { PipelineSink } from './pipeline/sink.js';
 import type { DetectionMessage, ScoredWindow } from '#shared/pipeline/types.js';
-import { systemClock } from './system/clock.js';
+import { systemClock } from './core/clock.js';
 
 export interface ClassifyOptions {
   files: string[];

@@ -22,7 +22,12 @@ import { FolderSource } from './capture/folder-source.js';
 import { MicSource } from './capture/mic-source.js';
 import { startRecorder } from './capture/recorder-process.js';
 import { buildStages } from './composition.js';
+import { AlertJoiner } from './pipeline/alert-joiner.js';
+import { ClipWriter } from './pipeline/clip-writer.js';
 import { Clipper } from './pipeline/clipper.js';
+import { DetectionLog } from './pipeline/detection-log.js';
+import { DetectionSink } from './pipeline/detection-sink.js';
+import { RecentAudio } from './pipeline/recent-audio.js';
 import { alertLabels, clipPriorities } from './pipeline/decisions.js';
 import { classDecisions } from './pipeline/decisions.js';
 import { PipelineRunner } from './pipeline/runner.js';
@@ -33,15 +38,15 @@ import { parsePublicKey } from '#shared/manifest/keys.js';
 import { AlertStore } from './store/alert-store.js';
 import { ClipQuota } from './store/clip-quota.js';
 import { openDatabase } from './store/database.js';
-import { DetectionRecorder } from './store/detection-recorder.js';
 import { DetectionStore } from './store/detection-store.js';
 import { Outbox } from './store/outbox.js';
-import { ProcessedFiles } from './store/processed-files.js';
+import { ProcessedFiles } from './capture/processed-files.js';
 import { recoverAfterCrash } from './store/recovery.js';
 import { SegmentStore } from './store/segment-store.js';
-import { systemClock, type Clock } from './system/clock.js';
+import { systemClock, type Clock } from './core/clock.js';
 import { Heartbeat } from './system/health.js';
-import { EXIT_FAILURE, StationLifecycle, type Service } from './system/lifecycle.js';
+import type { Service } from './core/service.js';
+import { EXIT_FAILURE, StationLifecycle } from './system/lifecycle.js';
 import { SystemdNotifier } from './system/systemd.js';
 import { TelemetryService } from './system/telemetry-service.js';
 import { collectTelemetry, statusLine } from './system/telemetry.js';
@@ -106,32 +111,33 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
   const stores = { db, segments: new SegmentStore(db), detections: new DetectionStore(db), alerts: new AlertStore(db), outbox };
   const quota = new ClipQuota(db, config.clips.quotaMb * 1024 * 1024, clock, logger);
   const heartbeat = new Heartbeat();
-  const clipper = new Clipper({
+  const rolls = {
     sampleRateHz: SAMPLE_RATE_HZ,
     preRollSamples: Math.round(config.clips.preRollSec * SAMPLE_RATE_HZ),
     postRollSamples: Math.round(config.clips.postRollSec * SAMPLE_RATE_HZ),
-    maxEventSamples: Math.round(config.detection.maxEventSec * SAMPLE_RATE_HZ),
-    clipsDir,
-  });
+  };
+  const recent = new RecentAudio({ ...rolls, maxEventSamples: Math.round(config.detection.maxEventSec * SAMPLE_RATE_HZ) });
+  const clipper = new Clipper({ ...rolls, clipsDir }, recent);
   const alerting = alertLabels(model.classNames, config.detection);
   const uploadTarget = buildUploadTarget(config);
   const mqttEnabled = Boolean(config.mqtt.url);
-  const recorder = new DetectionRecorder(
-    {
-      stationId: config.stationId, clipsDir, sampleRateHz: SAMPLE_RATE_HZ, alertLabels: alerting,
-      priorities: clipPriorities(model.classNames, config.detection, alerting), alertCooldownSec: config.mqtt.alertCooldownSec,
-      mqttEnabled, uploadEnabled: uploadTarget !== undefined,
-    },
-    stores, clipper, clock, logger, () => stages.classifier.classNames, modelVersion,
-    { makeRoom: async (samples) => void (await quota.freeBytes(samples * 2 + 44)), afterClips: async () => void (await quota.enforce()) },
+  const alertJoiner = new AlertJoiner({ stationId: config.stationId, sampleRateHz: SAMPLE_RATE_HZ, alertCooldownSec: config.mqtt.alertCooldownSec, mqttEnabled }, stores);
+  const detectionLog = new DetectionLog(
+    { stationId: config.stationId, priorities: clipPriorities(model.classNames, config.detection, alerting), mqttEnabled, uploadEnabled: uploadTarget !== undefined },
+    stores, alertJoiner, clock, () => stages.classifier.classNames, modelVersion,
   );
+  const clipWriter = new ClipWriter(clipper, {
+    makeRoom: async (samples) => void (await quota.freeBytes(samples * 2 + 44)),
+    afterClips: async () => void (await quota.enforce()),
+  }, logger);
+  const sink = new DetectionSink({ sampleRateHz: SAMPLE_RATE_HZ, alertLabels: alerting }, { recent, clipper, clipWriter, log: detectionLog }, stores.segments, clock, logger);
   if (uploadTarget) stores.outbox.promoteLocal('upload', clock.now());
   if (mqttEnabled) {
     stores.outbox.promoteLocal('alert', clock.now());
     stores.outbox.promoteLocal('event', clock.now());
   }
   const source = buildSource(config, dataDir, o, new ProcessedFiles(db));
-  const runner = new PipelineRunner(source, stages, recorder, heartbeat, () => clock.now());
+  const runner = new PipelineRunner(source, stages, sink, heartbeat, () => clock.now());
 
   const systemd = new SystemdNotifier(o.env, logger);
   const mqttStore = new SqliteOutgoingStore(db, (outboxId, nowMs) => {

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { encodeWav16 } from '#shared/audio/wav-encode.js';
 import { createLogger, type Logger } from '#shared/util/logger.js';
 import type { SourceEvent } from '../src/capture/audio-source.js';
-import type { Clock } from '../src/system/clock.js';
+import type { Clock } from '../src/core/clock.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../src/system/clock.js';
+import type { Clock } from '../src/core/clock.js';
 
 /**
  * A clock tests move by hand: a simulated day passes in seconds. Sleepers wake

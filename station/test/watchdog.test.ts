@@ -11,7 +11,7 @@ import { PipelineRunner } from '../src/pipeline/runner.js';
 import type { PipelineSink } from '../src/pipeline/sink.js';
 import { openDatabase } from '../src/store/database.js';
 import { Outbox } from '../src/store/outbox.js';
-import { systemClock } from '../src/system/clock.js';
+import { systemClock } from '../src/core/clock.js';
 import { Heartbeat } from '../src/system/health.js';
 import { StationLifecycle } from '../src/system/lifecycle.js';
 import { SystemdNotifier } from '../src/system/systemd.js';

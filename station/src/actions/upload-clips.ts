@@ -2,12 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { sha256Hex } from '#shared/manifest/canonical-json.js';
 import { sidecarKeyFor, type ClipSidecar } from '#shared/mqtt/sidecar.js';
 import type { DetectionStore } from '../store/detection-store.js';
-import type { UploadJob } from '../store/detection-recorder.js';
 import type { OutboxItem } from '../store/outbox.js';
-import type { Clock } from '../system/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { BandwidthLimiter } from './bandwidth-limiter.js';
 import type { ActionResult, OutboxAction } from './outbox-worker.js';
 import { UploadRejectedError, type UploadTarget } from './upload-target.js';
+
+/** Upload outbox payload: everything else is read from the clip and detection rows. */
+export interface UploadJob {
+  clipId: string;
+}
 
 export interface UploadClipsOptions {
   stationId: string;

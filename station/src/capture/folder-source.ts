@@ -4,9 +4,10 @@ import { watch, type FSWatcher } from 'chokidar';
 import { WavFileReader } from '#shared/audio/wav-file-reader.js';
 import { describeError } from '#shared/errors.js';
 import type { Logger } from '#shared/util/logger.js';
-import type { ProcessedFiles } from '../store/processed-files.js';
-import type { Clock } from '../system/clock.js';
-import { STATION_SAMPLE_RATE_HZ, type AudioSource, type SourceEvent, type SourceStats } from './audio-source.js';
+import type { ProcessedFiles } from './processed-files.js';
+import type { Clock } from '../core/clock.js';
+import { STATION_SAMPLE_RATE_HZ } from '../core/segment.js';
+import type { AudioSource, SourceEvent, SourceStats } from './audio-source.js';
 import { fileSha256, timeFromFileName } from './file-identity.js';
 import { replaySegment } from './wav-segment.js';
 

@@ -1,8 +1,9 @@
 import { int16ToFloat } from '#shared/audio/pcm.js';
 import type { Logger } from '#shared/util/logger.js';
-import type { Clock } from '../system/clock.js';
+import type { Clock } from '../core/clock.js';
 import { AudioSanity } from './audio-sanity.js';
-import { STATION_SAMPLE_RATE_HZ, type AudioSource, type SourceEvent, type SourceStats } from './audio-source.js';
+import { STATION_SAMPLE_RATE_HZ } from '../core/segment.js';
+import type { AudioSource, SourceEvent, SourceStats } from './audio-source.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { RecorderHandle, RecorderHandlers, RecorderName } from './recorder-process.js';
 

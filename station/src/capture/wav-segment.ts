@@ -1,7 +1,8 @@
 import type { WavFileReader } from '#shared/audio/wav-file-reader.js';
 import { describeError } from '#shared/errors.js';
-import type { Clock } from '../system/clock.js';
-import { STATION_SAMPLE_RATE_HZ, type SegmentInfo, type SourceEvent } from './audio-source.js';
+import type { Clock } from '../core/clock.js';
+import { STATION_SAMPLE_RATE_HZ, type SegmentInfo } from '../core/segment.js';
+import type { SourceEvent } from './audio-source.js';
 
 export interface SegmentReplay {
   chunkSec: number;

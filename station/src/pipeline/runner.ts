@@ -1,4 +1,5 @@
-import type { AudioSource, SegmentInfo, SourceEvent } from '../capture/audio-source.js';
+import type { AudioSource, SourceEvent } from '../capture/audio-source.js';
+import type { SegmentInfo } from '../core/segment.js';
 import type { ModelPackage } from '#shared/model/model-package.js';
 import type { Classifier } from '#shared/pipeline/classifier.js';
 import type { ClassDecision, EventDetector } from '#shared/pipeline/event-detector.js';
