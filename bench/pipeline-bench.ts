@@ -6,13 +6,10 @@
  * Usage: node dist/bench/pipeline-bench.js features|full WAV MODEL_DIR
  */
 import { WavFileReader } from '#shared/audio/wav-file-reader.js';
-import { LogMelFrontEnd } from '#shared/features/log-mel.js';
 import { initBackend } from '#shared/model/backend.js';
 import { loadModelPackage } from '#shared/model/model-package.js';
 import { createLogger } from '#shared/util/logger.js';
-import { Classifier } from '#shared/pipeline/classifier.js';
-import { Featurizer } from '#shared/pipeline/featurizer.js';
-import { Windower } from '#shared/pipeline/windower.js';
+import { buildFrontStages, buildStages } from '#shared/pipeline/stages.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadOnsetModel, ONSET_MODEL_FILE } from '#shared/detect/onset-model.js';
@@ -23,10 +20,8 @@ async function main(): Promise<void> {
   const logger = createLogger({ name: 'bench', level: 'warn' });
   const backend = mode === 'full' ? await initBackend(logger, 'auto') : { name: 'none', simd: false };
   const model = mode === 'full' ? await loadModelPackage(modelDir) : undefined;
-  const frontEnd = new LogMelFrontEnd(model?.metadata.frontEnd);
-  const windower = new Windower({ windowSamples: frontEnd.geometry.patchSamples, hopSamples: frontEnd.geometry.patchHopSamples });
-  const featurizer = new Featurizer(frontEnd);
-  const classifier = model ? new Classifier(model, 32) : undefined;
+  const { windower, featurizer, frontEnd } = buildFrontStages(model?.metadata.frontEnd);
+  const classifier = model ? buildStages(model, { maxBatch: 32 }).classifier : undefined;
   // The two-stage gunshot detector runs beside the window model when the model has one (models/onset).
   const onsetDir = join(modelDir ?? '', 'onset');
   const onset = model && existsSync(join(onsetDir, ONSET_MODEL_FILE)) ? new OnsetStream(await loadOnsetModel(onsetDir)) : undefined;

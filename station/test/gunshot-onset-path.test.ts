@@ -9,11 +9,12 @@ import { loadModelPackage } from '#shared/model/model-package.js';
 import type { DetectionMessage } from '#shared/pipeline/types.js';
 import { saveTestModel } from '#testkit/test-model.js';
 import { FileSource } from '../src/capture/file-source.js';
-import { buildStages } from '../src/composition.js';
+import { buildStages } from '#shared/pipeline/stages.js';
+import { stationStageOptions } from '../src/pipeline/decisions.js';
 import { GunshotOnsetSink } from '../src/pipeline/gunshot-onset-sink.js';
 import { PipelineRunner } from '../src/pipeline/runner.js';
 import type { PipelineSink } from '../src/pipeline/sink.js';
-import { systemClock } from '../src/system/clock.js';
+import { systemClock } from '../src/core/clock.js';
 import { quietLogger, tempDir, writeWav } from './helpers.js';
 
 const RATE = 16000;
@@ -56,7 +57,7 @@ describe('two-stage gunshot path in the station pipeline', () => {
     const inner = new Collect();
     const sink = new GunshotOnsetSink(inner, riseModel(), () => model.classNames);
     const source = new FileSource({ path: wav, realtime: false, loop: false, chunkSec: 0.5 }, systemClock);
-    await new PipelineRunner(source, buildStages(model, detection, 32), sink).run(new AbortController().signal);
+    await new PipelineRunner(source, buildStages(model, stationStageOptions(model, detection, 32)), sink).run(new AbortController().signal);
     const gunshots = inner.messages.filter((m) => m.event.label === 'gunshot');
     const ended = gunshots.filter((m) => m.type === 'end').map((m) => m.event);
     expect(ended).toHaveLength(2);

@@ -1,4 +1,4 @@
-import type { SegmentInfo, SourceGap } from '../capture/audio-source.js';
+import type { SegmentInfo, SourceGap } from '../core/segment.js';
 import { OnsetStream, type GunshotAlarmMessage } from '#shared/detect/onset-stream.js';
 import type { OnsetModel } from '#shared/detect/onset-model.js';
 import { ONSET_POST_SEC } from '#shared/detect/onset-features.js';
