@@ -1,5 +1,5 @@
 import { createRandom } from '#shared/util/random.js';
-import { colouredNoise, NOISE_COLOURS, scaleToRms } from './coloured-noise.js';
+import { colouredNoise, NOISE_COLOURS, scaleToRms, type NoiseColour } from './coloured-noise.js';
 
 const RATE = 16000;
 /** Levels the check covers, dBFS RMS (issue 12: -70 to -20). */
@@ -21,12 +21,12 @@ export type AlarmCounter = (samples: Float32Array) => number;
  * at each level, `minutes` long: the alarms a detector raises on each. A
  * gunshot detector should raise none.
  */
-export function stationaryNoiseCheck(count: AlarmCounter, o: { minutes?: number; levels?: readonly number[]; recordings?: { name: string; samples: Float32Array }[] } = {}): StationaryResult[] {
+export function stationaryNoiseCheck(count: AlarmCounter, o: { minutes?: number; levels?: readonly number[]; colours?: readonly NoiseColour[]; recordings?: { name: string; samples: Float32Array }[] } = {}): StationaryResult[] {
   const minutes = o.minutes ?? 10;
   const length = Math.round(minutes * 60 * RATE);
   const out: StationaryResult[] = [];
   for (const levelDbfs of o.levels ?? STATIONARY_LEVELS_DBFS) {
-    for (const colour of NOISE_COLOURS) {
+    for (const colour of o.colours ?? NOISE_COLOURS) {
       const x = colouredNoise(colour, length, levelDbfs, createRandom(`stationary/${colour}/${levelDbfs}`));
       out.push({ noise: colour, levelDbfs, minutes, alarms: count(x) });
     }
