@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { archiveSeparatorIndex } from '../archives/formats.js';
 import type { PackageFailure } from '../dataset-error.js';
 import { formatDatasetIndex, INDEX_FILE_NAME, type IndexRecord } from '../index-file.js';
 import type { SourceRow } from '../sources-file.js';
@@ -164,9 +165,11 @@ async function fetchPackage(
   return { records, skipped, report };
 }
 
-/** `wav/<package>/<path inside package>.wav`; an archive member becomes a subpath of its archive. */
+/** `wav/<package>/<path inside package>.wav`; a container's member becomes a subpath of the container. */
 export function wavPathFor(pkg: string, sourcePath: string): string {
-  return `wav/${pkg}/${sourcePath.replace('.rcc!', '.rcc/')}.wav`;
+  const at = archiveSeparatorIndex(sourcePath);
+  const path = at < 0 ? sourcePath : `${sourcePath.slice(0, at)}/${sourcePath.slice(at + 1)}`;
+  return `wav/${pkg}/${path}.wav`;
 }
 
 async function sourceMtimeMs(file: ResolvedFile): Promise<number> {
