@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeAscContainer, writeC4Group, writeLieroSnd, writeSoundFont } from '#testkit/dataset-archives.js';
+import { convertToWav } from '../fetch/convert-wav.js';
 import { runCommand } from '../fetch/run-command.js';
 import { ArchiveFormatError, type ArchiveEntry } from './archive-format.js';
 import { listAscEntries } from './asc-container.js';
@@ -133,6 +134,23 @@ describe('SoundFont reader', () => {
 
   it('refuses files that are not sfbk', () => {
     expect(() => listSoundFontSamples(bytes('RIFF\x04\x00\x00\x00WAVE'))).toThrow(/sfbk/u);
+  });
+});
+
+describe('container members through sox (as data:fetch converts them)', () => {
+  it('decodes Liero 8-bit and SoundFont 16-bit raw members at their own rates', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ecosight-raw-'));
+    try {
+      const liero = listLieroSounds(writeLieroSnd([{ name: 'RIFLE', samples: Int8Array.from({ length: 22050 }, (_, i) => (i % 20 < 10 ? 90 : -90)) }]));
+      const sf2 = listSoundFontSamples(writeSoundFont([{ name: 'Gun', rateHz: 32000, pcm: Int16Array.from({ length: 8000 }, (_, i) => (i % 2 ? 9000 : -9000)) }]));
+      const out = await Promise.all([liero[0], sf2[0]].map(async (entry, i) => {
+        const result = await convertToWav({ kind: 'archive-member', archivePath: join(dir, 'bank'), entry }, join(dir, `${i}.wav`), 0);
+        return [result.status, Number(result.durationSec?.toFixed(3))];
+      }));
+      expect(out).toEqual([['converted', 1], ['converted', 0.25]]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
