@@ -42,7 +42,9 @@ export function dedupeRecordings<R>(
   const groups = new Map<number, number[]>();
   items.forEach((_, i) => {
     const root = find(i);
-    groups.set(root, [...(groups.get(root) ?? []), i]);
+    const members = groups.get(root);
+    if (members) members.push(i);
+    else groups.set(root, [i]);
   });
   const keptIndex = new Set<number>();
   const dropped: Array<DroppedDuplicate<R>> = [];

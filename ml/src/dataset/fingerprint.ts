@@ -13,7 +13,7 @@ import { LogMelFrontEnd } from '#shared/features/log-mel.js';
  * (so a copy with a higher noise floor, e.g. 8-bit, still matches), and the
  * whole picture has its mean removed (so a gain change does not matter). That picture alone cannot tell two takes
  * of one drum, or two noise bursts with one envelope, from a copy, so it also
- * keeps the first half second of the waveform itself at 2 kHz, high-passed
+ * keeps the first half second of the waveform itself at 4 kHz, high-passed
  * (~200 Hz, so a shared low hum or thump does not decide): copies (even
  * re-encoded or resampled) stay correlated sample by sample, different takes do not.
  */
@@ -22,7 +22,7 @@ export interface AudioFingerprint {
   trimmedSec: number;
   /** TIME_CELLS x BAND_CELLS cells, row-major, zero mean; empty for silence. */
   cells: Float32Array;
-  /** The trimmed start, box-averaged to WAVEFORM_RATE_HZ, at most WAVEFORM_SAMPLES, zero mean, unit RMS. */
+  /** The trimmed start, box-averaged to WAVEFORM_RATE_HZ, at most WAVEFORM_SAMPLES, high-passed, unit RMS. */
   waveform: Float32Array;
 }
 
@@ -32,11 +32,11 @@ const USED_MEL_BANDS = 48; // of YAMNet's 64 (125-7500 Hz): up to ~4.4 kHz
 const TRIM_FRAME_SAMPLES = 160; // 10 ms
 const TRIM_RE_LOUDEST = 10 ** (-30 / 20);
 const CELL_FLOOR_NATS = 4;
-const HIGH_PASS_SAMPLES = 10; // moving average over 5 ms at 2 kHz, subtracted
+const HIGH_PASS_SAMPLES = 20; // moving average over 5 ms at 4 kHz, subtracted
 const MAX_FINGERPRINT_SEC = 60;
-export const WAVEFORM_RATE_HZ = 2000;
-export const WAVEFORM_SAMPLES = 1000;
-const MAX_LAG_SAMPLES = 24; // +-12 ms at 2 kHz: trimming by 10 ms frames may cut copies differently
+export const WAVEFORM_RATE_HZ = 4000;
+export const WAVEFORM_SAMPLES = 2000;
+const MAX_LAG_SAMPLES = 48; // +-12 ms at 4 kHz: trimming by 10 ms frames may cut copies differently
 
 /** When two fingerprints are one recording (see `isSameRecording`). */
 export interface DuplicateCriteria {
@@ -48,12 +48,12 @@ export interface DuplicateCriteria {
   minCorrelation: number;
   /** Maximum mean absolute cell difference, natural-log units (1 = 8.7 dB). Default 0.6. */
   maxMeanAbsDiff: number;
-  /** Minimum normalised cross-correlation of the 2 kHz waveforms (best lag within +-12 ms). Default 0.8. */
+  /** Minimum normalised cross-correlation of the 4 kHz waveforms (best lag within +-12 ms). Default 0.9. */
   minWaveformCorrelation: number;
 }
 
 export const DEFAULT_DUPLICATE_CRITERIA: Readonly<DuplicateCriteria> = Object.freeze({
-  durationTolerance: 0.05, durationSlackSec: 0.05, minCorrelation: 0.9, maxMeanAbsDiff: 0.6, minWaveformCorrelation: 0.8,
+  durationTolerance: 0.05, durationSlackSec: 0.05, minCorrelation: 0.9, maxMeanAbsDiff: 0.6, minWaveformCorrelation: 0.9,
 });
 
 /** Fingerprint of 16 kHz mono samples (as `decodeWav` returns them). */
@@ -133,12 +133,17 @@ function waveformCorrelation(a: Float32Array, b: Float32Array): number {
 export function isSameRecording(a: AudioFingerprint, b: AudioFingerprint, k: DuplicateCriteria = DEFAULT_DUPLICATE_CRITERIA): boolean {
   if (!durationsClose(a.trimmedSec, b.trimmedSec, k)) return false;
   if (a.cells.length === 0 || b.cells.length === 0) return a.cells.length === b.cells.length; // both silent
-  const m = compareFingerprints(a, b);
-  return m.cellCorrelation >= k.minCorrelation && m.meanAbsDiff <= k.maxMeanAbsDiff && m.waveformCorrelation >= k.minWaveformCorrelation;
+  const cells = compareCells(a, b);
+  if (cells.cellCorrelation < k.minCorrelation || cells.meanAbsDiff > k.maxMeanAbsDiff) return false;
+  return waveformCorrelation(a.waveform, b.waveform) >= k.minWaveformCorrelation; // the costly test last
 }
 
 /** The measures `isSameRecording` thresholds (for reports and tuning). */
 export function compareFingerprints(a: AudioFingerprint, b: AudioFingerprint): { cellCorrelation: number; meanAbsDiff: number; waveformCorrelation: number } {
+  return { ...compareCells(a, b), waveformCorrelation: waveformCorrelation(a.waveform, b.waveform) };
+}
+
+function compareCells(a: AudioFingerprint, b: AudioFingerprint): { cellCorrelation: number; meanAbsDiff: number } {
   let dot = 0;
   let aa = 0;
   let bb = 0;
@@ -151,7 +156,7 @@ export function compareFingerprints(a: AudioFingerprint, b: AudioFingerprint): {
     absDiff += Math.abs(a.cells[i] - b.cells[i]);
   }
   const cellCorrelation = aa === 0 || bb === 0 ? (aa === bb ? 1 : 0) : dot / Math.sqrt(aa * bb);
-  return { cellCorrelation, meanAbsDiff: n === 0 ? 0 : absDiff / n, waveformCorrelation: waveformCorrelation(a.waveform, b.waveform) };
+  return { cellCorrelation, meanAbsDiff: n === 0 ? 0 : absDiff / n };
 }
 
 export function durationsClose(aSec: number, bSec: number, k: DuplicateCriteria = DEFAULT_DUPLICATE_CRITERIA): boolean {
@@ -194,4 +199,4 @@ export function deserializeFingerprint(bytes: Uint8Array): AudioFingerprint {
   return { trimmedSec: floats[1], cells: floats.slice(3, 3 + cellCount), waveform: floats.slice(3 + cellCount) };
 }
 
-const SIDECAR_VERSION = 3;
+const SIDECAR_VERSION = 4;

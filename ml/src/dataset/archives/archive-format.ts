@@ -37,6 +37,19 @@ export class ArchiveFormatError extends EcoSightError {
   }
 }
 
+const MAGIC_TYPES: ReadonlyArray<[string, string]> = [['OggS', 'ogg'], ['RIFF', 'wav'], ['fLaC', 'flac'], ['FORM', 'aiff']];
+
+/**
+ * sox options for a member: its type from its first bytes when they are a known
+ * magic (names lie: openclonk ships an Ogg named `Fanfare.wav`), else from its
+ * file name (`.ogg`, `.wav`, `.oga`...).
+ */
+export function soxInputFor(path: string, bytes: Uint8Array): string[] {
+  const head = latin1(bytes.subarray(0, 4));
+  const sniffed = MAGIC_TYPES.find(([magic]) => magic === head);
+  return sniffed ? ['-t', sniffed[1]] : soxInputForName(path);
+}
+
 /** sox options for a member whose type its file name tells (`.ogg`, `.wav`, `.oga`...). */
 export function soxInputForName(path: string): string[] {
   const dot = path.lastIndexOf('.');

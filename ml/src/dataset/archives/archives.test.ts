@@ -70,7 +70,7 @@ describe('ASC container reader', () => {
 describe('OpenClonk group reader', () => {
   const file = writeC4Group([
     { path: 'authors.txt', bytes: bytes('someone') },
-    { path: 'Fire.ocg', children: [{ path: 'Blast1.wav', bytes: bytes('RIFF blast') }] },
+    { path: 'Fire.ocg', children: [{ path: 'Blast1.wav', bytes: bytes('RIFF blast') }, { path: 'Fanfare.wav', bytes: bytes('OggS named .wav') }] },
     {
       path: 'Objects.ocg',
       children: [{ path: 'Weapons.ocg', children: [{ path: 'GunShoot1.ogg', bytes: bytes('OggS gun') }] }, { path: 'Clonk.ogg', bytes: bytes('OggS c') }],
@@ -79,9 +79,12 @@ describe('OpenClonk group reader', () => {
 
   it('unpacks the modified gzip, unscrambles headers and walks nested groups', () => {
     const entries = byPath(c4groupFormat.list(file));
-    expect([...entries.keys()]).toEqual(['authors.txt', 'Fire.ocg/Blast1.wav', 'Objects.ocg/Weapons.ocg/GunShoot1.ogg', 'Objects.ocg/Clonk.ogg']);
+    expect([...entries.keys()]).toEqual([
+      'authors.txt', 'Fire.ocg/Blast1.wav', 'Fire.ocg/Fanfare.wav', 'Objects.ocg/Weapons.ocg/GunShoot1.ogg', 'Objects.ocg/Clonk.ogg',
+    ]);
     expect(asText(entries.get('Objects.ocg/Weapons.ocg/GunShoot1.ogg')!.extract().bytes)).toBe('OggS gun');
     expect(entries.get('Fire.ocg/Blast1.wav')!.extract().soxInput).toEqual(['-t', 'wav']);
+    expect(entries.get('Fire.ocg/Fanfare.wav')!.extract().soxInput).toEqual(['-t', 'ogg']); // names lie: the bytes decide
   });
 
   it('refuses plain gzip and a header that does not unscramble to the group id', () => {

@@ -1,4 +1,4 @@
-import { ArchiveFormatError, LeReader, soxInputForName, type ArchiveEntry, type ArchiveFormat } from './archive-format.js';
+import { ArchiveFormatError, LeReader, soxInputFor, type ArchiveEntry, type ArchiveFormat } from './archive-format.js';
 
 /**
  * ASC (Advanced Strategic Command) data containers, `main.ascdat` in asc-data.
@@ -46,5 +46,5 @@ function extractAscMember(r: LeReader, path: string, start: number, length: numb
   if (length >= 8 && r.fixedString(start, 8) === ASC_COMPRESSED_MAGIC) {
     throw new ArchiveFormatError(FORMAT, `${path} is stored with ASC's own bzip2 framing (not supported)`);
   }
-  return { bytes, soxInput: soxInputForName(path) };
+  return { bytes, soxInput: soxInputFor(path, bytes) };
 }

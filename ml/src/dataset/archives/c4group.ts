@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { ArchiveFormatError, LeReader, soxInputForName, type ArchiveEntry, type ArchiveFormat } from './archive-format.js';
+import { ArchiveFormatError, LeReader, soxInputFor, type ArchiveEntry, type ArchiveFormat } from './archive-format.js';
 
 /**
  * OpenClonk group files (`.ocg`, `.ocd`, `.ocf`): a gzip stream whose first two
@@ -65,7 +65,13 @@ function walkGroup(r: LeReader, base: number, prefix: string, depth: number, out
       walkGroup(r, start, `${path}/`, depth + 1, out);
     } else {
       r.need(start, size);
-      out.push({ path, extract: () => ({ bytes: r.slice(start, size), soxInput: soxInputForName(path) }) });
+      out.push({
+        path,
+        extract: () => {
+          const bytes = r.slice(start, size);
+          return { bytes, soxInput: soxInputFor(path, bytes) };
+        },
+      });
     }
   }
 }

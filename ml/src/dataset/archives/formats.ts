@@ -1,5 +1,5 @@
 import { listRccMembers, readRccMember } from '../qt-rcc.js';
-import { soxInputForName, type ArchiveFormat } from './archive-format.js';
+import { soxInputFor, type ArchiveFormat } from './archive-format.js';
 import { ascContainerFormat } from './asc-container.js';
 import { c4groupFormat } from './c4group.js';
 import { lieroSndFormat } from './liero-snd.js';
@@ -11,7 +11,10 @@ const qtRccFormat: ArchiveFormat = {
   suffixes: ['.rcc'],
   list: (bytes) => listRccMembers(bytes).map((m) => ({
     path: m.path,
-    extract: () => ({ bytes: readRccMember(bytes, m), soxInput: soxInputForName(m.path) }),
+    extract: () => {
+      const member = readRccMember(bytes, m);
+      return { bytes: member, soxInput: soxInputFor(m.path, member) };
+    },
   })),
 };
 

@@ -1,5 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
-import { ArchiveFormatError, LeReader, soxInputForName, type ArchiveEntry, type ArchiveFormat } from './archive-format.js';
+import { ArchiveFormatError, LeReader, soxInputFor, type ArchiveEntry, type ArchiveFormat } from './archive-format.js';
 
 /**
  * Zip archives (Quake-style `.pk3`: ufoai-sound's `0snd.pk3`, nexuiz-data's
@@ -62,7 +62,7 @@ function extractZipMember(r: LeReader, m: ZipMember): { bytes: Uint8Array; soxIn
   if (m.method === METHOD_STORED) bytes = raw;
   else if (m.method === METHOD_DEFLATE) bytes = new Uint8Array(inflateRawSync(raw));
   else throw new ArchiveFormatError('zip', `${m.path} uses compression method ${m.method} (only stored and deflate are supported)`);
-  return { bytes, soxInput: soxInputForName(m.path) };
+  return { bytes, soxInput: soxInputFor(m.path, bytes) };
 }
 
 function findEndOfCentralDirectory(r: LeReader): number {
