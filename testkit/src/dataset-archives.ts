@@ -134,3 +134,15 @@ function shdrRecord(name: string, start: number, end: number, rateHz: number, ty
 function chunk(id: string, body: Uint8Array): Uint8Array {
   return concat([text(id), le32(body.byteLength), body, new Uint8Array(body.byteLength & 1)]);
 }
+
+/** Seven Kingdoms `.RES`: u16 count, count + 1 entries (name[9], u32 offset), then the members. */
+export function writeSevenKaaRes(members: readonly NamedBytes[]): Uint8Array {
+  const dir: Uint8Array[] = [le16(members.length)];
+  let at = 2 + 13 * (members.length + 1);
+  for (const m of members) {
+    dir.push(fixed(m.path, 9), le32(at));
+    at += m.bytes.byteLength;
+  }
+  dir.push(new Uint8Array(9), le32(at));
+  return concat([...dir, ...members.map((m) => m.bytes)]);
+}

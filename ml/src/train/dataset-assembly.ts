@@ -22,8 +22,8 @@ import type { LabelledClip } from './types.js';
  * - issue 12: nexuiz-data, openclonk-data, freecol, lierolibre-data,
  *   dopewars-data, timgm6mb-soundfont, wing-data: 26 gunshot files from seven
  *   more sources (nine in all), explosions, thunder, wind, voices and many
- *   impulsive hard negatives; ufoai-sound, redeclipse-data, asc-data and
- *   btanks-data (61 gunshot files) stay in training
+ *   impulsive hard negatives; ufoai-sound, redeclipse-data, asc-data,
+ *   btanks-data and the small banks (62 gunshot files) stay in training
  * Class with no validation data this way: chainsaw (no package has it); the
  * metadata says so.
  */

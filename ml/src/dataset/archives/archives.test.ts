@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeAscContainer, writeC4Group, writeLieroSnd, writeSoundFont } from '#testkit/dataset-archives.js';
+import { writeAscContainer, writeC4Group, writeLieroSnd, writeSevenKaaRes, writeSoundFont } from '#testkit/dataset-archives.js';
 import { convertToWav } from '../fetch/convert-wav.js';
 import { runCommand } from '../fetch/run-command.js';
 import { ArchiveFormatError, type ArchiveEntry } from './archive-format.js';
@@ -10,6 +10,7 @@ import { listAscEntries } from './asc-container.js';
 import { listC4GroupEntries, unpackC4Group, c4groupFormat } from './c4group.js';
 import { archiveFormatFor, archiveSeparatorIndex } from './formats.js';
 import { listLieroSounds } from './liero-snd.js';
+import { listSevenKaaResources } from './sevenkaa-res.js';
 import { listSoundFontSamples } from './soundfont.js';
 import { listZipEntries } from './zip.js';
 
@@ -137,6 +138,16 @@ describe('SoundFont reader', () => {
 
   it('refuses files that are not sfbk', () => {
     expect(() => listSoundFontSamples(bytes('RIFF\x04\x00\x00\x00WAVE'))).toThrow(/sfbk/u);
+  });
+});
+
+describe('Seven Kingdoms resource reader', () => {
+  it('lists members up to the end marker and returns their bytes', () => {
+    const file = writeSevenKaaRes([{ path: 'CANNON', bytes: bytes('RIFF cannon') }, { path: 'BIRDS01', bytes: bytes('RIFF birds!') }]);
+    const entries = listSevenKaaResources(file);
+    expect(entries.map((e) => e.path)).toEqual(['CANNON.wav', 'BIRDS01.wav']);
+    expect(asText(entries[1].extract().bytes)).toBe('RIFF birds!');
+    expect(() => listSevenKaaResources(file.subarray(0, file.byteLength - 2))).toThrow(/past the end/u);
   });
 });
 

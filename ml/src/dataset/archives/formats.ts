@@ -3,6 +3,7 @@ import { soxInputFor, type ArchiveFormat } from './archive-format.js';
 import { ascContainerFormat } from './asc-container.js';
 import { c4groupFormat } from './c4group.js';
 import { lieroSndFormat } from './liero-snd.js';
+import { sevenKaaResFormat } from './sevenkaa-res.js';
 import { soundFontFormat } from './soundfont.js';
 import { zipFormat } from './zip.js';
 
@@ -20,7 +21,7 @@ const qtRccFormat: ArchiveFormat = {
 
 /** Every container the source lists can reach into with `archive!member-glob`. */
 export const ARCHIVE_FORMATS: readonly ArchiveFormat[] = [
-  qtRccFormat, zipFormat, ascContainerFormat, c4groupFormat, lieroSndFormat, soundFontFormat,
+  qtRccFormat, zipFormat, ascContainerFormat, c4groupFormat, lieroSndFormat, soundFontFormat, sevenKaaResFormat,
 ];
 
 /** The reader for a container path, chosen by its ending (case-insensitive). */
