@@ -133,6 +133,7 @@ function waveformCorrelation(a: Float32Array, b: Float32Array): number {
 export function isSameRecording(a: AudioFingerprint, b: AudioFingerprint, k: DuplicateCriteria = DEFAULT_DUPLICATE_CRITERIA): boolean {
   if (!durationsClose(a.trimmedSec, b.trimmedSec, k)) return false;
   if (a.cells.length === 0 || b.cells.length === 0) return a.cells.length === b.cells.length; // both silent
+  if (!cellsWithinMeanAbsDiff(a.cells, b.cells, k.maxMeanAbsDiff)) return false; // cheap, rejects most pairs early
   const cells = compareCells(a, b);
   if (cells.cellCorrelation < k.minCorrelation || cells.meanAbsDiff > k.maxMeanAbsDiff) return false;
   return waveformCorrelation(a.waveform, b.waveform) >= k.minWaveformCorrelation; // the costly test last
@@ -141,6 +142,17 @@ export function isSameRecording(a: AudioFingerprint, b: AudioFingerprint, k: Dup
 /** The measures `isSameRecording` thresholds (for reports and tuning). */
 export function compareFingerprints(a: AudioFingerprint, b: AudioFingerprint): { cellCorrelation: number; meanAbsDiff: number; waveformCorrelation: number } {
   return { ...compareCells(a, b), waveformCorrelation: waveformCorrelation(a.waveform, b.waveform) };
+}
+
+/** Mean absolute difference <= limit, giving up as soon as the sum exceeds it. */
+function cellsWithinMeanAbsDiff(a: Float32Array, b: Float32Array, limit: number): boolean {
+  const budget = limit * a.length;
+  let sum = 0;
+  for (let i = 0; i < a.length; i += 1) {
+    sum += Math.abs(a[i] - b[i]);
+    if (sum > budget) return false;
+  }
+  return true;
 }
 
 function compareCells(a: AudioFingerprint, b: AudioFingerprint): { cellCorrelation: number; meanAbsDiff: number } {
