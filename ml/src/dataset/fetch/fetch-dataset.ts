@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathUnder } from '#shared/util/safe-name.js';
 import { archiveSeparatorIndex } from '../archives/formats.js';
 import type { PackageFailure } from '../dataset-error.js';
 import { formatDatasetIndex, INDEX_FILE_NAME, type IndexRecord } from '../index-file.js';
@@ -155,7 +156,7 @@ async function fetchPackage(
   await runPool(resolution.files, options.jobs ?? 2, async (file) => {
     const wav = wavPathFor(pkg.name, file.sourcePath);
     const stampMs = Math.max(extractedAtMs, await sourceMtimeMs(file));
-    const result = await convertToWav(file.input, join(cacheDir, wav), stampMs);
+    const result = await convertToWav(file.input, pathUnder(cacheDir, wav), stampMs);
     if (result.status === 'failed' || result.durationSec === undefined) {
       const reason = result.error ?? 'conversion failed';
       skipped.push({ package: pkg.name, sourcePath: file.sourcePath, reason });

@@ -46,9 +46,15 @@ export async function resolvePackageSources(rows: readonly SourceRow[], root: st
       const members = await loadArchive(archives, root, archive, fileSet, problems, row.line);
       if (members === null) continue;
       const re = globToRegExp(member);
-      matches = members
-        .filter((m) => re.test(m.path))
+      const matched = members.filter((m) => re.test(m.path));
+      // Member names come from inside a file, not from the file system: one that could climb
+      // out of the WAV cache (`..`, absolute, backslashes) fails the package instead.
+      const unsafe = matched.filter((m) => !isSafeMemberPath(m.path));
+      for (const m of unsafe) problems.push(`line ${row.line}: ${archive} holds a member with an unsafe path ${JSON.stringify(m.path)}`);
+      matches = matched
+        .filter((m) => isSafeMemberPath(m.path))
         .map((m) => ({ sourcePath: `${archive}!${m.path}`, input: { kind: 'archive-member', archivePath: join(root, archive), entry: m } }));
+      if (unsafe.length > 0 && matches.length === 0) continue;
     }
     if (matches.length === 0) problems.push(`line ${row.line}: "${row.pathPattern}" matched no file`);
     for (const m of matches) chosen.set(m.sourcePath, { row, input: m.input });
@@ -88,6 +94,12 @@ async function loadArchive(
     }
   }
   return cache.get(archive) ?? null;
+}
+
+/** A relative `/`-separated path without empty, `.` or `..` segments, backslashes or control characters. */
+export function isSafeMemberPath(path: string): boolean {
+  if (path === '' || path.startsWith('/') || path.includes('\\') || [...path].some((c) => c.charCodeAt(0) < 0x20)) return false;
+  return path.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
 }
 
 /** Relative paths of regular files under root (sorted, `/`-separated). */
