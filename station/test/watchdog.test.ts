@@ -42,7 +42,7 @@ const liveSource: AudioSource = {
 describe('systemd watchdog and a wedged pipeline', () => {
   it('pings while the pipeline makes progress and stops pinging once it is stuck', async () => {
     const model = await loadModelPackage(await saveTestModel());
-    const stages = buildStages(model, { hopSec: 0.48, k: 1, n: 1, maxEventSec: 30, classes: {} }, 8);
+    const stages = buildStages(model, { hopSec: 0.48, k: 1, n: 1, maxEventSec: 30, classes: {}, logging: { enabled: false, label: 'chainsaw', spanSec: 30, minPresentSec: 20, endBelowPresentSec: 3, updateEverySec: 30 } }, 8);
     let wedged = false;
     let release = (): void => undefined;
     const sink: PipelineSink = {
