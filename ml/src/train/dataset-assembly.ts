@@ -34,6 +34,8 @@ export interface FetchedDataOptions {
   quick?: boolean;
   /** Overrides of DATA_BUDGET (tests use tiny ones). */
   budget?: Partial<DataBudget>;
+  /** Augment the training originals 1 -> 6 (default true); off for quick head-only fits. */
+  augment?: boolean;
 }
 
 export interface DataBudget {
@@ -81,7 +83,7 @@ export async function prepareFetchedData(o: FetchedDataOptions): Promise<Prepare
   const budget = { ...DATA_BUDGET, ...o.budget };
   const originals = await loadClips(capVoice(sides.train, Math.round(budget.voiceOriginals.train * scale), rand('voice-train')), budget);
   const backgrounds = backgroundsOf(originals);
-  const augmented = augmentAll(originals, backgrounds, rand('augment'), budget.gunshotAugmentRounds);
+  const augmented = o.augment === false ? originals : augmentAll(originals, backgrounds, rand('augment'), budget.gunshotAugmentRounds);
   const synthetic = syntheticGunshots(Math.round(budget.synthetic.train * scale), backgrounds, rand('synth-train'), 'synthetic-train');
   const saws = syntheticChainsaws(Math.round(budget.chainsaw.train * scale), backgrounds, rand('chainsaw-train'), 'synthetic-chainsaw-train', { split: 'train' });
   const validation = await validationSide(sides.validation, rand, scale, budget);
