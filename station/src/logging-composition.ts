@@ -3,14 +3,15 @@ import type { Logger } from '#shared/util/logger.js';
 import type { MqttLink } from './actions/mqtt-link.js';
 import { OutboxWorker } from './actions/outbox-worker.js';
 import { PublishLoggingAlerts } from './actions/publish-logging.js';
-import { LoggingDetector, type LoggingAlertDraft } from './pipeline/logging-detector.js';
-import type { PipelineStages } from './pipeline/runner.js';
+import type { LoggingAlertDraft } from '#shared/mqtt/payloads.js';
+import { LoggingDetector } from './pipeline/logging-detector.js';
+import type { PipelineStages } from '#shared/pipeline/stages.js';
 import type { PipelineSink } from './pipeline/sink.js';
-import type { Db } from './store/database.js';
+import type { Db } from './core/db.js';
 import type { DetectionStore } from './store/detection-store.js';
 import type { SqliteOutgoingStore } from './store/mqtt-outgoing-store.js';
 import type { Outbox } from './store/outbox.js';
-import type { Clock } from './system/clock.js';
+import type { Clock } from '#shared/util/clock.js';
 
 export interface LoggingParts {
   config: StationConfig;

@@ -1,7 +1,8 @@
 import type { Random } from '#shared/util/random.js';
 import { chainsawSource, type ChainsawSourceParams } from './chainsaw-source.js';
 import type { ThrottleStep } from './chainsaw-throttle.js';
-import { micHighPassGain, OUTPUT_RATE_HZ } from './gunshot.js';
+import { SAMPLE_RATE_HZ as OUTPUT_RATE_HZ } from '#shared/audio/sample-rate.js';
+import { micHighPassGain } from './gunshot.js';
 import { propagationSpectrum, type PropagationParams } from './propagation.js';
 import { addReverb, type ReverbParams } from './reverb.js';
 import { convolve, spectrumToFir } from './spectral.js';

@@ -92,6 +92,9 @@ export interface LoggingAlertPayload {
   sentAt: string;
 }
 
+/** A logging alert message as the station raises it (the publisher adds `delayed` and `sentAt`). */
+export type LoggingAlertDraft = Omit<LoggingAlertPayload, 'delayed' | 'sentAt'>;
+
 /** `<prefix>/<stationId>/telemetry`, periodic. */
 export interface TelemetryPayload {
   v: 1;

@@ -1,8 +1,7 @@
-import { encodePayload, type LoggingAlertPayload } from '#shared/mqtt/payloads.js';
-import type { LoggingAlertDraft } from '../pipeline/logging-detector.js';
+import { encodePayload, type LoggingAlertDraft, type LoggingAlertPayload } from '#shared/mqtt/payloads.js';
 import type { SqliteOutgoingStore } from '../store/mqtt-outgoing-store.js';
 import type { OutboxItem } from '../store/outbox.js';
-import type { Clock } from '../system/clock.js';
+import type { Clock } from '#shared/util/clock.js';
 import type { MqttLink } from './mqtt-link.js';
 import type { ActionResult, OutboxAction } from './outbox-worker.js';
 import { DELAYED_AFTER_MS } from './publish-messages.js';

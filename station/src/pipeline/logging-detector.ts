@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { LoggingAlertPayload } from '#shared/mqtt/payloads.js';
+import type { LoggingAlertDraft } from '#shared/mqtt/payloads.js';
 import { SustainedPresence, type PresenceTransition, type SustainedPresenceOptions } from '#shared/pipeline/sustained-presence.js';
 import type { DetectionMessage, ScoredWindow } from '#shared/pipeline/types.js';
-import type { SegmentInfo, SourceGap } from '../capture/audio-source.js';
+import type { SegmentInfo, SourceGap } from '../core/segment.js';
 import type { PipelineSink } from './sink.js';
-
-/** A logging alert message before it is sent (the publisher adds `delayed` and `sentAt`). */
-export type LoggingAlertDraft = Omit<LoggingAlertPayload, 'delayed' | 'sentAt'>;
 
 export interface LoggingDetectorOptions {
   stationId: string;
