@@ -127,13 +127,25 @@ export const StationConfigSchema = Type.Object({
     multipartThresholdMb: Type.Number({ minimum: 5, default: 8 }),
   }, { additionalProperties: false, default: {} }),
   ota: Type.Object({
-    /** Cloud base URL to poll (`<url>/api/models/latest`); empty disables polling. */
+    /** Cloud base URL to poll (latestReleaseUrl: `<url>/api/models/latest`); empty disables polling. */
     url: Type.String({ default: '' }),
     pollIntervalSec: Seconds(3600, 5),
     /** Ed25519 public key (PEM or base64 SPKI) that signs model releases. */
     publicKey: Type.String({ default: '' }),
     /** Refuse versions older than the running one unless pinned. */
     pinnedVersion: Type.String({ default: '' }),
+  }, { additionalProperties: false, default: {} }),
+  retention: Type.Object({
+    /**
+     * Settled items older than this many days are pruned from station.db: messages
+     * delivered, clips uploaded (their local copies too), closed segments, gaps, deletion
+     * records. What is not yet delivered is kept whatever its age. 0 = keep forever.
+     */
+    maxAgeDays: Type.Number({ minimum: 0, default: 30 }),
+    /** Above this much live data in station.db, settled items go sooner, oldest first. 0 = no size bound. */
+    maxDbMb: Type.Number({ minimum: 0, default: 256 }),
+    /** How often the retention pass runs. */
+    intervalSec: Seconds(3600, 1),
   }, { additionalProperties: false, default: {} }),
   systemd: Type.Object({
     /** The pipeline must have produced a window within this time for watchdog pings to go out. */
