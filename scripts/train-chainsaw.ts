@@ -14,7 +14,9 @@ import { describeError } from '#shared/errors.js';
 import { loadModelPackage, saveModelPackage, shippedModelDir } from '#shared/model/model-package.js';
 import type { ModelMetadata } from '#shared/model/metadata.js';
 import { createLogger } from '#shared/util/logger.js';
-import { createRandom } from '#shared/util/random.js';
+import { createRandom, type Random } from '#shared/util/random.js';
+import { pinkNoise } from '#ml/augment/index.js';
+import type { LabelledClip } from '#ml/train/types.js';
 import { embeddingModel, HEAD_LAYER } from '#ml/train/architecture.js';
 import { bestF1Threshold, chainsawWindowMetrics, loggingAlertsOnStream } from '#ml/train/chainsaw-eval.js';
 import { fitColumn, spliceColumn } from '#ml/train/column-head.js';
@@ -36,6 +38,7 @@ const { values } = parseArgs({
     'vehicle-weight': { type: 'string', default: '4' },
     'long-minutes': { type: 'string', default: '60' },
     epochs: { type: 'string', default: '300' },
+    noises: { type: 'string', default: '150' },
   },
 });
 
@@ -56,6 +59,10 @@ async function main(): Promise<void> {
     seed, logger, augment: false,
     budget: { synthetic: { train: 0, validation: 0 }, chainsaw: { train: Number(values.saws), validation: Number(values['valid-saws']) } },
   });
+  // A fifth of the saw scenes lie over plain pink noise: without steady noise among the
+  // negatives, the column learns "steady broadband noise" as chainsaw (it did: 0.3.0's first fit).
+  data.train.push(...steadyNoises(Number(values.noises), createRandom(`chainsaw-head/${seed}/noise-train`), 'synthetic-noise-train'));
+  data.valid.push(...steadyNoises(Math.round(Number(values.noises) / 3), createRandom(`chainsaw-head/${seed}/noise-valid`), 'synthetic-noise-validation'));
   logger.info({ train: data.train.length, valid: data.valid.length }, 'clips ready');
   const frontEnd = new LogMelFrontEnd(base.metadata.frontEnd);
   const trainSet = buildPatchSet(data.train, base.classNames, { frontEnd, random: createRandom(`chainsaw-head/${seed}/train`) });
@@ -99,6 +106,29 @@ async function main(): Promise<void> {
   await saveModelPackage(outDir, model, metadata);
   writeFileSync(join(outDir, '..', `chainsaw-report-${values.version}.json`), JSON.stringify(report, null, 2));
   process.stdout.write(`${JSON.stringify(report, null, 2)}\nmodel ${values.version} written to ${outDir}\n`);
+}
+
+/** Steady noises without a label (pink, brown or white, 3-6 s, -50 to -10 dBFS RMS). */
+function steadyNoises(count: number, rand: Random, group: string): LabelledClip[] {
+  return Array.from({ length: count }, (_, i) => {
+    const r = rand.fork(i);
+    const n = Math.round(r.uniform(3, 6) * 16000);
+    const rms = 10 ** (r.uniform(-50, -10) / 20);
+    const kind = r.pick(['pink', 'brown', 'white'] as const);
+    let x: Float32Array;
+    if (kind === 'pink') x = pinkNoise(n, rms, r.fork('pink'));
+    else {
+      x = new Float32Array(n);
+      let acc = 0;
+      for (let k = 0; k < n; k++) {
+        acc = kind === 'brown' ? 0.995 * acc + r.normal() : r.normal();
+        x[k] = acc;
+      }
+      const now = Math.sqrt(x.reduce((s, v) => s + v * v, 0) / n);
+      for (let k = 0; k < n; k++) x[k] *= rms / now;
+    }
+    return { id: `${group}/${i}`, samples: x, labels: [], group };
+  });
 }
 
 /** Labels of the class, and weights: positives and negatives weigh the same in all; engines (vehicle) count extra among the negatives. */
