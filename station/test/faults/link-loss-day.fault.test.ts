@@ -13,10 +13,11 @@ import { TestS3 } from '#testkit/s3rver.js';
 import { saveTestModel } from '#testkit/test-model.js';
 import { composeStation } from '../../src/main.js';
 import { scene } from '../audio-scenes.js';
-import { quietLogger, tempDir, writeWav } from '../helpers.js';
+import { quietLogger, tempDir } from '../helpers.js';
 import { ManualClock } from '#testkit/manual-clock.js';
 import { Subscriber } from '../mqtt-subscriber.js';
 import { checkStationInvariants } from './invariants.js';
+import { applyOutages, dropRecording } from './outages.js';
 
 // A field broker keeps sessions across restarts, and alert subscribers use persistent sessions: an
 // alert the station hands over while the subscriber has not yet reconnected is queued for it, not lost.
@@ -66,22 +67,11 @@ describe('link loss over a simulated day (injected clock)', () => {
     let faults = 0;
     try {
       for (let hour = 0; hour < HOURS; hour++) {
-        if (BROKER_DOWN.has(hour) !== BROKER_DOWN.has(hour - 1)) {
-          faults++;
-          if (BROKER_DOWN.has(hour)) await broker.stop();
-          else await broker.start();
-        }
-        if (BUCKET_DOWN.has(hour) !== BUCKET_DOWN.has(hour - 1)) {
-          faults++;
-          if (BUCKET_DOWN.has(hour)) await s3.stop();
-          else await s3.start();
-        }
+        faults += await applyOutages(hour, [{ down: BROKER_DOWN, stop: () => broker.stop(), start: () => broker.start() }, { down: BUCKET_DOWN, stop: () => s3.stop(), start: () => s3.start() }]);
         // The recorder drops this hour's recording: two bursts of shots.
         const name = `20261126_${String(hour).padStart(2, '0')}0000.WAV`;
-        writeWav(join(drop, name), scene(20, [{ kind: 'shots', atSec: 3, durationSec: 1 }, { kind: 'shots', atSec: 12, durationSec: 1 }]).map((x, i) => (i === 0 ? hour / 1e4 : x)));
-        // The simulated clock must not lag the file's (real) modification time.
-        clock.advance(Math.max(0, Date.now() + 1000 - clock.now()));
-        await waitFor(() => (db.prepare(`SELECT 1 FROM processed_files WHERE path LIKE ?`).get(`%${name}`) ? true : undefined), 30_000, `processing ${name}`);
+        const shots = scene(20, [{ kind: 'shots', atSec: 3, durationSec: 1 }, { kind: 'shots', atSec: 12, durationSec: 1 }]);
+        await dropRecording(drop, name, shots.map((x, i) => (i === 0 ? hour / 1e4 : x)), clock, db);
         // An hour passes, in ten-minute steps, with real time for the workers to act on each.
         for (let step = 0; step < 6; step++) {
           clock.advance(10 * 60_000);
