@@ -23,6 +23,7 @@ import { MicSource } from './capture/mic-source.js';
 import { startRecorder } from './capture/recorder-process.js';
 import { buildStages } from './composition.js';
 import { Clipper } from './pipeline/clipper.js';
+import { chooseClipEncoder } from './pipeline/clip-encoder-setup.js';
 import { alertLabels, clipPriorities } from './pipeline/decisions.js';
 import { classDecisions } from './pipeline/decisions.js';
 import { PipelineRunner } from './pipeline/runner.js';
@@ -106,12 +107,14 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
   const stores = { db, segments: new SegmentStore(db), detections: new DetectionStore(db), alerts: new AlertStore(db), outbox };
   const quota = new ClipQuota(db, config.clips.quotaMb * 1024 * 1024, clock, logger);
   const heartbeat = new Heartbeat();
+  const encoder = await chooseClipEncoder(config.clips, logger);
   const clipper = new Clipper({
     sampleRateHz: SAMPLE_RATE_HZ,
     preRollSamples: Math.round(config.clips.preRollSec * SAMPLE_RATE_HZ),
     postRollSamples: Math.round(config.clips.postRollSec * SAMPLE_RATE_HZ),
     maxEventSamples: Math.round(config.detection.maxEventSec * SAMPLE_RATE_HZ),
     clipsDir,
+    encoder,
   });
   const alerting = alertLabels(model.classNames, config.detection);
   const uploadTarget = buildUploadTarget(config);
@@ -120,7 +123,7 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
     {
       stationId: config.stationId, clipsDir, sampleRateHz: SAMPLE_RATE_HZ, alertLabels: alerting,
       priorities: clipPriorities(model.classNames, config.detection, alerting), alertCooldownSec: config.mqtt.alertCooldownSec,
-      mqttEnabled, uploadEnabled: uploadTarget !== undefined,
+      mqttEnabled, uploadEnabled: uploadTarget !== undefined, clipCodec: encoder.codec,
     },
     stores, clipper, clock, logger, () => stages.classifier.classNames, modelVersion,
     { makeRoom: async (samples) => void (await quota.freeBytes(samples * 2 + 44)), afterClips: async () => void (await quota.enforce()) },
@@ -185,7 +188,7 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
   runner.setClassifierFailureHandler((err, failed) => updater.onClassifierFailure(err, failed));
   const services: Service[] = [telemetry, updater];
   logger.info({
-    stationId: config.stationId, source: `${config.source.type}:${config.source.device || config.source.path}`, model: modelVersion(),
+    stationId: config.stationId, source: `${config.source.type}:${config.source.device || config.source.path}`, model: modelVersion(), clipCodec: encoder.codec,
     mqtt: mqttEnabled ? 'on' : 'off (local mode)', upload: uploadTarget?.describe() ?? 'off (local mode: clips stay on disk)',
   }, 'station composed');
   return new StationLifecycle(

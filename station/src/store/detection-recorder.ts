@@ -1,3 +1,4 @@
+import type { ClipCodec } from '#shared/audio/clip-codec.js';
 import type { AlertPayload, EventPayload } from '#shared/mqtt/payloads.js';
 import { clipObjectKey } from '#shared/mqtt/sidecar.js';
 import type { Logger } from '#shared/util/logger.js';
@@ -26,6 +27,8 @@ export interface RecorderOptions {
   /** Whether MQTT / uploads are configured: otherwise items are kept as `local`. */
   mqttEnabled: boolean;
   uploadEnabled: boolean;
+  /** Codec of the clips (names the clip key's extension); default wav. */
+  clipCodec?: ClipCodec;
 }
 
 export interface RecorderStores {
@@ -123,7 +126,7 @@ export class DetectionRecorder implements PipelineSink {
         startSample, endSample: event.endSample, peakConfidence: event.peakConfidence,
         peakTimeMs: this.timeOf(segment, event.peakSample), windowCount: event.windowCount, shotCount: shots,
         scores: this.scoresOf(event.peakScores), status: 'open', modelVersion: this.modelVersion, alertId: null,
-        clipKey: clipObjectKey(this.options.stationId, event.id, startTimeMs), source: segment.source,
+        clipKey: clipObjectKey(this.options.stationId, event.id, startTimeMs, this.options.clipCodec), source: segment.source,
       }, now);
       if (isAlert) this.raiseAlert(segment, stored, event, shots ?? 1, now);
       const record = detections.get(event.id) as DetectionRecord;
