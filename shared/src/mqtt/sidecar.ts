@@ -1,4 +1,4 @@
-import { CLIP_EXTENSION_PATTERN, clipExtension, type ClipCodec } from '../audio/clip-codec.js';
+import { CLIP_CODECS, CLIP_EXTENSION_PATTERN, clipExtension, type ClipCodec } from '../audio/clip-codec.js';
 
 /**
  * The JSON sidecar uploaded next to every clip (`<clipKey minus .wav/.flac/.opus>.json`).
@@ -43,6 +43,12 @@ export function clipObjectKey(stationId: string, clipId: string, startTimeMs: nu
   const mm = (d.getUTCMonth() + 1).toString().padStart(2, '0');
   const dd = d.getUTCDate().toString().padStart(2, '0');
   return `stations/${stationId}/${yyyy}/${mm}/${dd}/${clipId}${clipExtension(codec)}`;
+}
+
+/** The keys the clip next to a sidecar may have, one per codec (the sidecar itself names which). */
+export function clipKeysFor(sidecarKey: string): string[] {
+  const stem = sidecarKey.replace(/\.json$/, '');
+  return CLIP_CODECS.map((c) => stem + clipExtension(c));
 }
 
 export function sidecarKeyFor(clipKey: string): string {

@@ -59,7 +59,7 @@ export class ProcessEncoder implements ClipEncoder {
 
 export function clipEncoderFor(config: ClipEncoderConfig): ClipEncoder {
   if (config.codec === 'flac') {
-    return new ProcessEncoder('flac', 'flac', ['--silent', `-${config.flacLevel}`, '--stdout', '-'], config.timeoutMs);
+    return new ProcessEncoder('flac', 'flac', ['--silent', `-${config.flacLevel}`, '--no-seektable', '--stdout', '-'], config.timeoutMs);
   }
   if (config.codec === 'opus') {
     // --comp 10 is opusenc's default; bitrate from the config (see docs/benchmarks.md for the choice).

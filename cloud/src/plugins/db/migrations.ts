@@ -66,4 +66,9 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // Clips may be WAV, FLAC or Opus: the index records the codec and the encoded size (from the sidecar).
+  `
+  ALTER TABLE detections ADD COLUMN clip_codec TEXT;
+  ALTER TABLE detections ADD COLUMN clip_bytes INTEGER;
+  `,
 ];
