@@ -47,8 +47,16 @@ describe('clip encoders', () => {
     expect(ratio).toBeLessThan(1.5);
   });
 
+  it('encodes the same audio to the same bytes every time (a clip rewritten after a crash keeps its recorded sha256)', async () => {
+    for (const codec of ['flac', 'opus'] as const) {
+      const encoder = clipEncoderFor({ ...config, codec });
+      const [a, b] = [await encoder.encode(burst(), RATE_HZ), await encoder.encode(burst(), RATE_HZ)];
+      expect(Buffer.from(a).equals(Buffer.from(b)), codec).toBe(true);
+    }
+  });
+
   it('a missing encoder program is a ClipEncodeError', async () => {
-    const encoder = new ProcessEncoder('flac', 'ecosight-no-such-encoder', [], 1000);
+    const encoder = new ProcessEncoder('flac', 'ecosight-no-such-encoder', () => [], 1000);
     await expect(encoder.encode(burst(), RATE_HZ)).rejects.toBeInstanceOf(ClipEncodeError);
   });
 
@@ -56,7 +64,7 @@ describe('clip encoders', () => {
     const clipsDir = mkdtempSync(join(tmpdir(), 'clip-encoder-'));
     dirs.push(clipsDir);
     // Writes part of its output, then dies by SIGKILL as an OOM kill or power loss would.
-    const dying = new ProcessEncoder('flac', 'sh', ['-c', 'head -c 4096 >/dev/null; printf fLaC-partial; kill -9 $$'], 10_000);
+    const dying = new ProcessEncoder('flac', 'sh', () => ['-c', 'head -c 4096 >/dev/null; printf fLaC-partial; kill -9 $$'], 10_000);
     const clipper = new Clipper({ sampleRateHz: RATE_HZ, preRollSamples: 0, postRollSamples: 0, maxEventSamples: RATE_HZ, clipsDir, encoder: dying });
     clipper.audio(0, burst());
     const event = { id: 'ev-1', label: 'gunshot', startSample: 0, endSample: 8000 } as DetectionEvent;
@@ -67,7 +75,7 @@ describe('clip encoders', () => {
   });
 
   it('an encoder that hangs is killed after its timeout', async () => {
-    const hung = new ProcessEncoder('opus', 'sleep', ['30'], 200);
+    const hung = new ProcessEncoder('opus', 'sleep', () => ['30'], 200);
     await expect(hung.encode(burst(), RATE_HZ)).rejects.toThrow(/killed/);
   });
 });

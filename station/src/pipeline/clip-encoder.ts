@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import type { ClipCodec } from '#shared/audio/clip-codec.js';
 import { encodeWav16 } from '#shared/audio/wav-encode.js';
 import { EcoSightError } from '#shared/errors.js';
@@ -41,31 +42,40 @@ export class WavEncoder implements ClipEncoder {
  * the bytes atomically, so an encoder killed halfway leaves no file at all.
  */
 export class ProcessEncoder implements ClipEncoder {
+  /**
+   * @param argsFor the encoder's arguments for one input WAV (Opus takes a stream serial
+   *   derived from the audio, so the same clip always encodes to the same bytes).
+   */
   constructor(
     readonly codec: ClipCodec,
     private readonly command: string,
-    private readonly args: readonly string[],
+    private readonly argsFor: (wav: Uint8Array) => readonly string[],
     private readonly timeoutMs: number,
   ) {}
 
   async encode(samples: Float32Array, sampleRateHz: number): Promise<Uint8Array> {
-    return runEncoder(this.command, this.args, encodeWav16(samples, sampleRateHz), this.timeoutMs);
+    const wav = encodeWav16(samples, sampleRateHz);
+    return runEncoder(this.command, this.argsFor(wav), wav, this.timeoutMs);
   }
 
-  describe(): string {
-    return [this.command, ...this.args].join(' ');
-  }
 }
 
 export function clipEncoderFor(config: ClipEncoderConfig): ClipEncoder {
   if (config.codec === 'flac') {
-    return new ProcessEncoder('flac', 'flac', ['--silent', `-${config.flacLevel}`, '--no-seektable', '--stdout', '-'], config.timeoutMs);
+    return new ProcessEncoder('flac', 'flac', () => ['--silent', `-${config.flacLevel}`, '--no-seektable', '--stdout', '-'], config.timeoutMs);
   }
   if (config.codec === 'opus') {
-    // --comp 10 is opusenc's default; bitrate from the config (see docs/benchmarks.md for the choice).
-    return new ProcessEncoder('opus', 'opusenc', ['--quiet', '--bitrate', String(config.opusBitrateKbps), '-', '-'], config.timeoutMs);
+    // opusenc picks a random Ogg serial per stream: a clip re-encoded after a crash (the recording is
+    // replayed) would then differ from the bytes whose sha256 the database already holds. A serial
+    // from the audio itself makes the output deterministic. Bitrate: see docs/benchmarks.md.
+    const args = (wav: Uint8Array): string[] => ['--quiet', '--serial', String(serialOf(wav)), '--bitrate', String(config.opusBitrateKbps), '-', '-'];
+    return new ProcessEncoder('opus', 'opusenc', args, config.timeoutMs);
   }
   return new WavEncoder();
+}
+
+function serialOf(wav: Uint8Array): number {
+  return createHash('sha256').update(wav).digest().readUInt32BE(0) & 0x7fffffff;
 }
 
 function runEncoder(command: string, args: readonly string[], input: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
