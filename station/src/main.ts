@@ -24,6 +24,8 @@ import { startRecorder } from './capture/recorder-process.js';
 import { buildStages } from './composition.js';
 import { Clipper } from './pipeline/clipper.js';
 import { chooseClipEncoder } from './pipeline/clip-encoder-setup.js';
+import { composeStatusPage, type StatusPage } from './status-page/compose-status-page.js';
+import type { TelemetryPayload } from '#shared/mqtt/payloads.js';
 import { alertLabels, clipPriorities } from './pipeline/decisions.js';
 import { classDecisions } from './pipeline/decisions.js';
 import { PipelineRunner } from './pipeline/runner.js';
@@ -134,7 +136,14 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
     stores.outbox.promoteLocal('event', clock.now());
   }
   const source = buildSource(config, dataDir, o, new ProcessedFiles(db));
-  const runner = new PipelineRunner(source, stages, recorder, heartbeat, () => clock.now());
+  // The status page (off by default) sees the audio through a tap in front of the recorder. Its
+  // callbacks read parts composed further down; they run only once the station is started.
+  const statusPage: StatusPage | undefined = config.statusPage.enabled ? composeStatusPage(recorder, {
+    config, dataDir, sampleRateHz: SAMPLE_RATE_HZ, softwareVersion, clipCodec: encoder.codec, telemetry: (): Promise<TelemetryPayload> => collectTelemetry(telemetrySources),
+    mqttState: () => (link ? (link.connected ? 'connected' : 'disconnected') : 'off'), uploadTarget: uploadTarget?.describe(), modelVersion,
+    pendingModelUpdate: () => updater.pendingVersion, clock, logger,
+  }) : undefined;
+  const runner: PipelineRunner = new PipelineRunner(source, stages, statusPage?.sink ?? recorder, heartbeat, () => clock.now());
 
   const systemd = new SystemdNotifier(o.env, logger);
   const mqttStore = new SqliteOutgoingStore(db, (outboxId, nowMs) => {
@@ -187,6 +196,7 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
   );
   runner.setClassifierFailureHandler((err, failed) => updater.onClassifierFailure(err, failed));
   const services: Service[] = [telemetry, updater];
+  if (statusPage) services.push(statusPage.server);
   logger.info({
     stationId: config.stationId, source: `${config.source.type}:${config.source.device || config.source.path}`, model: modelVersion(), clipCodec: encoder.codec,
     mqtt: mqttEnabled ? 'on' : 'off (local mode)', upload: uploadTarget?.describe() ?? 'off (local mode: clips stay on disk)',

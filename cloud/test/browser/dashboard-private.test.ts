@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositoryRoot } from '#shared/model/model-package.js';
 import { loudWav, quietWav } from '../support/audio.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from '../support/test-cloud.js';
-import { hasChromium, launchChromium, poll, type TestBrowser } from './chromium.js';
+import { hasChromium, launchChromium, poll, type TestBrowser } from '#testkit/chromium.js';
 import { loadedMedia } from './page-probes.js';
 import { TestStation } from './test-station.js';
 

@@ -9,7 +9,7 @@ import { waitFor } from '#testkit/ports.js';
 import { loudWav, quietWav } from '../support/audio.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from '../support/test-cloud.js';
 import { writeTrainableBaseDir } from '../support/tiny-model.js';
-import { hasChromium, launchChromium, poll, type TestBrowser } from './chromium.js';
+import { hasChromium, launchChromium, poll, type TestBrowser } from '#testkit/chromium.js';
 import { activeElementId, horizontalOverflow, isSameDocument, loadedMedia, markDocument, recordedJobStates, recordJobPanel, storedApiKey } from './page-probes.js';
 import { TestStation } from './test-station.js';
 

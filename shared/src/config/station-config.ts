@@ -130,6 +130,22 @@ export const StationConfigSchema = Type.Object({
     /** Refuse versions older than the running one unless pinned. */
     pinnedVersion: Type.String({ default: '' }),
   }, { additionalProperties: false, default: {} }),
+  statusPage: Type.Object({
+    /** A small web page on the station for a technician in the field (off by default). */
+    enabled: Type.Boolean({ default: false }),
+    /** `127.0.0.1` (this box only, e.g. over SSH), `0.0.0.0` (the box's LAN) or one address of the box. */
+    host: Type.String({ default: '127.0.0.1' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8088 }),
+    /**
+     * The page password, hashed: `ecosight-station hash-password` prints the line to paste
+     * (scrypt; the password itself is never stored). Required when enabled.
+     */
+    passwordHash: Type.String({ default: '' }),
+    /** A login lasts this long. */
+    sessionHours: Type.Number({ minimum: 0.1, maximum: 720, default: 12 }),
+    /** How much of the past the spectrogram shows. */
+    spectrogramMinutes: Type.Number({ minimum: 1, maximum: 30, default: 5 }),
+  }, { additionalProperties: false, default: {} }),
   systemd: Type.Object({
     /** The pipeline must have produced a window within this time for watchdog pings to go out. */
     heartbeatStaleSec: Seconds(30, 1),
@@ -224,6 +240,9 @@ function crossCheck(c: StationConfig): string[] {
     if (rule.k !== undefined && rule.n !== undefined && rule.k > rule.n) problems.push(`detection.classes.${label}: k must be <= n`);
   }
   if (c.detection.k > c.detection.n) problems.push('detection.k: must be <= detection.n');
+  if (c.statusPage.enabled && !c.statusPage.passwordHash.startsWith('scrypt$')) {
+    problems.push('statusPage.passwordHash: required when the status page is enabled; create it with `ecosight-station hash-password`');
+  }
   if (c.mqtt.url && !/^(mqtts?|wss?|tcp|ssl):\/\//.test(c.mqtt.url)) problems.push(`mqtt.url: unsupported scheme in ${JSON.stringify(c.mqtt.url)}`);
   return problems;
 }

@@ -48,6 +48,7 @@ const ETAG_KEY = 'ota.etag';
 export class ModelUpdater implements Service {
   readonly name = 'ota';
   private busy = false;
+  private pending: string | null = null;
   private timer: NodeJS.Timeout | undefined;
   private beforeSwitch: ModelPackage | undefined;
   private signal: AbortSignal = new AbortController().signal;
@@ -85,6 +86,11 @@ export class ModelUpdater implements Service {
     clearInterval(this.timer);
   }
 
+  /** The version being downloaded, verified and switched to right now, if any (status page). */
+  get pendingVersion(): string | null {
+    return this.pending;
+  }
+
   /** One poll of `<baseUrl>/api/models/latest`. */
   async poll(): Promise<UpdateOutcome> {
     const url = `${this.options.baseUrl.replace(/\/+$/, '')}/api/models/latest`;
@@ -120,6 +126,7 @@ export class ModelUpdater implements Service {
     if (!publicKey) return 'refused';
     if (this.busy) return 'busy';
     this.busy = true;
+    this.pending = version;
     const staging = this.installer.stagingDir(version);
     try {
       await downloadRelease(manifestUrl, publicKey, staging, this.signal);
@@ -136,6 +143,7 @@ export class ModelUpdater implements Service {
       return 'refused';
     } finally {
       this.busy = false;
+      this.pending = null;
     }
   }
 
