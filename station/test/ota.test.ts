@@ -13,7 +13,7 @@ import { ModelUpdater } from '../src/ota/model-updater.js';
 import type { ModelSwitch } from '../src/pipeline/runner.js';
 import { openDatabase } from '../src/store/database.js';
 import { KeyValueStore } from '../src/store/kv.js';
-import { systemClock } from '../src/system/clock.js';
+import { systemClock } from '../src/core/clock.js';
 import { scene } from './audio-scenes.js';
 import { quietLogger, tempDir, writeWav } from './helpers.js';
 import { buildRelease, ReleaseServer, signRelease } from './release-server.js';

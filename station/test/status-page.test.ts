@@ -40,8 +40,22 @@ async function pageUrl(station: StationProcess): Promise<string> {
   return /"url":"([^"]+)"/.exec(line)?.[1] as string;
 }
 
+/**
+ * fetch, tried again once when a pooled keep-alive socket turns out to have been closed by
+ * the server's idle timeout just as it was reused (undici's "other side closed"; browsers
+ * retry such requests themselves). Under a loaded CI machine the race is real.
+ */
+async function call(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    if ((err as { cause?: { code?: string } }).cause?.code !== 'UND_ERR_SOCKET') throw err;
+    return fetch(url, init);
+  }
+}
+
 async function login(base: string, password = PASSWORD): Promise<Response> {
-  return fetch(`${base}login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ password }), redirect: 'manual' });
+  return call(`${base}login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ password }), redirect: 'manual' });
 }
 
 /** A raw HTTP request whose answer is never read: the socket is paused, as a stalled phone on a weak LAN would be. */
@@ -81,7 +95,7 @@ describe.skipIf(!hasChromium())('station status page in headless Chromium', () =
   it('refuses everything but the login form without the password, and a wrong password', async () => {
     expect(readFileSync(station.configPath, 'utf8')).not.toContain(PASSWORD); // the config holds the scrypt hash only
     for (const path of ['api/status', 'api/level', 'api/spectrogram', 'api/doctor', 'clips/ev-anything']) {
-      const res = await fetch(`${base}${path}`, { headers: { cookie: 'ecosight_status=forged' } });
+      const res = await call(`${base}${path}`, { headers: { cookie: 'ecosight_status=forged' } });
       expect(res.status, path).toBe(401);
     }
     const { page } = browser;
@@ -134,7 +148,7 @@ describe.skipIf(!hasChromium())('station status page in headless Chromium', () =
     const ok = await login(base);
     expect(ok.status).toBe(303);
     const cookie = (ok.headers.get('set-cookie') ?? '').split(';')[0] as string;
-    const status = await (await fetch(`${base}api/status`, { headers: { cookie } })).json() as { detections: Array<{ clip: { id: string } | null }> };
+    const status = await (await call(`${base}api/status`, { headers: { cookie } })).json() as { detections: Array<{ clip: { id: string } | null }> };
     const clipId = status.detections.find((d) => d.clip)?.clip?.id as string;
     expect(clipId).toBeTruthy();
     // Four clip downloads that are never read fill the clip-stream slots; twenty more stalled requests hold sockets.
@@ -143,16 +157,16 @@ describe.skipIf(!hasChromium())('station status page in headless Chromium', () =
       ...Array.from({ length: 20 }, (_, i) => stalledRequest(base, i % 2 ? '/api/spectrogram' : '/api/status', cookie)),
     ]);
     try {
-      await waitFor(async () => ((await fetch(`${base}clips/${clipId}`, { headers: { cookie } })).status === 503 ? true : undefined), 10_000, 'the fifth clip stream to be refused');
+      await waitFor(async () => ((await call(`${base}clips/${clipId}`, { headers: { cookie } })).status === 503 ? true : undefined), 10_000, 'the fifth clip stream to be refused');
       // Meanwhile the pipeline goes on: the level's audio time keeps advancing.
-      const level = async (): Promise<number> => ((await (await fetch(`${base}api/level`, { headers: { cookie } })).json()) as { timeMs: number }).timeMs;
+      const level = async (): Promise<number> => ((await (await call(`${base}api/level`, { headers: { cookie } })).json()) as { timeMs: number }).timeMs;
       const before = await level();
       await waitFor(async () => ((await level()) > before + 1000 ? true : undefined), 20_000, 'audio to keep flowing');
     } finally {
       for (const s of stalled) s.destroy();
     }
     // Slots are released when those browsers go away.
-    await waitFor(async () => ((await fetch(`${base}clips/${clipId}`, { headers: { cookie } })).status === 200 ? true : undefined), 10_000, 'a clip slot');
+    await waitFor(async () => ((await call(`${base}clips/${clipId}`, { headers: { cookie } })).status === 200 ? true : undefined), 10_000, 'a clip slot');
   }, 60_000);
 });
 

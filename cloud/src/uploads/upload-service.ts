@@ -1,11 +1,11 @@
 import { clipContentType, clipExtension, type ClipCodec } from '#shared/audio/clip-codec.js';
-import { MODEL_SAMPLE_RATE_HZ } from '#shared/audio/wav-decode.js';
 import type { Clock } from '../clock.js';
 import { ApiError, badRequest } from '../errors.js';
 import type { UploadsRepo } from '../plugins/db/uploads-repo.js';
 import type { ObjectStorage } from '../plugins/storage/object-storage.js';
 import { decodeAudioWithin } from './audio-limits.js';
 import { uploadKey, uploadTimestamp } from './upload-keys.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 export interface UploadInput {
   className: string | undefined;
@@ -59,7 +59,7 @@ export class UploadService {
     if (!classes.includes(className)) {
       throw badRequest('UNKNOWN_CLASS', `class ${JSON.stringify(className)} is not one of: ${classes.join(', ')}`);
     }
-    const audio = await decodeAudioWithin(bytes, MODEL_SAMPLE_RATE_HZ, this.deps.maxDecodedSamples);
+    const audio = await decodeAudioWithin(bytes, SAMPLE_RATE_HZ, this.deps.maxDecodedSamples);
     if (audio.samples.length === 0) throw new ApiError(400, 'AUDIO_DECODE', 'the audio file holds no audio');
 
     const now = this.deps.clock.now();

@@ -3,7 +3,8 @@ import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { AudioDecodeError, AudioTooLongError } from '../errors.js';
 import { sniffCodec, type ClipCodec } from './clip-codec.js';
 import { resample } from './resampler.js';
-import { decodeWav, MODEL_SAMPLE_RATE_HZ, type DecodedWav } from './wav-decode.js';
+import { SAMPLE_RATE_HZ } from './sample-rate.js';
+import { decodeWav, type DecodedWav } from './wav-decode.js';
 
 /** Decoded audio plus the codec the bytes held. */
 export interface DecodedClip extends DecodedWav {
@@ -31,7 +32,7 @@ const SLICE_BYTES = 64 * 1024;
  * AudioTooLongError, nothing else.
  */
 export async function decodeClip(bytes: Uint8Array, options: DecodeClipOptions = {}): Promise<DecodedClip> {
-  const targetRateHz = options.targetRateHz ?? MODEL_SAMPLE_RATE_HZ;
+  const targetRateHz = options.targetRateHz ?? SAMPLE_RATE_HZ;
   const codec = sniffCodec(bytes);
   if (codec === 'wav' || codec === undefined) return { ...decodeWav(bytes, targetRateHz), codec: 'wav' };
   const bound = { maxSamples: options.maxSamples ?? Number.POSITIVE_INFINITY, targetRateHz };

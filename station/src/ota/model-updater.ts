@@ -9,7 +9,7 @@ import type { MqttLink } from '../actions/mqtt-link.js';
 import type { ClassDecision } from '#shared/pipeline/event-detector.js';
 import type { ModelSwitch } from '../pipeline/runner.js';
 import type { KeyValueStore } from '../store/kv.js';
-import type { Service } from '../system/lifecycle.js';
+import type { Service } from '../core/service.js';
 import { fetchBytes } from './http-fetch.js';
 import type { ModelInstaller } from './model-installer.js';
 import { validateCandidate } from './model-validator.js';

@@ -7,6 +7,7 @@ import { decodeClip } from '#shared/audio/decode-clip.js';
 import type { DetectionEvent } from '#shared/pipeline/types.js';
 import { Clipper } from './clipper.js';
 import { clipEncoderFor, ClipEncodeError, ProcessEncoder } from './clip-encoder.js';
+import { RecentAudio } from './recent-audio.js';
 
 const RATE_HZ = 16000;
 const dirs: string[] = [];
@@ -65,8 +66,9 @@ describe('clip encoders', () => {
     dirs.push(clipsDir);
     // Writes part of its output, then dies by SIGKILL as an OOM kill or power loss would.
     const dying = new ProcessEncoder('flac', 'sh', () => ['-c', 'head -c 4096 >/dev/null; printf fLaC-partial; kill -9 $$'], 10_000);
-    const clipper = new Clipper({ sampleRateHz: RATE_HZ, preRollSamples: 0, postRollSamples: 0, maxEventSamples: RATE_HZ, clipsDir, encoder: dying });
-    clipper.audio(0, burst());
+    const recent = new RecentAudio({ sampleRateHz: RATE_HZ, preRollSamples: 0, postRollSamples: 0, maxEventSamples: RATE_HZ });
+    recent.write(0, burst());
+    const clipper = new Clipper({ sampleRateHz: RATE_HZ, preRollSamples: 0, postRollSamples: 0, clipsDir, encoder: dying }, recent);
     const event = { id: 'ev-1', label: 'gunshot', startSample: 0, endSample: 8000 } as DetectionEvent;
     clipper.schedule(event, '2026/01/01/ev-1.flac');
     const [pending] = clipper.takeReady(true);

@@ -3,7 +3,7 @@ import type { StationConfig } from '#shared/config/station-config.js';
 import type { TelemetryPayload } from '#shared/mqtt/payloads.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { PipelineSink } from '../pipeline/sink.js';
-import type { Clock } from '../system/clock.js';
+import type { Clock } from '../core/clock.js';
 import { defaultDoctorDeps, runDoctor } from '../system/doctor.js';
 import type { DoctorCheckName } from '../system/doctor-types.js';
 import { AudioTap } from './audio-tap.js';

@@ -5,7 +5,7 @@ import { clipContentType, codecOfKey } from '#shared/audio/clip-codec.js';
 import { describeError } from '#shared/errors.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { DoctorReport } from '../system/doctor-types.js';
-import type { Service } from '../system/lifecycle.js';
+import type { Service } from '../core/service.js';
 import type { AudioTap } from './audio-tap.js';
 import { cookie, readBody, SECURITY_HEADERS, send, sendJson } from './http-util.js';
 import { verifyPassword } from './password-hash.js';

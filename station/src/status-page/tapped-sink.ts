@@ -1,4 +1,4 @@
-import type { SegmentInfo, SourceGap } from '../capture/audio-source.js';
+import type { SegmentInfo, SourceGap } from '../core/segment.js';
 import type { PipelineSink } from '../pipeline/sink.js';
 import type { DetectionMessage, ScoredWindow } from '#shared/pipeline/types.js';
 import type { AudioTap } from './audio-tap.js';

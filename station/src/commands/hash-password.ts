@@ -1,4 +1,4 @@
-import { hashPassword } from './password-hash.js';
+import { hashPassword } from '../status-page/password-hash.js';
 
 /**
  * `ecosight-station hash-password`: reads the status page password from stdin (one
