@@ -22,7 +22,7 @@ Usage:
       prints a Raven Pro selection table.
 
   ecosight-station doctor [--config FILE]
-      Check config, microphone, disk, clock, broker, bucket and model; print pass/fail.
+      Check config, microphone, disk, clock, clip encoder, broker, bucket and model; print pass/fail.
 
   ecosight-station hash-password
       Read the status page password from stdin and print the statusPage.passwordHash

@@ -138,7 +138,8 @@ describe.skipIf(!hasChromium())('station status page in headless Chromium', () =
     });
     expect(duration).toBeGreaterThan(1);
     await page.click('#run-doctor');
-    await poll(() => page.locator('#doctor li').count(), 30_000).toBe(6);
+    await poll(() => page.locator('#doctor li').count(), 30_000).toBe(7);
+    expect(await page.getAttribute('#doctor li[data-check="clips"]', 'class')).toBe('pass'); // flac is installed here
     expect(await page.getAttribute('#doctor li[data-check="disk"]', 'class')).toMatch(/pass|warn/);
     await poll(() => page.textContent('#clock'), 5000).not.toContain('not checked yet');
     expect(browser.problems).toEqual([]);

@@ -32,7 +32,7 @@ export interface StatusPageInputs {
  * The doctor's checks that make sense while the daemon runs: the microphone is held by
  * the capture process and the model is the running one, so those two are left out.
  */
-const LIVE_CHECKS: readonly DoctorCheckName[] = ['config', 'disk', 'clock', 'broker', 'bucket', 'cloud'];
+const LIVE_CHECKS: readonly DoctorCheckName[] = ['config', 'disk', 'clock', 'clips', 'broker', 'bucket', 'cloud'];
 
 export interface StatusPage {
   sink: PipelineSink;

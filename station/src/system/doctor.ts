@@ -5,6 +5,7 @@ import { shippedModelDir } from '#shared/model/model-package.js';
 import type { Logger } from '#shared/util/logger.js';
 import { systemClock } from '../core/clock.js';
 import { checkClock, checkConfig, checkDisk, checkMicrophone } from './doctor-local.js';
+import { checkClipEncoder } from './doctor-clips.js';
 import { checkModel } from './doctor-model.js';
 import { checkBroker, checkBucket, checkCloud } from './doctor-remote.js';
 import type { CheckContext, CheckOutcome, CommandResult, CommandRunner, DoctorCheck, DoctorCheckName, DoctorDeps, DoctorReport } from './doctor-types.js';
@@ -17,6 +18,7 @@ const CHECKS: ReadonlyArray<[DoctorCheckName, (ctx: CheckContext) => Promise<Che
   ['microphone', checkMicrophone],
   ['disk', checkDisk],
   ['clock', checkClock],
+  ['clips', checkClipEncoder],
   ['broker', checkBroker],
   ['bucket', checkBucket],
   ['cloud', checkCloud],
@@ -25,7 +27,7 @@ const CHECKS: ReadonlyArray<[DoctorCheckName, (ctx: CheckContext) => Promise<Che
 
 /**
  * Checks what a field station needs before it is left alone: config, microphone,
- * disk, clock, broker, bucket, cloud and model. Checks run concurrently, each
+ * disk, clock, clip encoder, broker, bucket, cloud and model. Checks run concurrently, each
  * bounded by `checkTimeoutMs`; one that throws or times out fails on its own
  * without hiding the others. `only` runs a subset (the status page skips the
  * microphone and model checks, which a running daemon is using). Never throws.
