@@ -29,6 +29,10 @@ import { DetectionLog } from './pipeline/detection-log.js';
 import { DetectionSink } from './pipeline/detection-sink.js';
 import { RecentAudio } from './pipeline/recent-audio.js';
 import { alertLabels, classDecisions, clipPriorities, stationStageOptions } from './pipeline/decisions.js';
+import { chooseClipEncoder } from './pipeline/clip-encoder-setup.js';
+import type { ClipEncoder } from './pipeline/clip-encoder.js';
+import { composeStatusPage, type StatusPage } from './status-page/compose-status-page.js';
+import type { TelemetryPayload } from '#shared/mqtt/payloads.js';
 import { PipelineRunner } from './pipeline/runner.js';
 import { ModelInstaller } from './ota/model-installer.js';
 import { ModelUpdater } from './ota/model-updater.js';
@@ -83,7 +87,8 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
   const heartbeat = new Heartbeat();
   const uploadTarget = buildUploadTarget(config);
   const mqttEnabled = Boolean(config.mqtt.url);
-  const sink = buildDetectionSink(config, { model, stages, stores, quota, clipsDir, mqttEnabled, uploadEnabled: uploadTarget !== undefined }, o);
+  const encoder = await chooseClipEncoder(config.clips, logger);
+  const sink = buildDetectionSink(config, { model, stages, stores, quota, clipsDir, encoder, mqttEnabled, uploadEnabled: uploadTarget !== undefined }, o);
   if (uploadTarget) stores.outbox.promoteLocal('upload', clock.now());
   if (mqttEnabled) {
     stores.outbox.promoteLocal('alert', clock.now());
@@ -91,8 +96,16 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
     stores.outbox.promoteLocal('logging', clock.now());
   }
   const source = buildSource(config, dataDir, o, new ProcessedFiles(db));
-  const pipelineSink = composeLoggingStage({ config, sampleRateHz: SAMPLE_RATE_HZ, stages, recorder: sink, db, outbox, detections: stores.detections, clock, logger });
-  const runner = new PipelineRunner(source, stages, pipelineSink, heartbeat, () => clock.now());
+  // The status page (off by default) sees the audio through a tap in front of the detection sink. Its
+  // callbacks read parts composed further down; they run only once the station is started.
+  const statusPage: StatusPage | undefined = config.statusPage.enabled ? composeStatusPage(sink, {
+    config, dataDir, sampleRateHz: SAMPLE_RATE_HZ, softwareVersion, clipCodec: encoder.codec, telemetry: (): Promise<TelemetryPayload> => collectTelemetry(telemetrySources),
+    mqttState: () => (link ? (link.connected ? 'connected' : 'disconnected') : 'off'), uploadTarget: uploadTarget?.describe(), modelVersion,
+    pendingModelUpdate: () => updater.pendingVersion, clock, logger,
+  }) : undefined;
+  // The logging stage (sustained chainsaw) sits in front of the status page's tap and the detection sink.
+  const pipelineSink = composeLoggingStage({ config, sampleRateHz: SAMPLE_RATE_HZ, stages, recorder: statusPage?.sink ?? sink, db, outbox, detections: stores.detections, clock, logger });
+  const runner: PipelineRunner = new PipelineRunner(source, stages, pipelineSink, heartbeat, () => clock.now());
 
   const systemd = new SystemdNotifier(o.env, logger);
   const { link, workers } = buildActions(config, { stores, uploadTarget, mqttEnabled, softwareVersion, modelVersion }, o);
@@ -109,8 +122,9 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
     config.retention.intervalSec * 1000, clock, logger,
   );
   const services: Service[] = [telemetry, updater, retention];
+  if (statusPage) services.push(statusPage.server);
   logger.info({
-    stationId: config.stationId, source: `${config.source.type}:${config.source.device || config.source.path}`, model: modelVersion(),
+    stationId: config.stationId, source: `${config.source.type}:${config.source.device || config.source.path}`, model: modelVersion(), clipCodec: encoder.codec,
     mqtt: mqttEnabled ? 'on' : 'off (local mode)', upload: uploadTarget?.describe() ?? 'off (local mode: clips stay on disk)',
   }, 'station composed');
   return new StationLifecycle(
@@ -130,7 +144,7 @@ interface StationStores {
 /** The stages behind the event detector: recent audio, shot onsets, alerts, clips and their outbox items. */
 function buildDetectionSink(
   config: StationConfig,
-  p: { model: ModelPackage; stages: PipelineStages; stores: StationStores; quota: ClipQuota; clipsDir: string; mqttEnabled: boolean; uploadEnabled: boolean },
+  p: { model: ModelPackage; stages: PipelineStages; stores: StationStores; quota: ClipQuota; clipsDir: string; encoder: ClipEncoder; mqttEnabled: boolean; uploadEnabled: boolean },
   o: ComposeOptions,
 ): DetectionSink {
   const { clock, logger } = o;
@@ -140,13 +154,13 @@ function buildDetectionSink(
     postRollSamples: Math.round(config.clips.postRollSec * SAMPLE_RATE_HZ),
   };
   const recent = new RecentAudio({ ...rolls, maxEventSamples: Math.round(config.detection.maxEventSec * SAMPLE_RATE_HZ) });
-  const clipper = new Clipper({ ...rolls, clipsDir: p.clipsDir }, recent);
+  const clipper = new Clipper({ ...rolls, clipsDir: p.clipsDir, encoder: p.encoder }, recent);
   const alerting = alertLabels(p.model.classNames, config.detection);
   const alertJoiner = new AlertJoiner(
     { stationId: config.stationId, sampleRateHz: SAMPLE_RATE_HZ, alertCooldownSec: config.mqtt.alertCooldownSec, mqttEnabled: p.mqttEnabled }, p.stores,
   );
   const detectionLog = new DetectionLog(
-    { stationId: config.stationId, priorities: clipPriorities(p.model.classNames, config.detection, alerting), mqttEnabled: p.mqttEnabled, uploadEnabled: p.uploadEnabled },
+    { stationId: config.stationId, priorities: clipPriorities(p.model.classNames, config.detection, alerting), mqttEnabled: p.mqttEnabled, uploadEnabled: p.uploadEnabled, clipCodec: p.encoder.codec },
     p.stores, alertJoiner, clock, () => p.stages.classifier.classNames, () => p.stages.classifier.model.metadata.version,
   );
   const clipWriter = new ClipWriter(clipper, {
