@@ -32,6 +32,8 @@ import { syncReleases } from './models/release-sync.js';
 import { signingSetup } from './models/signing-role.js';
 import { createAuthGuards } from './plugins/auth.js';
 import { registerHttpPlugins } from './plugins/http-plugins.js';
+import { LoggingRepo } from './plugins/db/logging-repo.js';
+import { loggingRoutes } from './routes/api/logging.js';
 import { httpLogSerializers } from './plugins/log-redaction.js';
 import { DetectionsRepo } from './plugins/db/detections-repo.js';
 import { openIndexDb } from './plugins/db/index-db.js';
@@ -116,6 +118,7 @@ export function openIndex(path: string): { repos: Repos; created: boolean } {
       detections: new DetectionsRepo(db),
       jobs: new JobsRepo(db),
       releases: new ReleasesRepo(db),
+      logging: new LoggingRepo(db),
     },
   };
 }
@@ -148,7 +151,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const { storage, urlSigner } = await createStorage(config, options.s3Client);
   const { repos, created } = openIndex(indexPath(config));
   const live = new LiveHub();
-  const ingestor = new Ingestor({ storage, detections: repos.detections, stations: repos.stations, live, logger, clock });
+  const ingestor = new Ingestor({ storage, detections: repos.detections, stations: repos.stations, live, logger, clock, logging: repos.logging });
   const mqtt = config.mqttUrl
     ? new MqttBridge({ url: config.mqttUrl, prefix: config.mqttPrefix, subscribe: role === 'serve' }, logger, (kind, id, payload) => ingestor.onStationMessage(kind, id, payload))
     : undefined;
@@ -311,6 +314,7 @@ export async function buildApp(services: CloudServices, http: HttpSettings = {})
   await app.register(retrainRoutes, opts);
   await app.register(modelRoutes, opts);
   await app.register(liveRoutes, opts);
+  await app.register(loggingRoutes, opts);
   await app.register(dashboardRoutes, opts);
   await app.ready();
   logger.debug({ routes: app.printRoutes({ commonPrefix: false }).split('\n').length }, 'routes registered');
