@@ -8,11 +8,11 @@ import type { Repos } from '../../plugins/db/repos.js';
 import type { ObjectStorage } from '../../plugins/storage/object-storage.js';
 import type { ProgressSink } from '../job-progress.js';
 import type { JobRequest, JobResult } from '../job-status.js';
-import { asClips, augmentTraining } from './augment.js';
+import { asClips, backgroundPool, trainingStream } from './augment.js';
 import { collectOriginals } from './collect.js';
 import { gate, type GateDecision } from './gate.js';
-import { loadOriginals } from './load.js';
-import type { Augmenter, Evaluator, Trainer, TrainProgressReport } from './ports.js';
+import { loadOriginal, loadOriginals } from './load.js';
+import type { Augmenter, Evaluator, LabelledOriginal, Trainer, TrainProgressReport } from './ports.js';
 import { saveCandidate } from './publish.js';
 import { splitByOriginal } from './split.js';
 
@@ -58,25 +58,30 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
     progress.log(`${originals.length} labelled originals: ${split.train.length} train, ${split.valid.length} valid, ${split.eval.length} eval (split by original)`);
     if (split.train.length === 0) throw new Error('no training originals after the split');
 
+    // Held-out originals are loaded now (thresholds and evaluation read them whole);
+    // training originals are streamed into the trainer one at a time (see trainingStream).
     await progress.stage('load');
     const sampleRateHz = current.pkg.metadata.frontEnd.sampleRateHz;
-    const loaded = await loadOriginals(deps.storage, [...split.train, ...split.valid, ...split.eval], sampleRateHz, (f, m) => progress.update(f, m), deps.maxDecodedSamples);
+    const loadOne = (o: LabelledOriginal) => loadOriginal(deps.storage, o, sampleRateHz, deps.maxDecodedSamples);
+    const heldOut = await loadOriginals(deps.storage, [...split.valid, ...split.eval], sampleRateHz, (f, m) => progress.update(f, m), deps.maxDecodedSamples);
     const part = (ids: { id: string }[]) => {
       const want = new Set(ids.map((o) => o.id));
-      return loaded.filter((o) => want.has(o.id));
+      return heldOut.filter((o) => want.has(o.id));
     };
-    const [train, valid, evalSet] = [part(split.train), part(split.valid), part(split.eval)];
+    const [valid, evalSet] = [part(split.valid), part(split.eval)];
     check();
 
     await progress.stage('augment');
-    const trainClips = await augmentTraining(train, deps.augmenter, hashSeed(request.id), (f, m) => progress.update(f, m));
+    const backgrounds = await loadOriginals(deps.storage, backgroundPool(split.train), sampleRateHz, (f, m) => progress.update(f, m), deps.maxDecodedSamples);
+    const training = trainingStream(split.train, { load: loadOne, augmenter: deps.augmenter, seed: hashSeed(request.id), backgrounds, skipped: (m) => progress.log(m) });
     const validClips = asClips(valid);
+    progress.update(1, `${backgrounds.length} background originals for the mix variant; ${split.train.length} training originals are augmented as training reads them`);
     check();
 
     await progress.stage('features');
     const existing = deps.repos.releases.list().map((r) => r.version);
     const version = nextVersion([...existing, current.version], deps.clock.now());
-    const candidate = await deps.trainer.train(trainClips, validClips, {
+    const candidate = await deps.trainer.train(training.stream, validClips, {
       mode: request.mode, base: current.pkg, classes, version, seed: hashSeed(request.id), signal,
       onProgress: trainProgressTo(progress),
     });
@@ -95,17 +100,17 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
 
     await progress.stage('publish');
     const createdAt = deps.clock.now().toISOString();
-    const training = {
+    const report = {
       jobId: request.id, mode: request.mode, parentVersion: current.version, dataCutoff,
-      originals: { train: train.length, valid: valid.length, eval: evalSet.length },
-      clips: { train: trainClips.length, valid: validClips.length },
+      originals: { train: training.counts.originals, valid: valid.length, eval: evalSet.length },
+      clips: { train: training.counts.clips, valid: validClips.length },
     };
     const candidateDir = join(workDir, 'candidate'); // scratch: removed with workDir
-    await saveCandidate(candidateDir, candidate, { version, createdAt, training, metrics: { evaluation: candidateMetrics } }, [...evalSet, ...valid, ...train]);
+    await saveCandidate(candidateDir, candidate, { version, createdAt, training: report, metrics: { evaluation: candidateMetrics } }, [...evalSet, ...valid]);
     const input = {
       version, dir: candidateDir, classes: candidate.metadata.classes, parentVersion: current.version, jobId: request.id,
       metrics: candidateMetrics as unknown as Record<string, unknown>, baselineMetrics: currentMetrics as unknown as Record<string, unknown>,
-      gate: decision, report: training,
+      gate: decision, report,
     };
     const record = decision.passed ? await deps.publisher.publish(input) : await deps.publisher.reject(input);
     progress.update(1, `${record.status} ${version}`);
@@ -113,7 +118,7 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
       outcome: record.status,
       version,
       dataCutoff,
-      report: { ...training, gate: decision, metrics: candidateMetrics, baselineMetrics: currentMetrics },
+      report: { ...report, gate: decision, metrics: candidateMetrics, baselineMetrics: currentMetrics },
     };
   } finally {
     candidateModel?.dispose();
