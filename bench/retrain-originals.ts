@@ -1,5 +1,5 @@
 import { encodeWav16 } from '#shared/audio/wav-encode.js';
-import { MODEL_SAMPLE_RATE_HZ } from '#shared/audio/wav-decode.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 import { createRandom, type Random } from '#shared/util/random.js';
 
 /** The four classes of the seed-scale retrain benchmark (all among the shipped model's classes). */
@@ -17,26 +17,26 @@ export const ORIGINAL_SEC = 4;
  */
 export function benchOriginal(cls: BenchClass, index: number): Uint8Array {
   const rand = createRandom(`retrain-bench-${cls}-${index}`);
-  const n = ORIGINAL_SEC * MODEL_SAMPLE_RATE_HZ;
+  const n = ORIGINAL_SEC * SAMPLE_RATE_HZ;
   const x = new Float32Array(n);
   const floor = 0.002 + 0.01 * rand.next();
   for (let i = 0; i < n; i++) x[i] = floor * (rand.next() * 2 - 1);
   SOURCES[cls](x, rand);
-  return encodeWav16(x, MODEL_SAMPLE_RATE_HZ);
+  return encodeWav16(x, SAMPLE_RATE_HZ);
 }
 
 const SOURCES: Record<BenchClass, (x: Float32Array, rand: Random) => void> = {
   gunshot(x, rand) {
-    const at = Math.floor((0.2 + 2.5 * rand.next()) * MODEL_SAMPLE_RATE_HZ);
+    const at = Math.floor((0.2 + 2.5 * rand.next()) * SAMPLE_RATE_HZ);
     const amp = 0.3 + 0.6 * rand.next();
-    const decaySamples = (0.01 + 0.05 * rand.next()) * MODEL_SAMPLE_RATE_HZ;
+    const decaySamples = (0.01 + 0.05 * rand.next()) * SAMPLE_RATE_HZ;
     for (let i = at; i < x.length && i < at + 8 * decaySamples; i++) x[i] += amp * Math.exp(-(i - at) / decaySamples) * (rand.next() * 2 - 1);
   },
   vehicle(x, rand) {
     const f0 = 40 + 100 * rand.next();
     const amp = 0.05 + 0.2 * rand.next();
     for (let i = 0; i < x.length; i++) {
-      const t = i / MODEL_SAMPLE_RATE_HZ;
+      const t = i / SAMPLE_RATE_HZ;
       let s = 0;
       for (let h = 1; h <= 8; h++) s += Math.sin(2 * Math.PI * f0 * h * t) / h;
       x[i] += amp * s * (0.8 + 0.2 * Math.sin(2 * Math.PI * 0.5 * t));
@@ -51,7 +51,7 @@ const SOURCES: Record<BenchClass, (x: Float32Array, rand: Random) => void> = {
       const len = 1000 + Math.floor(2000 * rand.next());
       let phase = 0;
       for (let i = 0; i < len; i++) {
-        phase += (2 * Math.PI * (f1 + ((f2 - f1) * i) / len)) / MODEL_SAMPLE_RATE_HZ;
+        phase += (2 * Math.PI * (f1 + ((f2 - f1) * i) / len)) / SAMPLE_RATE_HZ;
         x[start + i] += 0.2 * Math.sin((Math.PI * i) / len) * Math.sin(phase);
       }
     }

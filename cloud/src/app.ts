@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { CloudConfig } from '#shared/config/cloud-config.js';
-import { parsePrivateKey } from '#shared/manifest/keys.js';
 import { initBackend } from '#shared/model/backend.js';
 import { loadModelPackage, repositoryRoot, shippedModelDir } from '#shared/model/model-package.js';
+import { packageVersion } from '#shared/util/package-version.js';
 import { encodePayload } from '#shared/mqtt/payloads.js';
 import { modelAnnounceTopic } from '#shared/mqtt/topics.js';
 import { createS3Client } from '#shared/s3/client.js';
@@ -30,8 +29,11 @@ import { publishShippedIfNone } from './models/bootstrap.js';
 import { CurrentModel } from './models/current-model.js';
 import { ReleasePublisher } from './models/publisher.js';
 import { syncReleases } from './models/release-sync.js';
+import { signingSetup } from './models/signing-role.js';
 import { createAuthGuards } from './plugins/auth.js';
 import { registerHttpPlugins } from './plugins/http-plugins.js';
+import { LoggingRepo } from './plugins/db/logging-repo.js';
+import { loggingRoutes } from './routes/api/logging.js';
 import { httpLogSerializers } from './plugins/log-redaction.js';
 import { DetectionsRepo } from './plugins/db/detections-repo.js';
 import { openIndexDb } from './plugins/db/index-db.js';
@@ -116,6 +118,7 @@ export function openIndex(path: string): { repos: Repos; created: boolean } {
       detections: new DetectionsRepo(db),
       jobs: new JobsRepo(db),
       releases: new ReleasesRepo(db),
+      logging: new LoggingRepo(db),
     },
   };
 }
@@ -137,11 +140,7 @@ export async function reindexFromStorage(storage: ObjectStorage, repos: Repos, l
 }
 
 export function softwareVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(repositoryRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return '0.0.0';
-  }
+  return packageVersion('0.0.0');
 }
 
 /** The composition root: builds every concrete part once and the fastify app over them. */
@@ -152,17 +151,17 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const { storage, urlSigner } = await createStorage(config, options.s3Client);
   const { repos, created } = openIndex(indexPath(config));
   const live = new LiveHub();
-  const ingestor = new Ingestor({ storage, detections: repos.detections, stations: repos.stations, live, logger, clock });
+  const ingestor = new Ingestor({ storage, detections: repos.detections, stations: repos.stations, live, logger, clock, logging: repos.logging });
   const mqtt = config.mqttUrl
     ? new MqttBridge({ url: config.mqttUrl, prefix: config.mqttPrefix, subscribe: role === 'serve' }, logger, (kind, id, payload) => ingestor.onStationMessage(kind, id, payload))
     : undefined;
-  const signingKey = config.modelSigningKey ? parsePrivateKey(config.modelSigningKey) : undefined;
+  const signing = signingSetup(config, role);
   const shippedDir = options.shippedModelDir ?? shippedModelDir();
   const currentModel = new CurrentModel({
     storage, releases: repos.releases, shippedDir, cacheDir: join(config.dataDir, 'model-cache'), loadPackage: loadModelPackage, logger,
   });
   const publisher = new ReleasePublisher({
-    storage, releases: repos.releases, signingKey, live, logger, clock,
+    storage, releases: repos.releases, signingKey: signing.key, signer: signing.signer, live, logger, clock,
     announce: (payload) => mqtt?.publishRetained(modelAnnounceTopic(config.mqttPrefix), encodePayload(payload)),
     baseUrl: () => config.publicUrl || `http://127.0.0.1:${config.port}`,
   });
@@ -223,9 +222,12 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         logger.info({ storage: storage.describe() }, 'new index: rebuilding it from storage');
         await rebuildIndex(storage, repos, ingestor, logger);
       }
-      await publishShippedIfNone({ releases: repos.releases, publisher, shippedDir, logger }).catch((err) => {
-        logger.error({ err: describeError(err) }, 'could not publish the shipped model as the first release');
-      });
+      // An API whose worker signs leaves the first release to the worker too.
+      if (signing.signer !== 'worker') {
+        await publishShippedIfNone({ releases: repos.releases, publisher, shippedDir, logger }).catch((err) => {
+          logger.error({ err: describeError(err) }, 'could not publish the shipped model as the first release');
+        });
+      }
       await currentModel.get().catch((err) => logger.error({ err: describeError(err) }, 'no usable model: /predict and uploads will fail'));
       mqtt?.start();
       if (role === 'serve') {
@@ -312,6 +314,7 @@ export async function buildApp(services: CloudServices, http: HttpSettings = {})
   await app.register(retrainRoutes, opts);
   await app.register(modelRoutes, opts);
   await app.register(liveRoutes, opts);
+  await app.register(loggingRoutes, opts);
   await app.register(dashboardRoutes, opts);
   await app.ready();
   logger.debug({ routes: app.printRoutes({ commonPrefix: false }).split('\n').length }, 'routes registered');

@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { loadStationConfig, type StationConfig } from '#shared/config/station-config.js';
+import type { StationConfig } from '#shared/config/station-config.js';
 import { describeError } from '#shared/errors.js';
 import { initBackend } from '#shared/model/backend.js';
-import { loadModelPackage, repositoryRoot, shippedModelDir, type ModelPackage } from '#shared/model/model-package.js';
+import { loadModelPackage, shippedModelDir, type ModelPackage } from '#shared/model/model-package.js';
+import { packageVersion } from '#shared/util/package-version.js';
 import { createS3Client } from '#shared/s3/client.js';
-import { createLogger, type Logger } from '#shared/util/logger.js';
+import type { Logger } from '#shared/util/logger.js';
 import { BandwidthLimiter } from './actions/bandwidth-limiter.js';
 import { publishHomeAssistantDiscovery } from './actions/home-assistant.js';
 import { MqttLink } from './actions/mqtt-link.js';
@@ -21,10 +20,19 @@ import { FileSource } from './capture/file-source.js';
 import { FolderSource } from './capture/folder-source.js';
 import { MicSource } from './capture/mic-source.js';
 import { startRecorder } from './capture/recorder-process.js';
-import { buildStages } from './composition.js';
+import { buildStages, type PipelineStages } from '#shared/pipeline/stages.js';
+import { composeLoggingStage, loggingWorker } from './logging-composition.js';
+import { AlertJoiner } from './pipeline/alert-joiner.js';
+import { ClipWriter } from './pipeline/clip-writer.js';
 import { Clipper } from './pipeline/clipper.js';
-import { alertLabels, clipPriorities } from './pipeline/decisions.js';
-import { classDecisions } from './pipeline/decisions.js';
+import { DetectionLog } from './pipeline/detection-log.js';
+import { DetectionSink } from './pipeline/detection-sink.js';
+import { RecentAudio } from './pipeline/recent-audio.js';
+import { alertLabels, classDecisions, clipPriorities, stationStageOptions } from './pipeline/decisions.js';
+import { chooseClipEncoder } from './pipeline/clip-encoder-setup.js';
+import type { ClipEncoder } from './pipeline/clip-encoder.js';
+import { composeStatusPage, type StatusPage } from './status-page/compose-status-page.js';
+import type { TelemetryPayload } from '#shared/mqtt/payloads.js';
 import { PipelineRunner } from './pipeline/runner.js';
 import { ModelInstaller } from './ota/model-installer.js';
 import { ModelUpdater } from './ota/model-updater.js';
@@ -33,51 +41,22 @@ import { parsePublicKey } from '#shared/manifest/keys.js';
 import { AlertStore } from './store/alert-store.js';
 import { ClipQuota } from './store/clip-quota.js';
 import { openDatabase } from './store/database.js';
-import { DetectionRecorder } from './store/detection-recorder.js';
+import { StoreRetention } from './store/retention.js';
 import { DetectionStore } from './store/detection-store.js';
 import { Outbox } from './store/outbox.js';
-import { ProcessedFiles } from './store/processed-files.js';
+import { ProcessedFiles } from './capture/processed-files.js';
 import { recoverAfterCrash } from './store/recovery.js';
 import { SegmentStore } from './store/segment-store.js';
-import { systemClock, type Clock } from './system/clock.js';
+import type { Clock } from './core/clock.js';
+import type { Db } from './core/db.js';
 import { Heartbeat } from './system/health.js';
-import { EXIT_FAILURE, StationLifecycle, type Service } from './system/lifecycle.js';
+import type { Service } from './core/service.js';
+import { StationLifecycle } from './system/lifecycle.js';
 import { SystemdNotifier } from './system/systemd.js';
+import { RetentionService } from './system/retention-service.js';
 import { TelemetryService } from './system/telemetry-service.js';
 import { collectTelemetry, statusLine } from './system/telemetry.js';
-import { inBackground, keepRunningOnUnexpectedRejection } from '#shared/util/background.js';
-
-const SAMPLE_RATE_HZ = 16000;
-
-/** `ecosight-station run`: parse flags, load config, compose, run until stopped. */
-export async function runCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      config: { type: 'string' },
-      'exit-when-idle': { type: 'boolean', default: false },
-      'idle-timeout': { type: 'string', default: '120' },
-    },
-  });
-  const idleTimeoutSec = Number(values['idle-timeout']);
-  if (!(idleTimeoutSec > 0)) throw new Error('--idle-timeout must be a positive number of seconds');
-  const config = loadStationConfig(values.config);
-  // Under systemd, journald reads the priority from a <N> prefix on each line.
-  const logger = createLogger({ name: 'ecosight-station', level: config.logLevel, journald: process.env.JOURNAL_STREAM !== undefined });
-  keepRunningOnUnexpectedRejection(logger);
-  const exitWhenIdle = values['exit-when-idle'] === true;
-  if (exitWhenIdle && config.source.type === 'mic') throw new Error('--exit-when-idle needs a file: or folder: source (a microphone is never idle)');
-  try {
-    const lifecycle = await composeStation(config, { exitWhenIdle, idleTimeoutMs: idleTimeoutSec * 1000, env: process.env, clock: systemClock, logger });
-    const onSignal = (signal: NodeJS.Signals): void => inBackground(lifecycle.requestStop(signal), logger, 'stopping');
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-    return await lifecycle.run();
-  } catch (err) {
-    logger.fatal({ err: describeError(err) }, 'station failed to start');
-    return EXIT_FAILURE;
-  }
-}
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 export interface ComposeOptions {
   exitWhenIdle: boolean;
@@ -98,99 +77,159 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
 
   await initBackend(logger, config.model.backend);
   const model = await loadInitialModel(config, dataDir, logger);
-  const stages = buildStages(model, config.detection, config.model.maxBatch);
+  const stages = buildStages(model, stationStageOptions(model, config.detection, config.model.maxBatch));
   const modelVersion = (): string => stages.classifier.model.metadata.version;
-  const softwareVersion = await readSoftwareVersion();
+  const softwareVersion = packageVersion('unknown');
 
   const outbox = new Outbox(db);
-  const stores = { db, segments: new SegmentStore(db), detections: new DetectionStore(db), alerts: new AlertStore(db), outbox };
+  const stores: StationStores = { db, segments: new SegmentStore(db), detections: new DetectionStore(db), alerts: new AlertStore(db), outbox };
   const quota = new ClipQuota(db, config.clips.quotaMb * 1024 * 1024, clock, logger);
   const heartbeat = new Heartbeat();
-  const clipper = new Clipper({
-    sampleRateHz: SAMPLE_RATE_HZ,
-    preRollSamples: Math.round(config.clips.preRollSec * SAMPLE_RATE_HZ),
-    postRollSamples: Math.round(config.clips.postRollSec * SAMPLE_RATE_HZ),
-    maxEventSamples: Math.round(config.detection.maxEventSec * SAMPLE_RATE_HZ),
-    clipsDir,
-  });
-  const alerting = alertLabels(model.classNames, config.detection);
   const uploadTarget = buildUploadTarget(config);
   const mqttEnabled = Boolean(config.mqtt.url);
-  const recorder = new DetectionRecorder(
-    {
-      stationId: config.stationId, clipsDir, sampleRateHz: SAMPLE_RATE_HZ, alertLabels: alerting,
-      priorities: clipPriorities(model.classNames, config.detection, alerting), alertCooldownSec: config.mqtt.alertCooldownSec,
-      mqttEnabled, uploadEnabled: uploadTarget !== undefined,
-    },
-    stores, clipper, clock, logger, () => stages.classifier.classNames, modelVersion,
-    { makeRoom: async (samples) => void (await quota.freeBytes(samples * 2 + 44)), afterClips: async () => void (await quota.enforce()) },
-  );
+  const encoder = await chooseClipEncoder(config.clips, logger);
+  const sink = buildDetectionSink(config, { model, stages, stores, quota, clipsDir, encoder, mqttEnabled, uploadEnabled: uploadTarget !== undefined }, o);
   if (uploadTarget) stores.outbox.promoteLocal('upload', clock.now());
   if (mqttEnabled) {
     stores.outbox.promoteLocal('alert', clock.now());
     stores.outbox.promoteLocal('event', clock.now());
+    stores.outbox.promoteLocal('logging', clock.now());
   }
   const source = buildSource(config, dataDir, o, new ProcessedFiles(db));
-  const runner = new PipelineRunner(source, stages, recorder, heartbeat, () => clock.now());
+  // The status page (off by default) sees the audio through a tap in front of the detection sink. Its
+  // callbacks read parts composed further down; they run only once the station is started.
+  const statusPage: StatusPage | undefined = config.statusPage.enabled ? composeStatusPage(sink, {
+    config, dataDir, sampleRateHz: SAMPLE_RATE_HZ, softwareVersion, clipCodec: encoder.codec, telemetry: (): Promise<TelemetryPayload> => collectTelemetry(telemetrySources),
+    mqttState: () => (link ? (link.connected ? 'connected' : 'disconnected') : 'off'), uploadTarget: uploadTarget?.describe(), modelVersion,
+    pendingModelUpdate: () => updater.pendingVersion, clock, logger,
+  }) : undefined;
+  // The logging stage (sustained chainsaw) sits in front of the status page's tap and the detection sink.
+  const pipelineSink = composeLoggingStage({ config, sampleRateHz: SAMPLE_RATE_HZ, stages, recorder: statusPage?.sink ?? sink, db, outbox, detections: stores.detections, clock, logger });
+  const runner: PipelineRunner = new PipelineRunner(source, stages, pipelineSink, heartbeat, () => clock.now());
 
   const systemd = new SystemdNotifier(o.env, logger);
-  const mqttStore = new SqliteOutgoingStore(db, (outboxId, nowMs) => {
-    // The broker completed a publish (possibly one resent after a restart): its outbox item is done.
-    const item = outbox.getById<{ alertId?: string }>(outboxId);
-    outbox.markDone(outboxId, nowMs);
-    if (item?.kind === 'alert' && item.payload.alertId) stores.alerts.markPublished(item.payload.alertId, nowMs, nowMs - item.createdAtMs > DELAYED_AFTER_MS);
-  });
-  const link = mqttEnabled ? new MqttLink({ config: config.mqtt, stationId: config.stationId, softwareVersion, modelVersion, outgoingStore: mqttStore }, logger) : undefined;
-  const workers: OutboxWorker<unknown>[] = [];
-  const backoff = { minMs: config.upload.retryMinSec * 1000, maxMs: config.upload.retryMaxSec * 1000 };
-  if (link) {
-    const messageBackoff = { minMs: 1000, maxMs: 60_000 };
-    const alertWorker = new OutboxWorker('alert', outbox, new PublishAlerts(link, stores.alerts, mqttStore, clock), { concurrency: 4, backoff: messageBackoff, batch: 20 }, clock, logger);
-    const eventWorker = new OutboxWorker('event', outbox, new PublishEvents(link, mqttStore, clock), { concurrency: 4, backoff: messageBackoff, batch: 50 }, clock, logger);
-    workers.push(alertWorker as OutboxWorker<unknown>, eventWorker as OutboxWorker<unknown>);
-    link.onConnect(() => {
-      alertWorker.wake();
-      eventWorker.wake();
-      if (config.mqtt.homeAssistant.enabled) {
-        void publishHomeAssistantDiscovery(link, config.stationId, config.mqtt.homeAssistant.discoveryPrefix, softwareVersion)
-          .catch((err: unknown) => logger.warn({ err: describeError(err) }, 'Home Assistant discovery failed'));
-      }
-    });
-  }
-  if (uploadTarget) {
-    const limiter = new BandwidthLimiter(config.upload.maxBytesPerSec, clock);
-    const upload = new UploadClips(
-      { stationId: config.stationId, attemptTimeoutMs: config.upload.attemptTimeoutSec * 1000, rejectedRetryMs: Math.max(backoff.maxMs, 60_000) },
-      uploadTarget, stores.detections, limiter, clock,
-    );
-    workers.push(new OutboxWorker('upload', outbox, upload, { concurrency: config.upload.concurrency, backoff, batch: 20 }, clock, logger) as OutboxWorker<unknown>);
-  }
+  const { link, workers } = buildActions(config, { stores, uploadTarget, mqttEnabled, softwareVersion, modelVersion }, o);
   const startedAtMs = clock.now();
   const telemetrySources = {
     stationId: config.stationId, dataDir, startedAtMs, outbox, segments: stores.segments, quota, heartbeat, source, modelVersion,
     droppedWindows: () => source.stats().droppedChunks + runner.counters.discontinuities, clock,
   };
   const telemetry = new TelemetryService(telemetrySources, link, systemd, config.mqtt.telemetryIntervalSec * 1000, logger);
-  const updater = new ModelUpdater(
+  const updater = buildUpdater(config, dataDir, { db, link, runner, stages }, logger);
+  runner.setClassifierFailureHandler((err, failed) => updater.onClassifierFailure(err, failed));
+  const retention = new RetentionService(
+    new StoreRetention(db, { maxAgeMs: config.retention.maxAgeDays * 86_400_000, maxDbBytes: config.retention.maxDbMb * 1024 * 1024 }),
+    config.retention.intervalSec * 1000, clock, logger,
+  );
+  const services: Service[] = [telemetry, updater, retention];
+  if (statusPage) services.push(statusPage.server);
+  logger.info({
+    stationId: config.stationId, source: `${config.source.type}:${config.source.device || config.source.path}`, model: modelVersion(), clipCodec: encoder.codec,
+    mqtt: mqttEnabled ? 'on' : 'off (local mode)', upload: uploadTarget?.describe() ?? 'off (local mode: clips stay on disk)',
+  }, 'station composed');
+  return new StationLifecycle(
+    { db, outbox, runner, heartbeat, systemd, link, workers, services, status: async () => statusLine(await collectTelemetry(telemetrySources)), clock, logger },
+    { exitWhenIdle: o.exitWhenIdle, idleTimeoutMs: o.idleTimeoutMs, heartbeatStaleMs: config.systemd.heartbeatStaleSec * 1000, stopTimeoutMs: config.systemd.stopTimeoutSec * 1000 },
+  );
+}
+
+interface StationStores {
+  db: Db;
+  segments: SegmentStore;
+  detections: DetectionStore;
+  alerts: AlertStore;
+  outbox: Outbox;
+}
+
+/** The stages behind the event detector: recent audio, shot onsets, alerts, clips and their outbox items. */
+function buildDetectionSink(
+  config: StationConfig,
+  p: { model: ModelPackage; stages: PipelineStages; stores: StationStores; quota: ClipQuota; clipsDir: string; encoder: ClipEncoder; mqttEnabled: boolean; uploadEnabled: boolean },
+  o: ComposeOptions,
+): DetectionSink {
+  const { clock, logger } = o;
+  const rolls = {
+    sampleRateHz: SAMPLE_RATE_HZ,
+    preRollSamples: Math.round(config.clips.preRollSec * SAMPLE_RATE_HZ),
+    postRollSamples: Math.round(config.clips.postRollSec * SAMPLE_RATE_HZ),
+  };
+  const recent = new RecentAudio({ ...rolls, maxEventSamples: Math.round(config.detection.maxEventSec * SAMPLE_RATE_HZ) });
+  const clipper = new Clipper({ ...rolls, clipsDir: p.clipsDir, encoder: p.encoder }, recent);
+  const alerting = alertLabels(p.model.classNames, config.detection);
+  const alertJoiner = new AlertJoiner(
+    { stationId: config.stationId, sampleRateHz: SAMPLE_RATE_HZ, alertCooldownSec: config.mqtt.alertCooldownSec, mqttEnabled: p.mqttEnabled }, p.stores,
+  );
+  const detectionLog = new DetectionLog(
+    { stationId: config.stationId, priorities: clipPriorities(p.model.classNames, config.detection, alerting), mqttEnabled: p.mqttEnabled, uploadEnabled: p.uploadEnabled, clipCodec: p.encoder.codec },
+    p.stores, alertJoiner, clock, () => p.stages.classifier.classNames, () => p.stages.classifier.model.metadata.version,
+  );
+  const clipWriter = new ClipWriter(clipper, {
+    makeRoom: async (samples) => void (await p.quota.freeBytes(samples * 2 + 44)),
+    afterClips: async () => void (await p.quota.enforce()),
+  }, logger);
+  return new DetectionSink({ sampleRateHz: SAMPLE_RATE_HZ, alertLabels: alerting }, { recent, clipper, clipWriter, log: detectionLog }, p.stores.segments, clock, logger);
+}
+
+/** The MQTT link and the outbox workers that publish and upload. */
+function buildActions(
+  config: StationConfig,
+  p: { stores: StationStores; uploadTarget: UploadTarget | undefined; mqttEnabled: boolean; softwareVersion: string; modelVersion: () => string },
+  o: ComposeOptions,
+): { link: MqttLink | undefined; workers: OutboxWorker<unknown>[] } {
+  const { clock, logger } = o;
+  const { outbox, alerts, detections, db } = p.stores;
+  const mqttStore = new SqliteOutgoingStore(db, (outboxId, nowMs) => {
+    // The broker completed a publish (possibly one resent after a restart): its outbox item is done.
+    const item = outbox.getById<{ alertId?: string }>(outboxId);
+    outbox.markDone(outboxId, nowMs);
+    if (item?.kind === 'alert' && item.payload.alertId) alerts.markPublished(item.payload.alertId, nowMs, nowMs - item.createdAtMs > DELAYED_AFTER_MS);
+  });
+  const link = p.mqttEnabled
+    ? new MqttLink({ config: config.mqtt, stationId: config.stationId, softwareVersion: p.softwareVersion, modelVersion: p.modelVersion, outgoingStore: mqttStore }, logger)
+    : undefined;
+  const workers: OutboxWorker<unknown>[] = [];
+  if (link) {
+    const messageBackoff = { minMs: 1000, maxMs: 60_000 };
+    const alertWorker = new OutboxWorker('alert', outbox, new PublishAlerts(link, alerts, mqttStore, clock), { concurrency: 4, backoff: messageBackoff, batch: 20 }, clock, logger);
+    const eventWorker = new OutboxWorker('event', outbox, new PublishEvents(link, mqttStore, clock), { concurrency: 4, backoff: messageBackoff, batch: 50 }, clock, logger);
+    const loggingAlerts = loggingWorker(link, outbox, mqttStore, clock, logger);
+    workers.push(alertWorker as OutboxWorker<unknown>, eventWorker as OutboxWorker<unknown>, loggingAlerts as OutboxWorker<unknown>);
+    link.onConnect(() => {
+      alertWorker.wake();
+      eventWorker.wake();
+      loggingAlerts.wake();
+      if (config.mqtt.homeAssistant.enabled) {
+        void publishHomeAssistantDiscovery(link, config.stationId, config.mqtt.homeAssistant.discoveryPrefix, p.softwareVersion)
+          .catch((err: unknown) => logger.warn({ err: describeError(err) }, 'Home Assistant discovery failed'));
+      }
+    });
+  }
+  if (p.uploadTarget) {
+    const backoff = { minMs: config.upload.retryMinSec * 1000, maxMs: config.upload.retryMaxSec * 1000 };
+    const limiter = new BandwidthLimiter(config.upload.maxBytesPerSec, clock);
+    const upload = new UploadClips(
+      { stationId: config.stationId, attemptTimeoutMs: config.upload.attemptTimeoutSec * 1000, rejectedRetryMs: Math.max(backoff.maxMs, 60_000) },
+      p.uploadTarget, detections, limiter, clock,
+    );
+    workers.push(new OutboxWorker('upload', outbox, upload, { concurrency: config.upload.concurrency, backoff, batch: 20 }, clock, logger) as OutboxWorker<unknown>);
+  }
+  return { link, workers };
+}
+
+/** Over-the-air model updates, switching the running pipeline's model. */
+function buildUpdater(
+  config: StationConfig, dataDir: string, p: { db: Db; link: MqttLink | undefined; runner: PipelineRunner; stages: PipelineStages }, logger: Logger,
+): ModelUpdater {
+  return new ModelUpdater(
     {
       baseUrl: config.ota.url, pollIntervalMs: config.ota.pollIntervalSec * 1000,
       publicKey: config.ota.publicKey ? parsePublicKey(config.ota.publicKey) : undefined,
       pinnedVersion: config.ota.pinnedVersion, mqttPrefix: config.mqtt.prefix, stationToken: config.upload.token,
     },
     new ModelInstaller(join(dataDir, 'models')),
-    { currentModel: () => stages.classifier.model, requestModelSwitch: (next) => runner.requestModelSwitch(next) },
+    { currentModel: () => p.stages.classifier.model, requestModelSwitch: (next) => p.runner.requestModelSwitch(next) },
     (m) => classDecisions(m.classNames, m.metadata.thresholds, config.detection),
-    new KeyValueStore(db), link, shippedModelDir(), logger,
-  );
-  runner.setClassifierFailureHandler((err, failed) => updater.onClassifierFailure(err, failed));
-  const services: Service[] = [telemetry, updater];
-  logger.info({
-    stationId: config.stationId, source: `${config.source.type}:${config.source.device || config.source.path}`, model: modelVersion(),
-    mqtt: mqttEnabled ? 'on' : 'off (local mode)', upload: uploadTarget?.describe() ?? 'off (local mode: clips stay on disk)',
-  }, 'station composed');
-  return new StationLifecycle(
-    { db, outbox, runner, heartbeat, systemd, link, workers, services, status: async () => statusLine(await collectTelemetry(telemetrySources)), clock, logger },
-    { exitWhenIdle: o.exitWhenIdle, idleTimeoutMs: o.idleTimeoutMs, heartbeatStaleMs: config.systemd.heartbeatStaleSec * 1000, stopTimeoutMs: config.systemd.stopTimeoutSec * 1000 },
+    new KeyValueStore(p.db), p.link, shippedModelDir(), logger,
   );
 }
 
@@ -241,12 +280,3 @@ async function loadInitialModel(config: StationConfig, dataDir: string, logger: 
   }
   throw lastError ?? new Error('no model found');
 }
-
-async function readSoftwareVersion(): Promise<string> {
-  try {
-    return (JSON.parse(await readFile(join(repositoryRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
-

@@ -1,3 +1,4 @@
+import { CLIP_EXTENSION_PATTERN } from '#shared/audio/clip-codec.js';
 import type { AlertPayload, EventPayload, StatusPayload, TelemetryPayload } from '#shared/mqtt/payloads.js';
 import { decodePayload } from '#shared/mqtt/payloads.js';
 import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
@@ -8,7 +9,9 @@ import type { DetectionRecord, DetectionsRepo } from '../plugins/db/detections-r
 import type { StationsRepo } from '../plugins/db/stations-repo.js';
 import type { LiveHub } from '../plugins/live-hub.js';
 import { getJson, putJson, type ObjectStorage } from '../plugins/storage/object-storage.js';
+import type { LoggingRepo } from '../plugins/db/logging-repo.js';
 import { detectionView } from './detection-view.js';
+import { ingestLoggingAlert } from './logging-ingest.js';
 import { cleanAlert, cleanEvent, cleanSidecar, cleanStatus, cleanTelemetry } from './payload-clean.js';
 import { checkAlert, checkEvent, checkSidecar, checkStatus, checkTelemetry, isSafeId, isSidecarKey, isStationClipKey } from './payload-checks.js';
 
@@ -19,6 +22,8 @@ export interface IngestorDeps {
   live: LiveHub;
   logger: Logger;
   clock: Clock;
+  /** Logging alerts (MQTT `logging`); without it those messages are dropped. */
+  logging?: LoggingRepo;
 }
 
 /** `events/<stationId>/<eventId>.json`: detections known from MQTT, kept so reindex can restore them. */
@@ -60,6 +65,13 @@ export class Ingestor {
         if (problem || !p) return this.drop(kind, stationId, problem);
         const station = this.deps.stations.touch(stationId, { lastSeen: this.seenAt(p.time), ...cleanStatus(p) });
         this.deps.live.publish('station', station);
+        return;
+      }
+      case 'logging': {
+        const logging = this.deps.logging;
+        const result = logging ? ingestLoggingAlert({ logging, live: this.deps.live, now: () => this.now() }, stationId, raw) : { problem: 'logging alerts not kept here' };
+        if (result.problem) return this.drop(kind, stationId, result.problem);
+        this.touch(stationId);
         return;
       }
       case 'telemetry': {
@@ -121,7 +133,7 @@ export class Ingestor {
   async onObjectStored(key: string): Promise<void> {
     if (isSidecarKey(key)) {
       await this.onSidecar(key);
-    } else if (key.startsWith('stations/') && key.endsWith('.wav')) {
+    } else if (key.startsWith('stations/') && CLIP_EXTENSION_PATTERN.test(key)) {
       for (const record of this.deps.detections.markClipAvailable(key, this.now())) this.deps.live.publish('detection', detectionView(record));
     }
   }

@@ -44,6 +44,22 @@ export const ClassRuleSchema = Type.Object({
   priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 9 })),
 }, { additionalProperties: false });
 
+/**
+ * The `logging` alert (MQTT `logging` topic): raised when `label` is present in
+ * windows covering at least `minPresentSec` of the last `spanSec`, updated every
+ * `updateEverySec` while it lasts, ended when presence in the span falls below
+ * `endBelowPresentSec`. Threshold: `threshold`, else the class rule's, else the model's.
+ */
+export const LoggingAlertSchema = Type.Object({
+  enabled: Type.Boolean({ default: true }),
+  label: Type.String({ default: 'chainsaw' }),
+  spanSec: Seconds(30, 1),
+  minPresentSec: Seconds(20, 0.5),
+  endBelowPresentSec: Seconds(3, 0),
+  updateEverySec: Seconds(30, 1),
+  threshold: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+}, { additionalProperties: false, default: {} });
+
 export const StationConfigSchema = Type.Object({
   stationId: Type.String({ ...Id, default: 'station-01' }),
   dataDir: Type.String({ default: './var/station' }),
@@ -65,12 +81,25 @@ export const StationConfigSchema = Type.Object({
     /** An event longer than this is closed and a new one opened (bounded clips). */
     maxEventSec: Seconds(30, 1),
     classes: Type.Record(Type.String(), ClassRuleSchema, { default: {} }),
+    logging: LoggingAlertSchema,
   }, { additionalProperties: false, default: {} }),
   clips: Type.Object({
     preRollSec: Seconds(1, 0),
     postRollSec: Seconds(1, 0),
     /** Clip folder quota; oldest uploaded clips go first when it is exceeded. 0 = unlimited. */
     quotaMb: Type.Number({ minimum: 0, default: 0 }),
+    /**
+     * How clips are stored and uploaded: `flac` (lossless, about half of WAV; needs the
+     * `flac` program), `opus` (lossy, `opusBitrateKbps`; needs `opusenc`) or `wav`.
+     * See docs/benchmarks.md for sizes, cost and what each does to the model's scores.
+     */
+    codec: Type.Union([Type.Literal('flac'), Type.Literal('opus'), Type.Literal('wav')], { default: 'flac' }),
+    /** opus: target bitrate in kbit/s (6-128). */
+    opusBitrateKbps: Type.Integer({ minimum: 6, maximum: 128, default: 32 }),
+    /** flac: compression level, 0 (fastest) to 8 (smallest). */
+    flacLevel: Type.Integer({ minimum: 0, maximum: 8, default: 5 }),
+    /** An encoder still running after this long is killed; the clip write then fails and is retried. */
+    encoderTimeoutSec: Seconds(30, 1),
   }, { additionalProperties: false, default: {} }),
   mqtt: Type.Object({
     /** mqtt://, mqtts://, ws:// URL; empty disables MQTT. */
@@ -110,13 +139,41 @@ export const StationConfigSchema = Type.Object({
     multipartThresholdMb: Type.Number({ minimum: 5, default: 8 }),
   }, { additionalProperties: false, default: {} }),
   ota: Type.Object({
-    /** Cloud base URL to poll (`<url>/api/models/latest`); empty disables polling. */
+    /** Cloud base URL to poll (latestReleaseUrl: `<url>/api/models/latest`); empty disables polling. */
     url: Type.String({ default: '' }),
     pollIntervalSec: Seconds(3600, 5),
     /** Ed25519 public key (PEM or base64 SPKI) that signs model releases. */
     publicKey: Type.String({ default: '' }),
     /** Refuse versions older than the running one unless pinned. */
     pinnedVersion: Type.String({ default: '' }),
+  }, { additionalProperties: false, default: {} }),
+  statusPage: Type.Object({
+    /** A small web page on the station for a technician in the field (off by default). */
+    enabled: Type.Boolean({ default: false }),
+    /** `127.0.0.1` (this box only, e.g. over SSH), `0.0.0.0` (the box's LAN) or one address of the box. */
+    host: Type.String({ default: '127.0.0.1' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8088 }),
+    /**
+     * The page password, hashed: `ecosight-station hash-password` prints the line to paste
+     * (scrypt; the password itself is never stored). Required when enabled.
+     */
+    passwordHash: Type.String({ default: '' }),
+    /** A login lasts this long. */
+    sessionHours: Type.Number({ minimum: 0.1, maximum: 720, default: 12 }),
+    /** How much of the past the spectrogram shows. */
+    spectrogramMinutes: Type.Number({ minimum: 1, maximum: 30, default: 5 }),
+  }, { additionalProperties: false, default: {} }),
+  retention: Type.Object({
+    /**
+     * Settled items older than this many days are pruned from station.db: messages
+     * delivered, clips uploaded (their local copies too), closed segments, gaps, deletion
+     * records. What is not yet delivered is kept whatever its age. 0 = keep forever.
+     */
+    maxAgeDays: Type.Number({ minimum: 0, default: 30 }),
+    /** Above this much live data in station.db, settled items go sooner, oldest first. 0 = no size bound. */
+    maxDbMb: Type.Number({ minimum: 0, default: 256 }),
+    /** How often the retention pass runs. */
+    intervalSec: Seconds(3600, 1),
   }, { additionalProperties: false, default: {} }),
   systemd: Type.Object({
     /** The pipeline must have produced a window within this time for watchdog pings to go out. */
@@ -148,6 +205,7 @@ export const STATION_ENV: Readonly<Record<string, string>> = {
   ECOSIGHT_STATION_TOKEN: 'upload.token',
   ECOSIGHT_OTA_URL: 'ota.url',
   ECOSIGHT_OTA_PUBLIC_KEY: 'ota.publicKey',
+  ECOSIGHT_CLIP_CODEC: 'clips.codec',
 };
 
 /**
@@ -211,6 +269,9 @@ function crossCheck(c: StationConfig): string[] {
     if (rule.k !== undefined && rule.n !== undefined && rule.k > rule.n) problems.push(`detection.classes.${label}: k must be <= n`);
   }
   if (c.detection.k > c.detection.n) problems.push('detection.k: must be <= detection.n');
+  if (c.statusPage.enabled && !c.statusPage.passwordHash.startsWith('scrypt$')) {
+    problems.push('statusPage.passwordHash: required when the status page is enabled; create it with `ecosight-station hash-password`');
+  }
   if (c.mqtt.url && !/^(mqtts?|wss?|tcp|ssl):\/\//.test(c.mqtt.url)) problems.push(`mqtt.url: unsupported scheme in ${JSON.stringify(c.mqtt.url)}`);
   return problems;
 }

@@ -1,6 +1,6 @@
 import type { StationConfig } from '#shared/config/station-config.js';
 import type { Logger } from '#shared/util/logger.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 
 /** What an external program did. `error` is set when it could not run at all (e.g. ENOENT). */
 export interface CommandResult {
@@ -34,7 +34,7 @@ export interface DoctorDeps {
 
 export type DoctorStatus = 'pass' | 'warn' | 'fail';
 
-export type DoctorCheckName = 'config' | 'microphone' | 'disk' | 'clock' | 'broker' | 'bucket' | 'cloud' | 'model';
+export type DoctorCheckName = 'config' | 'microphone' | 'disk' | 'clock' | 'clips' | 'broker' | 'bucket' | 'cloud' | 'model';
 
 /** One line of the report. A skipped check (not configured) passes with `skipped: true`. */
 export interface DoctorCheck {

@@ -4,7 +4,7 @@ import type { AudioSource } from '../capture/audio-source.js';
 import type { ClipQuota } from '../store/clip-quota.js';
 import type { Outbox } from '../store/outbox.js';
 import type { SegmentStore } from '../store/segment-store.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Heartbeat } from './health.js';
 
 export interface TelemetrySources {
@@ -26,7 +26,7 @@ export async function collectTelemetry(s: TelemetrySources): Promise<TelemetryPa
   const counts = s.outbox.counts();
   const now = s.clock.now();
   const pendingUploads = counts.pending.upload;
-  const pendingAlerts = counts.pending.alert;
+  const pendingAlerts = counts.pending.alert + counts.pending.logging;
   return {
     v: 1,
     stationId: s.stationId,

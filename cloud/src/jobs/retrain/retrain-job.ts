@@ -13,7 +13,7 @@ import { collectOriginals } from './collect.js';
 import { gate, type GateDecision } from './gate.js';
 import { loadOriginal, loadOriginals } from './load.js';
 import type { AudioOriginal, Augmenter, Evaluator, LabelledOriginal, TrainedCandidate, Trainer, TrainOptions, TrainProgressReport } from './ports.js';
-import { saveCandidate } from './publish.js';
+import { saveCandidate } from './save-candidate.js';
 import { splitByOriginal } from './split.js';
 
 export interface RetrainDeps {
