@@ -90,8 +90,11 @@ export interface IncidentLocation {
   northM: number;
   /** 1-sigma uncertainty ellipse from the fit's covariance, m; null for a bearing. */
   ellipse: { semiMajorM: number; semiMinorM: number; orientationDeg: number } | null;
-  /** For 2 stations: the hyperbola's asymptotic bearing from the pair's midpoint, degrees from north (two-fold ambiguous). */
-  bearingDeg: number | null;
+  /**
+   * For 2 stations: the hyperbola's asymptotic bearings from the pair's midpoint,
+   * degrees clockwise from north. Two of them: a pair cannot tell its two sides apart.
+   */
+  bearingsDeg: number[] | null;
   /** RMS time residual of the fit, ms. */
   rmsResidualMs: number;
   /** Why the estimate is weak: 'outside-hull', 'collinear', 'two-stations', 'outlier-removed', 'large-residual'. */
@@ -116,5 +119,9 @@ export interface IncidentPayload {
   /** Local frame's origin (the centroid of the stations that heard it). */
   origin: { latitude: number; longitude: number };
   location: IncidentLocation | null;
+  /** 'high' when corroborated or nobody could have corroborated it; 'low' when online neighbours heard nothing. */
+  priority: 'high' | 'low';
+  /** Still accepting alerts; false once the window (hearing range / c + delivery grace) has passed. */
+  open: boolean;
   updatedAt: string;
 }
