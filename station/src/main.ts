@@ -38,6 +38,8 @@ import { DetectionStore } from './store/detection-store.js';
 import { Outbox } from './store/outbox.js';
 import { ProcessedFiles } from './store/processed-files.js';
 import { recoverAfterCrash } from './store/recovery.js';
+import { GpsdClient } from './location/gpsd-client.js';
+import { LocationReporter } from './location/location-reporter.js';
 import { SegmentStore } from './store/segment-store.js';
 import { systemClock, type Clock } from './system/clock.js';
 import { Heartbeat } from './system/health.js';
@@ -116,6 +118,7 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
   const alerting = alertLabels(model.classNames, config.detection);
   const uploadTarget = buildUploadTarget(config);
   const mqttEnabled = Boolean(config.mqtt.url);
+  const location = buildLocation(config, clock, logger);
   const recorder = new DetectionRecorder(
     {
       stationId: config.stationId, clipsDir, sampleRateHz: SAMPLE_RATE_HZ, alertLabels: alerting,
@@ -124,6 +127,7 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
     },
     stores, clipper, clock, logger, () => stages.classifier.classNames, modelVersion,
     { makeRoom: async (samples) => void (await quota.freeBytes(samples * 2 + 44)), afterClips: async () => void (await quota.enforce()) },
+    location,
   );
   if (uploadTarget) stores.outbox.promoteLocal('upload', clock.now());
   if (mqttEnabled) {
@@ -140,7 +144,9 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
     outbox.markDone(outboxId, nowMs);
     if (item?.kind === 'alert' && item.payload.alertId) stores.alerts.markPublished(item.payload.alertId, nowMs, nowMs - item.createdAtMs > DELAYED_AFTER_MS);
   });
-  const link = mqttEnabled ? new MqttLink({ config: config.mqtt, stationId: config.stationId, softwareVersion, modelVersion, outgoingStore: mqttStore }, logger) : undefined;
+  const link = mqttEnabled
+    ? new MqttLink({ config: config.mqtt, stationId: config.stationId, softwareVersion, modelVersion, outgoingStore: mqttStore, statusFields: () => location.stationFields() }, logger)
+    : undefined;
   const workers: OutboxWorker<unknown>[] = [];
   const backoff = { minMs: config.upload.retryMinSec * 1000, maxMs: config.upload.retryMaxSec * 1000 };
   if (link) {
@@ -169,6 +175,7 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
   const telemetrySources = {
     stationId: config.stationId, dataDir, startedAtMs, outbox, segments: stores.segments, quota, heartbeat, source, modelVersion,
     droppedWindows: () => source.stats().droppedChunks + runner.counters.discontinuities, clock,
+    locationFields: () => location.stationFields(),
   };
   const telemetry = new TelemetryService(telemetrySources, link, systemd, config.mqtt.telemetryIntervalSec * 1000, logger);
   const updater = new ModelUpdater(
@@ -183,7 +190,7 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
     new KeyValueStore(db), link, shippedModelDir(), logger,
   );
   runner.setClassifierFailureHandler((err, failed) => updater.onClassifierFailure(err, failed));
-  const services: Service[] = [telemetry, updater];
+  const services: Service[] = [location, telemetry, updater];
   logger.info({
     stationId: config.stationId, source: `${config.source.type}:${config.source.device || config.source.path}`, model: modelVersion(),
     mqtt: mqttEnabled ? 'on' : 'off (local mode)', upload: uploadTarget?.describe() ?? 'off (local mode: clips stay on disk)',
@@ -191,6 +198,18 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
   return new StationLifecycle(
     { db, outbox, runner, heartbeat, systemd, link, workers, services, status: async () => statusLine(await collectTelemetry(telemetrySources)), clock, logger },
     { exitWhenIdle: o.exitWhenIdle, idleTimeoutMs: o.idleTimeoutMs, heartbeatStaleMs: config.systemd.heartbeatStaleSec * 1000, stopTimeoutMs: config.systemd.stopTimeoutSec * 1000 },
+  );
+}
+
+function buildLocation(config: StationConfig, clock: Clock, logger: Logger): LocationReporter {
+  const l = config.location;
+  const configPosition = l.latitude !== undefined && l.longitude !== undefined
+    ? { latitude: l.latitude, longitude: l.longitude, altitudeM: l.altitudeM, source: 'config' as const, accuracyM: l.accuracyM ?? null }
+    : undefined;
+  const gpsd = l.gpsd.enabled ? new GpsdClient({ host: l.gpsd.host, port: l.gpsd.port }, logger) : undefined;
+  return new LocationReporter(
+    { configPosition, recorderClockErrorMs: l.recorderClockErrorMs, airTemperatureC: l.airTemperatureC, clockCheckIntervalMs: l.clockCheckIntervalSec * 1000 },
+    gpsd, undefined, () => clock.now(), logger,
   );
 }
 

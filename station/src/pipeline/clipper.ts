@@ -66,6 +66,11 @@ export class Clipper {
     return this.ring.read(startSample, endSample).samples;
   }
 
+  /** Like read, with the span actually held (the start moves up when older audio is gone). */
+  readSpan(startSample: number, endSample: number): { samples: Float32Array; startSample: number } {
+    return this.ring.read(startSample, endSample);
+  }
+
   schedule(event: DetectionEvent, relativePath: string): void {
     this.pending.push({
       event,

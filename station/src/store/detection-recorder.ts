@@ -1,9 +1,11 @@
+import type { AlertLocationFields } from '#shared/mqtt/location.js';
 import type { AlertPayload, EventPayload } from '#shared/mqtt/payloads.js';
 import { clipObjectKey } from '#shared/mqtt/sidecar.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { SegmentInfo, SourceGap } from '../capture/audio-source.js';
 import { describeError } from '#shared/errors.js';
 import type { Clipper, PendingClip, WrittenClip } from '../pipeline/clipper.js';
+import { pickShotOnsets } from '../pipeline/onset-picker.js';
 import { countShots, findShots } from '../pipeline/shot-counter.js';
 import type { PipelineSink } from '../pipeline/sink.js';
 import type { DetectionEvent, DetectionMessage, ScoredWindow } from '#shared/pipeline/types.js';
@@ -44,6 +46,12 @@ export interface RecorderHooks {
   afterClips(): Promise<void>;
 }
 
+/** Adds what the cloud needs to locate a shot (position, clock state, shot onsets in UTC) to alerts. */
+export interface AlertLocator {
+  audio(segment: SegmentInfo, startSample: number, sampleCount: number): void;
+  alertFields(segment: SegmentInfo, onsetSamples: readonly number[]): AlertLocationFields;
+}
+
 /** Upload outbox payload: everything else is read from the clip and detection rows. */
 export interface UploadJob {
   clipId: string;
@@ -68,6 +76,7 @@ export class DetectionRecorder implements PipelineSink {
     private readonly classNames: () => readonly string[],
     private readonly currentModelVersion: () => string,
     private readonly hooks: RecorderHooks,
+    private readonly locator?: AlertLocator,
   ) {}
 
   segmentStart(segment: SegmentInfo): void {
@@ -78,6 +87,7 @@ export class DetectionRecorder implements PipelineSink {
 
   audio(segment: SegmentInfo, startSample: number, samples: Float32Array): void {
     this.clipper.audio(startSample, samples);
+    this.locator?.audio(segment, startSample, samples.length);
     this.segmentSamples = Math.max(this.segmentSamples, startSample + samples.length);
   }
 
@@ -230,9 +240,15 @@ export class DetectionRecorder implements PipelineSink {
     const payload: Omit<AlertPayload, 'delayed' | 'sentAt'> = {
       v: 1, alertId, stationId: this.options.stationId, label: event.label, confidence: round(event.peakConfidence),
       startTime: iso(detection.startTimeMs), windowEndTime: iso(detection.endTimeMs), shotCount: shots, clipKey: detection.clipKey, modelVersion: detection.modelVersion,
-      eventId: detection.id, raisedAt: iso(now),
+      eventId: detection.id, raisedAt: iso(now), ...this.locator?.alertFields(segment, this.onsetsOf(event)),
     };
     outbox.enqueue('alert', `alert:${alertId}`, payload, now, { priority: 10, state: this.options.mqttEnabled ? 'pending' : 'local' });
+  }
+
+  /** Sample-precise shot onsets of an alert's first window (segment sample indices); a little pre-roll lets the picker see the noise before. */
+  private onsetsOf(event: DetectionEvent): number[] {
+    const span = this.clipper.readSpan(Math.max(0, event.startSample - Math.round(ONSET_PRE_ROLL_SEC * this.options.sampleRateHz)), event.endSample);
+    return pickShotOnsets(span.samples, { sampleRateHz: this.options.sampleRateHz }).map((s) => span.startSample + s);
   }
 
   private eventPayload(type: EventPayload['type'], d: DetectionRecord): Omit<EventPayload, 'delayed'> {
@@ -270,6 +286,8 @@ export class DetectionRecorder implements PipelineSink {
     return Math.round(segment.startTimeMs + (sample * 1000) / segment.sampleRateHz);
   }
 }
+
+const ONSET_PRE_ROLL_SEC = 0.1;
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
