@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enuToGeodetic, speedOfSoundMps } from '#shared/geo/enu.js';
+import { enuToGeodetic, geodeticToEnu, speedOfSoundMps } from '#shared/geo/enu.js';
 import { DEFAULT_CORRELATOR_OPTIONS, IncidentCorrelator, incidentPayload } from './correlator.js';
 import type { AlertObservation } from './observations.js';
 import { StationRegistry } from './station-registry.js';
@@ -72,12 +72,40 @@ describe('IncidentCorrelator', () => {
     const source: [number, number] = [250, 100];
     const ids = new Set<string>();
     for (const s of ['a', 'b', 'c']) ids.add(correlator.add(heard(s, source, T0, { shotCount: 3 }), T0).incident.id);
-    // The stations' cooldown closed their first alert; the burst goes on 4 s later.
-    for (const s of ['a', 'b', 'c']) ids.add(correlator.add(heard(s, source, T0 + 4000, { shotCount: 2 }), T0 + 5000).incident.id);
+    // Stations with a short cooldown closed their first alert; the burst goes on 2 s later.
+    for (const s of ['a', 'b', 'c']) ids.add(correlator.add(heard(s, source, T0 + 2000, { shotCount: 2 }), T0 + 3000).incident.id);
     expect(ids.size).toBe(1);
     const payload = incidentPayload(correlator.list()[0], 'update');
     expect(payload.shotCount).toBe(5);
     expect(payload.stations[0].shotOnsetsMs).toHaveLength(2);
+  });
+
+  it('joins burst alerts whose first onsets are different shots (one station missed the first ones)', () => {
+    const { correlator } = setup();
+    const burst = [0, 350, 800, 1100, 1600];
+    const at = (s: string, from: number) => {
+      const base = heard(s, [250, 20], T0);
+      const onsets = burst.slice(from).map((t) => base.onsetMs + t);
+      return { ...base, onsetMs: onsets[0], shotOnsetsMs: onsets };
+    };
+    const a = correlator.add(at('a', 0), T0);
+    // 'b' (250 m away) only detected from the fourth shot on: 1.1 s after its first shot would have arrived.
+    const b = correlator.add(at('b', 3), T0);
+    const c = correlator.add(at('c', 1), T0);
+    expect(new Set([a.incident.id, b.incident.id, c.incident.id]).size).toBe(1);
+    // The shot lists line up, so every station's onset of the first shot is known and the fit is exact.
+    const loc = incidentPayload(c.incident, 'update').location;
+    expect(loc?.rmsResidualMs).toBeLessThan(0.01);
+    const e = geodeticToEnu(REF, { latitude: loc?.latitude ?? 0, longitude: loc?.longitude ?? 0 });
+    expect(Math.hypot(e.eastM - 250, e.northM - 20)).toBeLessThan(0.5);
+  });
+
+  it('a station\'s alert well after its last one (a new shot) starts a new incident', () => {
+    const { correlator } = setup();
+    const first = correlator.add(heard('a', [100, 100], T0), T0);
+    const later = correlator.add(heard('a', [100, 100], T0 + 7000), T0 + 7000);
+    expect(later.type).toBe('new');
+    expect(later.incident.id).not.toBe(first.incident.id);
   });
 
   it('ignores a redelivered alert (QoS 1) and settles incidents after the quiet time', () => {

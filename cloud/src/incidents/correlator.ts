@@ -1,5 +1,6 @@
 import { distanceM, enuToGeodetic, geodeticToEnu, speedOfSoundMps, type GeoPosition } from '#shared/geo/enu.js';
 import type { IncidentCorroboration, IncidentLocation, IncidentPayload, IncidentStation } from '#shared/mqtt/location.js';
+import { alignBurstOnsets } from './burst-alignment.js';
 import { locateSource, type LocateResult, type LocateStation } from './locate.js';
 import type { AlertObservation } from './observations.js';
 import type { StationRegistry } from './station-registry.js';
@@ -7,7 +8,12 @@ import type { StationRegistry } from './station-registry.js';
 export interface CorrelatorOptions {
   /** How far a gunshot is heard, m: neighbours this close should have heard it. Default 1500. */
   hearingRangeM: number;
-  /** A burst keeps one incident while a station's next alert comes within this of its last onset, s. */
+  /**
+   * A station's next alert within this of its last onset continues the same
+   * incident, s. Stations already fold a burst into one alert (mqtt.alertCooldownSec),
+   * so this only matters with short station cooldowns; a larger value would merge
+   * separate shots by the same station.
+   */
   burstGapSec: number;
   /** Time after the last alert arrived before the incident's verdict is final, s. */
   settleSec: number;
@@ -20,7 +26,7 @@ export interface CorrelatorOptions {
 }
 
 export const DEFAULT_CORRELATOR_OPTIONS: CorrelatorOptions = {
-  hearingRangeM: 1500, burstGapSec: 10, settleSec: 10, defaultAirTemperatureC: 20, onsetMarginMs: 5, maxIncidents: 2000,
+  hearingRangeM: 1500, burstGapSec: 3, settleSec: 10, defaultAirTemperatureC: 20, onsetMarginMs: 5, maxIncidents: 2000,
 };
 
 /** One incident while it is being assembled. */
@@ -35,6 +41,8 @@ export interface Incident {
   origin: GeoPosition;
   speedOfSoundMps: number;
   settlesAtMs: number;
+  /** First onset seen (the correlator's quick range check). */
+  anchorMs: number;
   open: boolean;
   updatedAtMs: number;
 }
@@ -95,7 +103,7 @@ export class IncidentCorrelator {
     const incident: Incident = {
       id: `in-${o.alertId.replace(/^al-/, '')}`, label: o.label, members: new Map(), corroboration: 'single-unknown', silentStations: [],
       location: null, origin: o.position ?? { latitude: 0, longitude: 0 }, speedOfSoundMps: speedOfSoundMps(this.options.defaultAirTemperatureC),
-      settlesAtMs: 0, open: true, updatedAtMs: 0,
+      settlesAtMs: 0, anchorMs: o.onsetMs, open: true, updatedAtMs: 0,
     };
     this.incidents.push(incident);
     if (this.incidents.length > this.options.maxIncidents) {
@@ -108,7 +116,7 @@ export class IncidentCorrelator {
   private findMatch(o: AlertObservation): Incident | undefined {
     let best: { incident: Incident; slack: number } | undefined;
     for (const incident of this.incidents) {
-      if (incident.label !== o.label) continue;
+      if (incident.label !== o.label || Math.abs(o.onsetMs - incident.anchorMs) > this.maxSpanMs(incident)) continue;
       const slack = this.fit(incident, o);
       if (slack !== undefined && (!best || slack < best.slack)) best = { incident, slack };
     }
@@ -127,22 +135,42 @@ export class IncidentCorrelator {
       return gap >= -this.options.onsetMarginMs && gap <= this.options.burstGapSec * 1000 ? 0 : undefined;
     }
     const c = this.speedFor(incident, o);
+    const mine = onsetsOf([o]);
     let worst = 0;
     for (const [, list] of incident.members) {
       const m = list[0];
       const rangeM = m.position && o.position ? distanceM(m.position, o.position) : this.options.hearingRangeM * 2;
       const allowedMs = (rangeM / c) * 1000 + 2 * (m.clockErrorMs + o.clockErrorMs) + this.options.onsetMarginMs;
-      const ratio = Math.abs(o.onsetMs - m.onsetMs) / allowedMs;
+      // In a burst two stations may have detected different shots first: any pair of their onsets may be the same shot.
+      const theirs = onsetsOf(list);
+      const closestMs = Math.min(...mine.map((a) => Math.min(...theirs.map((b) => Math.abs(a - b)))));
+      const ratio = closestMs / allowedMs;
       if (ratio > 1) return undefined;
       worst = Math.max(worst, ratio);
     }
     return worst;
   }
 
+  /** No alert further than this from an incident's first onset can join it, ms (bursts extend it). */
+  private maxSpanMs(incident: Incident): number {
+    const burstMs = Math.max(...[...incident.members.values()].map((l) => l[l.length - 1].onsetMs - incident.anchorMs));
+    return burstMs + this.options.burstGapSec * 1000 + ((this.options.hearingRangeM * 2) / 300) * 1000 + 4 * 1000 + this.options.onsetMarginMs;
+  }
+
   private speedFor(incident: Incident, extra?: AlertObservation): number {
     const temps = [...incident.members.values()].map((l) => l[0].airTemperatureC).concat(extra ? [extra.airTemperatureC] : []).filter((t): t is number => t !== null);
     const t = temps.length > 0 ? temps.reduce((s, v) => s + v, 0) / temps.length : this.options.defaultAirTemperatureC;
     return speedOfSoundMps(t);
+  }
+
+  /** Each placed station's onset of the same (first) shot of a burst; see burst-alignment.ts. */
+  private alignedOnsets(incident: Incident, placed: readonly AlertObservation[]): Map<string, number> {
+    const farthestM = Math.max(0, ...placed.flatMap((a) => placed.map((b) => distanceM(a.position as GeoPosition, b.position as GeoPosition))));
+    const maxErrorMs = Math.max(0, ...placed.map((f) => f.clockErrorMs));
+    const maxShiftMs = (farthestM / incident.speedOfSoundMps) * 1000 + 4 * maxErrorMs + this.options.onsetMarginMs;
+    return alignBurstOnsets(placed.map((f) => {
+      return { id: f.stationId, onsetsMs: onsetsOf(incident.members.get(f.stationId) ?? [f]).sort((x, y) => x - y), maxShiftMs };
+    }));
   }
 
   /** Recomputes corroboration and location after a change. */
@@ -161,13 +189,19 @@ export class IncidentCorrelator {
       incident.silentStations = silent.map((s) => s.stationId);
       incident.corroboration = silent.length > 0 ? 'uncorroborated' : 'single-unknown';
     }
-    const t0 = Math.min(...placed.map((f) => f.onsetMs));
+    const onsets = this.alignedOnsets(incident, placed);
+    const t0 = Math.min(...placed.map((f) => onsets.get(f.stationId) ?? f.onsetMs));
     const stations: LocateStation[] = placed.map((f) => {
       const e = geodeticToEnu(incident.origin, f.position as GeoPosition);
-      return { id: f.stationId, eastM: e.eastM, northM: e.northM, upM: e.upM, onsetSec: (f.onsetMs - t0) / 1000, clockErrorMs: f.clockErrorMs };
+      return { id: f.stationId, eastM: e.eastM, northM: e.northM, upM: e.upM, onsetSec: ((onsets.get(f.stationId) ?? f.onsetMs) - t0) / 1000, clockErrorMs: f.clockErrorMs };
     });
     incident.location = locateSource(stations, { speedOfSoundMps: incident.speedOfSoundMps }) ?? null;
   }
+}
+
+/** Every shot onset of some alerts (the alert's onset when it sent none). */
+function onsetsOf(alerts: readonly AlertObservation[]): number[] {
+  return alerts.flatMap((a) => (a.shotOnsetsMs.length > 0 ? a.shotOnsetsMs : [a.onsetMs]));
 }
 
 function firstOnset(i: Incident): number {

@@ -37,6 +37,12 @@ export interface FieldShot {
   burstOffsetsSec?: number[];
   /** Default: 2000 Pa at 1 m, t+ 4 ms, b 1.5 (a rifle). */
   blast?: MuzzleBlast;
+  /**
+   * Only these stations hear it: a stand-in for a sound made right by one
+   * microphone (a branch cracking, a knock on the box) that is inaudible at
+   * the next station. Default: everyone within maxRangeM.
+   */
+  heardBy?: string[];
 }
 
 export interface FieldOptions {
@@ -96,7 +102,7 @@ export function simulateField(stations: readonly FieldStation[], shots: readonly
     const arrivals: FieldArrival[] = [];
     shots.forEach((shot, shotIndex) => {
       const horizontalM = Math.hypot(shot.eastM - station.eastM, shot.northM - station.northM);
-      if (horizontalM > (options.maxRangeM ?? 3000)) return;
+      if (horizontalM > (options.maxRangeM ?? 3000) || (shot.heardBy && !shot.heardBy.includes(station.id))) return;
       const heard = renderShot(timeline, station, shot, horizontalM, options, atmosphere, rand.fork(`shot-${si}-${shotIndex}`));
       for (const [burstIndex, trueArrivalSec] of heard.arrivalsSec.entries()) {
         arrivals.push({

@@ -4,3 +4,4 @@ export { audioMothName, writeFieldRecordings } from './field-files.js';
 export {
   simulateField, type FieldArrival, type FieldOptions, type FieldRecording, type FieldShot, type FieldStation,
 } from './field-sim.js';
+export { ringLayout, shotInside, type LayoutOptions } from './scenario.js';
