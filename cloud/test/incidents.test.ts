@@ -78,6 +78,10 @@ describe('incidents: corroboration and location over a real broker', () => {
     expect(incident.location?.speedOfSoundMps).toBeCloseTo(C, 1);
     const one = await cloud.app.inject({ method: 'GET', url: `/api/incidents/${incident.incidentId}` });
     expect(one.json()).toMatchObject({ incidentId: incident.incidentId, stations: expect.any(Array) });
+    // No clip was uploaded here: the clips route still lists every station, without media.
+    const clips = (await cloud.app.inject({ method: 'GET', url: `/api/incidents/${incident.incidentId}/clips` })).json();
+    expect(clips.items.map((c: { stationId: string }) => c.stationId).sort()).toEqual(['st-a', 'st-b', 'st-c', 'st-d']);
+    expect(clips.items[0]).toMatchObject({ audioUrl: null, onsetOffsetSec: null });
     await waitFor(() => heard.find((h) => h.incidentId === incident.incidentId && h.stations.length === 4), 10_000, 'MQTT incident');
     expect(heard.find((h) => h.incidentId === incident.incidentId)?.type).toBe('new');
     await waitFor(() => live.events.find((e) => e.event === 'incident') || undefined, 5_000, 'live incident');

@@ -3,6 +3,7 @@ import { byId, say } from './lib/dom.js';
 import { EventStream } from './lib/event-stream.js';
 import { KeyStore } from './lib/key-store.js';
 import { DetectionsPanel } from './panels/detections-panel.js';
+import { IncidentsPanel } from './panels/incidents-panel.js';
 import { KeyPanel } from './panels/key-panel.js';
 import { ModelsPanel } from './panels/models-panel.js';
 import { RetrainPanel } from './panels/retrain-panel.js';
@@ -63,6 +64,11 @@ function main() {
       return api.send('PATCH', `/api/detections/${encodeURIComponent(id)}`, { label }).catch(onWriteError);
     },
   });
+  const incidents = new IncidentsPanel({
+    load: () => read('/api/incidents?limit=50'),
+    clips: (id) => read(`/api/incidents/${encodeURIComponent(id)}/clips`),
+    mediaUrl: async (path) => (readsArePublic ? path : api.blobUrl(path)),
+  });
   const upload = new UploadPanel({
     upload: (form) => api.postForm('/upload', form).catch(onWriteError),
     recent: () => read('/api/uploads?limit=10'),
@@ -99,6 +105,7 @@ function main() {
     onOpen: () => {
       void detections.reload();
       void stations.reload();
+      void incidents.reload();
     },
     isFatal: (code) => code === 401,
     onEvent: (event, data) => {
@@ -106,6 +113,7 @@ function main() {
       if (event === 'detection') detections.upsert(d);
       else if (event === 'alert') detections.onAlert(d);
       else if (event === 'station') stations.upsert(d);
+      else if (event === 'incident') incidents.upsert(d);
       else if (event === 'job') retrain.onLiveJob(d);
       else if (event === 'model') {
         void models.reload();
