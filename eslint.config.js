@@ -6,12 +6,18 @@ import tseslint from 'typescript-eslint';
 
 // Each part names what it may not import: by relative path (`../../cloud/...`) or by
 // the project's subpath imports (`#ml/...`, `#testkit/...`, see package.json "imports").
-const border = (forbidden) => ({
+const border = (forbidden, againstFlow = []) => ({
   'no-restricted-imports': ['error', {
-    patterns: forbidden.map((part) => ({
-      group: [`**/${part}/**`, `${part}/**`, `\\#${part}/**`],
-      message: `This part may not import ${part}/ (see STYLE.md, Borders; the parts' READMEs say who imports whom).`,
-    })),
+    patterns: [
+      ...forbidden.map((part) => ({
+        group: [`**/${part}/**`, `${part}/**`, `\\#${part}/**`],
+        message: `This part may not import ${part}/ (see STYLE.md, Borders; the parts' READMEs say who imports whom).`,
+      })),
+      ...againstFlow.map((folder) => ({
+        group: [`../${folder}/**`],
+        message: `Import against the flow: this folder may not import ${folder}/ (station/README.md says which folder imports which).`,
+      })),
+    ],
   }],
 });
 const TESTS = ['**/*.test.ts', '**/test/**', 'tools-test/**', 'deploy/test/**', 'bench/**'];
@@ -41,6 +47,20 @@ export default tseslint.config(
   { files: ['shared/**/*.ts'], ignores: TESTS, rules: border(['station', 'cloud', 'ml', 'testkit']) },
   { files: ['ml/**/*.ts'], ignores: TESTS, rules: border(['station', 'cloud', 'testkit']) },
   { files: ['station/**/*.ts'], ignores: TESTS, rules: border(['cloud', 'ml', 'testkit']) },
+  // Inside the station the imports follow the data: capture -> pipeline -> store and actions;
+  // core (segments, clock, Service, the db handle) is imported by all and imports none;
+  // store is pure persistence; ota and system sit beside the flow; commands wire it.
+  ...Object.entries({
+    core: ['capture', 'pipeline', 'store', 'actions', 'ota', 'system', 'commands'],
+    capture: ['pipeline', 'store', 'actions', 'ota', 'system', 'commands'],
+    pipeline: ['ota', 'system', 'commands'],
+    store: ['capture', 'pipeline', 'actions', 'ota', 'system', 'commands'],
+    actions: ['capture', 'pipeline', 'ota', 'system', 'commands'],
+    ota: ['capture', 'system', 'commands'],
+    system: ['commands'],
+  }).map(([folder, againstFlow]) => ({
+    files: [`station/src/${folder}/**/*.ts`], ignores: TESTS, rules: border(['cloud', 'ml', 'testkit'], againstFlow),
+  })),
   { files: ['cloud/**/*.ts'], ignores: TESTS, rules: border(['station', 'testkit']) },
   { files: ['testkit/**/*.ts'], rules: border(['station', 'cloud']) },
   // Tests may use the test kits, but still respect the borders between the halves.

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -8,6 +7,7 @@ import type { CloudConfig } from '#shared/config/cloud-config.js';
 import { parsePrivateKey } from '#shared/manifest/keys.js';
 import { initBackend } from '#shared/model/backend.js';
 import { loadModelPackage, repositoryRoot, shippedModelDir } from '#shared/model/model-package.js';
+import { packageVersion } from '#shared/util/package-version.js';
 import { encodePayload } from '#shared/mqtt/payloads.js';
 import { incidentsTopic, modelAnnounceTopic, type StationTopicKind } from '#shared/mqtt/topics.js';
 import { createS3Client } from '#shared/s3/client.js';
@@ -141,11 +141,7 @@ export async function reindexFromStorage(storage: ObjectStorage, repos: Repos, l
 }
 
 export function softwareVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(repositoryRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return '0.0.0';
-  }
+  return packageVersion('0.0.0');
 }
 
 /** The composition root: builds every concrete part once and the fastify app over them. */

@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { loadStationConfig, type StationConfig } from '#shared/config/station-config.js';
+import type { StationConfig } from '#shared/config/station-config.js';
 import { describeError } from '#shared/errors.js';
 import { initBackend } from '#shared/model/backend.js';
-import { loadModelPackage, repositoryRoot, shippedModelDir, type ModelPackage } from '#shared/model/model-package.js';
+import { loadModelPackage, shippedModelDir, type ModelPackage } from '#shared/model/model-package.js';
+import { packageVersion } from '#shared/util/package-version.js';
 import { createS3Client } from '#shared/s3/client.js';
-import { createLogger, type Logger } from '#shared/util/logger.js';
+import type { Logger } from '#shared/util/logger.js';
 import { BandwidthLimiter } from './actions/bandwidth-limiter.js';
 import { publishHomeAssistantDiscovery } from './actions/home-assistant.js';
 import { MqttLink } from './actions/mqtt-link.js';
@@ -21,10 +20,14 @@ import { FileSource } from './capture/file-source.js';
 import { FolderSource } from './capture/folder-source.js';
 import { MicSource } from './capture/mic-source.js';
 import { startRecorder } from './capture/recorder-process.js';
-import { buildStages } from './composition.js';
+import { buildStages } from '#shared/pipeline/stages.js';
+import { AlertJoiner } from './pipeline/alert-joiner.js';
+import { ClipWriter } from './pipeline/clip-writer.js';
 import { Clipper } from './pipeline/clipper.js';
-import { alertLabels, clipPriorities } from './pipeline/decisions.js';
-import { classDecisions } from './pipeline/decisions.js';
+import { DetectionLog } from './pipeline/detection-log.js';
+import { DetectionSink } from './pipeline/detection-sink.js';
+import { RecentAudio } from './pipeline/recent-audio.js';
+import { alertLabels, classDecisions, clipPriorities, stationStageOptions } from './pipeline/decisions.js';
 import { PipelineRunner } from './pipeline/runner.js';
 import { ModelInstaller } from './ota/model-installer.js';
 import { ModelUpdater } from './ota/model-updater.js';
@@ -33,53 +36,21 @@ import { parsePublicKey } from '#shared/manifest/keys.js';
 import { AlertStore } from './store/alert-store.js';
 import { ClipQuota } from './store/clip-quota.js';
 import { openDatabase } from './store/database.js';
-import { DetectionRecorder } from './store/detection-recorder.js';
 import { DetectionStore } from './store/detection-store.js';
 import { Outbox } from './store/outbox.js';
-import { ProcessedFiles } from './store/processed-files.js';
+import { ProcessedFiles } from './capture/processed-files.js';
 import { recoverAfterCrash } from './store/recovery.js';
 import { GpsdClient } from './location/gpsd-client.js';
 import { LocationReporter } from './location/location-reporter.js';
 import { SegmentStore } from './store/segment-store.js';
-import { systemClock, type Clock } from './system/clock.js';
+import type { Clock } from './core/clock.js';
 import { Heartbeat } from './system/health.js';
-import { EXIT_FAILURE, StationLifecycle, type Service } from './system/lifecycle.js';
+import type { Service } from './core/service.js';
+import { StationLifecycle } from './system/lifecycle.js';
 import { SystemdNotifier } from './system/systemd.js';
 import { TelemetryService } from './system/telemetry-service.js';
 import { collectTelemetry, statusLine } from './system/telemetry.js';
-import { inBackground, keepRunningOnUnexpectedRejection } from '#shared/util/background.js';
-
-const SAMPLE_RATE_HZ = 16000;
-
-/** `ecosight-station run`: parse flags, load config, compose, run until stopped. */
-export async function runCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      config: { type: 'string' },
-      'exit-when-idle': { type: 'boolean', default: false },
-      'idle-timeout': { type: 'string', default: '120' },
-    },
-  });
-  const idleTimeoutSec = Number(values['idle-timeout']);
-  if (!(idleTimeoutSec > 0)) throw new Error('--idle-timeout must be a positive number of seconds');
-  const config = loadStationConfig(values.config);
-  // Under systemd, journald reads the priority from a <N> prefix on each line.
-  const logger = createLogger({ name: 'ecosight-station', level: config.logLevel, journald: process.env.JOURNAL_STREAM !== undefined });
-  keepRunningOnUnexpectedRejection(logger);
-  const exitWhenIdle = values['exit-when-idle'] === true;
-  if (exitWhenIdle && config.source.type === 'mic') throw new Error('--exit-when-idle needs a file: or folder: source (a microphone is never idle)');
-  try {
-    const lifecycle = await composeStation(config, { exitWhenIdle, idleTimeoutMs: idleTimeoutSec * 1000, env: process.env, clock: systemClock, logger });
-    const onSignal = (signal: NodeJS.Signals): void => inBackground(lifecycle.requestStop(signal), logger, 'stopping');
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-    return await lifecycle.run();
-  } catch (err) {
-    logger.fatal({ err: describeError(err) }, 'station failed to start');
-    return EXIT_FAILURE;
-  }
-}
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 export interface ComposeOptions {
   exitWhenIdle: boolean;
@@ -100,42 +71,42 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
 
   await initBackend(logger, config.model.backend);
   const model = await loadInitialModel(config, dataDir, logger);
-  const stages = buildStages(model, config.detection, config.model.maxBatch);
+  const stages = buildStages(model, stationStageOptions(model, config.detection, config.model.maxBatch));
   const modelVersion = (): string => stages.classifier.model.metadata.version;
-  const softwareVersion = await readSoftwareVersion();
+  const softwareVersion = packageVersion('unknown');
 
   const outbox = new Outbox(db);
   const stores = { db, segments: new SegmentStore(db), detections: new DetectionStore(db), alerts: new AlertStore(db), outbox };
   const quota = new ClipQuota(db, config.clips.quotaMb * 1024 * 1024, clock, logger);
   const heartbeat = new Heartbeat();
-  const clipper = new Clipper({
+  const rolls = {
     sampleRateHz: SAMPLE_RATE_HZ,
     preRollSamples: Math.round(config.clips.preRollSec * SAMPLE_RATE_HZ),
     postRollSamples: Math.round(config.clips.postRollSec * SAMPLE_RATE_HZ),
-    maxEventSamples: Math.round(config.detection.maxEventSec * SAMPLE_RATE_HZ),
-    clipsDir,
-  });
+  };
+  const recent = new RecentAudio({ ...rolls, maxEventSamples: Math.round(config.detection.maxEventSec * SAMPLE_RATE_HZ) });
+  const clipper = new Clipper({ ...rolls, clipsDir }, recent);
   const alerting = alertLabels(model.classNames, config.detection);
   const uploadTarget = buildUploadTarget(config);
   const mqttEnabled = Boolean(config.mqtt.url);
   const location = buildLocation(config, clock, logger);
-  const recorder = new DetectionRecorder(
-    {
-      stationId: config.stationId, clipsDir, sampleRateHz: SAMPLE_RATE_HZ, alertLabels: alerting,
-      priorities: clipPriorities(model.classNames, config.detection, alerting), alertCooldownSec: config.mqtt.alertCooldownSec,
-      mqttEnabled, uploadEnabled: uploadTarget !== undefined,
-    },
-    stores, clipper, clock, logger, () => stages.classifier.classNames, modelVersion,
-    { makeRoom: async (samples) => void (await quota.freeBytes(samples * 2 + 44)), afterClips: async () => void (await quota.enforce()) },
-    location,
+  const alertJoiner = new AlertJoiner({ stationId: config.stationId, sampleRateHz: SAMPLE_RATE_HZ, alertCooldownSec: config.mqtt.alertCooldownSec, mqttEnabled }, stores);
+  const detectionLog = new DetectionLog(
+    { stationId: config.stationId, priorities: clipPriorities(model.classNames, config.detection, alerting), mqttEnabled, uploadEnabled: uploadTarget !== undefined },
+    stores, alertJoiner, clock, () => stages.classifier.classNames, modelVersion,
   );
+  const clipWriter = new ClipWriter(clipper, {
+    makeRoom: async (samples) => void (await quota.freeBytes(samples * 2 + 44)),
+    afterClips: async () => void (await quota.enforce()),
+  }, logger);
+  const sink = new DetectionSink({ sampleRateHz: SAMPLE_RATE_HZ, alertLabels: alerting }, { recent, clipper, clipWriter, log: detectionLog, locator: location }, stores.segments, clock, logger);
   if (uploadTarget) stores.outbox.promoteLocal('upload', clock.now());
   if (mqttEnabled) {
     stores.outbox.promoteLocal('alert', clock.now());
     stores.outbox.promoteLocal('event', clock.now());
   }
   const source = buildSource(config, dataDir, o, new ProcessedFiles(db));
-  const runner = new PipelineRunner(source, stages, recorder, heartbeat, () => clock.now());
+  const runner = new PipelineRunner(source, stages, sink, heartbeat, () => clock.now());
 
   const systemd = new SystemdNotifier(o.env, logger);
   const mqttStore = new SqliteOutgoingStore(db, (outboxId, nowMs) => {
@@ -260,12 +231,3 @@ async function loadInitialModel(config: StationConfig, dataDir: string, logger: 
   }
   throw lastError ?? new Error('no model found');
 }
-
-async function readSoftwareVersion(): Promise<string> {
-  try {
-    return (JSON.parse(await readFile(join(repositoryRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
-

@@ -9,7 +9,7 @@ import { saveTestModel } from '#testkit/test-model.js';
 import { impulseTrain } from '#testkit/signals.js';
 import { composeStation } from '../src/main.js';
 import { openDatabase, integrityCheck } from '../src/store/database.js';
-import { systemClock } from '../src/system/clock.js';
+import { systemClock } from '../src/core/clock.js';
 import { quietLogger, tempDir, writeWav } from './helpers.js';
 
 let modelDir: string;

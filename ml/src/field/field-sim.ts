@@ -1,6 +1,7 @@
 import type { Random } from '#shared/util/random.js';
 import { speedOfSoundMps, STANDARD_ATMOSPHERE, type Atmosphere } from '../synth/atmosphere.js';
-import { synthesizeGunshot, OUTPUT_RATE_HZ } from '../synth/gunshot.js';
+import { SAMPLE_RATE_HZ as OUTPUT_RATE_HZ } from '#shared/audio/sample-rate.js';
+import { synthesizeGunshot } from '../synth/gunshot.js';
 import type { GroundParams } from '../synth/ground.js';
 import type { MuzzleBlast } from '../synth/source.js';
 import { pinkNoise } from './background.js';

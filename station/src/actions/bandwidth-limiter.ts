@@ -1,4 +1,4 @@
-import type { Clock } from '../system/clock.js';
+import type { Clock } from '../core/clock.js';
 
 /**
  * A shared byte budget for uploads: `take(bytes)` waits until sending that

@@ -1,7 +1,7 @@
 import { describeError } from '#shared/errors.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { Outbox, OutboxItem, OutboxKind } from '../store/outbox.js';
-import type { Clock } from '../system/clock.js';
+import type { Clock } from '../core/clock.js';
 import { backoffDelayMs, type BackoffPolicy } from './backoff.js';
 import { inBackground } from '#shared/util/background.js';
 

@@ -1,8 +1,9 @@
-import { encodePayload, type AlertPayload, type EventPayload } from '#shared/mqtt/payloads.js';
+import { encodePayload, type AlertPayload } from '#shared/mqtt/payloads.js';
 import type { AlertStore } from '../store/alert-store.js';
 import type { SqliteOutgoingStore } from '../store/mqtt-outgoing-store.js';
 import type { OutboxItem } from '../store/outbox.js';
-import type { Clock } from '../system/clock.js';
+import type { Clock } from '../core/clock.js';
+import type { QueuedAlert, QueuedEvent } from './message-payloads.js';
 import type { MqttLink } from './mqtt-link.js';
 import type { ActionResult, OutboxAction } from './outbox-worker.js';
 
@@ -14,7 +15,7 @@ export const DELAYED_AFTER_MS = 2000;
  * `delayed` tells subscribers the broker was unreachable when it was raised.
  * The stable alertId lets subscribers drop QoS 1 redeliveries.
  */
-export class PublishAlerts implements OutboxAction<Omit<AlertPayload, 'delayed' | 'sentAt'>> {
+export class PublishAlerts implements OutboxAction<QueuedAlert> {
   constructor(
     private readonly link: MqttLink,
     private readonly alerts: AlertStore,
@@ -26,7 +27,7 @@ export class PublishAlerts implements OutboxAction<Omit<AlertPayload, 'delayed' 
     return this.link.connected;
   }
 
-  async perform(item: OutboxItem<Omit<AlertPayload, 'delayed' | 'sentAt'>>): Promise<ActionResult> {
+  async perform(item: OutboxItem<QueuedAlert>): Promise<ActionResult> {
     const now = this.clock.now();
     const raisedAt = Date.parse(item.payload.raisedAt);
     const delayed = now - raisedAt > DELAYED_AFTER_MS || item.attempts > 0;
@@ -43,14 +44,14 @@ export class PublishAlerts implements OutboxAction<Omit<AlertPayload, 'delayed' 
 }
 
 /** Publishes event lifecycle messages (`start` / `update` / `end`). */
-export class PublishEvents implements OutboxAction<Omit<EventPayload, 'delayed'>> {
+export class PublishEvents implements OutboxAction<QueuedEvent> {
   constructor(private readonly link: MqttLink, private readonly store: SqliteOutgoingStore, private readonly clock: Clock) {}
 
   ready(): boolean {
     return this.link.connected;
   }
 
-  async perform(item: OutboxItem<Omit<EventPayload, 'delayed'>>): Promise<ActionResult> {
+  async perform(item: OutboxItem<QueuedEvent>): Promise<ActionResult> {
     const delayed = this.clock.now() - item.createdAtMs > DELAYED_AFTER_MS;
     const bytes = encodePayload({ ...item.payload, delayed });
     this.store.expect(bytes, item.id);

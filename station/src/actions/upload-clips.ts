@@ -2,12 +2,17 @@ import { readFile } from 'node:fs/promises';
 import { sha256Hex } from '#shared/manifest/canonical-json.js';
 import { sidecarKeyFor, type ClipSidecar } from '#shared/mqtt/sidecar.js';
 import type { DetectionStore } from '../store/detection-store.js';
-import type { UploadJob } from '../store/detection-recorder.js';
 import type { OutboxItem } from '../store/outbox.js';
-import type { Clock } from '../system/clock.js';
+import type { Clock } from '../core/clock.js';
 import type { BandwidthLimiter } from './bandwidth-limiter.js';
 import type { ActionResult, OutboxAction } from './outbox-worker.js';
 import { UploadRejectedError, type UploadTarget } from './upload-target.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
+
+/** Upload outbox payload: everything else is read from the clip and detection rows. */
+export interface UploadJob {
+  clipId: string;
+}
 
 export interface UploadClipsOptions {
   stationId: string;
@@ -48,7 +53,7 @@ export class UploadClips implements OutboxAction<UploadJob> {
     if (sha256Hex(wav) !== clip.sha256) return { outcome: 'failed', reason: 'clip file does not match its recorded sha256 (disk corruption)' };
     const sidecar: ClipSidecar = {
       v: 1, stationId: this.options.stationId, clipId: clip.id, clipKey: clip.objectKey, sha256: clip.sha256, bytes: clip.bytes,
-      sampleRateHz: 16000, durationSec: clip.durationSec, clipStartTime: new Date(detection.startTimeMs).toISOString(),
+      sampleRateHz: SAMPLE_RATE_HZ, durationSec: clip.durationSec, clipStartTime: new Date(detection.startTimeMs).toISOString(),
       detection: {
         eventId: detection.id, label: detection.label, confidence: detection.peakConfidence,
         startTime: new Date(detection.startTimeMs).toISOString(), endTime: new Date(detection.endTimeMs).toISOString(),

@@ -1,31 +1,6 @@
-/**
- * What every audio source (mic, file, folder) produces: a stream of segments.
- * A segment is one continuous run of 16 kHz mono audio (a file, or one recorder
- * process lifetime); windows never span two segments, and the time between
- * two live segments is reported as a gap.
- */
-export const STATION_SAMPLE_RATE_HZ = 16000;
+import type { SegmentInfo, SourceGap } from '../core/segment.js';
 
-export interface SegmentInfo {
-  /** Deterministic identity: reprocessing the same audio gives the same id (and event ids). */
-  id: string;
-  kind: 'mic' | 'file' | 'folder';
-  /** Human-readable origin: device name or file path. */
-  source: string;
-  /** Wall-clock time of the segment's first sample (epoch ms). */
-  startTimeMs: number;
-  sampleRateHz: number;
-  /** For file-backed segments. */
-  file?: { path: string; sha256: string; sizeBytes: number };
-}
-
-export interface SourceGap {
-  source: string;
-  startTimeMs: number;
-  endTimeMs: number;
-  reason: string;
-}
-
+/** What every audio source yields: segments of audio (see core/segment.ts), gaps between them, rejected inputs. */
 export type SourceEvent =
   | { type: 'segment-start'; segment: SegmentInfo }
   /**

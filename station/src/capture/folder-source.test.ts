@@ -5,8 +5,8 @@ import { encodeWav16 } from '#shared/audio/wav-encode.js';
 import { sine } from '#testkit/signals.js';
 import { quietLogger, tempDir, writeWav } from '../../test/helpers.js';
 import { openDatabase } from '../store/database.js';
-import { ProcessedFiles } from '../store/processed-files.js';
-import { systemClock } from '../system/clock.js';
+import { ProcessedFiles } from './processed-files.js';
+import { systemClock } from '../core/clock.js';
 import type { SourceEvent } from './audio-source.js';
 import { FolderSource, type FolderSourceOptions } from './folder-source.js';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sine } from '#testkit/signals.js';
 import { fakeRecorderBin, quietLogger, tempDir, writeWav } from '../../test/helpers.js';
-import { systemClock } from '../system/clock.js';
+import { systemClock } from '../core/clock.js';
 import type { SourceEvent } from './audio-source.js';
 import { MicSource } from './mic-source.js';
 import { startRecorder } from './recorder-process.js';

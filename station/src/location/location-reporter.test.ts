@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '#shared/util/logger.js';
-import type { SegmentInfo } from '../capture/audio-source.js';
+import type { SegmentInfo } from '../core/segment.js';
 import { GpsdClient } from './gpsd-client.js';
 import { LocationReporter } from './location-reporter.js';
 

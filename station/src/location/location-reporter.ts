@@ -1,4 +1,4 @@
-import type { SegmentInfo } from '../capture/audio-source.js';
+import type { SegmentInfo } from '../core/segment.js';
 import type { AlertLocationFields, ClockState, StationLocationFields, StationPosition } from '#shared/mqtt/location.js';
 import { inBackground } from '#shared/util/background.js';
 import type { Logger } from '#shared/util/logger.js';

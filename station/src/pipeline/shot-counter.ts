@@ -44,8 +44,3 @@ export function findShots(samples: Float32Array, options: ShotCounterOptions): S
   }
   return { count, firstOnsetSample: first };
 }
-
-/** Number of shots in the stretch (see findShots). */
-export function countShots(samples: Float32Array, options: ShotCounterOptions): number {
-  return findShots(samples, options).count;
-}

@@ -1,8 +1,8 @@
-import type { SegmentInfo, SourceGap } from '../capture/audio-source.js';
+import type { SegmentInfo, SourceGap } from '../core/segment.js';
 import type { DetectionMessage, ScoredWindow } from '#shared/pipeline/types.js';
 
 /**
- * Where the pipeline's results go: the station's recorder (store, clips,
+ * Where the pipeline's results go: the station's detection sink (clips, store,
  * outbox) or the offline `classify` printer. Methods are awaited in order.
  */
 export interface PipelineSink {

@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import type { Db } from '../core/db.js';
 
 export interface AlertRecord {
   id: string;

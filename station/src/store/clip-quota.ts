@@ -1,7 +1,7 @@
 import { unlink } from 'node:fs/promises';
 import type { Logger } from '#shared/util/logger.js';
-import type { Clock } from '../system/clock.js';
-import type { Db } from './database.js';
+import type { Clock } from '../core/clock.js';
+import type { Db } from '../core/db.js';
 
 export interface QuotaResult {
   usedBytes: number;

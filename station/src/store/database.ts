@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { EcoSightError } from '#shared/errors.js';
+import type { Db } from '../core/db.js';
 import { MIGRATIONS } from './migrations.js';
 
-export type Db = Database.Database;
 
 export class StoreError extends EcoSightError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import type { Db } from '../core/db.js';
 
 /** A detection row as stored (times in epoch ms). */
 export interface DetectionRecord {

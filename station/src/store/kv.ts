@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import type { Db } from '../core/db.js';
 
 /** Small persistent settings (OTA state): JSON values by key. */
 export class KeyValueStore {

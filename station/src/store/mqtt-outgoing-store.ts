@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IStore, Packet, PacketCallback } from 'mqtt';
 // mqtt.js's IStore is typed against readable-stream's Readable (its own dependency).
 import { Readable } from 'readable-stream';
-import type { Db } from './database.js';
+import type { Db } from '../core/db.js';
 
 interface Row {
   message_id: number;

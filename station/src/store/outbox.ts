@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import type { Db } from '../core/db.js';
 
 /** Kinds of side effect the station performs from the outbox. */
 export type OutboxKind = 'alert' | 'event' | 'upload' | 'status';

@@ -1,7 +1,7 @@
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TEMP_FILE_PATTERN } from '#shared/util/atomic-file.js';
-import type { Db } from './database.js';
+import type { Db } from '../core/db.js';
 
 export interface RecoveryReport {
   tempFilesRemoved: number;

@@ -1,5 +1,5 @@
-import type { SegmentInfo, SourceGap } from '../capture/audio-source.js';
-import type { Db } from './database.js';
+import type { SegmentInfo, SourceGap } from '../core/segment.js';
+import type { Db } from '../core/db.js';
 
 /** Segments (continuous runs of audio) and the gaps between them: every gap is recorded, never hidden. */
 export class SegmentStore {

@@ -1,6 +1,6 @@
 import type { StationConfig } from '#shared/config/station-config.js';
 import type { Logger } from '#shared/util/logger.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 
 /** What an external program did. `error` is set when it could not run at all (e.g. ENOENT). */
 export interface CommandResult {

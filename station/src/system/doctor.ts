@@ -3,7 +3,7 @@ import type { StationConfig } from '#shared/config/station-config.js';
 import { describeError } from '#shared/errors.js';
 import { shippedModelDir } from '#shared/model/model-package.js';
 import type { Logger } from '#shared/util/logger.js';
-import { systemClock } from './clock.js';
+import { systemClock } from '../core/clock.js';
 import { checkClock, checkConfig, checkDisk, checkMicrophone } from './doctor-local.js';
 import { checkModel } from './doctor-model.js';
 import { checkBroker, checkBucket, checkCloud } from './doctor-remote.js';

@@ -3,19 +3,13 @@ import type { Logger } from '#shared/util/logger.js';
 import type { MqttLink } from '../actions/mqtt-link.js';
 import type { OutboxWorker } from '../actions/outbox-worker.js';
 import type { PipelineRunner } from '../pipeline/runner.js';
-import type { Db } from '../store/database.js';
+import type { Db } from '../core/db.js';
+import type { Service } from '../core/service.js';
 import type { Outbox } from '../store/outbox.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Heartbeat } from './health.js';
 import type { SystemdNotifier } from './systemd.js';
 import { inBackground } from '#shared/util/background.js';
-
-/** A part with its own background work (telemetry, OTA polling...). */
-export interface Service {
-  readonly name: string;
-  start(signal: AbortSignal): void | Promise<void>;
-  stop(): void | Promise<void>;
-}
 
 export interface LifecycleParts {
   db: Db;

@@ -2,7 +2,7 @@ import { describeError } from '#shared/errors.js';
 import { encodePayload } from '#shared/mqtt/payloads.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { MqttLink } from '../actions/mqtt-link.js';
-import type { Service } from './lifecycle.js';
+import type { Service } from '../core/service.js';
 import type { SystemdNotifier } from './systemd.js';
 import { collectTelemetry, statusLine, type TelemetrySources } from './telemetry.js';
 import { inBackground } from '#shared/util/background.js';

@@ -5,7 +5,7 @@ import type { AudioSource } from '../capture/audio-source.js';
 import type { ClipQuota } from '../store/clip-quota.js';
 import type { Outbox } from '../store/outbox.js';
 import type { SegmentStore } from '../store/segment-store.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 import type { Heartbeat } from './health.js';
 
 export interface TelemetrySources {

@@ -1,6 +1,7 @@
 /**
  * Time as a dependency: production uses the system clock, tests inject a
- * manual one to simulate hours of link loss in milliseconds.
+ * manual one (`#testkit/manual-clock.js`) to simulate hours of link loss, or
+ * a month of operation, in seconds. Times are epoch milliseconds.
  */
 export interface Clock {
   now(): number;
