@@ -11,7 +11,7 @@
 import { enuToGeodetic, speedOfSoundMps } from '#shared/geo/enu.js';
 import { createRandom, type Random } from '#shared/util/random.js';
 import { ringLayout, shotInside, simulateField, type FieldStation } from '#ml/field/index.js';
-import { DEFAULT_CORRELATOR_OPTIONS, IncidentCorrelator } from '../cloud/src/incidents/correlator.js';
+import { DEFAULT_CORRELATOR_OPTIONS, IncidentCorrelator, type Incident } from '../cloud/src/incidents/correlator.js';
 import { locateSource } from '../cloud/src/incidents/locate.js';
 import type { AlertObservation } from '../cloud/src/incidents/observations.js';
 import { StationRegistry } from '../cloud/src/incidents/station-registry.js';
@@ -89,7 +89,7 @@ export function measureFalseIncidents(ratePerHour: number, hours: number): False
   const ref = { latitude: 0, longitude: 0 };
   const stations = ringLayout({ count: 5, spacingM: 450, clockErrorMs: 1 }, rand);
   const registry = new StationRegistry(Infinity);
-  const correlator = new IncidentCorrelator({ ...DEFAULT_CORRELATOR_OPTIONS, maxIncidents: 1_000_000 }, registry);
+  const correlator = new IncidentCorrelator(DEFAULT_CORRELATOR_OPTIONS, registry);
   const alerts: AlertObservation[] = [];
   for (const s of stations) {
     const position = enuToGeodetic(ref, { eastM: s.eastM, northM: s.northM, upM: 0 });
@@ -102,8 +102,16 @@ export function measureFalseIncidents(ratePerHour: number, hours: number): False
     }
   }
   alerts.sort((a, b) => a.onsetMs - b.onsetMs);
-  for (const a of alerts) correlator.add(a, a.receivedAtMs);
-  const incidents = correlator.list();
+  const incidents: Incident[] = [];
+  const seen = new Set<string>();
+  // The correlator keeps the newest 2000 incidents (its production bound): collect as they are made.
+  for (const a of alerts) {
+    const { incident } = correlator.add(a, a.receivedAtMs);
+    if (!seen.has(incident.id)) {
+      seen.add(incident.id);
+      incidents.push(incident);
+    }
+  }
   const corroborated = incidents.filter((i) => i.members.size >= 2);
   const located = corroborated.filter((i) => i.members.size >= 3 && i.location?.kind === 'point' && !i.location.flags.includes('large-residual'));
   return { perStationPerHour: ratePerHour, hours, alerts: alerts.length, corroboratedPerHour: corroborated.length / hours, locatedPerHour: located.length / hours };

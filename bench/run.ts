@@ -48,7 +48,7 @@ function localisationReport(): Record<string, unknown> {
   for (const r of rows) {
     process.stdout.write(`${String(r.spacingM).padStart(5)} m  ${String(r.clockErrorMs).padStart(5)} ms  ${String(r.shots).padStart(6)}  ${r.medianM.toFixed(1).padStart(6)}  ${r.p90M.toFixed(1).padStart(6)}\n`);
   }
-  const falseRows = [1, 10].map((rate) => measureFalseIncidents(rate, 2000));
+  const falseRows = [1, 10].map((rate) => measureFalseIncidents(rate, 300));
   process.stdout.write('\nuncorrelated false alarms, 5 stations 450 m apart\n');
   for (const f of falseRows) {
     const raw = f.alerts / f.hours;
