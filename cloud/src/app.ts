@@ -4,7 +4,6 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { CloudConfig } from '#shared/config/cloud-config.js';
-import { parsePrivateKey } from '#shared/manifest/keys.js';
 import { initBackend } from '#shared/model/backend.js';
 import { loadModelPackage, repositoryRoot, shippedModelDir } from '#shared/model/model-package.js';
 import { packageVersion } from '#shared/util/package-version.js';
@@ -33,6 +32,7 @@ import { publishShippedIfNone } from './models/bootstrap.js';
 import { CurrentModel } from './models/current-model.js';
 import { ReleasePublisher } from './models/publisher.js';
 import { syncReleases } from './models/release-sync.js';
+import { signingSetup } from './models/signing-role.js';
 import { createAuthGuards } from './plugins/auth.js';
 import { registerHttpPlugins } from './plugins/http-plugins.js';
 import { httpLogSerializers } from './plugins/log-redaction.js';
@@ -169,13 +169,13 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     correlator, registry, live, storage, logger, clock,
     publish: mqtt ? (payload) => mqtt.publish(incidentsTopic(config.mqttPrefix), encodePayload(payload)) : undefined,
   });
-  const signingKey = config.modelSigningKey ? parsePrivateKey(config.modelSigningKey) : undefined;
+  const signing = signingSetup(config, role);
   const shippedDir = options.shippedModelDir ?? shippedModelDir();
   const currentModel = new CurrentModel({
     storage, releases: repos.releases, shippedDir, cacheDir: join(config.dataDir, 'model-cache'), loadPackage: loadModelPackage, logger,
   });
   const publisher = new ReleasePublisher({
-    storage, releases: repos.releases, signingKey, live, logger, clock,
+    storage, releases: repos.releases, signingKey: signing.key, signer: signing.signer, live, logger, clock,
     announce: (payload) => mqtt?.publishRetained(modelAnnounceTopic(config.mqttPrefix), encodePayload(payload)),
     baseUrl: () => config.publicUrl || `http://127.0.0.1:${config.port}`,
   });
@@ -237,9 +237,12 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
         logger.info({ storage: storage.describe() }, 'new index: rebuilding it from storage');
         await rebuildIndex(storage, repos, ingestor, logger);
       }
-      await publishShippedIfNone({ releases: repos.releases, publisher, shippedDir, logger }).catch((err) => {
-        logger.error({ err: describeError(err) }, 'could not publish the shipped model as the first release');
-      });
+      // An API whose worker signs leaves the first release to the worker too.
+      if (signing.signer !== 'worker') {
+        await publishShippedIfNone({ releases: repos.releases, publisher, shippedDir, logger }).catch((err) => {
+          logger.error({ err: describeError(err) }, 'could not publish the shipped model as the first release');
+        });
+      }
       await currentModel.get().catch((err) => logger.error({ err: describeError(err) }, 'no usable model: /predict and uploads will fail'));
       mqtt?.start();
       if (role === 'serve') {

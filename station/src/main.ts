@@ -36,6 +36,7 @@ import { parsePublicKey } from '#shared/manifest/keys.js';
 import { AlertStore } from './store/alert-store.js';
 import { ClipQuota } from './store/clip-quota.js';
 import { openDatabase } from './store/database.js';
+import { StoreRetention } from './store/retention.js';
 import { DetectionStore } from './store/detection-store.js';
 import { Outbox } from './store/outbox.js';
 import { ProcessedFiles } from './capture/processed-files.js';
@@ -48,6 +49,7 @@ import { Heartbeat } from './system/health.js';
 import type { Service } from './core/service.js';
 import { StationLifecycle } from './system/lifecycle.js';
 import { SystemdNotifier } from './system/systemd.js';
+import { RetentionService } from './system/retention-service.js';
 import { TelemetryService } from './system/telemetry-service.js';
 import { collectTelemetry, statusLine } from './system/telemetry.js';
 import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
@@ -161,7 +163,11 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
     new KeyValueStore(db), link, shippedModelDir(), logger,
   );
   runner.setClassifierFailureHandler((err, failed) => updater.onClassifierFailure(err, failed));
-  const services: Service[] = [location, telemetry, updater];
+  const retention = new RetentionService(
+    new StoreRetention(db, { maxAgeMs: config.retention.maxAgeDays * 86_400_000, maxDbBytes: config.retention.maxDbMb * 1024 * 1024 }),
+    config.retention.intervalSec * 1000, clock, logger,
+  );
+  const services: Service[] = [location, telemetry, updater, retention];
   logger.info({
     stationId: config.stationId, source: `${config.source.type}:${config.source.device || config.source.path}`, model: modelVersion(),
     mqtt: mqttEnabled ? 'on' : 'off (local mode)', upload: uploadTarget?.describe() ?? 'off (local mode: clips stay on disk)',

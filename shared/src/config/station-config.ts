@@ -142,6 +142,18 @@ export const StationConfigSchema = Type.Object({
     /** How often the system clock's sync state is read (chronyc / timedatectl). */
     clockCheckIntervalSec: Seconds(60, 5),
   }, { additionalProperties: false, default: {} }),
+  retention: Type.Object({
+    /**
+     * Settled items older than this many days are pruned from station.db: messages
+     * delivered, clips uploaded (their local copies too), closed segments, gaps, deletion
+     * records. What is not yet delivered is kept whatever its age. 0 = keep forever.
+     */
+    maxAgeDays: Type.Number({ minimum: 0, default: 30 }),
+    /** Above this much live data in station.db, settled items go sooner, oldest first. 0 = no size bound. */
+    maxDbMb: Type.Number({ minimum: 0, default: 256 }),
+    /** How often the retention pass runs. */
+    intervalSec: Seconds(3600, 1),
+  }, { additionalProperties: false, default: {} }),
   systemd: Type.Object({
     /** The pipeline must have produced a window within this time for watchdog pings to go out. */
     heartbeatStaleSec: Seconds(30, 1),
