@@ -35,6 +35,8 @@ import { syncReleases } from './models/release-sync.js';
 import { signingSetup } from './models/signing-role.js';
 import { createAuthGuards } from './plugins/auth.js';
 import { registerHttpPlugins } from './plugins/http-plugins.js';
+import { LoggingRepo } from './plugins/db/logging-repo.js';
+import { loggingRoutes } from './routes/api/logging.js';
 import { httpLogSerializers } from './plugins/log-redaction.js';
 import { DetectionsRepo } from './plugins/db/detections-repo.js';
 import { openIndexDb } from './plugins/db/index-db.js';
@@ -120,6 +122,7 @@ export function openIndex(path: string): { repos: Repos; created: boolean } {
       detections: new DetectionsRepo(db),
       jobs: new JobsRepo(db),
       releases: new ReleasesRepo(db),
+      logging: new LoggingRepo(db),
     },
   };
 }
@@ -152,7 +155,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const { storage, urlSigner } = await createStorage(config, options.s3Client);
   const { repos, created } = openIndex(indexPath(config));
   const live = new LiveHub();
-  const ingestor = new Ingestor({ storage, detections: repos.detections, stations: repos.stations, live, logger, clock });
+  const ingestor = new Ingestor({ storage, detections: repos.detections, stations: repos.stations, live, logger, clock, logging: repos.logging });
   const registry = new StationRegistry(STATION_STALE_MS);
   const correlator = new IncidentCorrelator({
     ...DEFAULT_CORRELATOR_OPTIONS, hearingRangeM: config.incidentHearingRangeM, defaultAirTemperatureC: config.incidentAirTemperatureC, settleSec: config.incidentSettleSec,
@@ -334,6 +337,7 @@ export async function buildApp(services: CloudServices, http: HttpSettings = {})
   await app.register(modelRoutes, opts);
   await app.register(incidentRoutes, opts);
   await app.register(liveRoutes, opts);
+  await app.register(loggingRoutes, opts);
   await app.register(dashboardRoutes, opts);
   await app.ready();
   logger.debug({ routes: app.printRoutes({ commonPrefix: false }).split('\n').length }, 'routes registered');

@@ -21,6 +21,7 @@ import { FolderSource } from './capture/folder-source.js';
 import { MicSource } from './capture/mic-source.js';
 import { startRecorder } from './capture/recorder-process.js';
 import { buildStages } from '#shared/pipeline/stages.js';
+import { composeLoggingStage, loggingWorker } from './logging-composition.js';
 import { AlertJoiner } from './pipeline/alert-joiner.js';
 import { ClipWriter } from './pipeline/clip-writer.js';
 import { Clipper } from './pipeline/clipper.js';
@@ -106,9 +107,11 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
   if (mqttEnabled) {
     stores.outbox.promoteLocal('alert', clock.now());
     stores.outbox.promoteLocal('event', clock.now());
+    stores.outbox.promoteLocal('logging', clock.now());
   }
   const source = buildSource(config, dataDir, o, new ProcessedFiles(db));
-  const runner = new PipelineRunner(source, stages, sink, heartbeat, () => clock.now());
+  const pipelineSink = composeLoggingStage({ config, sampleRateHz: SAMPLE_RATE_HZ, stages, recorder: sink, db, outbox, detections: stores.detections, clock, logger });
+  const runner = new PipelineRunner(source, stages, pipelineSink, heartbeat, () => clock.now());
 
   const systemd = new SystemdNotifier(o.env, logger);
   const mqttStore = new SqliteOutgoingStore(db, (outboxId, nowMs) => {
@@ -126,10 +129,12 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
     const messageBackoff = { minMs: 1000, maxMs: 60_000 };
     const alertWorker = new OutboxWorker('alert', outbox, new PublishAlerts(link, stores.alerts, mqttStore, clock), { concurrency: 4, backoff: messageBackoff, batch: 20 }, clock, logger);
     const eventWorker = new OutboxWorker('event', outbox, new PublishEvents(link, mqttStore, clock), { concurrency: 4, backoff: messageBackoff, batch: 50 }, clock, logger);
-    workers.push(alertWorker as OutboxWorker<unknown>, eventWorker as OutboxWorker<unknown>);
+    const loggingAlerts = loggingWorker(link, outbox, mqttStore, clock, logger);
+    workers.push(alertWorker as OutboxWorker<unknown>, eventWorker as OutboxWorker<unknown>, loggingAlerts as OutboxWorker<unknown>);
     link.onConnect(() => {
       alertWorker.wake();
       eventWorker.wake();
+      loggingAlerts.wake();
       if (config.mqtt.homeAssistant.enabled) {
         void publishHomeAssistantDiscovery(link, config.stationId, config.mqtt.homeAssistant.discoveryPrefix, softwareVersion)
           .catch((err: unknown) => logger.warn({ err: describeError(err) }, 'Home Assistant discovery failed'));

@@ -8,7 +8,9 @@ import type { DetectionRecord, DetectionsRepo } from '../plugins/db/detections-r
 import type { StationsRepo } from '../plugins/db/stations-repo.js';
 import type { LiveHub } from '../plugins/live-hub.js';
 import { getJson, putJson, type ObjectStorage } from '../plugins/storage/object-storage.js';
+import type { LoggingRepo } from '../plugins/db/logging-repo.js';
 import { detectionView } from './detection-view.js';
+import { ingestLoggingAlert } from './logging-ingest.js';
 import { cleanAlert, cleanEvent, cleanSidecar, cleanStatus, cleanTelemetry } from './payload-clean.js';
 import { checkAlert, checkEvent, checkSidecar, checkStatus, checkTelemetry, isSafeId, isSidecarKey, isStationClipKey } from './payload-checks.js';
 
@@ -19,6 +21,8 @@ export interface IngestorDeps {
   live: LiveHub;
   logger: Logger;
   clock: Clock;
+  /** Logging alerts (MQTT `logging`); without it those messages are dropped. */
+  logging?: LoggingRepo;
 }
 
 /** `events/<stationId>/<eventId>.json`: detections known from MQTT, kept so reindex can restore them. */
@@ -60,6 +64,13 @@ export class Ingestor {
         if (problem || !p) return this.drop(kind, stationId, problem);
         const station = this.deps.stations.touch(stationId, { lastSeen: this.seenAt(p.time), ...cleanStatus(p) });
         this.deps.live.publish('station', station);
+        return;
+      }
+      case 'logging': {
+        const logging = this.deps.logging;
+        const result = logging ? ingestLoggingAlert({ logging, live: this.deps.live, now: () => this.now() }, stationId, raw) : { problem: 'logging alerts not kept here' };
+        if (result.problem) return this.drop(kind, stationId, result.problem);
+        this.touch(stationId);
         return;
       }
       case 'telemetry': {

@@ -42,6 +42,9 @@ export const statusRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }
           version: Type.String(),
           modelVersion: Type.Union([Type.String(), Type.Null()]),
           modelSource: Type.String(),
+          weakClasses: Type.Record(Type.String(), Type.String(), {
+            description: "classes the serving model should not be trusted on, with the reason (model metadata weakClasses: no real data, synthetic-only, low validation F1)",
+          }),
           latestRelease: Type.Union([Type.String(), Type.Null()]),
           storage: Type.Object({ driver: Type.String(), ok: Type.Boolean(), error: Type.Optional(Type.String()) }),
           broker: Type.Object({ configured: Type.Boolean(), connected: Type.Boolean() }),
@@ -66,6 +69,7 @@ export const statusRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }
       version: services.version,
       modelVersion: model?.version ?? null,
       modelSource: model?.source ?? 'none',
+      weakClasses: model?.pkg.metadata.weakClasses ?? {},
       latestRelease: services.repos.releases.latest() ?? null,
       storage: { driver: services.storage.driver, ok: storage.ok, ...(storage.error ? { error: storage.error } : {}) },
       broker: { configured: services.mqtt !== undefined, connected: services.mqtt?.connected ?? false },

@@ -5,6 +5,7 @@ import { KeyStore } from './lib/key-store.js';
 import { DetectionsPanel } from './panels/detections-panel.js';
 import { IncidentsPanel } from './panels/incidents-panel.js';
 import { KeyPanel } from './panels/key-panel.js';
+import { LoggingPanel } from './panels/logging-panel.js';
 import { ModelsPanel } from './panels/models-panel.js';
 import { RetrainPanel } from './panels/retrain-panel.js';
 import { StationsPanel } from './panels/stations-panel.js';
@@ -69,6 +70,10 @@ function main() {
     clips: (id) => read(`/api/incidents/${encodeURIComponent(id)}/clips`),
     mediaUrl: async (path) => (readsArePublic ? path : api.blobUrl(path)),
   });
+  const logging = new LoggingPanel({
+    load: () => read('/api/logging?limit=50'),
+    mediaUrl: async (path) => (readsArePublic ? path : api.blobUrl(path)),
+  });
   const upload = new UploadPanel({
     upload: (form) => api.postForm('/upload', form).catch(onWriteError),
     recent: () => read('/api/uploads?limit=10'),
@@ -106,12 +111,14 @@ function main() {
       void detections.reload();
       void stations.reload();
       void incidents.reload();
+      void logging.reload();
     },
     isFatal: (code) => code === 401,
     onEvent: (event, data) => {
       const d = /** @type {any} */ (data);
       if (event === 'detection') detections.upsert(d);
       else if (event === 'alert') detections.onAlert(d);
+      else if (event === 'logging') logging.upsert(d);
       else if (event === 'station') stations.upsert(d);
       else if (event === 'incident') incidents.upsert(d);
       else if (event === 'job') retrain.onLiveJob(d);
