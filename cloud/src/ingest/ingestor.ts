@@ -1,3 +1,4 @@
+import { CLIP_EXTENSION_PATTERN } from '#shared/audio/clip-codec.js';
 import type { AlertPayload, EventPayload, StatusPayload, TelemetryPayload } from '#shared/mqtt/payloads.js';
 import { decodePayload } from '#shared/mqtt/payloads.js';
 import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
@@ -132,7 +133,7 @@ export class Ingestor {
   async onObjectStored(key: string): Promise<void> {
     if (isSidecarKey(key)) {
       await this.onSidecar(key);
-    } else if (key.startsWith('stations/') && key.endsWith('.wav')) {
+    } else if (key.startsWith('stations/') && CLIP_EXTENSION_PATTERN.test(key)) {
       for (const record of this.deps.detections.markClipAvailable(key, this.now())) this.deps.live.publish('detection', detectionView(record));
     }
   }

@@ -1,3 +1,4 @@
+import { clipKeysFor } from '#shared/mqtt/sidecar.js';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Logger } from '#shared/util/logger.js';
 import type { JobStatus } from '../jobs/job-status.js';
@@ -60,7 +61,7 @@ export async function rebuildIndex(storage: ObjectStorage, repos: Repos, ingesto
     }
   }
   for (const key of stationKeys.filter(isSidecarKey)) {
-    if (await ingestor.onSidecar(key, stored.has(key.replace(/\.json$/, '.wav')))) counts.sidecars++;
+    if (await ingestor.onSidecar(key, clipKeysFor(key).some((k) => stored.has(k)))) counts.sidecars++;
     else counts.skipped++;
   }
   for (const d of repos.detections.all()) {

@@ -1,4 +1,4 @@
-import { sidecarKeyFor } from '#shared/mqtt/sidecar.js';
+import { clipKeysFor, sidecarKeyFor } from '#shared/mqtt/sidecar.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { Clock } from '../clock.js';
 import type { DetectionsRepo } from '../plugins/db/detections-repo.js';
@@ -81,8 +81,7 @@ export class SidecarScanner {
       for (const day of days) {
         for await (const info of this.deps.storage.list(`stations/${station.id}/${day}/`)) {
           if (!isSidecarKey(info.key)) continue;
-          const clipKey = info.key.replace(/\.json$/, '.wav');
-          if (this.deps.detections.hasSidecar(clipKey)) continue;
+          if (clipKeysFor(info.key).some((k) => this.deps.detections.hasSidecar(k))) continue;
           if (await this.deps.ingestor.onSidecar(info.key)) result.sidecars++;
         }
       }

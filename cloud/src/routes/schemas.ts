@@ -58,6 +58,8 @@ export const DetectionSchema = Type.Object({
   state: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
   clipKey: Nullable(Type.String()),
   clipAvailable: Type.Boolean(),
+  clipCodec: Nullable(Type.String({ description: 'wav, flac or opus' })),
+  clipBytes: Nullable(Type.Integer({ description: 'encoded clip size, bytes' })),
   audioUrl: Nullable(Type.String()),
   spectrogramUrl: Nullable(Type.String()),
   modelVersion: Nullable(Type.String()),

@@ -1,4 +1,4 @@
-/** Uploaded originals live under the seed's layout: `extracted_audio/<class>/<YYYYMMDD_HHMMSS>_<name>.wav`. */
+/** Uploaded originals live under the seed's layout: `extracted_audio/<class>/<YYYYMMDD_HHMMSS>_<name>.<wav|flac|opus>`. */
 export const UPLOADS_PREFIX = 'extracted_audio/';
 
 /** The seed's timestamp format, UTC. */
@@ -19,7 +19,7 @@ export interface ParsedUploadKey {
 }
 
 export function parseUploadKey(key: string): ParsedUploadKey | undefined {
-  const m = /^extracted_audio\/([^/]+)\/([^/]+\.wav)$/i.exec(key);
+  const m = /^extracted_audio\/([^/]+)\/([^/]+\.(?:wav|flac|opus))$/i.exec(key);
   if (!m) return undefined;
   const [, cls, file] = m;
   const t = /^(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})_(.+)$/.exec(file);

@@ -88,6 +88,18 @@ export const StationConfigSchema = Type.Object({
     postRollSec: Seconds(1, 0),
     /** Clip folder quota; oldest uploaded clips go first when it is exceeded. 0 = unlimited. */
     quotaMb: Type.Number({ minimum: 0, default: 0 }),
+    /**
+     * How clips are stored and uploaded: `flac` (lossless, about half of WAV; needs the
+     * `flac` program), `opus` (lossy, `opusBitrateKbps`; needs `opusenc`) or `wav`.
+     * See docs/benchmarks.md for sizes, cost and what each does to the model's scores.
+     */
+    codec: Type.Union([Type.Literal('flac'), Type.Literal('opus'), Type.Literal('wav')], { default: 'flac' }),
+    /** opus: target bitrate in kbit/s (6-128). */
+    opusBitrateKbps: Type.Integer({ minimum: 6, maximum: 128, default: 32 }),
+    /** flac: compression level, 0 (fastest) to 8 (smallest). */
+    flacLevel: Type.Integer({ minimum: 0, maximum: 8, default: 5 }),
+    /** An encoder still running after this long is killed; the clip write then fails and is retried. */
+    encoderTimeoutSec: Seconds(30, 1),
   }, { additionalProperties: false, default: {} }),
   mqtt: Type.Object({
     /** mqtt://, mqtts://, ws:// URL; empty disables MQTT. */
@@ -159,6 +171,22 @@ export const StationConfigSchema = Type.Object({
     /** How often the system clock's sync state is read (chronyc / timedatectl). */
     clockCheckIntervalSec: Seconds(60, 5),
   }, { additionalProperties: false, default: {} }),
+  statusPage: Type.Object({
+    /** A small web page on the station for a technician in the field (off by default). */
+    enabled: Type.Boolean({ default: false }),
+    /** `127.0.0.1` (this box only, e.g. over SSH), `0.0.0.0` (the box's LAN) or one address of the box. */
+    host: Type.String({ default: '127.0.0.1' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8088 }),
+    /**
+     * The page password, hashed: `ecosight-station hash-password` prints the line to paste
+     * (scrypt; the password itself is never stored). Required when enabled.
+     */
+    passwordHash: Type.String({ default: '' }),
+    /** A login lasts this long. */
+    sessionHours: Type.Number({ minimum: 0.1, maximum: 720, default: 12 }),
+    /** How much of the past the spectrogram shows. */
+    spectrogramMinutes: Type.Number({ minimum: 1, maximum: 30, default: 5 }),
+  }, { additionalProperties: false, default: {} }),
   retention: Type.Object({
     /**
      * Settled items older than this many days are pruned from station.db: messages
@@ -204,6 +232,7 @@ export const STATION_ENV: Readonly<Record<string, string>> = {
   ECOSIGHT_LATITUDE: 'location.latitude',
   ECOSIGHT_LONGITUDE: 'location.longitude',
   ECOSIGHT_ALTITUDE_M: 'location.altitudeM',
+  ECOSIGHT_CLIP_CODEC: 'clips.codec',
 };
 
 /**
@@ -269,6 +298,9 @@ function crossCheck(c: StationConfig): string[] {
   }
   if (c.detection.k > c.detection.n) problems.push('detection.k: must be <= detection.n');
   if ((c.location.latitude === undefined) !== (c.location.longitude === undefined)) problems.push('location: set both latitude and longitude, or neither');
+  if (c.statusPage.enabled && !c.statusPage.passwordHash.startsWith('scrypt$')) {
+    problems.push('statusPage.passwordHash: required when the status page is enabled; create it with `ecosight-station hash-password`');
+  }
   if (c.mqtt.url && !/^(mqtts?|wss?|tcp|ssl):\/\//.test(c.mqtt.url)) problems.push(`mqtt.url: unsupported scheme in ${JSON.stringify(c.mqtt.url)}`);
   return problems;
 }

@@ -1,7 +1,6 @@
-import { decodeWav } from '#shared/audio/wav-decode.js';
 import { describeError } from '#shared/errors.js';
 import type { ObjectStorage } from '../../plugins/storage/object-storage.js';
-import { assertDecodedSizeWithin } from '../../uploads/audio-limits.js';
+import { decodeAudioWithin } from '../../uploads/audio-limits.js';
 import type { AudioOriginal, LabelledOriginal } from './ports.js';
 
 /**
@@ -22,8 +21,8 @@ export async function loadOriginals(
     const o = originals[i];
     try {
       const bytes = await storage.get(o.key);
-      assertDecodedSizeWithin(bytes, sampleRateHz, maxSamples);
-      const audio = decodeWav(bytes, sampleRateHz);
+      // Station clips arrive as WAV, FLAC or Opus; uploads may be any of them too.
+      const audio = await decodeAudioWithin(bytes, sampleRateHz, maxSamples);
       out.push({ ...o, samples: audio.samples, sampleRateHz, durationSec: audio.durationSec });
       report((i + 1) / originals.length);
     } catch (err) {

@@ -89,4 +89,9 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX logging_alerts_start ON logging_alerts (start_time);
   `,
+  // 3: clips may be WAV, FLAC or Opus: the index records the codec and the encoded size (from the sidecar).
+  `
+  ALTER TABLE detections ADD COLUMN clip_codec TEXT;
+  ALTER TABLE detections ADD COLUMN clip_bytes INTEGER;
+  `,
 ];

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { decodeWav } from '#shared/audio/wav-decode.js';
+import { clipContentType, codecOfKey } from '#shared/audio/clip-codec.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import { detectionView } from '../../ingest/detection-view.js';
 import { labelDocKey, type LabelDoc } from '../../ingest/label-doc.js';
@@ -8,7 +8,7 @@ import type { DetectionRecord } from '../../plugins/db/detections-repo.js';
 import { putJson } from '../../plugins/storage/object-storage.js';
 import { spectrogramPng } from '../../predict/spectrogram-image.js';
 import type { CloudServices } from '../../services.js';
-import { assertDecodedSizeWithin, maxDecodedSamples } from '../../uploads/audio-limits.js';
+import { decodeAudioWithin, maxDecodedSamples } from '../../uploads/audio-limits.js';
 import { DetectionSchema, errors, PaginationQuery, StationIdSchema } from '../schemas.js';
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$' }) });
@@ -62,10 +62,12 @@ export const detectionRoutes: FastifyPluginAsyncTypebox<{ services: CloudService
 
   app.get('/api/detections/:id/audio', {
     onRequest: auth.read,
-    schema: { summary: 'The clip (audio/wav)', tags: ['detections'], params: IdParams, response: { 200: Type.Any({ description: 'WAV bytes' }), ...errors(401, 404) } },
+    schema: { summary: 'The clip as the station encoded it (audio/wav, audio/flac or audio/ogg)', tags: ['detections'], params: IdParams, response: { 200: Type.Any({ description: 'audio bytes' }), ...errors(401, 404) } },
   }, async (request, reply) => {
-    const { stream, bytes } = await storage.getStream(clipOf(request.params.id));
-    reply.header('content-type', 'audio/wav').header('cache-control', 'private, max-age=3600');
+    const key = clipOf(request.params.id);
+    const { stream, bytes } = await storage.getStream(key);
+    // Browsers play all three natively; the type comes from the key the station chose.
+    reply.header('content-type', clipContentType(codecOfKey(key) ?? 'wav')).header('cache-control', 'private, max-age=3600');
     if (bytes) reply.header('content-length', bytes);
     return reply.send(stream);
   });
@@ -76,10 +78,9 @@ export const detectionRoutes: FastifyPluginAsyncTypebox<{ services: CloudService
   }, async (request, reply) => {
     const model = await services.currentModel.get();
     const fe = model.pkg.metadata.frontEnd;
-    const wav = await storage.get(clipOf(request.params.id));
+    const clip = await storage.get(clipOf(request.params.id));
     // Clips come from stations: one that decodes to more than an upload may hold is not rendered.
-    assertDecodedSizeWithin(wav, fe.sampleRateHz, maxDecodedSamples(services.config.maxUploadMb));
-    const audio = decodeWav(wav, fe.sampleRateHz);
+    const audio = await decodeAudioWithin(clip, fe.sampleRateHz, maxDecodedSamples(services.config.maxUploadMb));
     reply.header('content-type', 'image/png').header('cache-control', 'private, max-age=3600');
     return reply.send(spectrogramPng(audio.samples, fe));
   });

@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { badRequest } from '../../errors.js';
-import { predictWav } from '../../predict/predict.js';
+import { predictSamples } from '../../predict/predict.js';
 import type { CloudServices } from '../../services.js';
-import { assertDecodedSizeWithin, maxDecodedSamples } from '../../uploads/audio-limits.js';
+import { decodeAudioWithin, maxDecodedSamples } from '../../uploads/audio-limits.js';
 import { errors } from '../schemas.js';
 import { readMultipart, rejectDeclaredOversize } from './multipart.js';
 
@@ -16,7 +16,7 @@ export const predictRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices 
     onRequest: [services.auth.read, async (request) => rejectDeclaredOversize(request, maxFileBytes + 64 * 1024)],
     config: { rateLimit: { max: services.config.uploadsPerMinute, timeWindow: 60_000 } },
     schema: {
-      summary: 'Run the station pipeline on a WAV file (multipart field "file")',
+      summary: 'Run the station pipeline on a WAV, FLAC or Ogg Opus file (multipart field "file")',
       tags: ['predict'],
       consumes: ['multipart/form-data'],
       response: {
@@ -41,7 +41,9 @@ export const predictRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices 
     const form = await readMultipart(request, 'file', maxFileBytes);
     if (!form.file) throw badRequest('VALIDATION', 'the "file" field is required');
     const model = await services.currentModel.get();
-    assertDecodedSizeWithin(form.file.bytes, model.pkg.metadata.frontEnd.sampleRateHz, maxDecodedSamples(services.config.maxUploadMb));
-    return predictWav(model.pkg, form.file.bytes);
+    const rateHz = model.pkg.metadata.frontEnd.sampleRateHz;
+    // Decoded once here with the length bound (413 past it), then analysed.
+    const audio = await decodeAudioWithin(form.file.bytes, rateHz, maxDecodedSamples(services.config.maxUploadMb));
+    return predictSamples(model.pkg, audio.samples, audio.durationSec);
   });
 };
