@@ -8,11 +8,14 @@ import { initBackend } from '#shared/model/backend.js';
 import { loadModelPackage, repositoryRoot, shippedModelDir } from '#shared/model/model-package.js';
 import { packageVersion } from '#shared/util/package-version.js';
 import { encodePayload } from '#shared/mqtt/payloads.js';
-import { modelAnnounceTopic } from '#shared/mqtt/topics.js';
+import { incidentsTopic, modelAnnounceTopic, type StationTopicKind } from '#shared/mqtt/topics.js';
 import { createS3Client } from '#shared/s3/client.js';
 import type { Logger } from '#shared/util/logger.js';
 import { describeError } from '#shared/errors.js';
 import { systemClock, type Clock } from './clock.js';
+import { DEFAULT_CORRELATOR_OPTIONS, IncidentCorrelator } from './incidents/correlator.js';
+import { IncidentService } from './incidents/incident-service.js';
+import { StationRegistry } from './incidents/station-registry.js';
 import { Ingestor } from './ingest/ingestor.js';
 import { rebuildIndex, type ReindexCounts } from './ingest/reindex.js';
 import { SidecarScanner } from './ingest/sidecar-scanner.js';
@@ -49,6 +52,7 @@ import { FsStorage } from './plugins/storage/fs-storage.js';
 import type { ObjectStorage } from './plugins/storage/object-storage.js';
 import { S3Storage } from './plugins/storage/s3-storage.js';
 import { detectionRoutes } from './routes/api/detections.js';
+import { incidentRoutes } from './routes/api/incidents.js';
 import { liveRoutes } from './routes/api/live.js';
 import { modelRoutes } from './routes/api/models.js';
 import { objectRoutes } from './routes/api/objects.js';
@@ -152,9 +156,22 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const { repos, created } = openIndex(indexPath(config));
   const live = new LiveHub();
   const ingestor = new Ingestor({ storage, detections: repos.detections, stations: repos.stations, live, logger, clock, logging: repos.logging });
+  const registry = new StationRegistry(STATION_STALE_MS);
+  const correlator = new IncidentCorrelator({
+    ...DEFAULT_CORRELATOR_OPTIONS, hearingRangeM: config.incidentHearingRangeM, defaultAirTemperatureC: config.incidentAirTemperatureC, settleSec: config.incidentSettleSec,
+  }, registry);
+  // The ingest goes first: an incident's clips and detections are then already in the index.
+  const onStationMessage = async (kind: StationTopicKind, id: string, payload: Buffer) => {
+    await ingestor.onStationMessage(kind, id, payload);
+    incidents.onStationMessage(kind, id, payload);
+  };
   const mqtt = config.mqttUrl
-    ? new MqttBridge({ url: config.mqttUrl, prefix: config.mqttPrefix, subscribe: role === 'serve' }, logger, (kind, id, payload) => ingestor.onStationMessage(kind, id, payload))
+    ? new MqttBridge({ url: config.mqttUrl, prefix: config.mqttPrefix, subscribe: role === 'serve' }, logger, onStationMessage)
     : undefined;
+  const incidents = new IncidentService({
+    correlator, registry, live, storage, logger, clock,
+    publish: mqtt ? (payload) => mqtt.publish(incidentsTopic(config.mqttPrefix), encodePayload(payload)) : undefined,
+  });
   const signing = signingSetup(config, role);
   const shippedDir = options.shippedModelDir ?? shippedModelDir();
   const currentModel = new CurrentModel({
@@ -194,6 +211,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     config, logger, clock, version: softwareVersion(), startedAt: clock.now(), storage, urlSigner, repos, live,
     auth: createAuthGuards({ apiKey: config.apiKey, publicDashboard: config.publicDashboard }, repos.stations),
     ingestor,
+    incidents,
     scanner: new SidecarScanner({ storage, detections: repos.detections, stations: repos.stations, ingestor, logger, clock }),
     mqtt, currentModel, publisher, jobStore, runner,
     retrain: new RetrainService(repos, runner, publisher),
@@ -231,6 +249,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       await currentModel.get().catch((err) => logger.error({ err: describeError(err) }, 'no usable model: /predict and uploads will fail'));
       mqtt?.start();
       if (role === 'serve') {
+        incidents.start();
         publisher.announceLatest();
         const scanMs = options.scanIntervalMs ?? 60_000;
         if (scanMs > 0) services.scanner.start(scanMs);
@@ -260,6 +279,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       // A short-lived worker or CLI may have published while the broker was still connecting.
       if (mqtt && role !== 'serve' && !(await mqtt.flush(5_000))) logger.warn('the model announcement could not be sent to the broker');
       await mqtt?.stop();
+      await incidents.stop();
       await services.scanner.stop();
       repos.db.close();
     },
@@ -277,6 +297,8 @@ export interface HttpSettings {
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 5 * 60_000;
+/** A station not heard from for this long is not counted on to corroborate (telemetry comes every minute). */
+const STATION_STALE_MS = 5 * 60_000;
 /** How long requests in flight may finish when the service stops. */
 const SHUTDOWN_GRACE_MS = 2_000;
 
@@ -313,6 +335,7 @@ export async function buildApp(services: CloudServices, http: HttpSettings = {})
   await app.register(detectionRoutes, opts);
   await app.register(retrainRoutes, opts);
   await app.register(modelRoutes, opts);
+  await app.register(incidentRoutes, opts);
   await app.register(liveRoutes, opts);
   await app.register(loggingRoutes, opts);
   await app.register(dashboardRoutes, opts);

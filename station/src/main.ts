@@ -47,6 +47,9 @@ import { DetectionStore } from './store/detection-store.js';
 import { Outbox } from './store/outbox.js';
 import { ProcessedFiles } from './capture/processed-files.js';
 import { recoverAfterCrash } from './store/recovery.js';
+import { GpsdClient } from './location/gpsd-client.js';
+import { LocationReporter } from './location/location-reporter.js';
+import type { StationLocationFields } from '#shared/mqtt/location.js';
 import { SegmentStore } from './store/segment-store.js';
 import type { Clock } from './core/clock.js';
 import type { Db } from './core/db.js';
@@ -89,7 +92,8 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
   const uploadTarget = buildUploadTarget(config);
   const mqttEnabled = Boolean(config.mqtt.url);
   const encoder = await chooseClipEncoder(config.clips, logger);
-  const sink = buildDetectionSink(config, { model, stages, stores, quota, clipsDir, encoder, mqttEnabled, uploadEnabled: uploadTarget !== undefined }, o);
+  const location = buildLocation(config, clock, logger);
+  const sink = buildDetectionSink(config, { model, stages, stores, quota, clipsDir, encoder, mqttEnabled, uploadEnabled: uploadTarget !== undefined, locator: location }, o);
   if (uploadTarget) stores.outbox.promoteLocal('upload', clock.now());
   if (mqttEnabled) {
     stores.outbox.promoteLocal('alert', clock.now());
@@ -111,11 +115,12 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
   const runner: PipelineRunner = new PipelineRunner(source, stages, pipelineSink, heartbeat, () => clock.now());
 
   const systemd = new SystemdNotifier(o.env, logger);
-  const { link, workers } = buildActions(config, { stores, uploadTarget, mqttEnabled, softwareVersion, modelVersion }, o);
+  const { link, workers } = buildActions(config, { stores, uploadTarget, mqttEnabled, softwareVersion, modelVersion, statusFields: () => location.stationFields() }, o);
   const startedAtMs = clock.now();
   const telemetrySources = {
     stationId: config.stationId, dataDir, startedAtMs, outbox, segments: stores.segments, quota, heartbeat, source, modelVersion,
     droppedWindows: () => source.stats().droppedChunks + runner.counters.discontinuities, clock,
+    locationFields: () => location.stationFields(),
   };
   const telemetry = new TelemetryService(telemetrySources, link, systemd, config.mqtt.telemetryIntervalSec * 1000, logger);
   const updater = buildUpdater(config, dataDir, { db, link, runner, stages }, logger);
@@ -124,7 +129,7 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
     new StoreRetention(db, { maxAgeMs: config.retention.maxAgeDays * 86_400_000, maxDbBytes: config.retention.maxDbMb * 1024 * 1024 }),
     config.retention.intervalSec * 1000, clock, logger,
   );
-  const services: Service[] = [telemetry, updater, retention];
+  const services: Service[] = [location, telemetry, updater, retention];
   if (statusPage) services.push(statusPage.server);
   logger.info({
     stationId: config.stationId, source: `${config.source.type}:${config.source.device || config.source.path}`, model: modelVersion(), clipCodec: encoder.codec,
@@ -147,7 +152,10 @@ interface StationStores {
 /** The stages behind the event detector: recent audio, shot onsets, alerts, clips and their outbox items. */
 function buildDetectionSink(
   config: StationConfig,
-  p: { model: ModelPackage; stages: PipelineStages; stores: StationStores; quota: ClipQuota; clipsDir: string; encoder: ClipEncoder; mqttEnabled: boolean; uploadEnabled: boolean },
+  p: {
+    model: ModelPackage; stages: PipelineStages; stores: StationStores; quota: ClipQuota; clipsDir: string; encoder: ClipEncoder; mqttEnabled: boolean; uploadEnabled: boolean;
+    locator: LocationReporter;
+  },
   o: ComposeOptions,
 ): DetectionSink {
   const { clock, logger } = o;
@@ -170,13 +178,16 @@ function buildDetectionSink(
     makeRoom: async (samples) => void (await p.quota.freeBytes(samples * 2 + 44)),
     afterClips: async () => void (await p.quota.enforce()),
   }, logger);
-  return new DetectionSink({ sampleRateHz: SAMPLE_RATE_HZ, alertLabels: alerting }, { recent, clipper, clipWriter, log: detectionLog }, p.stores.segments, clock, logger);
+  return new DetectionSink({ sampleRateHz: SAMPLE_RATE_HZ, alertLabels: alerting }, { recent, clipper, clipWriter, log: detectionLog, locator: p.locator }, p.stores.segments, clock, logger);
 }
 
 /** The MQTT link and the outbox workers that publish and upload. */
 function buildActions(
   config: StationConfig,
-  p: { stores: StationStores; uploadTarget: UploadTarget | undefined; mqttEnabled: boolean; softwareVersion: string; modelVersion: () => string },
+  p: {
+    stores: StationStores; uploadTarget: UploadTarget | undefined; mqttEnabled: boolean; softwareVersion: string; modelVersion: () => string;
+    statusFields: () => StationLocationFields;
+  },
   o: ComposeOptions,
 ): { link: MqttLink | undefined; workers: OutboxWorker<unknown>[] } {
   const { clock, logger } = o;
@@ -188,7 +199,7 @@ function buildActions(
     if (item?.kind === 'alert' && item.payload.alertId) alerts.markPublished(item.payload.alertId, nowMs, nowMs - item.createdAtMs > DELAYED_AFTER_MS);
   });
   const link = p.mqttEnabled
-    ? new MqttLink({ config: config.mqtt, stationId: config.stationId, softwareVersion: p.softwareVersion, modelVersion: p.modelVersion, outgoingStore: mqttStore }, logger)
+    ? new MqttLink({ config: config.mqtt, stationId: config.stationId, softwareVersion: p.softwareVersion, modelVersion: p.modelVersion, outgoingStore: mqttStore, statusFields: p.statusFields }, logger)
     : undefined;
   const workers: OutboxWorker<unknown>[] = [];
   if (link) {
@@ -233,6 +244,18 @@ function buildUpdater(
     { currentModel: () => p.stages.classifier.model, requestModelSwitch: (next) => p.runner.requestModelSwitch(next) },
     (m) => classDecisions(m.classNames, m.metadata.thresholds, config.detection),
     new KeyValueStore(p.db), p.link, shippedModelDir(), logger,
+  );
+}
+
+function buildLocation(config: StationConfig, clock: Clock, logger: Logger): LocationReporter {
+  const l = config.location;
+  const configPosition = l.latitude !== undefined && l.longitude !== undefined
+    ? { latitude: l.latitude, longitude: l.longitude, altitudeM: l.altitudeM, source: 'config' as const, accuracyM: l.accuracyM ?? null }
+    : undefined;
+  const gpsd = l.gpsd.enabled ? new GpsdClient({ host: l.gpsd.host, port: l.gpsd.port }, logger) : undefined;
+  return new LocationReporter(
+    { configPosition, recorderClockErrorMs: l.recorderClockErrorMs, airTemperatureC: l.airTemperatureC, clockCheckIntervalMs: l.clockCheckIntervalSec * 1000 },
+    gpsd, undefined, () => clock.now(), logger,
   );
 }
 

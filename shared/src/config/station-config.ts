@@ -147,6 +147,30 @@ export const StationConfigSchema = Type.Object({
     /** Refuse versions older than the running one unless pinned. */
     pinnedVersion: Type.String({ default: '' }),
   }, { additionalProperties: false, default: {} }),
+  /** Where the station stands and how good its clock is: what the cloud needs to corroborate and locate shots. */
+  location: Type.Object({
+    /** WGS84 degrees; set both (surveyed, or from a phone) or use gpsd. */
+    latitude: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+    longitude: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
+    altitudeM: Type.Number({ default: 0 }),
+    /** How well the position is known, m. */
+    accuracyM: Type.Optional(Type.Number({ minimum: 0 })),
+    /** Read the position from gpsd (a GPS receiver on the box); the config position is the fallback. */
+    gpsd: Type.Object({
+      enabled: Type.Boolean({ default: false }),
+      host: Type.String({ default: '127.0.0.1' }),
+      port: Type.Integer({ minimum: 1, maximum: 65535, default: 2947 }),
+    }, { additionalProperties: false, default: {} }),
+    /**
+     * Error of a recorder's own clock (folder source: time from the file name), ms 1-sigma:
+     * about 1 for a GPS-synchronised AudioMoth, tens for one set by hand. Unset = unknown.
+     */
+    recorderClockErrorMs: Type.Optional(Type.Number({ minimum: 0 })),
+    /** Site air temperature when there is no sensor, degC (the cloud derives the speed of sound). */
+    airTemperatureC: Type.Optional(Type.Number({ minimum: -60, maximum: 70 })),
+    /** How often the system clock's sync state is read (chronyc / timedatectl). */
+    clockCheckIntervalSec: Seconds(60, 5),
+  }, { additionalProperties: false, default: {} }),
   statusPage: Type.Object({
     /** A small web page on the station for a technician in the field (off by default). */
     enabled: Type.Boolean({ default: false }),
@@ -205,6 +229,9 @@ export const STATION_ENV: Readonly<Record<string, string>> = {
   ECOSIGHT_STATION_TOKEN: 'upload.token',
   ECOSIGHT_OTA_URL: 'ota.url',
   ECOSIGHT_OTA_PUBLIC_KEY: 'ota.publicKey',
+  ECOSIGHT_LATITUDE: 'location.latitude',
+  ECOSIGHT_LONGITUDE: 'location.longitude',
+  ECOSIGHT_ALTITUDE_M: 'location.altitudeM',
   ECOSIGHT_CLIP_CODEC: 'clips.codec',
 };
 
@@ -255,6 +282,7 @@ export function parseSourceSpec(spec: string): Partial<SourceConfig> {
 
 function coerceEnv(path: string, value: string): unknown {
   if (path === 'upload.forcePathStyle') return /^(1|true|yes)$/i.test(value);
+  if (path.startsWith('location.') && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
   return value;
 }
 
@@ -269,6 +297,7 @@ function crossCheck(c: StationConfig): string[] {
     if (rule.k !== undefined && rule.n !== undefined && rule.k > rule.n) problems.push(`detection.classes.${label}: k must be <= n`);
   }
   if (c.detection.k > c.detection.n) problems.push('detection.k: must be <= detection.n');
+  if ((c.location.latitude === undefined) !== (c.location.longitude === undefined)) problems.push('location: set both latitude and longitude, or neither');
   if (c.statusPage.enabled && !c.statusPage.passwordHash.startsWith('scrypt$')) {
     problems.push('statusPage.passwordHash: required when the status page is enabled; create it with `ecosight-station hash-password`');
   }

@@ -1,3 +1,4 @@
+import type { AlertLocationFields } from '#shared/mqtt/location.js';
 import type { ClipCodec } from '#shared/audio/clip-codec.js';
 import { clipObjectKey } from '#shared/mqtt/sidecar.js';
 import type { DetectionEvent } from '#shared/pipeline/types.js';
@@ -48,7 +49,7 @@ export class DetectionLog {
   ) {}
 
   /** A new event; `shots` is given for alerting classes (their onsets in the event's audio). */
-  opened(segment: SegmentInfo, event: DetectionEvent, shots: ShotOnsets | undefined): void {
+  opened(segment: SegmentInfo, event: DetectionEvent, shots: ShotOnsets | undefined, alertExtras?: AlertLocationFields): void {
     const now = this.clock.now();
     const isAlert = shots !== undefined;
     // A window turns on for a sound anywhere in its 0.96 s; for impulsive alert classes the
@@ -66,7 +67,7 @@ export class DetectionLog {
         scores: this.scoresOf(event.peakScores), status: 'open', modelVersion, alertId: null,
         clipKey: clipObjectKey(this.options.stationId, event.id, startTimeMs, this.options.clipCodec), source: segment.source,
       }, now);
-      if (isAlert) this.alerts.raiseOrJoin(segment, stored, event, shotCount ?? 1, now);
+      if (isAlert) this.alerts.raiseOrJoin(segment, stored, event, shotCount ?? 1, now, alertExtras);
       const record = detections.get(event.id) as DetectionRecord;
       outbox.enqueue('event', `event:${event.id}:start`, eventPayload(this.options.stationId, 'start', record), now, this.messageOptions(isAlert));
     })();
