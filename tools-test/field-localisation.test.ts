@@ -56,6 +56,9 @@ describe('a simulated field of five stations, a broker and the cloud', () => {
         mqtt: { url: broker.url, prefix: PREFIX, alertCooldownSec: 2, telemetryIntervalSec: 5 },
         location: { latitude: at.latitude, longitude: at.longitude, altitudeM: at.altitudeM, recorderClockErrorMs: 1 },
         clips: { preRollSec: 0.5, postRollSec: 0.5 },
+        // Localisation is judged here, not detection: the window model's gunshot class hears these
+        // modelled rifle shots at 300-600 m, the two-stage detector (issue 12) misses most of them.
+        detection: { gunshotDetector: 'window' },
       });
       station.start();
       processes.push(station);

@@ -111,7 +111,7 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
   // The logging stage (sustained chainsaw) sits in front of the status page's tap and the detection sink.
   const loggingSink = composeLoggingStage({ config, sampleRateHz: SAMPLE_RATE_HZ, stages, recorder: statusPage?.sink ?? sink, db, outbox, detections: stores.detections, clock, logger });
   // Gunshots from the two-stage detector (issue 12) in front of everything that consumes detections.
-  const pipelineSink = await withGunshotPath(loggingSink, () => stages.classifier.classNames, logger, onsetDirFor(model.dir, dataDir));
+  const pipelineSink = await withGunshotPath(loggingSink, () => stages.classifier.classNames, logger, config.detection.gunshotDetector === 'window' ? undefined : onsetDirFor(model.dir, dataDir));
   const runner: PipelineRunner = new PipelineRunner(source, stages, pipelineSink, heartbeat, () => clock.now());
 
   const systemd = new SystemdNotifier(o.env, logger);

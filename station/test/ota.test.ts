@@ -196,6 +196,8 @@ describe('model switch inside a running station', () => {
     const config = validateConfig(StationConfigSchema, {
       stationId: 'st-ota', dataDir, source: { type: 'file', path: wav, realtime: true },
       model: { dir: '', backend: 'wasm' }, clips: { preRollSec: 0.2, postRollSec: 0.2 },
+      // These test models' own gunshot class is what the swap is judged by (not the shipped two-stage detector).
+      detection: { gunshotDetector: 'window' },
       ota: { url: server.baseUrl, publicKey: publicKeyB64, pollIntervalSec: 30 },
     }, 'test');
     // The station starts on the base model: install it as the OTA "current" so no shipped model is needed.

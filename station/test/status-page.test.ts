@@ -145,21 +145,25 @@ describe.skipIf(!hasChromium())('station status page in headless Chromium', () =
     expect(browser.problems).toEqual([]);
   }, 120_000);
 
-  it('stalled browsers hold sockets, not the pipeline: audio keeps flowing and clip streams are capped', async () => {
+  // The clip-stream cap (503 past 4 downloads) is not asserted here: a stalled client only holds a slot while the
+  // clip does not fit into loopback socket buffers (megabytes with autotuning), so over loopback it is a race.
+  it('stalled browsers hold sockets, not the pipeline: audio keeps flowing', async () => {
     const ok = await login(base);
     expect(ok.status).toBe(303);
     const cookie = (ok.headers.get('set-cookie') ?? '').split(';')[0] as string;
-    const status = await (await call(`${base}api/status`, { headers: { cookie } })).json() as { detections: Array<{ clip: { id: string } | null }> };
-    const clipId = status.detections.find((d) => d.clip)?.clip?.id as string;
+    const clipId = await waitFor(async () => {
+      const status = await (await call(`${base}api/status`, { headers: { cookie } })).json() as { detections: Array<{ clip: { id: string; bytes: number } | null }> };
+      return status.detections.find((d) => d.clip)?.clip?.id;
+    }, 60_000, 'a detection with its clip');
     expect(clipId).toBeTruthy();
-    // Four clip downloads that are never read fill the clip-stream slots; twenty more stalled requests hold sockets.
+    // Four clip downloads that are never read fill the clip-stream slots; twelve more stalled requests hold sockets
+    // (fewer than the 32-connection cap minus what the previous test's browser may still hold, so the cap is not what refuses).
     const stalled = await Promise.all([
       ...Array.from({ length: 4 }, () => stalledRequest(base, `/clips/${clipId}`, cookie)),
-      ...Array.from({ length: 20 }, (_, i) => stalledRequest(base, i % 2 ? '/api/spectrogram' : '/api/status', cookie)),
+      ...Array.from({ length: 12 }, (_, i) => stalledRequest(base, i % 2 ? '/api/spectrogram' : '/api/status', cookie)),
     ]);
     try {
-      await waitFor(async () => ((await call(`${base}clips/${clipId}`, { headers: { cookie } })).status === 503 ? true : undefined), 10_000, 'the fifth clip stream to be refused');
-      // Meanwhile the pipeline goes on: the level's audio time keeps advancing.
+      // The pipeline goes on: the level's audio time keeps advancing.
       const level = async (): Promise<number> => ((await (await call(`${base}api/level`, { headers: { cookie } })).json()) as { timeMs: number }).timeMs;
       const before = await level();
       await waitFor(async () => ((await level()) > before + 1000 ? true : undefined), 20_000, 'audio to keep flowing');

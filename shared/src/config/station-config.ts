@@ -1,9 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { ClipsConfigSchema } from './station-clips-config.js';
 import { ConfigError } from '../errors.js';
 import { readConfigFile, setPath, validateConfig } from './validate.js';
 
 const Id = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$', description: 'letters, digits, - and _; at most 64' });
-const Seconds = (def: number, min = 0) => Type.Number({ minimum: min, default: def });
+import { Seconds } from './seconds.js';
 
 export const SourceSchema = Type.Object({
   /** `mic` (live capture), `file` (replay one WAV) or `folder` (drop folder of WAV files). */
@@ -82,25 +83,14 @@ export const StationConfigSchema = Type.Object({
     maxEventSec: Seconds(30, 1),
     classes: Type.Record(Type.String(), ClassRuleSchema, { default: {} }),
     logging: LoggingAlertSchema,
-  }, { additionalProperties: false, default: {} }),
-  clips: Type.Object({
-    preRollSec: Seconds(1, 0),
-    postRollSec: Seconds(1, 0),
-    /** Clip folder quota; oldest uploaded clips go first when it is exceeded. 0 = unlimited. */
-    quotaMb: Type.Number({ minimum: 0, default: 0 }),
     /**
-     * How clips are stored and uploaded: `flac` (lossless, about half of WAV; needs the
-     * `flac` program), `opus` (lossy, `opusBitrateKbps`; needs `opusenc`) or `wav`.
-     * See docs/benchmarks.md for sizes, cost and what each does to the model's scores.
+     * Where gunshot alarms come from: `auto` = the two-stage detector (impulse trigger ->
+     * onset classifier, docs/model.md) when an onset model goes with the window model,
+     * else the window model's gunshot class; `window` = always the window model's class.
      */
-    codec: Type.Union([Type.Literal('flac'), Type.Literal('opus'), Type.Literal('wav')], { default: 'flac' }),
-    /** opus: target bitrate in kbit/s (6-128). */
-    opusBitrateKbps: Type.Integer({ minimum: 6, maximum: 128, default: 32 }),
-    /** flac: compression level, 0 (fastest) to 8 (smallest). */
-    flacLevel: Type.Integer({ minimum: 0, maximum: 8, default: 5 }),
-    /** An encoder still running after this long is killed; the clip write then fails and is retried. */
-    encoderTimeoutSec: Seconds(30, 1),
+    gunshotDetector: Type.Union([Type.Literal('auto'), Type.Literal('window')], { default: 'auto' }),
   }, { additionalProperties: false, default: {} }),
+  clips: ClipsConfigSchema,
   mqtt: Type.Object({
     /** mqtt://, mqtts://, ws:// URL; empty disables MQTT. */
     url: Type.String({ default: '' }),
