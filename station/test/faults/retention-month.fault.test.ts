@@ -108,7 +108,7 @@ describe('retention over two simulated months (injected clock)', () => {
     // The station closed its database: the file holds everything (the WAL is checkpointed).
     const fileBytes = statSync(join(dataDir, 'station.db')).size;
     const list = await createS3Client({ endpoint: s3.endpoint, forcePathStyle: true }).send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: 'stations/st-month/', MaxKeys: 10_000 }));
-    const clipsInBucket = (list.Contents ?? []).filter((o) => o.Key?.endsWith('.wav')).length;
+    const clipsInBucket = (list.Contents ?? []).filter((o) => /\.(wav|flac|opus)$/.test(o.Key ?? '')).length; // FLAC by default
     const deliveries = new Map<string, number>();
     for (const a of sub.on('/alert')) deliveries.set(String(a.alertId), (deliveries.get(String(a.alertId)) ?? 0) + 1);
     await sub.stop();
