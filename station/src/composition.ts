@@ -12,7 +12,7 @@ import { Windower } from '#shared/pipeline/windower.js';
  * Builds the analysis stages for a model: shared by the daemon's and the
  * offline classifier's composition roots so both run the same pipeline.
  */
-export function buildStages(model: ModelPackage, detection: StationConfig['detection'], maxBatch: number): PipelineStages {
+export function buildStages(model: ModelPackage, detection: StationConfig['detection'], maxBatch: number, stationId?: string): PipelineStages {
   const frontEnd = new LogMelFrontEnd(model.metadata.frontEnd);
   const frameHop = frontEnd.geometry.hopSamples;
   const hopSamples = Math.max(frameHop, Math.round((detection.hopSec * frontEnd.params.sampleRateHz) / frameHop) * frameHop);
@@ -24,6 +24,8 @@ export function buildStages(model: ModelPackage, detection: StationConfig['detec
       classNames: model.classNames,
       decisions: classDecisions(model.classNames, model.metadata.thresholds, detection),
       maxEventSamples: Math.round(detection.maxEventSec * frontEnd.params.sampleRateHz),
+      // Event ids name the station, so the cloud never mixes two stations' detections.
+      stationId,
     }),
   };
 }

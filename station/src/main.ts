@@ -103,7 +103,7 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
 
   await initBackend(logger, config.model.backend);
   const model = await loadInitialModel(config, dataDir, logger);
-  const stages = buildStages(model, config.detection, config.model.maxBatch);
+  const stages = buildStages(model, config.detection, config.model.maxBatch, config.stationId);
   const modelVersion = (): string => stages.classifier.model.metadata.version;
   const softwareVersion = await readSoftwareVersion();
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import autocannon from 'autocannon';
 import { encodeWav16 } from '#shared/audio/wav-encode.js';
-import { clipObjectKey, sidecarKeyFor, type ClipSidecar } from '#shared/mqtt/sidecar.js';
+import { clipObjectKey, sidecarKeyFor } from '#shared/bucket/layout.js';
+import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 import { whiteNoise } from './signals.js';
 
 /** A load run: `stations` stations at once, each looping presign -> PUT clip -> PUT sidecar -> three dashboard reads. */

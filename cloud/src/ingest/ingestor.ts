@@ -1,3 +1,4 @@
+import { eventDocKey, isClipKey, isSidecarKey } from '#shared/bucket/layout.js';
 import type { AlertPayload, EventPayload, StatusPayload, TelemetryPayload } from '#shared/mqtt/payloads.js';
 import { decodePayload } from '#shared/mqtt/payloads.js';
 import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
@@ -10,7 +11,7 @@ import type { LiveHub } from '../plugins/live-hub.js';
 import { getJson, putJson, type ObjectStorage } from '../plugins/storage/object-storage.js';
 import { detectionView } from './detection-view.js';
 import { cleanAlert, cleanEvent, cleanSidecar, cleanStatus, cleanTelemetry } from './payload-clean.js';
-import { checkAlert, checkEvent, checkSidecar, checkStatus, checkTelemetry, isSafeId, isSidecarKey, isStationClipKey } from './payload-checks.js';
+import { checkAlert, checkEvent, checkSidecar, checkStatus, checkTelemetry, isSafeId, isStationClipKey } from './payload-checks.js';
 
 export interface IngestorDeps {
   storage: ObjectStorage;
@@ -20,9 +21,6 @@ export interface IngestorDeps {
   logger: Logger;
   clock: Clock;
 }
-
-/** `events/<stationId>/<eventId>.json`: detections known from MQTT, kept so reindex can restore them. */
-export const eventDocKey = (stationId: string, eventId: string) => `events/${stationId}/${eventId}.json`;
 
 /**
  * Turns what stations send (MQTT messages, clip sidecars, clip uploads) into
@@ -121,7 +119,7 @@ export class Ingestor {
   async onObjectStored(key: string): Promise<void> {
     if (isSidecarKey(key)) {
       await this.onSidecar(key);
-    } else if (key.startsWith('stations/') && key.endsWith('.wav')) {
+    } else if (isClipKey(key)) {
       for (const record of this.deps.detections.markClipAvailable(key, this.now())) this.deps.live.publish('detection', detectionView(record));
     }
   }
@@ -135,7 +133,7 @@ export class Ingestor {
     const key = eventDocKey(record.stationId, record.id);
     const previous = this.writes.get(key) ?? Promise.resolve();
     const next = previous.then(async () => {
-      const latest = this.deps.detections.get(record.id) ?? record;
+      const latest = this.deps.detections.get(record.stationId, record.id) ?? record;
       try {
         await putJson(this.deps.storage, key, latest);
       } catch (err) {

@@ -8,6 +8,17 @@ export function isSafeId(id: unknown): id is string {
   return typeof id === 'string' && id.length <= 128 && !id.includes('/') && isSafeKey(id);
 }
 
+/**
+ * Event ids name their station (`<stationId>.ev-<hash>`; station ids hold no dot).
+ * An id naming another station is refused; a legacy id without a station is
+ * accepted, and rows are keyed by (station, event) either way.
+ */
+export function eventIdProblem(eventId: unknown, stationId: string): string | undefined {
+  if (!isSafeId(eventId)) return 'unsafe eventId';
+  const dot = eventId.indexOf('.');
+  if (dot > 0 && eventId.slice(0, dot) !== stationId) return 'eventId names another station';
+  return undefined;
+}
 
 /** A clip key the station may own: safe, under its prefix, a WAV. */
 export function isStationClipKey(stationId: string, key: unknown): key is string {
@@ -16,14 +27,17 @@ export function isStationClipKey(stationId: string, key: unknown): key is string
 
 export function checkEvent(p: EventPayload, topicStation: string): string | undefined {
   if (p.stationId !== topicStation) return 'stationId does not match the topic';
-  if (!isSafeId(p.eventId)) return 'unsafe eventId';
+  const idProblem = eventIdProblem(p.eventId, topicStation);
+  if (idProblem) return idProblem;
   if (!['start', 'update', 'end'].includes(p.type)) return 'unknown event type';
   return coreProblem(p.label, p.confidence, p.startTime);
 }
 
 export function checkAlert(p: AlertPayload, topicStation: string): string | undefined {
   if (p.stationId !== topicStation) return 'stationId does not match the topic';
-  if (!isSafeId(p.eventId) || typeof p.alertId !== 'string') return 'unsafe eventId or missing alertId';
+  if (typeof p.alertId !== 'string') return 'missing alertId';
+  const idProblem = eventIdProblem(p.eventId, topicStation);
+  if (idProblem) return idProblem;
   return coreProblem(p.label, p.confidence, p.startTime);
 }
 
@@ -44,12 +58,9 @@ export function checkSidecar(s: ClipSidecar, sidecarKey: string): string | undef
   if (!isSafeId(s.stationId) || !sidecarKey.startsWith(`stations/${s.stationId}/`)) return 'stationId does not match the key';
   if (s.clipKey !== sidecarKey.replace(/\.json$/, '.wav')) return 'clipKey does not match the sidecar key';
   const d = s.detection;
-  if (typeof d !== 'object' || d === null || !isSafeId(d.eventId)) return 'bad detection block';
+  if (typeof d !== 'object' || d === null) return 'bad detection block';
+  const idProblem = eventIdProblem(d.eventId, s.stationId);
+  if (idProblem) return `detection: ${idProblem}`;
   const problem = coreProblem(d.label, d.confidence, d.startTime);
   return problem ? `detection: ${problem}` : undefined;
-}
-
-/** `stations/<id>/<yyyy>/<mm>/<dd>/<clipId>.json` (not station.json). */
-export function isSidecarKey(key: string): boolean {
-  return /^stations\/[^/]+\/\d{4}\/\d{2}\/\d{2}\/[^/]+\.json$/.test(key);
 }

@@ -12,7 +12,8 @@ import { UrlSigner } from '../plugins/storage/fs-presigner.js';
 import { FsStorage } from '../plugins/storage/fs-storage.js';
 import type { ObjectStorage } from '../plugins/storage/object-storage.js';
 import { S3Storage } from '../plugins/storage/s3-storage.js';
-import { claimKey, JobStore, STALE_AFTER_MS } from './job-store.js';
+import { jobClaimKey as claimKey } from '#shared/bucket/layout.js';
+import { JobStore, STALE_AFTER_MS } from './job-store.js';
 
 /** A JobStore as one process (API or worker) has it: its own index and live hub, shared storage. */
 function processStore(storage: ObjectStorage, clock: Clock): JobStore {

@@ -44,7 +44,7 @@ export const StationSchema = Type.Object({
 });
 
 export const DetectionSchema = Type.Object({
-  id: Type.String({ description: 'the station eventId' }),
+  id: Type.String({ description: "the station's eventId (unique per station)" }),
   stationId: Type.String(),
   label: Type.String(),
   confidence: Type.Number(),
@@ -57,6 +57,7 @@ export const DetectionSchema = Type.Object({
   state: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
   clipKey: Nullable(Type.String()),
   clipAvailable: Type.Boolean(),
+  url: Type.String({ description: 'this detection\'s path: /api/detections/<id>?station=<stationId>' }),
   audioUrl: Nullable(Type.String()),
   spectrogramUrl: Nullable(Type.String()),
   modelVersion: Nullable(Type.String()),

@@ -4,7 +4,7 @@ import { ApiError, badRequest } from '../errors.js';
 import type { UploadsRepo } from '../plugins/db/uploads-repo.js';
 import type { ObjectStorage } from '../plugins/storage/object-storage.js';
 import { assertDecodedSizeWithin } from './audio-limits.js';
-import { uploadKey, uploadTimestamp } from './upload-keys.js';
+import { uploadKey, uploadTimestamp } from '#shared/bucket/layout.js';
 
 export interface UploadInput {
   className: string | undefined;

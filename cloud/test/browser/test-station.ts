@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { AlertPayload, EventPayload, StatusPayload, TelemetryPayload } from '#shared/mqtt/payloads.js';
 import { stationTopics } from '#shared/mqtt/topics.js';
-import { clipObjectKey, sidecarKeyFor, type ClipSidecar } from '#shared/mqtt/sidecar.js';
+import { clipObjectKey, sidecarKeyFor } from '#shared/bucket/layout.js';
+import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 
 export interface StationDetection {
   eventId: string;
@@ -20,7 +21,7 @@ export interface StationDetection {
 export class TestStation {
   readonly id: string;
   private readonly baseUrl: string;
-  private token = '';
+  token = '';
   private client: MqttClient | undefined;
   private prefix = '';
 

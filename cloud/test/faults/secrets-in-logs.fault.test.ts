@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AlertPayload, EventPayload, StatusPayload, TelemetryPayload } from '#shared/mqtt/payloads.js';
-import { sidecarKeyFor } from '#shared/mqtt/sidecar.js';
+import { sidecarKeyFor } from '#shared/bucket/layout.js';
 import { stationTopics } from '#shared/mqtt/topics.js';
 import { recordScenario } from '#testkit/fault-report.js';
 import { TestMosquitto } from '#testkit/mosquitto.js';

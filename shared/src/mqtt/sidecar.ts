@@ -1,6 +1,7 @@
 /**
  * The JSON sidecar uploaded next to every clip (`<clipKey minus .wav>.json`).
  * The cloud can rebuild its whole index of station clips from these alone.
+ * Its key (and the clip's) comes from the bucket layout, #shared/bucket/layout.js.
  */
 export interface ClipSidecar {
   v: 1;
@@ -29,17 +30,4 @@ export interface ClipSidecar {
   modelVersion: string;
   source: string;
   createdAt: string;
-}
-
-/** `stations/<stationId>/<yyyy>/<mm>/<dd>/<clipId>.wav`, from the detection's UTC start date. */
-export function clipObjectKey(stationId: string, clipId: string, startTimeMs: number): string {
-  const d = new Date(startTimeMs);
-  const yyyy = d.getUTCFullYear().toString().padStart(4, '0');
-  const mm = (d.getUTCMonth() + 1).toString().padStart(2, '0');
-  const dd = d.getUTCDate().toString().padStart(2, '0');
-  return `stations/${stationId}/${yyyy}/${mm}/${dd}/${clipId}.wav`;
-}
-
-export function sidecarKeyFor(clipKey: string): string {
-  return clipKey.replace(/\.wav$/, '.json');
 }

@@ -114,11 +114,12 @@ export class FsStorage implements ObjectStorage {
     assertSafeKey(key);
     const expires = Math.floor(Date.now() / 1000) + options.expiresSec;
     const contentType = contentTypeFor(key);
-    const sig = this.signer.sign(key, expires, contentType);
+    const sig = this.signer.sign(key, expires, contentType, options.bytes);
     const base = options.serviceBaseUrl.replace(/\/+$/, '');
+    const length = options.bytes === undefined ? '' : `&bytes=${options.bytes}`;
     return {
       key,
-      url: `${base}/api/objects/${key}?expires=${expires}&sig=${sig}`,
+      url: `${base}/api/objects/${key}?expires=${expires}${length}&sig=${sig}`,
       method: 'PUT',
       headers: { 'content-type': contentType },
       expiresAt: new Date(expires * 1000).toISOString(),

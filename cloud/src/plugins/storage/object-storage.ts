@@ -19,6 +19,12 @@ export interface PresignedPut {
 
 export interface PresignOptions {
   expiresSec: number;
+  /**
+   * The exact body length the client will send; signed, so the URL cannot carry
+   * anything larger. Required by the S3 driver; the fs driver without it falls
+   * back to MAX_UPLOAD_MB.
+   */
+  bytes?: number;
   /** Base URL of this service as clients see it (fs driver URLs point back to it). */
   serviceBaseUrl: string;
 }
@@ -46,6 +52,10 @@ export interface ObjectStorage {
   delete(key: string): Promise<void>;
   /** Every object whose key starts with `prefix`, in ascending key order, after `startAfter` if given. */
   list(prefix: string, startAfter?: string): AsyncIterable<ObjectInfo>;
+  /**
+   * A URL that creates the object once: it cannot overwrite an existing object
+   * (S3: signed If-None-Match: *; fs: the upload route writes only absent keys).
+   */
   presignPut(key: string, options: PresignOptions): Promise<PresignedPut>;
   /** Throws when the storage cannot be reached (for /status). */
   ping(): Promise<void>;

@@ -64,12 +64,13 @@ export class DetectionsPanel {
 
   /** @param {Detection} d @param {boolean} [fresh] true when it arrived live (briefly highlighted) */
   upsert(d, fresh = true) {
-    const existing = this.cards.get(d.id);
+    // Event ids are unique per station only.
+    const existing = this.cards.get(`${d.stationId}/${d.id}`);
     if (existing) {
       existing.update(d);
     } else {
       const card = new DetectionCard(this.ctx, d);
-      this.cards.set(d.id, card);
+      this.cards.set(`${d.stationId}/${d.id}`, card);
       this.insertSorted(card);
       if (fresh) {
         card.element.classList.add('is-new');
