@@ -29,6 +29,13 @@ export class StorageError extends EcoSightError {
   }
 }
 
+/** An object is bigger than the reader will hold (a station's clip or document out of bounds). */
+export class ObjectTooLargeError extends ApiError {
+  constructor(key: string, bytes: number, maxBytes: number) {
+    super(413, 'OBJECT_TOO_LARGE', `${key} has ${bytes} bytes or more, over the ${maxBytes} bytes this reader accepts`);
+  }
+}
+
 export class ObjectNotFoundError extends EcoSightError {
   readonly key: string;
 

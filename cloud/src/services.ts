@@ -15,6 +15,7 @@ import type { MqttBridge } from './plugins/mqtt.js';
 import type { UrlSigner } from './plugins/storage/fs-presigner.js';
 import type { ObjectStorage } from './plugins/storage/object-storage.js';
 import type { UploadService } from './uploads/upload-service.js';
+import type { StationService } from './stations/station-service.js';
 
 /** Everything routes and commands use, wired once in app.ts (the composition root). */
 export interface CloudServices {
@@ -30,6 +31,7 @@ export interface CloudServices {
   repos: Repos;
   live: LiveHub;
   auth: AuthGuards;
+  stations: StationService;
   ingestor: Ingestor;
   scanner: SidecarScanner;
   /** Undefined when MQTT_URL is empty. */

@@ -30,6 +30,8 @@ export interface IngestorDeps {
 export class Ingestor {
   private readonly deps: IngestorDeps;
   private readonly writes = new Map<string, Promise<void>>();
+  /** MQTT messages dropped because their station is not registered (or revoked): counted, not stored. */
+  droppedUnregistered = 0;
 
   constructor(deps: IngestorDeps) {
     this.deps = deps;
@@ -37,6 +39,12 @@ export class Ingestor {
 
   async onStationMessage(kind: StationTopicKind, stationId: string, raw: Buffer): Promise<void> {
     if (!isSafeId(stationId)) return this.drop(kind, stationId, 'unsafe station id');
+    // Only registered stations are believed: anyone else on the broker would otherwise create rows
+    // without limit (and sidecar listings every minute for each).
+    if (!this.deps.stations.isActive(stationId)) {
+      if (this.droppedUnregistered++ % 1000 === 0) this.deps.logger.warn({ kind, stationId, dropped: this.droppedUnregistered }, 'MQTT message from an unregistered or revoked station dropped');
+      return;
+    }
     switch (kind) {
       case 'event': {
         const p = decodePayload<EventPayload>(raw, ['type', 'stationId', 'eventId', 'label', 'confidence', 'startTime']);
@@ -57,7 +65,7 @@ export class Ingestor {
         const problem = p ? checkStatus(p, stationId) : 'not a status payload';
         if (problem || !p) return this.drop(kind, stationId, problem);
         const station = this.deps.stations.touch(stationId, { lastSeen: this.seenAt(p.time), ...cleanStatus(p) });
-        this.deps.live.publish('station', station);
+        if (station) this.deps.live.publish('station', station);
         return;
       }
       case 'telemetry': {
@@ -66,7 +74,7 @@ export class Ingestor {
         if (problem || !p) return this.drop(kind, stationId, problem);
         const { telemetry, modelVersion } = cleanTelemetry(p);
         const station = this.deps.stations.touch(stationId, { lastSeen: this.seenAt(p.time), state: 'online', modelVersion, telemetry });
-        this.deps.live.publish('station', station);
+        if (station) this.deps.live.publish('station', station);
         return;
       }
     }
@@ -151,7 +159,7 @@ export class Ingestor {
 
   private touch(stationId: string): void {
     const station = this.deps.stations.touch(stationId, { lastSeen: this.now() });
-    this.deps.live.publish('station', station);
+    if (station) this.deps.live.publish('station', station);
   }
 
   /** A message's own time, but never in the future (a station with a wrong clock). */

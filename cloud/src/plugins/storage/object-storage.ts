@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { ObjectTooLargeError } from '../../errors.js';
 
 /** What a listing or a head request tells about one object. */
 export interface ObjectInfo {
@@ -63,8 +64,34 @@ export interface ObjectStorage {
   describe(): string;
 }
 
-export async function getJson<T>(storage: ObjectStorage, key: string): Promise<T> {
-  return JSON.parse((await storage.get(key)).toString('utf8')) as T;
+/** Documents the service writes are a few KB; anything far bigger is not one of them. */
+export const MAX_JSON_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads an object of at most `maxBytes` without holding more than that: the
+ * declared size is checked before reading, and the stream is cut if it runs over.
+ */
+export async function getBounded(storage: ObjectStorage, key: string, maxBytes: number): Promise<Buffer> {
+  const { stream, bytes } = await storage.getStream(key);
+  if (bytes > maxBytes) {
+    stream.destroy();
+    throw new ObjectTooLargeError(key, bytes, maxBytes);
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    total += (chunk as Buffer).byteLength;
+    if (total > maxBytes) {
+      stream.destroy();
+      throw new ObjectTooLargeError(key, total, maxBytes);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function getJson<T>(storage: ObjectStorage, key: string, maxBytes = MAX_JSON_BYTES): Promise<T> {
+  return JSON.parse((await getBounded(storage, key, maxBytes)).toString('utf8')) as T;
 }
 
 export async function putJson(storage: ObjectStorage, key: string, value: unknown): Promise<void> {

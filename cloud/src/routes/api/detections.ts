@@ -6,7 +6,7 @@ import { detectionView } from '../../ingest/detection-view.js';
 import { labelDocKey } from '#shared/bucket/layout.js';
 import type { LabelDoc } from '../../ingest/label-doc.js';
 import type { DetectionRecord } from '../../plugins/db/detections-repo.js';
-import { putJson } from '../../plugins/storage/object-storage.js';
+import { getBounded, putJson } from '../../plugins/storage/object-storage.js';
 import { spectrogramPng } from '../../predict/spectrogram-image.js';
 import type { CloudServices } from '../../services.js';
 import { assertDecodedSizeWithin, maxDecodedSamples } from '../../uploads/audio-limits.js';
@@ -80,7 +80,8 @@ export const detectionRoutes: FastifyPluginAsyncTypebox<{ services: CloudService
   }, async (request, reply) => {
     const model = await services.currentModel.get();
     const fe = model.pkg.metadata.frontEnd;
-    const wav = await storage.get(clipOf(request.params.id, request.query.station));
+    // Clips come from stations: read no more than an upload may hold, whatever the object's size.
+    const wav = await getBounded(storage, clipOf(request.params.id, request.query.station), Math.round(services.config.maxUploadMb * 1024 * 1024));
     // Clips come from stations: one that decodes to more than an upload may hold is not rendered.
     assertDecodedSizeWithin(wav, fe.sampleRateHz, maxDecodedSamples(services.config.maxUploadMb));
     const audio = decodeWav(wav, fe.sampleRateHz);

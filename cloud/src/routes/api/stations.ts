@@ -3,11 +3,9 @@ import { stationDocKey, stationPrefix } from '#shared/bucket/layout.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { ApiError, badRequest, conflict, forbidden, notFound } from '../../errors.js';
-import { newStationToken, sha256Token } from '../../plugins/auth.js';
-import type { StationRegistration } from '../../plugins/db/stations-repo.js';
 import { assertSafeKey } from '../../plugins/storage/object-keys.js';
-import { putJson } from '../../plugins/storage/object-storage.js';
 import { baseUrlOf, type CloudServices } from '../../services.js';
+import { StationError } from '../../stations/station-service.js';
 import { errors, StationIdSchema, StationSchema } from '../schemas.js';
 
 export const PRESIGN_EXPIRES_SEC = 15 * 60;
@@ -24,17 +22,39 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices 
       response: { 201: Type.Object({ id: Type.String(), token: Type.String() }), ...errors(400, 401, 409) },
     },
   }, async (request, reply) => {
-    const { id, name } = request.body;
-    if (repos.stations.tokenHash(id) || (await storage.head(stationDocKey(id)))) {
-      throw conflict('CONFLICT', `station ${id} is already registered`);
-    }
-    const token = newStationToken();
-    const reg: StationRegistration = { v: 1, id, name: name ?? id, tokenSha256: sha256Token(token), createdAt: services.clock.now().toISOString() };
-    await putJson(storage, stationDocKey(id), reg);
-    if (!repos.stations.register(reg)) throw conflict('CONFLICT', `station ${id} is already registered`);
-    request.log.info({ station: id }, 'station registered');
+    const issued = await services.stations.register(request.body.id, request.body.name).catch(httpError);
+    request.log.info({ station: issued.id }, 'station registered');
     reply.code(201);
-    return { id, token };
+    return issued;
+  });
+
+  const TokenAnswer = Type.Object({ id: Type.String(), token: Type.String() });
+  app.post('/api/stations/:id/token', {
+    onRequest: auth.admin,
+    schema: {
+      summary: "Rotate a station's token: a new one is shown once, the old one is refused at once",
+      tags: ['stations'],
+      params: Type.Object({ id: StationIdSchema }),
+      response: { 200: TokenAnswer, ...errors(401, 404) },
+    },
+  }, async (request) => {
+    const issued = await services.stations.rotate(request.params.id).catch(httpError);
+    request.log.info({ station: issued.id }, 'station token rotated');
+    return issued;
+  });
+
+  app.delete('/api/stations/:id/token', {
+    onRequest: auth.admin,
+    schema: {
+      summary: "Revoke a station's token: presigning, downloads and MQTT ingestion refuse it at once",
+      tags: ['stations'],
+      params: Type.Object({ id: StationIdSchema }),
+      response: { 200: Type.Object({ id: Type.String(), revoked: Type.Literal(true) }), ...errors(401, 404) },
+    },
+  }, async (request) => {
+    await services.stations.revoke(request.params.id).catch(httpError);
+    request.log.info({ station: request.params.id }, 'station token revoked');
+    return { id: request.params.id, revoked: true as const };
   });
 
   app.get('/api/stations', {
@@ -76,6 +96,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices 
   }, async (request) => {
     const { id } = request.params;
     if (!repos.stations.get(id)) throw notFound(`station ${id} is not registered`);
+    // An admin may presign for a revoked station; its own (revoked) token never gets here.
     const wanted: Array<{ key: string; bytes?: number }> = request.body.objects ?? (request.body.keys ?? []).map((key) => ({ key }));
     if (wanted.length === 0 || (request.body.objects && request.body.keys)) throw badRequest('VALIDATION', 'send either objects [{key, bytes}] or keys');
     const prefix = stationPrefix(id);
@@ -99,6 +120,12 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices 
     },
   }, async () => services.scanner.scan());
 };
+
+/** Station domain errors as HTTP answers. */
+function httpError(err: unknown): never {
+  if (err instanceof StationError) throw err.code === 'STATION_EXISTS' ? conflict('CONFLICT', err.message) : notFound(err.message);
+  throw err;
+}
 
 /** Routes that need the fs driver's URL signer do not exist with STORAGE=s3. */
 export function fsOnly(): ApiError {
