@@ -11,6 +11,7 @@ import { composeStation } from '../station/src/main.js';
 import { systemClock } from '../station/src/core/clock.js';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 export interface LatencyResult {
   /** Bursts of gunfire in the recording. */
@@ -36,7 +37,7 @@ export async function measureAlertLatency(modelDir: string, shots = 20, spacingS
     addModelledGunfire(audio, Math.round((1 + i * spacingSec) * 16000), `bench-burst-${i}`, { distanceM: 120, pattern: 'automatic', shotCount: 4, t60Sec: 1 }, 1.2);
   }
   const wav = join(dir, 'shots.wav');
-  writeFileSync(wav, encodeWav16(audio, 16000));
+  writeFileSync(wav, encodeWav16(audio, SAMPLE_RATE_HZ));
   const broker = new TestMosquitto();
   await broker.start();
   const latencies: number[] = [];

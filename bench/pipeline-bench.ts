@@ -5,23 +5,18 @@
  * Usage: node dist/bench/pipeline-bench.js features|full WAV MODEL_DIR
  */
 import { WavFileReader } from '#shared/audio/wav-file-reader.js';
-import { LogMelFrontEnd } from '#shared/features/log-mel.js';
 import { initBackend } from '#shared/model/backend.js';
 import { loadModelPackage } from '#shared/model/model-package.js';
 import { createLogger } from '#shared/util/logger.js';
-import { Classifier } from '#shared/pipeline/classifier.js';
-import { Featurizer } from '#shared/pipeline/featurizer.js';
-import { Windower } from '#shared/pipeline/windower.js';
+import { buildFrontStages, buildStages } from '#shared/pipeline/stages.js';
 
 async function main(): Promise<void> {
   const [mode, wav, modelDir] = process.argv.slice(2);
   const logger = createLogger({ name: 'bench', level: 'warn' });
   const backend = mode === 'full' ? await initBackend(logger, 'auto') : { name: 'none', simd: false };
   const model = mode === 'full' ? await loadModelPackage(modelDir) : undefined;
-  const frontEnd = new LogMelFrontEnd(model?.metadata.frontEnd);
-  const windower = new Windower({ windowSamples: frontEnd.geometry.patchSamples, hopSamples: frontEnd.geometry.patchHopSamples });
-  const featurizer = new Featurizer(frontEnd);
-  const classifier = model ? new Classifier(model, 32) : undefined;
+  const { windower, featurizer, frontEnd } = buildFrontStages(model?.metadata.frontEnd);
+  const classifier = model ? buildStages(model, { maxBatch: 32 }).classifier : undefined;
   if (classifier) classifier.classify(featurizer.featurize(windower.push(0, new Float32Array(frontEnd.geometry.patchSamples * 2)))); // warm-up
   windower.reset();
   featurizer.reset();

@@ -15,6 +15,7 @@ import { shippedModelDir } from '#shared/model/model-package.js';
 import { impulseTrain, seededRandom, whiteNoise } from '#testkit/signals.js';
 import { measureAlertLatency } from './alert-latency.js';
 import { measureCloudLoad } from './cloud-load.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -24,7 +25,7 @@ function tenMinuteRecording(): string {
   const rand = seededRandom(4);
   for (let t = 5; t < seconds - 5; t += 20 + rand() * 20) audio.set(impulseTrain(1, 0.25, 16000, 0.8, Math.round(t)), Math.round(t * 16000));
   const path = join(mkdtempSync(join(tmpdir(), 'ecosight-bench-')), 'ten-minutes.wav');
-  writeFileSync(path, encodeWav16(audio, 16000));
+  writeFileSync(path, encodeWav16(audio, SAMPLE_RATE_HZ));
   return path;
 }
 

@@ -1,7 +1,7 @@
 import { createRandom } from '#shared/util/random.js';
 import { mixAtSnr, randomGunshotParams, synthesizeGunshot } from '#ml/synth/index.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
-const RATE = 16000;
 
 /**
  * The demo station's "bundled" recording, made deterministically at start-up
@@ -11,14 +11,14 @@ const RATE = 16000;
  */
 export function demoRecording(seconds = 60, seed = 2026): Float32Array {
   const rand = createRandom(seed);
-  const out = pinkNoise(seconds * RATE, 0.01, rand.next.bind(rand));
+  const out = pinkNoise(seconds * SAMPLE_RATE_HZ, 0.01, rand.next.bind(rand));
   addChirps(out, rand.next.bind(rand));
   addEngine(out, 24, 8);
   for (const [at, distanceM] of [[4, 60], [18, 150], [33, 80], [47, 250]] as const) {
     const shot = synthesizeGunshot(randomGunshotParams(rand, { distanceM, pattern: at === 4 || at === 33 ? 'automatic' : 'single', shotCount: at === 4 || at === 33 ? 5 : 1 }), rand).samples;
-    const start = Math.round(at * RATE);
+    const start = Math.round(at * SAMPLE_RATE_HZ);
     const bed = out.subarray(start, Math.min(out.length, start + shot.length));
-    const mixed = mixAtSnr(shot.subarray(0, bed.length), bed, 24, { sampleRateHz: RATE, adjust: 'signal' }).samples;
+    const mixed = mixAtSnr(shot.subarray(0, bed.length), bed, 24, { sampleRateHz: SAMPLE_RATE_HZ, adjust: 'signal' }).samples;
     bed.set(mixed);
   }
   return out;
@@ -41,24 +41,24 @@ function pinkNoise(n: number, amplitude: number, next: () => number): Float32Arr
 }
 
 function addChirps(out: Float32Array, next: () => number): void {
-  for (let t = 1; t < out.length / RATE - 1; t += 2 + next() * 4) {
+  for (let t = 1; t < out.length / SAMPLE_RATE_HZ - 1; t += 2 + next() * 4) {
     const f0 = 2500 + next() * 2000;
-    const n = Math.round((0.08 + next() * 0.1) * RATE);
-    const start = Math.round(t * RATE);
+    const n = Math.round((0.08 + next() * 0.1) * SAMPLE_RATE_HZ);
+    const start = Math.round(t * SAMPLE_RATE_HZ);
     let phase = 0;
     for (let i = 0; i < n && start + i < out.length; i++) {
       const f = f0 + 1500 * Math.sin((Math.PI * i) / n);
-      phase += (2 * Math.PI * f) / RATE;
+      phase += (2 * Math.PI * f) / SAMPLE_RATE_HZ;
       out[start + i] += 0.05 * Math.sin(phase) * Math.sin((Math.PI * i) / n);
     }
   }
 }
 
 function addEngine(out: Float32Array, atSec: number, durationSec: number): void {
-  const start = Math.round(atSec * RATE);
-  const n = Math.round(durationSec * RATE);
+  const start = Math.round(atSec * SAMPLE_RATE_HZ);
+  const n = Math.round(durationSec * SAMPLE_RATE_HZ);
   for (let i = 0; i < n && start + i < out.length; i++) {
-    const t = i / RATE;
+    const t = i / SAMPLE_RATE_HZ;
     const env = Math.sin((Math.PI * i) / n) ** 2;
     const f = 45 + 10 * Math.sin(t * 0.8);
     let s = 0;

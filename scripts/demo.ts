@@ -20,6 +20,7 @@ import { composeStation } from '../station/src/main.js';
 import { systemClock } from '../station/src/core/clock.js';
 import { demoRecording } from './demo-audio.js';
 import { EmbeddedBroker } from './embedded-broker.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 interface DemoSecrets {
   apiKey: string;
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
   const wav = join(root, 'station', 'demo-recording.wav');
   if (!existsSync(wav)) {
     mkdirSync(join(root, 'station'), { recursive: true });
-    writeFileSync(wav, encodeWav16(demoRecording(), 16000));
+    writeFileSync(wav, encodeWav16(demoRecording(), SAMPLE_RATE_HZ));
   }
   const stationConfig = validateConfig(StationConfigSchema, {
     stationId: STATION_ID, dataDir: join(root, 'station'), logLevel,

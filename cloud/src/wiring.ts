@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { CloudConfig } from '#shared/config/cloud-config.js';
-import { repositoryRoot } from '#shared/model/model-package.js';
+import { packageVersion } from '#shared/util/package-version.js';
 import { createS3Client } from '#shared/s3/client.js';
 import type { Logger } from '#shared/util/logger.js';
 import { systemClock, type Clock } from './clock.js';
@@ -60,10 +59,6 @@ export async function reindexFromStorage(storage: ObjectStorage, repos: Repos, l
 }
 
 export function softwareVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(repositoryRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return '0.0.0';
-  }
+  return packageVersion('0.0.0');
 }
 

@@ -1,6 +1,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AlertPayload, EventPayload, ModelAnnouncePayload, StatusPayload, TelemetryPayload } from '#shared/mqtt/payloads.js';
+import type { AlertPayload, EventPayload, StatusPayload, TelemetryPayload } from '#shared/mqtt/payloads.js';
+import type { ReleaseAnnouncement } from '#shared/release/pointer.js';
 import { modelAnnounceTopic, stationTopics } from '#shared/mqtt/topics.js';
 import { TestMosquitto } from '#testkit/mosquitto.js';
 import { waitFor } from '#testkit/ports.js';
@@ -106,7 +107,7 @@ describe('MQTT ingestion', () => {
 
   it('announces the latest release on the retained topic', async () => {
     const listener = await mqtt.connectAsync(broker.url, { clientId: 'test-listener' });
-    const got = new Promise<ModelAnnouncePayload>((resolve) => listener.on('message', (_t, p) => resolve(JSON.parse(p.toString()))));
+    const got = new Promise<ReleaseAnnouncement>((resolve) => listener.on('message', (_t, p) => resolve(JSON.parse(p.toString()))));
     await listener.subscribeAsync(modelAnnounceTopic(PREFIX));
     const announce = await got;
     expect(announce).toMatchObject({ v: 1, version: '2026.01.01-1' });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePublicKey } from '#shared/manifest/keys.js';
-import { checkFile, verifyManifest } from '#shared/manifest/manifest.js';
+import { checkFile, verifyManifest } from '#shared/release/manifest.js';
 import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 import { waitFor } from '#testkit/ports.js';
 import { putJson } from '../src/plugins/storage/object-storage.js';

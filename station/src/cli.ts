@@ -1,9 +1,6 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
 import { ConfigError, describeError } from '#shared/errors.js';
-import { createLogger } from '#shared/util/logger.js';
-import { classifyFiles } from './classify.js';
-import type { OutputFormat } from './output/detection-formats.js';
+import { UsageError } from './commands/usage-error.js';
 
 const HELP = `ecosight-station — EcoSight field station
 
@@ -32,6 +29,7 @@ Options:
   --version        print the version
 `;
 
+/** Dispatches to `commands/`: each command loads only what it needs (`classify` never opens the daemon's parts). */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '-h' || command === '--help' || command === 'help') {
@@ -39,67 +37,27 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === '--version') {
-    process.stdout.write(`${await version()}\n`);
+    const { packageVersion } = await import('#shared/util/package-version.js');
+    process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   switch (command) {
-    case 'classify':
-      return classifyCommand(rest);
+    case 'classify': {
+      const { classifyCommand } = await import('./commands/classify.js');
+      return classifyCommand(rest, HELP);
+    }
     case 'run': {
-      const { runCommand } = await import('./main.js');
+      const { runCommand } = await import('./commands/run.js');
       return runCommand(rest);
     }
     case 'doctor': {
-      const { doctorCommand } = await import('./doctor-command.js');
+      const { doctorCommand } = await import('./commands/doctor.js');
       return doctorCommand(rest);
     }
     default:
       process.stderr.write(`unknown command "${command}"\n\n${HELP}`);
       return 2;
   }
-}
-
-async function classifyCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      format: { type: 'string', default: 'table' },
-      model: { type: 'string' },
-      hop: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  const format = values.format as OutputFormat;
-  if (!['table', 'json', 'raven'].includes(format)) throw new UsageError(`--format must be table, json or raven (got ${values.format})`);
-  if (positionals.length === 0) throw new UsageError('classify needs at least one WAV file');
-  const hopSec = values.hop === undefined ? undefined : Number(values.hop);
-  if (hopSec !== undefined && !(hopSec > 0 && hopSec <= 0.96)) throw new UsageError('--hop must be a number of seconds in (0, 0.96]');
-  const logger = createLogger({ name: 'ecosight-classify', level: process.env.ECOSIGHT_LOG_LEVEL ?? 'warn' });
-  const tty = process.stderr.isTTY === true;
-  const result = await classifyFiles({
-    files: positionals,
-    format,
-    modelDir: values.model,
-    hopSec,
-    write: (line) => process.stdout.write(`${line}\n`),
-    progress: tty ? (text) => process.stderr.write(`\r\x1b[K${text}`) : undefined,
-    logger,
-  });
-  return result.failedFiles > 0 ? 1 : 0;
-}
-
-class UsageError extends Error {}
-
-async function version(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const { repositoryRoot } = await import('#shared/model/model-package.js');
-  return (JSON.parse(await readFile(join(repositoryRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 main(process.argv.slice(2)).then(

@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { loadStationConfig, type StationConfig } from '#shared/config/station-config.js';
+import type { StationConfig } from '#shared/config/station-config.js';
 import { describeError } from '#shared/errors.js';
 import { initBackend } from '#shared/model/backend.js';
-import { loadModelPackage, repositoryRoot, shippedModelDir, type ModelPackage } from '#shared/model/model-package.js';
+import { loadModelPackage, shippedModelDir, type ModelPackage } from '#shared/model/model-package.js';
+import { packageVersion } from '#shared/util/package-version.js';
 import { createS3Client } from '#shared/s3/client.js';
-import { createLogger, type Logger } from '#shared/util/logger.js';
+import type { Logger } from '#shared/util/logger.js';
 import { BandwidthLimiter } from './actions/bandwidth-limiter.js';
 import { publishHomeAssistantDiscovery } from './actions/home-assistant.js';
 import { MqttLink } from './actions/mqtt-link.js';
@@ -21,15 +20,14 @@ import { FileSource } from './capture/file-source.js';
 import { FolderSource } from './capture/folder-source.js';
 import { MicSource } from './capture/mic-source.js';
 import { startRecorder } from './capture/recorder-process.js';
-import { buildStages } from './composition.js';
+import { buildStages } from '#shared/pipeline/stages.js';
 import { AlertJoiner } from './pipeline/alert-joiner.js';
 import { ClipWriter } from './pipeline/clip-writer.js';
 import { Clipper } from './pipeline/clipper.js';
 import { DetectionLog } from './pipeline/detection-log.js';
 import { DetectionSink } from './pipeline/detection-sink.js';
 import { RecentAudio } from './pipeline/recent-audio.js';
-import { alertLabels, clipPriorities } from './pipeline/decisions.js';
-import { classDecisions } from './pipeline/decisions.js';
+import { alertLabels, classDecisions, clipPriorities, stationStageOptions } from './pipeline/decisions.js';
 import { PipelineRunner } from './pipeline/runner.js';
 import { ModelInstaller } from './ota/model-installer.js';
 import { ModelUpdater } from './ota/model-updater.js';
@@ -43,46 +41,14 @@ import { Outbox } from './store/outbox.js';
 import { ProcessedFiles } from './capture/processed-files.js';
 import { recoverAfterCrash } from './store/recovery.js';
 import { SegmentStore } from './store/segment-store.js';
-import { systemClock, type Clock } from './core/clock.js';
+import type { Clock } from './core/clock.js';
 import { Heartbeat } from './system/health.js';
 import type { Service } from './core/service.js';
-import { EXIT_FAILURE, StationLifecycle } from './system/lifecycle.js';
+import { StationLifecycle } from './system/lifecycle.js';
 import { SystemdNotifier } from './system/systemd.js';
 import { TelemetryService } from './system/telemetry-service.js';
 import { collectTelemetry, statusLine } from './system/telemetry.js';
-import { inBackground, keepRunningOnUnexpectedRejection } from '#shared/util/background.js';
-
-const SAMPLE_RATE_HZ = 16000;
-
-/** `ecosight-station run`: parse flags, load config, compose, run until stopped. */
-export async function runCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      config: { type: 'string' },
-      'exit-when-idle': { type: 'boolean', default: false },
-      'idle-timeout': { type: 'string', default: '120' },
-    },
-  });
-  const idleTimeoutSec = Number(values['idle-timeout']);
-  if (!(idleTimeoutSec > 0)) throw new Error('--idle-timeout must be a positive number of seconds');
-  const config = loadStationConfig(values.config);
-  // Under systemd, journald reads the priority from a <N> prefix on each line.
-  const logger = createLogger({ name: 'ecosight-station', level: config.logLevel, journald: process.env.JOURNAL_STREAM !== undefined });
-  keepRunningOnUnexpectedRejection(logger);
-  const exitWhenIdle = values['exit-when-idle'] === true;
-  if (exitWhenIdle && config.source.type === 'mic') throw new Error('--exit-when-idle needs a file: or folder: source (a microphone is never idle)');
-  try {
-    const lifecycle = await composeStation(config, { exitWhenIdle, idleTimeoutMs: idleTimeoutSec * 1000, env: process.env, clock: systemClock, logger });
-    const onSignal = (signal: NodeJS.Signals): void => inBackground(lifecycle.requestStop(signal), logger, 'stopping');
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-    return await lifecycle.run();
-  } catch (err) {
-    logger.fatal({ err: describeError(err) }, 'station failed to start');
-    return EXIT_FAILURE;
-  }
-}
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 export interface ComposeOptions {
   exitWhenIdle: boolean;
@@ -103,9 +69,10 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
 
   await initBackend(logger, config.model.backend);
   const model = await loadInitialModel(config, dataDir, logger);
-  const stages = buildStages(model, config.detection, config.model.maxBatch, config.stationId);
+  // Event ids name the station, so the cloud never mixes two stations' detections.
+  const stages = buildStages(model, { ...stationStageOptions(model, config.detection, config.model.maxBatch), stationId: config.stationId });
   const modelVersion = (): string => stages.classifier.model.metadata.version;
-  const softwareVersion = await readSoftwareVersion();
+  const softwareVersion = packageVersion('unknown');
 
   const outbox = new Outbox(db);
   const stores = { db, segments: new SegmentStore(db), detections: new DetectionStore(db), alerts: new AlertStore(db), outbox };
@@ -247,12 +214,3 @@ async function loadInitialModel(config: StationConfig, dataDir: string, logger: 
   }
   throw lastError ?? new Error('no model found');
 }
-
-async function readSoftwareVersion(): Promise<string> {
-  try {
-    return (JSON.parse(await readFile(join(repositoryRoot(), 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
-

@@ -7,7 +7,7 @@ import { loadStationConfig, type StationConfig } from '#shared/config/station-co
 import { YAMNET_FRONT_END } from '#shared/features/params.js';
 import { sha256Hex } from '#shared/manifest/canonical-json.js';
 import { generateSigningKeyPair, parsePrivateKey } from '#shared/manifest/keys.js';
-import { MANIFEST_FILE, signManifest } from '#shared/manifest/manifest.js';
+import { MANIFEST_FILE, signManifest } from '#shared/release/manifest.js';
 import { saveModelPackage } from '#shared/model/model-package.js';
 import { tf } from '#shared/model/tf.js';
 import { TestMosquitto } from '#testkit/mosquitto.js';

@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { encodeWav16 } from '#shared/audio/wav-encode.js';
 import { createLogger, type Logger } from '#shared/util/logger.js';
 import type { SourceEvent } from '../src/capture/audio-source.js';
-import type { Clock } from '../src/core/clock.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
@@ -29,22 +28,6 @@ export function fakeRecorderBin(): string {
 
 export function quietLogger(): Logger {
   return createLogger({ name: 'test', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-}
-
-/** A clock whose sleeps return at once and are recorded (for pacing assertions). */
-export class RecordingClock implements Clock {
-  readonly sleeps: number[] = [];
-  constructor(private time = 1_700_000_000_000) {}
-  now(): number {
-    return this.time;
-  }
-  async sleepUntil(timeMs: number): Promise<void> {
-    this.sleeps.push(timeMs);
-    this.time = Math.max(this.time, timeMs);
-  }
-  advance(ms: number): void {
-    this.time += ms;
-  }
 }
 
 export async function collect(events: AsyncIterable<SourceEvent>, limit = Infinity): Promise<SourceEvent[]> {

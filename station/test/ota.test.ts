@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StationConfigSchema } from '#shared/config/station-config.js';
 import { validateConfig } from '#shared/config/validate.js';
+import { latestReleaseUrl, releaseManifestUrl } from '#shared/release/urls.js';
 import { initBackend } from '#shared/model/backend.js';
 import { loadModelPackage, type ModelPackage } from '#shared/model/model-package.js';
 import { saveTestModel } from '#testkit/test-model.js';
@@ -69,7 +70,7 @@ describe('over-the-air model updates against a local model server', () => {
     expect(existsSync(join(installer.dirOf('1.1.0'), 'reference', '1.wav'))).toBe(true);
     // The next poll sends the ETag and gets 304.
     expect(await updater.poll()).toBe('up-to-date');
-    expect(server.requests.filter((r) => r === '/api/models/latest').length).toBeGreaterThanOrEqual(2);
+    expect(server.requests.filter((r) => `${server.baseUrl}${r}` === latestReleaseUrl(server.baseUrl)).length).toBeGreaterThanOrEqual(2);
   });
 
   const refusals: Array<[string, (version: string) => void]> = [
@@ -149,11 +150,11 @@ describe('model announcements over MQTT', () => {
       // A retained announcement naming an address the station cannot (and should not) reach.
       const announcer = connect(broker.url);
       await new Promise<void>((r) => announcer.on('connect', () => r()));
-      await announcer.publishAsync('ecosight/models/latest', JSON.stringify({ v: 1, version: '1.3.0', manifestUrl: 'http://10.255.255.1:9/releases/1.3.0/manifest.json', createdAt: new Date().toISOString() }), { qos: 1, retain: true });
+      await announcer.publishAsync('ecosight/models/latest', JSON.stringify({ v: 1, version: '1.3.0', manifestUrl: releaseManifestUrl('http://10.255.255.1:9', '1.3.0'), createdAt: new Date().toISOString() }), { qos: 1, retain: true });
       const { waitFor } = await import('#testkit/ports.js');
       await waitFor(() => (switches.length > 0 ? true : undefined), 15_000, 'the announced model');
       expect(switches[0].model.metadata.version).toBe('1.3.0');
-      expect(server.requests).toContain('/releases/1.3.0/manifest.json');
+      expect(server.requests.map((r) => `${server.baseUrl}${r}`)).toContain(server.manifestUrl('1.3.0'));
       updater.stop();
       await link.stop(1000);
       await announcer.endAsync();

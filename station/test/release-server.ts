@@ -3,7 +3,8 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync }
 import { createServer, type Server } from 'node:http';
 import { join, relative } from 'node:path';
 import { encodeWav16 } from '#shared/audio/wav-encode.js';
-import { MANIFEST_FILE, signManifest } from '#shared/manifest/manifest.js';
+import { MANIFEST_FILE, signManifest } from '#shared/release/manifest.js';
+import { RELEASE_ROUTES, releaseManifestUrl } from '#shared/release/urls.js';
 import { whiteNoise } from '#testkit/signals.js';
 import { tempDir } from './helpers.js';
 
@@ -39,9 +40,9 @@ function listFiles(dir: string, base = dir): string[] {
 }
 
 /**
- * A small HTTP model server like the cloud's: GET /api/models/latest with an
- * ETag, and release files under /releases/<version>/. `truncate` serves a file
- * cut short (a dropped download).
+ * A small HTTP model server like the cloud's, on the release contract's routes
+ * (RELEASE_ROUTES): the latest release with an ETag, and release files under
+ * `/api/models/<version>/`. `truncate` serves a file cut short (a dropped download).
  */
 export class ReleaseServer {
   readonly releases = new Map<string, string>();
@@ -56,21 +57,21 @@ export class ReleaseServer {
   }
 
   manifestUrl(version: string): string {
-    return `${this.baseUrl}/releases/${version}/manifest.json`;
+    return releaseManifestUrl(this.baseUrl, version);
   }
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       const url = req.url ?? '/';
       this.requests.push(url);
-      if (url === '/api/models/latest') {
+      if (url === RELEASE_ROUTES.latest) {
         if (!this.latest) return void res.writeHead(404).end();
         const etag = `"${this.latest}"`;
         if (req.headers['if-none-match'] === etag) return void res.writeHead(304).end();
         res.writeHead(200, { 'content-type': 'application/json', etag });
-        return void res.end(JSON.stringify({ version: this.latest, manifestUrl: `/releases/${this.latest}/manifest.json`, createdAt: new Date().toISOString() }));
+        return void res.end(JSON.stringify({ v: 1, version: this.latest, manifestUrl: this.manifestUrl(this.latest), createdAt: new Date().toISOString() }));
       }
-      const m = /^\/releases\/([^/]+)\/(.+)$/.exec(url);
+      const m = new RegExp(`^${RELEASE_ROUTES.list}/([^/]+)/(.+)$`).exec(url);
       const dir = m ? this.releases.get(m[1]) : undefined;
       if (!m || !dir) return void res.writeHead(404).end();
       let bytes: Buffer;

@@ -5,7 +5,7 @@ import { createS3Client } from '#shared/s3/client.js';
 import { TestS3 } from '#testkit/s3rver.js';
 import { BandwidthLimiter } from '../src/actions/bandwidth-limiter.js';
 import { S3Target, UploadRejectedError } from '../src/actions/upload-target.js';
-import { RecordingClock } from './helpers.js';
+import { ManualClock } from '#testkit/manual-clock.js';
 
 const s3 = new TestS3('targets');
 beforeAll(async () => {
@@ -47,7 +47,7 @@ describe('S3Target against s3rver', () => {
 
 describe('BandwidthLimiter', () => {
   it('spaces transfers so the average rate stays at the cap', async () => {
-    const clock = new RecordingClock(0);
+    const clock = new ManualClock(0, { instantSleeps: true });
     const limiter = new BandwidthLimiter(1000, clock);
     const signal = new AbortController().signal;
     await limiter.take(2000, signal);

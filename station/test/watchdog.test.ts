@@ -6,7 +6,7 @@ import { waitFor } from '#testkit/ports.js';
 import { sine } from '#testkit/signals.js';
 import { saveTestModel } from '#testkit/test-model.js';
 import type { AudioSource, SourceEvent } from '../src/capture/audio-source.js';
-import { buildStages } from '../src/composition.js';
+import { buildStages } from '#shared/pipeline/stages.js';
 import { PipelineRunner } from '../src/pipeline/runner.js';
 import type { PipelineSink } from '../src/pipeline/sink.js';
 import { openDatabase } from '../src/store/database.js';
@@ -42,7 +42,7 @@ const liveSource: AudioSource = {
 describe('systemd watchdog and a wedged pipeline', () => {
   it('pings while the pipeline makes progress and stops pinging once it is stuck', async () => {
     const model = await loadModelPackage(await saveTestModel());
-    const stages = buildStages(model, { hopSec: 0.48, k: 1, n: 1, maxEventSec: 30, classes: {} }, 8);
+    const stages = buildStages(model, { hopSec: 0.48, maxEventSec: 30, maxBatch: 8 });
     let wedged = false;
     let release = (): void => undefined;
     const sink: PipelineSink = {

@@ -1,7 +1,11 @@
+import type { Static, TSchema } from '@sinclair/typebox';
 import { clipKeyForSidecar, EVENTS_PREFIX, isSidecarKey, isStationDocKey, JOBS_PREFIX, LABELS_PREFIX, parseUploadKey, STATIONS_PREFIX, UPLOADS_PREFIX } from '#shared/bucket/layout.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { JobStatus } from '../jobs/job-status.js';
-import { LATEST_KEY, type LatestPointer, type ReleaseRecord } from '../models/release.js';
+import { LATEST_KEY, MODELS_PREFIX, parseReleaseRecordKey } from '#shared/release/layout.js';
+import { LatestPointerSchema } from '#shared/release/pointer.js';
+import { ReleaseRecordSchema } from '#shared/release/record.js';
+import { checkWire } from '#shared/util/wire-check.js';
 import type { DetectionRecord } from '../plugins/db/detections-repo.js';
 import type { Repos } from '../plugins/db/repos.js';
 import type { StationRegistration } from '../plugins/db/stations-repo.js';
@@ -80,17 +84,29 @@ export async function rebuildIndex(storage: ObjectStorage, repos: Repos, ingesto
       counts.jobs++;
     }
   }
-  for await (const info of storage.list('models/')) {
-    if (!/^models\/[^/]+\/release\.json$/.test(info.key)) continue;
-    const record = await read<ReleaseRecord>(info.key);
-    if (record?.version) {
+  // Release documents are part of the wire contract: checked against its schema, not just parsed.
+  const readChecked = async <T extends TSchema>(schema: T, key: string): Promise<Static<T> | undefined> => {
+    const value = await read<unknown>(key);
+    if (value === undefined) return undefined;
+    try {
+      return checkWire(schema, value, key);
+    } catch (err) {
+      counts.skipped++;
+      logger.warn({ key, err: (err as Error).message }, 'reindex: malformed document skipped');
+      return undefined;
+    }
+  };
+  for await (const info of storage.list(MODELS_PREFIX)) {
+    if (parseReleaseRecordKey(info.key) === undefined) continue;
+    const record = await readChecked(ReleaseRecordSchema, info.key);
+    if (record) {
       repos.releases.upsert(record);
       counts.releases++;
     }
   }
   if (await storage.head(LATEST_KEY)) {
-    const pointer = await read<LatestPointer>(LATEST_KEY);
-    if (pointer?.version && repos.releases.get(pointer.version)?.status === 'published') repos.releases.setLatest(pointer.version);
+    const pointer = await readChecked(LatestPointerSchema, LATEST_KEY);
+    if (pointer && repos.releases.get(pointer.version)?.status === 'published') repos.releases.setLatest(pointer.version);
   }
   logger.info(counts, 'index rebuilt from storage');
   return counts;

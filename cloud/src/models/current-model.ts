@@ -1,11 +1,11 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { checkFile } from '#shared/manifest/manifest.js';
+import { checkFile } from '#shared/release/manifest.js';
 import type { ModelPackage } from '#shared/model/model-package.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { ReleasesRepo } from '../plugins/db/releases-repo.js';
 import type { ObjectStorage } from '../plugins/storage/object-storage.js';
-import { releaseKey } from './release.js';
+import { releaseKey } from '#shared/release/layout.js';
 
 export interface ActiveModel {
   pkg: ModelPackage;

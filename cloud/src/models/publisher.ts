@@ -1,6 +1,9 @@
 import type { KeyObject } from 'node:crypto';
-import { MANIFEST_FILE, signManifest, type Manifest } from '#shared/manifest/manifest.js';
-import type { ModelAnnouncePayload } from '#shared/mqtt/payloads.js';
+import { signManifest, type Manifest } from '#shared/release/manifest.js';
+import { LATEST_KEY, releaseKey, releaseManifestKey, releaseRecordKey } from '#shared/release/layout.js';
+import type { LatestPointer, ReleaseAnnouncement } from '#shared/release/pointer.js';
+import type { ReleaseRecord } from '#shared/release/record.js';
+import { releaseManifestUrl } from '#shared/release/urls.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { Clock } from '../clock.js';
 import { ApiError } from '../errors.js';
@@ -8,7 +11,6 @@ import type { LiveHub } from '../plugins/live-hub.js';
 import type { ReleasesRepo } from '../plugins/db/releases-repo.js';
 import { putJson, type ObjectStorage } from '../plugins/storage/object-storage.js';
 import { readReleaseFiles } from './release-files.js';
-import { LATEST_KEY, releaseKey, type LatestPointer, type ReleaseRecord } from './release.js';
 
 export interface PublishInput {
   version: string;
@@ -29,7 +31,7 @@ export interface PublisherDeps {
   /** Undefined when MODEL_SIGNING_KEY is not set: nothing can be published. */
   signingKey: KeyObject | undefined;
   /** Sends the retained announcement (MQTT); a no-op without a broker. */
-  announce: (payload: ModelAnnouncePayload) => void;
+  announce: (payload: ReleaseAnnouncement) => void;
   /** Absolute base URL stations reach the service at (for manifestUrl). */
   baseUrl: () => string;
   live: LiveHub;
@@ -71,9 +73,9 @@ export class ReleasePublisher {
       files,
       notes: { parentVersion: input.parentVersion, jobId: input.jobId },
     }, key);
-    await this.deps.storage.put(releaseKey(input.version, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n', 'application/json');
+    await this.deps.storage.put(releaseManifestKey(input.version), JSON.stringify(manifest, null, 2) + '\n', 'application/json');
     const record = this.record(input, 'published', createdAt, files);
-    await putJson(this.deps.storage, releaseKey(input.version, 'release.json'), record);
+    await putJson(this.deps.storage, releaseRecordKey(input.version), record);
     const pointer: LatestPointer = { v: 1, version: input.version, createdAt };
     await putJson(this.deps.storage, LATEST_KEY, pointer);
     this.deps.releases.upsert(record);
@@ -89,7 +91,7 @@ export class ReleasePublisher {
     const createdAt = this.deps.clock.now().toISOString();
     const files = await this.uploadFiles(input);
     const record = this.record(input, 'rejected', createdAt, files);
-    await putJson(this.deps.storage, releaseKey(input.version, 'release.json'), record);
+    await putJson(this.deps.storage, releaseRecordKey(input.version), record);
     this.deps.releases.upsert(record);
     this.deps.logger.info({ version: input.version, reasons: input.gate?.reasons }, 'model candidate rejected');
     this.deps.live.publish('model', record);
@@ -104,7 +106,7 @@ export class ReleasePublisher {
   }
 
   manifestUrl(version: string, baseUrl = this.deps.baseUrl()): string {
-    return `${baseUrl.replace(/\/+$/, '')}/api/models/${encodeURIComponent(version)}/${MANIFEST_FILE}`;
+    return releaseManifestUrl(baseUrl, version);
   }
 
   private announce(pointer: LatestPointer): void {

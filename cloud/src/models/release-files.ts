@@ -1,11 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256Hex } from '#shared/manifest/canonical-json.js';
-import { MANIFEST_FILE, type ManifestFile } from '#shared/manifest/manifest.js';
+import { RELEASE_RECORD_FILE } from '#shared/release/layout.js';
+import { isReleaseFilePath, MANIFEST_FILE, type ManifestFile } from '#shared/release/manifest.js';
 
-/** Same rule as the manifest schema: one optional sub-folder, safe names. */
-const RELEASE_PATH = /^(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9_.-]*(\/[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/;
-const SKIP = new Set([MANIFEST_FILE, 'release.json']);
+const SKIP = new Set([MANIFEST_FILE, RELEASE_RECORD_FILE]);
 
 export interface ReleaseFile extends ManifestFile {
   bytes: Buffer;
@@ -30,7 +29,7 @@ export async function readReleaseFiles(dir: string): Promise<ReleaseFile[]> {
 }
 
 async function add(dir: string, path: string, out: ReleaseFile[]): Promise<void> {
-  if (SKIP.has(path) || !RELEASE_PATH.test(path) || path.includes('.tmp-')) return;
+  if (SKIP.has(path) || !isReleaseFilePath(path) || path.includes('.tmp-')) return;
   const bytes = await readFile(join(dir, ...path.split('/')));
   out.push({ path, sha256: sha256Hex(bytes), size: bytes.byteLength, bytes });
 }

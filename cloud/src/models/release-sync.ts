@@ -1,7 +1,10 @@
 import { ObjectNotFoundError } from '../errors.js';
 import type { ReleasesRepo } from '../plugins/db/releases-repo.js';
+import { LATEST_KEY, MODELS_PREFIX, parseReleaseRecordKey } from '#shared/release/layout.js';
+import { LatestPointerSchema, type LatestPointer } from '#shared/release/pointer.js';
+import { ReleaseRecordSchema, type ReleaseRecord } from '#shared/release/record.js';
+import { checkWire } from '#shared/util/wire-check.js';
 import { getJson, type ObjectStorage } from '../plugins/storage/object-storage.js';
-import { LATEST_KEY, type LatestPointer, type ReleaseRecord } from './release.js';
 
 /**
  * Brings the index's releases up to date with storage, where a worker on
@@ -12,16 +15,16 @@ import { LATEST_KEY, type LatestPointer, type ReleaseRecord } from './release.js
 export async function syncReleases(storage: ObjectStorage, releases: ReleasesRepo, onlyIfPointerMoved = false): Promise<ReleaseRecord[]> {
   let pointer: LatestPointer | undefined;
   try {
-    pointer = await getJson<LatestPointer>(storage, LATEST_KEY);
+    pointer = checkWire(LatestPointerSchema, await getJson(storage, LATEST_KEY), LATEST_KEY);
   } catch (err) {
     if (!(err instanceof ObjectNotFoundError)) throw err;
   }
   if (onlyIfPointerMoved && (pointer === undefined || pointer.version === releases.latest())) return [];
   const added: ReleaseRecord[] = [];
-  for await (const info of storage.list('models/')) {
-    const m = /^models\/([^/]+)\/release\.json$/.exec(info.key);
-    if (!m || releases.get(m[1])) continue;
-    const record = await getJson<ReleaseRecord>(storage, info.key);
+  for await (const info of storage.list(MODELS_PREFIX)) {
+    const version = parseReleaseRecordKey(info.key);
+    if (version === undefined || releases.get(version)) continue;
+    const record = checkWire(ReleaseRecordSchema, await getJson(storage, info.key), info.key);
     releases.upsert(record);
     added.push(record);
   }

@@ -1,4 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
+import { ReleaseRecordSchema } from '#shared/release/record.js';
 
 /** JSON schemas shared by routes; they also make the OpenAPI description at /docs. */
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -99,20 +100,11 @@ export const JobSchema = Type.Object({
   log: Type.Array(Type.Object({ time: Time, message: Type.String() })),
 });
 
-export const ReleaseSchema = Type.Object({
-  version: Type.String(),
-  status: Type.Union([Type.Literal('published'), Type.Literal('rejected')]),
-  createdAt: Time,
-  parentVersion: Nullable(Type.String()),
-  jobId: Nullable(Type.String()),
-  classes: Type.Array(Type.String()),
-  current: Type.Boolean({ description: 'the latest published release' }),
-  metrics: Nullable(Loose),
-  baselineMetrics: Nullable(Loose),
-  gate: Nullable(Type.Object({ passed: Type.Boolean(), reasons: Type.Array(Type.String()) })),
-  files: Type.Array(Type.Object({ path: Type.String(), sha256: Type.String(), size: Type.Integer() })),
-  report: Nullable(Loose),
-});
+/** A ReleaseRecord (the shared release contract) plus whether it is the latest. */
+export const ReleaseSchema = Type.Composite([
+  ReleaseRecordSchema,
+  Type.Object({ current: Type.Boolean({ description: 'the latest published release' }) }),
+]);
 
 export const PaginationQuery = {
   limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),

@@ -1,10 +1,11 @@
-import { decodeWav, MODEL_SAMPLE_RATE_HZ } from '#shared/audio/wav-decode.js';
+import { decodeWav } from '#shared/audio/wav-decode.js';
 import type { Clock } from '../clock.js';
 import { ApiError, badRequest } from '../errors.js';
 import type { UploadsRepo } from '../plugins/db/uploads-repo.js';
 import type { ObjectStorage } from '../plugins/storage/object-storage.js';
 import { assertDecodedSizeWithin } from './audio-limits.js';
 import { uploadKey, uploadTimestamp } from '#shared/bucket/layout.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 export interface UploadInput {
   className: string | undefined;
@@ -58,8 +59,8 @@ export class UploadService {
     if (!classes.includes(className)) {
       throw badRequest('UNKNOWN_CLASS', `class ${JSON.stringify(className)} is not one of: ${classes.join(', ')}`);
     }
-    assertDecodedSizeWithin(bytes, MODEL_SAMPLE_RATE_HZ, this.deps.maxDecodedSamples);
-    const audio = decodeWav(bytes, MODEL_SAMPLE_RATE_HZ);
+    assertDecodedSizeWithin(bytes, SAMPLE_RATE_HZ, this.deps.maxDecodedSamples);
+    const audio = decodeWav(bytes, SAMPLE_RATE_HZ);
     if (audio.samples.length === 0) throw new ApiError(400, 'AUDIO_DECODE', 'the WAV file holds no audio');
 
     const now = this.deps.clock.now();

@@ -3,6 +3,7 @@ import { simulateDistance } from '../synth/propagation.js';
 import { addReverb } from '../synth/reverb.js';
 import type { Random } from '#shared/util/random.js';
 import { circularShift, drawGainDb, peakAbs, pinkNoise, scaled, speedChange } from './waveform.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 /**
  * The seed's "1 -> 6" augmentation: each labelled original yields itself plus
@@ -104,7 +105,6 @@ export interface AugmentedClip {
   params: Record<string, number>;
 }
 
-const SAMPLE_RATE_HZ = 16000;
 
 /** Returns exactly six clips: the original and its shift, gain, mix, stretch and reverb variants, in that order. */
 export function augmentOriginal(original: Readonly<OriginalClip>, ctx: Readonly<AugmentContext>): AugmentedClip[] {

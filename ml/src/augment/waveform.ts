@@ -1,5 +1,6 @@
 import { resample } from '#shared/audio/resampler.js';
 import type { Random } from '#shared/util/random.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 /**
  * Single waveform transforms used to make variants of a clip. Each draws its
@@ -16,7 +17,7 @@ const SEAM_FADE_SEC = 0.005;
  * start gets a 5 ms raised-cosine dip to zero on both sides, so it cannot click
  * (a click looks like a gunshot to the detector).
  */
-export function circularShift(x: Float32Array, shiftSamples: number, sampleRateHz = 16000): Float32Array {
+export function circularShift(x: Float32Array, shiftSamples: number, sampleRateHz = SAMPLE_RATE_HZ): Float32Array {
   const n = x.length;
   const out = new Float32Array(n);
   if (n === 0) return out;
@@ -71,7 +72,7 @@ export function drawGainDb(rand: Random, peak: number, maxAbsDb: number, minAbsD
  * factor is realised as 16000 -> round(16000 * factor) Hz, so the returned
  * `factor` is that exact ratio and the length is floor(n * factor).
  */
-export function speedChange(x: Float32Array, factor: number, sampleRateHz = 16000): { samples: Float32Array; factor: number } {
+export function speedChange(x: Float32Array, factor: number, sampleRateHz = SAMPLE_RATE_HZ): { samples: Float32Array; factor: number } {
   const targetRateHz = Math.round(sampleRateHz * factor);
   if (targetRateHz <= 0) throw new RangeError(`stretch factor must be positive, got ${factor}`);
   return { samples: resample(x, sampleRateHz, targetRateHz), factor: targetRateHz / sampleRateHz };

@@ -6,6 +6,7 @@ import { designMinimumPhase, directPathM, excessAttenuationGain, propagationSpec
 import { addReverb, type ReverbParams } from './reverb.js';
 import { SOURCE_RATE_HZ, friedlanderWave, nWave, type BulletCrack, type MuzzleBlast } from './source.js';
 import { delaySpectrum, inverseToReal, multiplySpectra, realSpectrum } from './spectral.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 /**
  * Physically modelled gunshots at 16 kHz: Friedlander muzzle blast(s) and an
@@ -13,7 +14,6 @@ import { delaySpectrum, inverseToReal, multiplySpectra, realSpectrum } from './s
  * then propagated (spreading, ISO 9613-1 absorption, foliage, ground
  * reflection), reverberated, and placed in time (bursts, crack ahead of blast).
  */
-export const OUTPUT_RATE_HZ = 16_000;
 
 export interface ShotParams {
   /** When this shot is fired, s after the first shot (0 for the first). */
@@ -55,7 +55,7 @@ export interface SynthesisOptions {
 export interface SynthesizedGunshot {
   /** Mono audio at 16 kHz. */
   samples: Float32Array;
-  sampleRateHz: typeof OUTPUT_RATE_HZ;
+  sampleRateHz: typeof SAMPLE_RATE_HZ;
   /** Arrival time of each shot's muzzle blast in `samples`, s (direct path). */
   blastArrivalsSec: number[];
   /** Arrival time of each shot's crack, s; empty when there is none. */
@@ -83,7 +83,7 @@ export function sourceStage96k(shot: Readonly<ShotParams>, bullet: Readonly<Bull
 
 /** Zeros put before a 96 kHz source so the resampler's symmetric filter keeps the onset's pre-ringing. */
 const SOURCE_PAD_96K = 192;
-const SOURCE_PAD_16K = SOURCE_PAD_96K / (SOURCE_RATE_HZ / OUTPUT_RATE_HZ);
+const SOURCE_PAD_16K = SOURCE_PAD_96K / (SOURCE_RATE_HZ / SAMPLE_RATE_HZ);
 /** FFT length of the per-shot propagation filter at 16 kHz (0.51 s: the source, the filter's tail and the delay fit). */
 const SHOT_FFT = 8192;
 const WRAP_GUARD = 256;
@@ -106,10 +106,10 @@ export function synthesizeGunshot(params: Readonly<GunshotParams>, rand: Random,
   const blastArrivalsSec = params.shots.map((s) => s.fireTimeSec + blastDelay + shift);
   const crackArrivalsSec = geo ? params.shots.map((s) => s.fireTimeSec + geo.arrivalSec + shift) : [];
   const durationSec = params.durationSec ?? Math.max(...blastArrivalsSec) + params.tailSec;
-  const timeline = new Float64Array(Math.max(1, Math.round(durationSec * OUTPUT_RATE_HZ)));
+  const timeline = new Float64Array(Math.max(1, Math.round(durationSec * SAMPLE_RATE_HZ)));
 
   const mic = (f: number): number => micHighPassGain(f, params.micHighPassHz ?? 20);
-  const blastFilter = propagationSpectrum(p, SHOT_FFT, OUTPUT_RATE_HZ, mic);
+  const blastFilter = propagationSpectrum(p, SHOT_FFT, SAMPLE_RATE_HZ, mic);
   const crackFilter = geo && params.bullet ? crackPathFilter(p, geo.pathM, mic) : null;
   params.shots.forEach((shot, i) => {
     const source = sourceStage96k(shot, geo ? params.bullet : null);
@@ -118,15 +118,15 @@ export function synthesizeGunshot(params: Readonly<GunshotParams>, rand: Random,
   });
 
   let samples: Float32Array = Float32Array.from(timeline);
-  if (params.reverb) samples = addReverb(samples, params.reverb, rand, { sampleRateHz: OUTPUT_RATE_HZ });
+  if (params.reverb) samples = addReverb(samples, params.reverb, rand, { sampleRateHz: SAMPLE_RATE_HZ });
   const paPerUnit = normalize(samples, options.normalizePeak === undefined ? 0.5 : options.normalizePeak);
-  return { samples, sampleRateHz: OUTPUT_RATE_HZ, blastArrivalsSec, crackArrivalsSec, paPerUnit };
+  return { samples, sampleRateHz: SAMPLE_RATE_HZ, blastArrivalsSec, crackArrivalsSec, paPerUnit };
 }
 
 /** The crack's own path is short (from the trajectory): no spreading (Whitham's peak already holds it), no ground. */
 function crackPathFilter(p: Readonly<PropagationParams>, pathM: number, mic: (f: number) => number): Float64Array {
   const coefficients = absorptionCoefficients(p.atmosphere);
-  return designMinimumPhase((f) => excessAttenuationGain(f, pathM, p.foliagePathM, coefficients) * mic(f), SHOT_FFT, OUTPUT_RATE_HZ);
+  return designMinimumPhase((f) => excessAttenuationGain(f, pathM, p.foliagePathM, coefficients) * mic(f), SHOT_FFT, SAMPLE_RATE_HZ);
 }
 
 /**
@@ -137,10 +137,10 @@ function crackPathFilter(p: Readonly<PropagationParams>, pathM: number, mic: (f:
 function addFiltered(timeline: Float64Array, source96k: Float32Array, filter: Float64Array, arrivalSec: number): void {
   const padded = new Float32Array(source96k.length + 2 * SOURCE_PAD_96K);
   padded.set(source96k, SOURCE_PAD_96K);
-  const source16k = resample(padded, SOURCE_RATE_HZ, OUTPUT_RATE_HZ);
+  const source16k = resample(padded, SOURCE_RATE_HZ, SAMPLE_RATE_HZ);
   const spectrum = realSpectrum(source16k, SHOT_FFT);
   multiplySpectra(spectrum, filter);
-  const position = arrivalSec * OUTPUT_RATE_HZ - SOURCE_PAD_16K;
+  const position = arrivalSec * SAMPLE_RATE_HZ - SOURCE_PAD_16K;
   const start = Math.floor(position);
   delaySpectrum(spectrum, SHOT_FFT, position - start);
   const filtered = inverseToReal(spectrum, SHOT_FFT);

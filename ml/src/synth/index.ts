@@ -7,7 +7,7 @@ export { crackGeometry, whithamNWave, type BulletShape, type BulletTrajectory, t
 export { foliageAttenuationDb, foliageDbPer100m } from './foliage.js';
 export { groundGain, reflectionDelaySec, type GroundParams } from './ground.js';
 export {
-  OUTPUT_RATE_HZ, sourceStage96k, synthesizeGunshot,
+  sourceStage96k, synthesizeGunshot,
   type BulletParams, type GunshotParams, type ShotParams, type SourceStage, type SynthesisOptions, type SynthesizedGunshot,
 } from './gunshot.js';
 export {

@@ -1,4 +1,5 @@
 import type { Random } from '#shared/util/random.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 /**
  * Mixing an event into a background at a chosen signal-to-noise ratio.
@@ -71,7 +72,7 @@ export function meanSquare(x: Float32Array): number {
 }
 
 /** SNR of `signal` against `background` by the definition above, dB. */
-export function eventSnrDb(signal: Float32Array, background: Float32Array, eventWindowSec = 0.05, sampleRateHz = 16000): number {
+export function eventSnrDb(signal: Float32Array, background: Float32Array, eventWindowSec = 0.05, sampleRateHz = SAMPLE_RATE_HZ): number {
   return 10 * Math.log10(peakWindowPower(signal, Math.round(eventWindowSec * sampleRateHz)) / meanSquare(background));
 }
 
@@ -81,7 +82,7 @@ const SEAM_FADE_SEC = 0.005;
  * The background excerpt of `length` samples starting at `offset`, looped if
  * the background is shorter (with a fade at each seam).
  */
-export function backgroundExcerpt(background: Float32Array, length: number, offset: number, sampleRateHz = 16000): Float32Array {
+export function backgroundExcerpt(background: Float32Array, length: number, offset: number, sampleRateHz = SAMPLE_RATE_HZ): Float32Array {
   const out = new Float32Array(length);
   const m = background.length;
   if (m === 0) return out;
@@ -100,7 +101,7 @@ export function backgroundExcerpt(background: Float32Array, length: number, offs
 
 /** Mixes `signal` into `background` at `snrDb` (see the SNR definition above). */
 export function mixAtSnr(signal: Float32Array, background: Float32Array, snrDb: number, options: MixOptions = {}): MixResult {
-  const sampleRateHz = options.sampleRateHz ?? 16000;
+  const sampleRateHz = options.sampleRateHz ?? SAMPLE_RATE_HZ;
   const n = signal.length;
   // A long background gives any excerpt of n samples; a short one loops from any start.
   const maxOffset = background.length >= n ? background.length - n : Math.max(0, background.length - 1);

@@ -5,6 +5,7 @@ import {
 import { foliageAttenuationDb } from './foliage.js';
 import { groundGain, groundGeometry, type GroundParams } from './ground.js';
 import { convolve, minimumPhaseSpectrum, spectrumToFir } from './spectral.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 /**
  * Outdoor propagation from a point source to a microphone, as one
@@ -137,7 +138,7 @@ export function simulateDistance(samples: Float32Array, options: SimulateDistanc
   const foliageM = options.foliagePathM ?? rand.uniform(0, Math.min(extraM, MAX_FOLIAGE_M));
   const atm = options.atmosphere ?? STANDARD_ATMOSPHERE;
   const coefficients = absorptionCoefficients(atm);
-  const sampleRateHz = options.sampleRateHz ?? 16000;
+  const sampleRateHz = options.sampleRateHz ?? SAMPLE_RATE_HZ;
   const spreading = options.spreading === false ? 1 : fromM / toM;
   const gainAt = (f: number): number => spreading * excessAttenuationGain(f, extraM, foliageM, coefficients);
   const spectrum = designMinimumPhase(gainAt, DISTANCE_FIR_FFT, sampleRateHz);

@@ -1,5 +1,6 @@
 import type { Random } from '#shared/util/random.js';
 import { convolve, fftPlan, nextPow2 } from './spectral.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 /**
  * Forest reverberation: sound scattered by trunks and canopy returns as a
@@ -42,7 +43,7 @@ export function bandT60Sec(params: Readonly<ReverbParams>, centreHz: number): nu
  * The reverberant tail alone (no direct sound), scaled so its energy is
  * 10^(-drrDb / 10) relative to a unit impulse. Length 1.2 * t60Sec.
  */
-export function reverbTail(params: Readonly<ReverbParams>, rand: Random, sampleRateHz = 16000): Float32Array {
+export function reverbTail(params: Readonly<ReverbParams>, rand: Random, sampleRateHz = SAMPLE_RATE_HZ): Float32Array {
   if (!(params.t60Sec > 0)) throw new RangeError(`T60 must be positive, got ${params.t60Sec}`);
   const length = Math.max(1, Math.ceil(LENGTH_T60S * params.t60Sec * sampleRateHz));
   const fftSize = nextPow2(length);
@@ -153,7 +154,7 @@ export interface AddReverbOptions {
  * Output length: input length + round(tailSec * rate).
  */
 export function addReverb(samples: Float32Array, params: Readonly<ReverbParams>, rand: Random, options: AddReverbOptions = {}): Float32Array {
-  const sampleRateHz = options.sampleRateHz ?? 16000;
+  const sampleRateHz = options.sampleRateHz ?? SAMPLE_RATE_HZ;
   const outLength = samples.length + Math.round((options.tailSec ?? 0) * sampleRateHz);
   const tail = reverbTail(params, rand, sampleRateHz);
   const out = convolve(samples, tail, outLength);

@@ -8,6 +8,7 @@ import { createRandom, type Random } from '#shared/util/random.js';
 import type { PreparedData } from './run-training.js';
 import { syntheticGunshots } from './synthetic-set.js';
 import type { LabelledClip } from './types.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 /**
  * Packages held out for validation (whole packages, never single files, so the
@@ -148,11 +149,11 @@ async function loadClips(entries: DatasetEntry[], budget: DataBudget): Promise<L
     const { samples } = decodeWav(await readFile(e.wavPath));
     const id = `${e.package}/${e.sourcePath}`;
     const base = { labels: [...e.labels], group: e.package };
-    if (samples.length / 16000 <= budget.longFileSec) {
+    if (samples.length / SAMPLE_RATE_HZ <= budget.longFileSec) {
       clips.push({ ...base, id, samples });
       continue;
     }
-    const piece = budget.pieceSec * 16000;
+    const piece = budget.pieceSec * SAMPLE_RATE_HZ;
     const pieces = Math.min(budget.maxPieces, Math.floor(samples.length / piece));
     for (let p = 0; p < pieces; p++) {
       clips.push({ ...base, id: `${id}#${p}`, sourceId: id, samples: samples.slice(p * piece, (p + 1) * piece) });
@@ -167,7 +168,7 @@ async function loadClips(entries: DatasetEntry[], budget: DataBudget): Promise<L
  */
 function backgroundsOf(clips: LabelledClip[]): { samples: Float32Array; labels: string[] }[] {
   return clips
-    .filter((c) => c.samples.length >= 3 * 16000 && !c.labels.includes('gunshot') && !c.labels.includes('explosion'))
+    .filter((c) => c.samples.length >= 3 * SAMPLE_RATE_HZ && !c.labels.includes('gunshot') && !c.labels.includes('explosion'))
     .map((c) => ({ samples: c.samples, labels: c.labels }));
 }
 

@@ -5,6 +5,7 @@ import { alarmFreeStream, eventStream } from './long-audio.js';
 import type { EvaluationReport } from './metrics.js';
 import type { LabelledClip } from './types.js';
 import { validationLongAudio } from './train-model.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 export interface NamedReport {
   name: string;
@@ -33,7 +34,7 @@ export async function evaluateFetched(
     const rand = createRandom(`independent-${o.seed}`);
     const alarmFree = alarmFreeStream(independent, alarm, 30 * 60, rand.fork('alarm-free'));
     const positives = independent.filter((c) => c.labels.includes(alarm));
-    const bed = alarmFreeStream(independent, alarm, positives.reduce((s, c) => s + c.samples.length / 16000 + 12, 10), rand.fork('bed'));
+    const bed = alarmFreeStream(independent, alarm, positives.reduce((s, c) => s + c.samples.length / SAMPLE_RATE_HZ + 12, 10), rand.fork('bed'));
     reports.push({
       name: `independent packages (${[...new Set(independent.map((c) => c.group))].sort().join(', ')})`,
       report: evaluateModel(pkg, independent, {

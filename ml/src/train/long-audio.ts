@@ -1,8 +1,8 @@
 import type { Random } from '#shared/util/random.js';
 import type { TimedEvent } from './events.js';
 import type { LabelledClip } from './types.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
-const SAMPLE_RATE_HZ = 16000;
 /** Cross-fade where an event clip replaces the stream: short, so the event's onset is untouched. */
 const SPLICE_FADE_SAMPLES = 800;
 /** Cross-fade between background clips: long, so a join never sounds like an onset. */

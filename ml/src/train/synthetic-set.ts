@@ -2,6 +2,7 @@ import { pinkNoise } from '../augment/index.js';
 import { backgroundExcerpt, mixAtSnr, randomGunshotParams, synthesizeGunshot } from '../synth/index.js';
 import type { Random } from '#shared/util/random.js';
 import type { LabelledClip } from './types.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 /** Range of in-band event SNR (see syntheticGunshots), dB. */
 export const SYNTHETIC_SNR_DB: readonly [number, number] = [5, 30];
@@ -51,7 +52,7 @@ export function syntheticGunshots(count: number, backgrounds: readonly { samples
 }
 
 /** Second-order Butterworth high-pass (RBJ biquad), 16 kHz. */
-export function highPass(x: Float32Array, cutoffHz: number, sampleRateHz = 16000): Float32Array {
+export function highPass(x: Float32Array, cutoffHz: number, sampleRateHz = SAMPLE_RATE_HZ): Float32Array {
   const w = (2 * Math.PI * cutoffHz) / sampleRateHz;
   const alpha = Math.sin(w) / Math.SQRT2;
   const cos = Math.cos(w);

@@ -15,6 +15,7 @@ import { TrainError, throwIfAborted } from './train-errors.js';
 import { fitNetwork, type EpochSelection, type FitResult } from './trainer.js';
 import { ensureTrainableConv2d } from '#shared/model/backend.js';
 import type { LabelledClip, TrainOptions, TrainProgress, TrainResult } from './types.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 /** Validation clips are dithered with this fixed seed, here and in evaluateModel. */
 const VALIDATION_DITHER_SEED = 1;
@@ -128,7 +129,7 @@ export function validationLongAudio(valid: readonly LabelledClip[], alarm: strin
   const alarmFree = alarmFreeStream(valid, alarm, minutes * 60, rand.fork('alarm-free'));
   const positives = valid.filter((c) => c.labels.includes(alarm));
   if (positives.length === 0 || alarmFree.samples.length === 0) return { alarmFree };
-  const needSec = positives.reduce((s, c) => s + c.samples.length / 16000 + 12, 10);
+  const needSec = positives.reduce((s, c) => s + c.samples.length / SAMPLE_RATE_HZ + 12, 10);
   const background = alarmFreeStream(valid, alarm, needSec, rand.fork('event-background'));
   return { alarmFree, withEvents: eventStream(background.samples, positives, alarm, rand.fork('events')) };
 }

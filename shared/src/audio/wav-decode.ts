@@ -2,9 +2,9 @@ import { AudioDecodeError } from '../errors.js';
 import { decodeInterleavedToMono } from './pcm.js';
 import { resample } from './resampler.js';
 import { parseWavHeader, type WavFormat } from './wav-format.js';
+import { SAMPLE_RATE_HZ } from './sample-rate.js';
 
 /** The sample rate every EcoSight model and front end works at. */
-export const MODEL_SAMPLE_RATE_HZ = 16000;
 
 /** Mono audio at a known rate. */
 export interface MonoAudio {
@@ -22,7 +22,7 @@ export interface DecodedWav extends MonoAudio {
  * Decodes a complete WAV file held in memory into 16 kHz mono float32.
  * Throws AudioDecodeError (never anything else) for bad input.
  */
-export function decodeWav(bytes: Uint8Array, targetRateHz = MODEL_SAMPLE_RATE_HZ): DecodedWav {
+export function decodeWav(bytes: Uint8Array, targetRateHz = SAMPLE_RATE_HZ): DecodedWav {
   try {
     const format = parseWavHeader(bytes, bytes.byteLength);
     const data = bytes.subarray(format.dataOffset, format.dataOffset + format.dataBytes);

@@ -3,7 +3,7 @@ import { AudioDecodeError } from '../errors.js';
 import { decodeInterleavedToMono } from './pcm.js';
 import { Resampler } from './resampler.js';
 import { parseWavHeader, type WavFormat } from './wav-format.js';
-import { MODEL_SAMPLE_RATE_HZ } from './wav-decode.js';
+import { SAMPLE_RATE_HZ } from './sample-rate.js';
 
 const HEADER_PROBE_BYTES = 64 * 1024;
 
@@ -41,7 +41,7 @@ export class WavFileReader {
   }
 
   /** Yields mono chunks at `targetRateHz`, each about `chunkSec` long. */
-  async *chunks(chunkSec = 1, targetRateHz = MODEL_SAMPLE_RATE_HZ): AsyncGenerator<Float32Array> {
+  async *chunks(chunkSec = 1, targetRateHz = SAMPLE_RATE_HZ): AsyncGenerator<Float32Array> {
     const format = await this.probe();
     const resampler = new Resampler(format.sampleRateHz, targetRateHz);
     const framesPerRead = Math.max(1, Math.round(chunkSec * format.sampleRateHz));

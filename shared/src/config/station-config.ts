@@ -110,7 +110,7 @@ export const StationConfigSchema = Type.Object({
     multipartThresholdMb: Type.Number({ minimum: 5, default: 8 }),
   }, { additionalProperties: false, default: {} }),
   ota: Type.Object({
-    /** Cloud base URL to poll (`<url>/api/models/latest`); empty disables polling. */
+    /** Cloud base URL to poll (latestReleaseUrl: `<url>/api/models/latest`); empty disables polling. */
     url: Type.String({ default: '' }),
     pollIntervalSec: Seconds(3600, 5),
     /** Ed25519 public key (PEM or base64 SPKI) that signs model releases. */

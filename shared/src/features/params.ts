@@ -1,3 +1,5 @@
+import { SAMPLE_RATE_HZ } from '../audio/sample-rate.js';
+
 /**
  * Front-end parameters. The defaults are YAMNet's published ones
  * (models/research/audioset/yamnet/params.py), so a patch here means the same
@@ -27,7 +29,7 @@ export interface FrontEndParams {
 }
 
 export const YAMNET_FRONT_END: Readonly<FrontEndParams> = Object.freeze({
-  sampleRateHz: 16000,
+  sampleRateHz: SAMPLE_RATE_HZ,
   windowSec: 0.025,
   hopSec: 0.01,
   fftLength: 512,

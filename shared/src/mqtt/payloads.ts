@@ -78,14 +78,7 @@ export interface TelemetryPayload {
   gapCount: number;
 }
 
-/** `<prefix>/models/latest`, retained: a new model release stations may pull. */
-export interface ModelAnnouncePayload {
-  v: 1;
-  version: string;
-  /** Absolute URL of the release's manifest.json. */
-  manifestUrl: string;
-  createdAt: string;
-}
+// `<prefix>/models/latest` carries a ReleaseAnnouncement: see #shared/release/pointer.js.
 
 export function encodePayload(payload: object): Buffer {
   return Buffer.from(JSON.stringify(payload));

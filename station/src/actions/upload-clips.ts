@@ -8,6 +8,7 @@ import type { Clock } from '../core/clock.js';
 import type { BandwidthLimiter } from './bandwidth-limiter.js';
 import type { ActionResult, OutboxAction } from './outbox-worker.js';
 import { UploadRejectedError, type UploadTarget } from './upload-target.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 /** Upload outbox payload: everything else is read from the clip and detection rows. */
 export interface UploadJob {
@@ -53,7 +54,7 @@ export class UploadClips implements OutboxAction<UploadJob> {
     if (sha256Hex(wav) !== clip.sha256) return { outcome: 'failed', reason: 'clip file does not match its recorded sha256 (disk corruption)' };
     const sidecar: ClipSidecar = {
       v: 1, stationId: this.options.stationId, clipId: clip.id, clipKey: clip.objectKey, sha256: clip.sha256, bytes: clip.bytes,
-      sampleRateHz: 16000, durationSec: clip.durationSec, clipStartTime: new Date(detection.startTimeMs).toISOString(),
+      sampleRateHz: SAMPLE_RATE_HZ, durationSec: clip.durationSec, clipStartTime: new Date(detection.startTimeMs).toISOString(),
       detection: {
         eventId: detection.id, label: detection.label, confidence: detection.peakConfidence,
         startTime: new Date(detection.startTimeMs).toISOString(), endTime: new Date(detection.endTimeMs).toISOString(),

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { WavFileReader } from '#shared/audio/wav-file-reader.js';
 import { describeError } from '#shared/errors.js';
 import type { Clock } from '../core/clock.js';
-import { STATION_SAMPLE_RATE_HZ } from '../core/segment.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 import type { AudioSource, SourceEvent, SourceStats } from './audio-source.js';
 import { fileSha256 } from './file-identity.js';
 import { replaySegment } from './wav-segment.js';
@@ -49,7 +49,7 @@ export class FileSource implements AudioSource {
         kind: 'file' as const,
         source: basename(path),
         startTimeMs: this.clock.now(),
-        sampleRateHz: STATION_SAMPLE_RATE_HZ,
+        sampleRateHz: SAMPLE_RATE_HZ,
         file: { path, sha256: identity.sha256, sizeBytes: identity.sizeBytes },
       };
       const outcome = yield* replaySegment(reader, segment, {

@@ -6,7 +6,7 @@ import { describeError } from '#shared/errors.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { ProcessedFiles } from './processed-files.js';
 import type { Clock } from '../core/clock.js';
-import { STATION_SAMPLE_RATE_HZ } from '../core/segment.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 import type { AudioSource, SourceEvent, SourceStats } from './audio-source.js';
 import { fileSha256, timeFromFileName } from './file-identity.js';
 import { replaySegment } from './wav-segment.js';
@@ -154,7 +154,7 @@ export class FolderSource implements AudioSource {
       kind: 'folder' as const,
       source: basename(path),
       startTimeMs: timeFromFileName(basename(path)) ?? identity.mtimeMs - durationSec * 1000,
-      sampleRateHz: STATION_SAMPLE_RATE_HZ,
+      sampleRateHz: SAMPLE_RATE_HZ,
       file: { path, sha256: identity.sha256, sizeBytes: identity.sizeBytes },
     };
     const { aborted, error: failure } = yield* replaySegment(reader, segment, {

@@ -2,7 +2,7 @@ import { int16ToFloat } from '#shared/audio/pcm.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { Clock } from '../core/clock.js';
 import { AudioSanity } from './audio-sanity.js';
-import { STATION_SAMPLE_RATE_HZ } from '../core/segment.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 import type { AudioSource, SourceEvent, SourceStats } from './audio-source.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { RecorderHandle, RecorderHandlers, RecorderName } from './recorder-process.js';
@@ -98,7 +98,7 @@ export class MicSource implements AudioSource {
       let carry: Buffer | null = null;
       let lastDataAt = this.clock.now();
       let reason: string | undefined;
-      const sanity = new AudioSanity({ sampleRateHz: STATION_SAMPLE_RATE_HZ });
+      const sanity = new AudioSanity({ sampleRateHz: SAMPLE_RATE_HZ });
       const stallMs = this.options.stallTimeoutSec * 1000;
       // Wall time of the first sample: when the first chunk arrived, minus its length.
       let firstDataMs: number | null = null;
@@ -113,7 +113,7 @@ export class MicSource implements AudioSource {
             kind: 'mic',
             source: `mic:${device}`,
             startTimeMs: firstAudioMs,
-            sampleRateHz: STATION_SAMPLE_RATE_HZ,
+            sampleRateHz: SAMPLE_RATE_HZ,
           },
         });
       };
@@ -126,8 +126,8 @@ export class MicSource implements AudioSource {
           this.lastAudioTimeMs = end();
         }
       };
-      const end = (): number | null => (firstAudioMs === null ? null : firstAudioMs + (samplesDelivered * 1000) / STATION_SAMPLE_RATE_HZ);
-      const handle = this.startRecorder(this.options.recorder, this.options.device, STATION_SAMPLE_RATE_HZ, {
+      const end = (): number | null => (firstAudioMs === null ? null : firstAudioMs + (samplesDelivered * 1000) / SAMPLE_RATE_HZ);
+      const handle = this.startRecorder(this.options.recorder, this.options.device, SAMPLE_RATE_HZ, {
         onData: (bytes) => {
           lastDataAt = this.clock.now();
           const whole: Buffer = carry ? Buffer.concat([carry, bytes]) : bytes;
@@ -135,7 +135,7 @@ export class MicSource implements AudioSource {
           carry = usable < whole.length ? whole.subarray(usable) : null;
           if (usable === 0) return;
           const samples = int16ToFloat(whole.subarray(0, usable));
-          firstDataMs ??= this.clock.now() - (samples.length * 1000) / STATION_SAMPLE_RATE_HZ;
+          firstDataMs ??= this.clock.now() - (samples.length * 1000) / SAMPLE_RATE_HZ;
           const verdict = reason === undefined ? sanity.check(samples) : undefined;
           if (verdict) {
             reason = verdict;

@@ -1,7 +1,8 @@
 import type { WavFileReader } from '#shared/audio/wav-file-reader.js';
 import { describeError } from '#shared/errors.js';
 import type { Clock } from '../core/clock.js';
-import { STATION_SAMPLE_RATE_HZ, type SegmentInfo } from '../core/segment.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
+import type { SegmentInfo } from '../core/segment.js';
 import type { SourceEvent } from './audio-source.js';
 
 export interface SegmentReplay {
@@ -31,12 +32,12 @@ export async function* replaySegment(reader: WavFileReader, segment: SegmentInfo
     for await (const samples of reader.chunks(replay.chunkSec)) {
       if (signal.aborted) break;
       if (replay.pace) {
-        await replay.pace.sleepUntil(segment.startTimeMs + ((delivered + samples.length) * 1000) / STATION_SAMPLE_RATE_HZ, signal);
+        await replay.pace.sleepUntil(segment.startTimeMs + ((delivered + samples.length) * 1000) / SAMPLE_RATE_HZ, signal);
         if (signal.aborted) break;
       }
       const startSample = delivered;
       delivered += samples.length;
-      replay.onAudio(segment.startTimeMs + (delivered * 1000) / STATION_SAMPLE_RATE_HZ);
+      replay.onAudio(segment.startTimeMs + (delivered * 1000) / SAMPLE_RATE_HZ);
       yield { type: 'audio', startSample, samples };
     }
   } catch (err) {

@@ -1,29 +1,6 @@
 /**
- * Time as a dependency: production uses the system clock, tests inject a
- * manual one to simulate hours of link loss in milliseconds.
+ * The station's time source. The one Clock interface lives in shared (the test
+ * clock in testkit implements it too); stages import it from here, beside the
+ * other types every folder shares.
  */
-export interface Clock {
-  now(): number;
-  /** Resolves at `timeMs` (or at once if past), or early when `signal` aborts. */
-  sleepUntil(timeMs: number, signal?: AbortSignal): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleepUntil: (timeMs, signal) => sleep(Math.max(0, timeMs - Date.now()), signal),
-};
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+export { sleep, systemClock, type Clock } from '#shared/util/clock.js';

@@ -1,11 +1,10 @@
 /**
  * What every audio source (mic, file, folder) produces and every later stage
- * refers to: a segment is one continuous run of 16 kHz mono audio (a file, or
- * one recorder process lifetime); windows never span two segments, and the
- * time between two live segments is reported as a gap.
+ * refers to: a segment is one continuous run of mono audio at SAMPLE_RATE_HZ
+ * (#shared/audio/sample-rate.js): a file, or one recorder process lifetime;
+ * windows never span two segments, and the time between two live segments
+ * is reported as a gap.
  */
-export const STATION_SAMPLE_RATE_HZ = 16000;
-
 export interface SegmentInfo {
   /** Deterministic identity: reprocessing the same audio gives the same id (and event ids). */
   id: string;

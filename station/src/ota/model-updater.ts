@@ -2,7 +2,9 @@ import type { KeyObject } from 'node:crypto';
 import { describeError } from '#shared/errors.js';
 import { compareVersions } from '#shared/model/metadata.js';
 import { loadModelPackage, type ModelPackage } from '#shared/model/model-package.js';
-import { decodePayload, type ModelAnnouncePayload } from '#shared/mqtt/payloads.js';
+import { decodePayload } from '#shared/mqtt/payloads.js';
+import type { ReleaseAnnouncement } from '#shared/release/pointer.js';
+import { latestReleaseUrl } from '#shared/release/urls.js';
 import { modelAnnounceTopic } from '#shared/mqtt/topics.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { MqttLink } from '../actions/mqtt-link.js';
@@ -70,7 +72,7 @@ export class ModelUpdater implements Service {
       return;
     }
     this.link?.subscribe(modelAnnounceTopic(this.options.mqttPrefix), (payload) => {
-      const announce = decodePayload<ModelAnnouncePayload>(payload, ['version', 'manifestUrl']);
+      const announce = decodePayload<ReleaseAnnouncement>(payload, ['version', 'manifestUrl']);
       if (announce) inBackground(this.consider(announce.version, this.rebase(announce.manifestUrl), 'mqtt'), this.logger, 'model announcement');
     });
     if (this.options.baseUrl) {
@@ -85,9 +87,9 @@ export class ModelUpdater implements Service {
     clearInterval(this.timer);
   }
 
-  /** One poll of `<baseUrl>/api/models/latest`. */
+  /** One poll of the cloud's latest release (latestReleaseUrl). */
   async poll(): Promise<UpdateOutcome> {
-    const url = `${this.options.baseUrl.replace(/\/+$/, '')}/api/models/latest`;
+    const url = latestReleaseUrl(this.options.baseUrl);
     try {
       const headers: Record<string, string> = {};
       const etag = this.kv.get<string>(ETAG_KEY);
@@ -95,7 +97,7 @@ export class ModelUpdater implements Service {
       if (this.options.stationToken) headers['x-station-token'] = this.options.stationToken;
       const res = await fetchBytes(url, 64 * 1024, AbortSignal.any([this.signal, AbortSignal.timeout(30_000)]), headers);
       if (res.status === 304) return 'up-to-date';
-      const latest = JSON.parse(res.bytes.toString('utf8')) as { version?: string; manifestUrl?: string };
+      const latest = JSON.parse(res.bytes.toString('utf8')) as Partial<ReleaseAnnouncement>;
       if (!latest.version || !latest.manifestUrl) return 'up-to-date';
       const outcome = await this.consider(latest.version, new URL(latest.manifestUrl, url).toString(), 'poll');
       const newTag = res.headers.get('etag');

@@ -2,7 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { ManifestError } from '#shared/errors.js';
-import { checkFile, MANIFEST_FILE, verifyManifest, type Manifest } from '#shared/manifest/manifest.js';
+import { checkFile, MANIFEST_FILE, verifyManifest, type Manifest } from '#shared/release/manifest.js';
 import { writeFileAtomic } from '#shared/util/atomic-file.js';
 import { fetchBytes } from './http-fetch.js';
 

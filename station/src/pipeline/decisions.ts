@@ -1,5 +1,7 @@
 import type { ClassRule, StationConfig } from '#shared/config/station-config.js';
 import type { ClassDecision } from '#shared/pipeline/event-detector.js';
+import type { ModelPackage } from '#shared/model/model-package.js';
+import type { StageOptions } from '#shared/pipeline/stages.js';
 
 /** Classes that alert unless configured otherwise. */
 export const DEFAULT_ALERT_LABELS: readonly string[] = ['gunshot'];
@@ -38,4 +40,14 @@ export function alertLabels(classNames: readonly string[], detection: StationCon
 
 export function clipPriorities(classNames: readonly string[], detection: StationConfig['detection'], alerting: ReadonlySet<string>): Record<string, number> {
   return Object.fromEntries(classNames.map((label) => [label, detection.classes[label]?.priority ?? (alerting.has(label) ? ALERT_PRIORITY : 1)]));
+}
+
+/** How the station builds its stages for a model (see buildStages): the daemon and offline `classify` alike. */
+export function stationStageOptions(model: ModelPackage, detection: StationConfig['detection'], maxBatch: number): StageOptions {
+  return {
+    hopSec: detection.hopSec,
+    decisions: classDecisions(model.classNames, model.metadata.thresholds, detection),
+    maxEventSec: detection.maxEventSec,
+    maxBatch,
+  };
 }

@@ -1,12 +1,10 @@
 import type { AudioSource, SourceEvent } from '../capture/audio-source.js';
 import type { SegmentInfo } from '../core/segment.js';
 import type { ModelPackage } from '#shared/model/model-package.js';
-import type { Classifier } from '#shared/pipeline/classifier.js';
-import type { ClassDecision, EventDetector } from '#shared/pipeline/event-detector.js';
-import type { Featurizer } from '#shared/pipeline/featurizer.js';
+import type { ClassDecision } from '#shared/pipeline/event-detector.js';
+import type { PipelineStages } from '#shared/pipeline/stages.js';
 import type { PipelineSink } from './sink.js';
 import type { AnalysisWindow } from '#shared/pipeline/types.js';
-import type { Windower } from '#shared/pipeline/windower.js';
 
 /** Told when the runner picks up and finishes each piece of work, and what flowed (watchdog, READY, telemetry). */
 export interface RunnerPulse {
@@ -18,13 +16,6 @@ export interface RunnerPulse {
 }
 
 const NO_PULSE: RunnerPulse = { enter: () => undefined, leave: () => undefined, audio: () => undefined, windowsDone: () => undefined };
-
-export interface PipelineStages {
-  windower: Windower;
-  featurizer: Featurizer;
-  classifier: Classifier;
-  detector: EventDetector;
-}
 
 /** A model to switch to, with the decision rules that go with its classes. */
 export interface ModelSwitch {

@@ -2,6 +2,7 @@ import { constants, existsSync } from 'node:fs';
 import { access, open, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fail, pass, skip, warn, type CheckContext, type CheckOutcome } from './doctor-types.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 /** A clock before this is unset (a Pi without RTC boots near 1970 or its last shutdown). */
 const PLAUSIBLE_SINCE_MS = Date.UTC(2025, 0, 1);
@@ -38,7 +39,7 @@ export async function checkMicrophone({ config, deps, timeoutMs }: CheckContext)
   const cards = list.stdout.split('\n').filter((l) => /^card \d+:/.test(l));
   if (cards.length === 0) return fail(`no capture device: arecord -l lists none${list.stderr ? ` (${firstLine(list.stderr)})` : ''}`);
   const device = src.device || 'default';
-  const capture = await deps.run('arecord', ['-D', device, '-f', 'S16_LE', '-r', '16000', '-c', '1', '-d', '1', '-t', 'raw', '-q', '/dev/null'], { timeoutMs });
+  const capture = await deps.run('arecord', ['-D', device, '-f', 'S16_LE', '-r', String(SAMPLE_RATE_HZ), '-c', '1', '-d', '1', '-t', 'raw', '-q', '/dev/null'], { timeoutMs });
   const found = `${cards.length} capture device${cards.length === 1 ? '' : 's'} (${cards.map(describeCard).join('; ')})`;
   if (capture.code === 0) return pass(`${found}; ${device} records 16 kHz mono`);
   const why = capture.timedOut ? `no audio within ${timeoutMs} ms` : firstLine(capture.stderr) || `exit code ${capture.code}`;

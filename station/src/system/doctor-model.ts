@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { StationConfig } from '#shared/config/station-config.js';
 import { describeError } from '#shared/errors.js';
 import { keyId, parsePublicKey } from '#shared/manifest/keys.js';
-import { MANIFEST_FILE, checkFile, verifyManifest } from '#shared/manifest/manifest.js';
+import { MANIFEST_FILE, checkFile, verifyManifest } from '#shared/release/manifest.js';
 import { initBackend } from '#shared/model/backend.js';
 import { loadModelPackage, type ModelPackage } from '#shared/model/model-package.js';
 import { tf } from '#shared/model/tf.js';

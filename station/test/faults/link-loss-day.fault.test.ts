@@ -14,7 +14,7 @@ import { saveTestModel } from '#testkit/test-model.js';
 import { composeStation } from '../../src/main.js';
 import { scene } from '../audio-scenes.js';
 import { quietLogger, tempDir, writeWav } from '../helpers.js';
-import { ManualClock } from '../manual-clock.js';
+import { ManualClock } from '#testkit/manual-clock.js';
 import { Subscriber } from '../mqtt-subscriber.js';
 import { checkStationInvariants } from './invariants.js';
 

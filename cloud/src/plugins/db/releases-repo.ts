@@ -1,5 +1,5 @@
 import { compareVersions } from '#shared/model/metadata.js';
-import type { ReleaseRecord } from '../../models/release.js';
+import type { ReleaseRecord } from '#shared/release/record.js';
 import type { IndexDb } from './index-db.js';
 
 export class ReleasesRepo {

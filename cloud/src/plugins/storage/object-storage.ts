@@ -69,14 +69,27 @@ export const MAX_JSON_BYTES = 4 * 1024 * 1024;
 
 /**
  * Reads an object of at most `maxBytes` without holding more than that: the
- * declared size is checked before reading, and the stream is cut if it runs over.
+ * declared size is checked before reading, and the stream is cut if it runs
+ * over. A body that breaks off mid-stream (a reset connection) is read again,
+ * as S3Storage.get does: a GET is idempotent.
  */
-export async function getBounded(storage: ObjectStorage, key: string, maxBytes: number): Promise<Buffer> {
-  const { stream, bytes } = await storage.getStream(key);
-  if (bytes > maxBytes) {
-    stream.destroy();
-    throw new ObjectTooLargeError(key, bytes, maxBytes);
+export async function getBounded(storage: ObjectStorage, key: string, maxBytes: number, attempts = 3): Promise<Buffer> {
+  for (let attempt = 1; ; attempt++) {
+    const { stream, bytes } = await storage.getStream(key);
+    if (bytes > maxBytes) {
+      stream.destroy();
+      throw new ObjectTooLargeError(key, bytes, maxBytes);
+    }
+    try {
+      return await readAtMost(stream, key, maxBytes);
+    } catch (err) {
+      if (err instanceof ObjectTooLargeError || attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
   }
+}
+
+async function readAtMost(stream: Readable, key: string, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of stream) {

@@ -1,20 +1,24 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { canonicalJson, sha256Hex } from '#shared/manifest/canonical-json.js';
-import { MANIFEST_FILE } from '#shared/manifest/manifest.js';
+import { releaseKey } from '#shared/release/layout.js';
+import { MANIFEST_FILE } from '#shared/release/manifest.js';
+import { ReleaseAnnouncementSchema, type ReleaseAnnouncement } from '#shared/release/pointer.js';
+import type { ReleaseRecord } from '#shared/release/record.js';
+import { RELEASE_ROUTES } from '#shared/release/urls.js';
+import { ReleaseVersionSchema } from '#shared/release/version.js';
 import { notFound } from '../../errors.js';
-import { releaseKey, type ReleaseRecord } from '../../models/release.js';
 import { contentTypeFor } from '../../plugins/storage/object-keys.js';
 import { baseUrlOf, type CloudServices } from '../../services.js';
 import { errors, ReleaseSchema } from '../schemas.js';
 
-const VersionParams = Type.Object({ version: Type.String({ pattern: '^[0-9A-Za-z_][0-9A-Za-z._-]{0,63}$' }) });
+const VersionParams = Type.Object({ version: ReleaseVersionSchema });
 
 export const modelRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }> = async (app, { services }) => {
   const { auth, repos, storage } = services;
   const view = (r: ReleaseRecord) => ({ ...r, current: repos.releases.latest() === r.version });
 
-  app.get('/api/models', {
+  app.get(RELEASE_ROUTES.list, {
     onRequest: auth.read,
     schema: {
       summary: 'Model versions (published and rejected) with metrics, newest first',
@@ -23,13 +27,13 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }>
     },
   }, async () => ({ items: repos.releases.list().map(view), latest: repos.releases.latest() ?? null }));
 
-  app.get('/api/models/latest', {
+  app.get(RELEASE_ROUTES.latest, {
     onRequest: auth.readModels,
     schema: {
       summary: 'The release stations should run (ETag; 304 on If-None-Match)',
       tags: ['models'],
       response: {
-        200: Type.Object({ version: Type.String(), manifestUrl: Type.String(), createdAt: Type.String() }),
+        200: ReleaseAnnouncementSchema,
         304: Type.Null(),
         ...errors(401, 404),
       },
@@ -38,7 +42,8 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }>
     const version = repos.releases.latest();
     const record = version ? repos.releases.get(version) : undefined;
     if (!record) throw notFound('no model release has been published yet');
-    const body = {
+    const body: ReleaseAnnouncement = {
+      v: 1,
       version: record.version,
       manifestUrl: services.publisher.manifestUrl(record.version, baseUrlOf(services.config, request)),
       createdAt: record.createdAt,
@@ -49,7 +54,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }>
     return body;
   });
 
-  app.get('/api/models/:version', {
+  app.get(RELEASE_ROUTES.one, {
     onRequest: auth.read,
     schema: { summary: 'One model version with its report', tags: ['models'], params: VersionParams, response: { 200: ReleaseSchema, ...errors(401, 404) } },
   }, async (request) => {
@@ -58,7 +63,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }>
     return view(record);
   });
 
-  app.get('/api/models/:version/*', {
+  app.get(RELEASE_ROUTES.file, {
     onRequest: auth.readModels,
     schema: {
       summary: 'A file of a published release (only files its manifest lists, and the manifest)',

@@ -4,8 +4,8 @@ import { parseWavHeader } from '#shared/audio/wav-format.js';
 import { readRccMember } from '../qt-rcc.js';
 import type { SourceInput } from './resolve-sources.js';
 import { CommandError, runCommand } from './run-command.js';
+import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
-export const DATASET_SAMPLE_RATE_HZ = 16000;
 
 export type ConvertStatus = 'converted' | 'cached' | 'failed';
 
@@ -33,7 +33,7 @@ export async function convertToWav(input: SourceInput, outPath: string, sourceSt
   if (existing) return existing;
   await mkdir(dirname(outPath), { recursive: true });
   const tmp = `${outPath}.tmp-${process.pid}.wav`;
-  const output = ['-r', String(DATASET_SAMPLE_RATE_HZ), '-c', '1', '-b', '16', '-e', 'signed-integer', tmp];
+  const output = ['-r', String(SAMPLE_RATE_HZ), '-c', '1', '-b', '16', '-e', 'signed-integer', tmp];
   try {
     if (input.kind === 'file') {
       await runCommand('sox', ['-R', '-V1', input.path, ...output]);

@@ -1,19 +1,35 @@
-import type { Clock } from '../src/core/clock.js';
+import type { Clock } from '#shared/util/clock.js';
+
+export interface ManualClockOptions {
+  /**
+   * Sleeps return at once, moving the clock to their end, and are recorded in
+   * `sleeps` (pacing assertions). Default false: sleepers wait for `advance`.
+   */
+  instantSleeps?: boolean;
+}
 
 /**
- * A clock tests move by hand: a simulated day passes in seconds. Sleepers wake
- * when the clock is advanced past their time (or their signal aborts).
+ * The test clock: tests move it by hand, so a simulated day passes in seconds.
+ * Sleepers wake when the clock is advanced past their time (or their signal
+ * aborts); with `instantSleeps` they return at once instead.
  */
 export class ManualClock implements Clock {
+  /** Target times of the sleeps (recorded with `instantSleeps` only: a simulated month would grow it without bound). */
+  readonly sleeps: number[] = [];
   private readonly sleepers: Array<{ at: number; wake: () => void }> = [];
 
-  constructor(private time: number) {}
+  constructor(private time = 1_700_000_000_000, private readonly options: ManualClockOptions = {}) {}
 
   now(): number {
     return this.time;
   }
 
   sleepUntil(timeMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.options.instantSleeps) {
+      this.sleeps.push(timeMs);
+      this.time = Math.max(this.time, timeMs);
+      return Promise.resolve();
+    }
     if (timeMs <= this.time || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const onAbort = (): void => {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { loadStationConfig } from '#shared/config/station-config.js';
 import { createLogger } from '#shared/util/logger.js';
-import { defaultDoctorDeps, formatDoctorReport, runDoctor } from './system/doctor.js';
+import { defaultDoctorDeps, formatDoctorReport, runDoctor } from '../system/doctor.js';
 
 /** `ecosight-station doctor [--config FILE] [--json]`: exit 0 when nothing fails, 1 otherwise. */
 export async function doctorCommand(args: string[]): Promise<number> {

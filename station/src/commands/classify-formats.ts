@@ -1,11 +1,4 @@
-/** One detection as the offline `classify` command reports it. */
-export interface OfflineDetection {
-  file: string;
-  label: string;
-  startSec: number;
-  endSec: number;
-  confidence: number;
-}
+import type { OfflineDetection } from '../pipeline/offline-sink.js';
 
 export type OutputFormat = 'table' | 'json' | 'raven';
 

@@ -2,24 +2,47 @@ import { sign, verify, createPublicKey, type KeyObject } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { ManifestError } from '../errors.js';
-import { canonicalJson, sha256Hex } from './canonical-json.js';
-import { keyId } from './keys.js';
+import { canonicalJson, sha256Hex } from '../manifest/canonical-json.js';
+import { keyId } from '../manifest/keys.js';
+import { ReleaseVersionSchema } from './version.js';
 
+/**
+ * The signed manifest of a model release (`models/<version>/manifest.json` in the
+ * bucket, `GET /api/models/<version>/manifest.json` on the wire, kept beside the
+ * installed model on a station). Its `version` is the one that counts: stations
+ * compare it, never an announced one, for anti-downgrade and pinning.
+ */
 export const MANIFEST_FILE = 'manifest.json';
 /** Largest single file a release may carry (weights of our models are < 2 MB). */
 export const MAX_RELEASE_FILE_BYTES = 64 * 1024 * 1024;
 
-const SAFE_PATH = '^(?!.*\\.\\.)[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)?$';
+/**
+ * A file inside a release: a safe name (#shared/util/safe-name.js), optionally
+ * in one sub-folder (`reference/1.wav`). The station writes it under its staging
+ * folder, the cloud under `models/<version>/`.
+ */
+export const RELEASE_FILE_PATH_PATTERN = '^(?!.*\\.\\.)[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$';
+const RELEASE_FILE_PATH = new RegExp(RELEASE_FILE_PATH_PATTERN);
+
+export function isReleaseFilePath(path: unknown): path is string {
+  return typeof path === 'string' && path.length <= 200 && RELEASE_FILE_PATH.test(path);
+}
+
+/** Returns `path` when it is a valid release file path; throws ManifestError otherwise. */
+export function assertReleaseFilePath(path: string): string {
+  if (!isReleaseFilePath(path)) throw new ManifestError(`invalid release file path ${JSON.stringify(path).slice(0, 120)}`);
+  return path;
+}
 
 export const ManifestFileSchema = Type.Object({
-  path: Type.String({ pattern: SAFE_PATH, maxLength: 200 }),
+  path: Type.String({ pattern: RELEASE_FILE_PATH_PATTERN, maxLength: 200 }),
   sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
   size: Type.Integer({ minimum: 0, maximum: MAX_RELEASE_FILE_BYTES }),
 }, { additionalProperties: false });
 
 export const ManifestSchema = Type.Object({
   schemaVersion: Type.Literal(1),
-  version: Type.String({ minLength: 1, maxLength: 64, pattern: '^[0-9A-Za-z._-]+$' }),
+  version: ReleaseVersionSchema,
   createdAt: Type.String(),
   files: Type.Array(ManifestFileSchema, { minItems: 1, maxItems: 256 }),
   /** Free-form facts about the release (metrics summary, parent version). */

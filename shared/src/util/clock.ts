@@ -1,0 +1,30 @@
+/**
+ * Time as a dependency: production uses the system clock, tests inject a
+ * manual one (`#testkit/manual-clock.js`) to simulate hours of link loss, or
+ * a month of operation, in seconds. Times are epoch milliseconds.
+ */
+export interface Clock {
+  now(): number;
+  /** Resolves at `timeMs` (or at once if past), or early when `signal` aborts. */
+  sleepUntil(timeMs: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleepUntil: (timeMs, signal) => sleep(Math.max(0, timeMs - Date.now()), signal),
+};
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
