@@ -11,10 +11,10 @@ import { publishShippedIfNone } from './models/bootstrap.js';
 import type { CurrentModel } from './models/current-model.js';
 import type { ReleasePublisher } from './models/publisher.js';
 import { syncReleases } from './models/release-sync.js';
-import type { Repos } from './plugins/db/repos.js';
-import type { LiveHub } from './plugins/live-hub.js';
-import type { MqttBridge } from './plugins/mqtt.js';
-import type { ObjectStorage } from './plugins/storage/object-storage.js';
+import type { Repos } from './adapters/db/repos.js';
+import type { LiveHub } from './adapters/live-hub.js';
+import type { MqttBridge } from './adapters/mqtt-bridge.js';
+import type { ObjectStorage } from './adapters/storage/object-storage.js';
 import type { CloudServices } from './services.js';
 
 /** How long requests in flight may finish when the service stops. */

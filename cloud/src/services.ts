@@ -9,11 +9,11 @@ import type { RetrainService } from './jobs/retrain-service.js';
 import type { CurrentModel } from './models/current-model.js';
 import type { ReleasePublisher } from './models/publisher.js';
 import type { AuthGuards } from './plugins/auth.js';
-import type { Repos } from './plugins/db/repos.js';
-import type { LiveHub } from './plugins/live-hub.js';
-import type { MqttBridge } from './plugins/mqtt.js';
-import type { UrlSigner } from './plugins/storage/fs-presigner.js';
-import type { ObjectStorage } from './plugins/storage/object-storage.js';
+import type { Repos } from './adapters/db/repos.js';
+import type { LiveHub } from './adapters/live-hub.js';
+import type { MqttBridge } from './adapters/mqtt-bridge.js';
+import type { UrlSigner } from './adapters/storage/fs-presigner.js';
+import type { ObjectStorage } from './adapters/storage/object-storage.js';
 import type { UploadService } from './uploads/upload-service.js';
 import type { StationService } from './stations/station-service.js';
 

@@ -7,18 +7,18 @@ import type { Logger } from '#shared/util/logger.js';
 import { systemClock, type Clock } from './clock.js';
 import { Ingestor } from './ingest/ingestor.js';
 import { rebuildIndex, type ReindexCounts } from './ingest/reindex.js';
-import { DetectionsRepo } from './plugins/db/detections-repo.js';
-import { openIndexDb } from './plugins/db/index-db.js';
-import { JobsRepo } from './plugins/db/jobs-repo.js';
-import { ReleasesRepo } from './plugins/db/releases-repo.js';
-import type { Repos } from './plugins/db/repos.js';
-import { StationsRepo } from './plugins/db/stations-repo.js';
-import { UploadsRepo } from './plugins/db/uploads-repo.js';
-import { LiveHub } from './plugins/live-hub.js';
-import { loadOrCreateSecret, UrlSigner } from './plugins/storage/fs-presigner.js';
-import { FsStorage } from './plugins/storage/fs-storage.js';
-import type { ObjectStorage } from './plugins/storage/object-storage.js';
-import { S3Storage } from './plugins/storage/s3-storage.js';
+import { DetectionsRepo } from './adapters/db/detections-repo.js';
+import { openIndexDb } from './adapters/db/index-db.js';
+import { JobsRepo } from './adapters/db/jobs-repo.js';
+import { ReleasesRepo } from './adapters/db/releases-repo.js';
+import type { Repos } from './adapters/db/repos.js';
+import { StationsRepo } from './adapters/db/stations-repo.js';
+import { UploadsRepo } from './adapters/db/uploads-repo.js';
+import { LiveHub } from './adapters/live-hub.js';
+import { loadOrCreateSecret, UrlSigner } from './adapters/storage/fs-presigner.js';
+import { FsStorage } from './adapters/storage/fs-storage.js';
+import type { ObjectStorage } from './adapters/storage/object-storage.js';
+import { S3Storage } from './adapters/storage/s3-storage.js';
 
 // Building blocks of the composition root that CLI commands (reindex, station-token,
 // mqtt-acl) use on their own: the index, the storage driver, a rebuild.

@@ -5,7 +5,7 @@ import type { ReleaseAnnouncement } from '#shared/release/pointer.js';
 import { modelAnnounceTopic, stationTopics } from '#shared/mqtt/topics.js';
 import { TestMosquitto } from '#testkit/mosquitto.js';
 import { waitFor } from '#testkit/ports.js';
-import { getJson } from '../src/plugins/storage/object-storage.js';
+import { getJson } from '../src/adapters/storage/object-storage.js';
 import { openEventStream } from './support/sse.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from './support/test-cloud.js';
 

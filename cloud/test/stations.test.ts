@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestS3 } from '#testkit/s3rver.js';
 import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 import { sha256Token } from '../src/plugins/auth.js';
-import { getJson } from '../src/plugins/storage/object-storage.js';
+import { getJson } from '../src/adapters/storage/object-storage.js';
 import { waitFor } from '#testkit/ports.js';
 import { loudWav } from './support/audio.js';
 import { openEventStream } from './support/sse.js';

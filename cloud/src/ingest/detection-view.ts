@@ -1,4 +1,4 @@
-import type { DetectionRecord } from '../plugins/db/detections-repo.js';
+import type { DetectionRecord } from '../adapters/db/detections-repo.js';
 
 /** The API (and live channel) shape of a detection: the record plus links the dashboard uses. */
 export function detectionView(d: DetectionRecord) {

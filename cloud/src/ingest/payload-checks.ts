@@ -1,6 +1,6 @@
 import type { AlertPayload, EventPayload, StatusPayload, TelemetryPayload } from '#shared/mqtt/payloads.js';
 import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
-import { isSafeKey } from '../plugins/storage/object-keys.js';
+import { isSafeKey } from '../adapters/storage/object-keys.js';
 import { coreProblem, telemetryProblem } from './payload-clean.js';
 
 /** Station and event ids become object key segments: same rule as keys, one segment. */

@@ -6,10 +6,10 @@ import { LATEST_KEY, MODELS_PREFIX, parseReleaseRecordKey } from '#shared/releas
 import { LatestPointerSchema } from '#shared/release/pointer.js';
 import { ReleaseRecordSchema } from '#shared/release/record.js';
 import { checkWire } from '#shared/util/wire-check.js';
-import type { DetectionRecord } from '../plugins/db/detections-repo.js';
-import type { Repos } from '../plugins/db/repos.js';
-import type { StationRegistration } from '../plugins/db/stations-repo.js';
-import { getJson, type ObjectStorage } from '../plugins/storage/object-storage.js';
+import type { DetectionRecord } from '../adapters/db/detections-repo.js';
+import type { Repos } from '../adapters/db/repos.js';
+import type { StationRegistration } from '../adapters/db/stations-repo.js';
+import { getJson, type ObjectStorage } from '../adapters/storage/object-storage.js';
 import type { Ingestor } from './ingestor.js';
 import type { LabelDoc } from './label-doc.js';
 

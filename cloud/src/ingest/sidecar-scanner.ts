@@ -1,9 +1,9 @@
 import { clipDayPrefix, clipKeyForSidecar, isSidecarKey, sidecarKeyFor } from '#shared/bucket/layout.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { Clock } from '../clock.js';
-import type { DetectionsRepo } from '../plugins/db/detections-repo.js';
-import type { StationsRepo } from '../plugins/db/stations-repo.js';
-import type { ObjectStorage } from '../plugins/storage/object-storage.js';
+import type { DetectionsRepo } from '../adapters/db/detections-repo.js';
+import type { StationsRepo } from '../adapters/db/stations-repo.js';
+import type { ObjectStorage } from '../adapters/storage/object-storage.js';
 import type { Ingestor } from './ingestor.js';
 
 export interface ScanResult {

@@ -2,9 +2,9 @@ import { JOBS_PREFIX, jobClaimKey, jobRequestKey, jobStatusKey } from '#shared/b
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
-import type { JobsRepo } from '../plugins/db/jobs-repo.js';
-import type { LiveHub } from '../plugins/live-hub.js';
-import { getJson, putJson, type ObjectStorage } from '../plugins/storage/object-storage.js';
+import type { JobsRepo } from '../adapters/db/jobs-repo.js';
+import type { LiveHub } from '../adapters/live-hub.js';
+import { getJson, putJson, type ObjectStorage } from '../adapters/storage/object-storage.js';
 import { ObjectNotFoundError } from '../errors.js';
 import { isActive, MAX_LOG_LINES, RETRAIN_STAGES, type JobRequest, type JobStatus } from './job-status.js';
 

@@ -1,5 +1,5 @@
 import { ApiError, badRequest } from '../errors.js';
-import type { Repos } from '../plugins/db/repos.js';
+import type { Repos } from '../adapters/db/repos.js';
 import type { ReleasePublisher } from '../models/publisher.js';
 import type { JobRunner } from './job-runner.js';
 import type { JobStatus } from './job-status.js';

@@ -7,9 +7,9 @@ import { releaseManifestUrl } from '#shared/release/urls.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { Clock } from '../clock.js';
 import { ApiError } from '../errors.js';
-import type { LiveHub } from '../plugins/live-hub.js';
-import type { ReleasesRepo } from '../plugins/db/releases-repo.js';
-import { putJson, type ObjectStorage } from '../plugins/storage/object-storage.js';
+import type { LiveHub } from '../adapters/live-hub.js';
+import type { ReleasesRepo } from '../adapters/db/releases-repo.js';
+import { putJson, type ObjectStorage } from '../adapters/storage/object-storage.js';
 import { readReleaseFiles } from './release-files.js';
 
 export interface PublishInput {

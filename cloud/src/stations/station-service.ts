@@ -2,8 +2,8 @@ import { stationDocKey } from '#shared/bucket/layout.js';
 import { EcoSightError } from '#shared/errors.js';
 import type { Clock } from '../clock.js';
 import { newStationToken, sha256Token } from '../plugins/auth.js';
-import type { StationRegistration, StationsRepo } from '../plugins/db/stations-repo.js';
-import { getJson, putJson, type ObjectStorage } from '../plugins/storage/object-storage.js';
+import type { StationRegistration, StationsRepo } from '../adapters/db/stations-repo.js';
+import { getJson, putJson, type ObjectStorage } from '../adapters/storage/object-storage.js';
 import { mosquittoPasswordHash } from './mqtt-credentials.js';
 
 /** A station operation that cannot be done; routes map the code to HTTP (exists: 409, unknown: 404). */

@@ -1,8 +1,8 @@
 import { decodeWav } from '#shared/audio/wav-decode.js';
 import type { Clock } from '../clock.js';
 import { ApiError, badRequest } from '../errors.js';
-import type { UploadsRepo } from '../plugins/db/uploads-repo.js';
-import type { ObjectStorage } from '../plugins/storage/object-storage.js';
+import type { UploadsRepo } from '../adapters/db/uploads-repo.js';
+import type { ObjectStorage } from '../adapters/storage/object-storage.js';
 import { assertDecodedSizeWithin } from './audio-limits.js';
 import { uploadKey, uploadTimestamp } from '#shared/bucket/layout.js';
 import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';

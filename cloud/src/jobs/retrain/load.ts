@@ -1,6 +1,6 @@
 import { decodeWav } from '#shared/audio/wav-decode.js';
 import { describeError } from '#shared/errors.js';
-import type { ObjectStorage } from '../../plugins/storage/object-storage.js';
+import type { ObjectStorage } from '../../adapters/storage/object-storage.js';
 import { assertDecodedSizeWithin } from '../../uploads/audio-limits.js';
 import type { AudioOriginal, LabelledOriginal } from './ports.js';
 

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { describeError } from '#shared/errors.js';
 import { ApiError, forbidden } from '../../errors.js';
-import { assertSafeKey } from '../../plugins/storage/object-keys.js';
+import { assertSafeKey } from '../../adapters/storage/object-keys.js';
 import type { CloudServices } from '../../services.js';
 import { errors } from '../schemas.js';
 import { rejectDeclaredOversize } from './multipart.js';

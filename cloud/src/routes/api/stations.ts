@@ -3,7 +3,7 @@ import { stationDocKey, stationPrefix } from '#shared/bucket/layout.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { ApiError, badRequest, conflict, forbidden, notFound } from '../../errors.js';
-import { assertSafeKey } from '../../plugins/storage/object-keys.js';
+import { assertSafeKey } from '../../adapters/storage/object-keys.js';
 import { baseUrlOf, type CloudServices } from '../../services.js';
 import { StationError } from '../../stations/station-service.js';
 import { errors, StationIdSchema, StationSchema } from '../schemas.js';
