@@ -1,5 +1,5 @@
 import { parseWavHeader } from '#shared/audio/wav-format.js';
-import { ApiError } from '../errors.js';
+import { tooLarge } from '../errors.js';
 
 /**
  * The most samples the service decodes from one file: what a file of
@@ -29,6 +29,6 @@ export function assertDecodedSizeWithin(bytes: Uint8Array, targetRateHz: number,
   const decoded = Math.ceil((frames * targetRateHz) / rateHz);
   if (decoded > maxSamples) {
     const minutes = (n: number) => (n / targetRateHz / 60).toFixed(1);
-    throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `the audio is ${minutes(frames * targetRateHz / rateHz)} minutes long; at most ${minutes(maxSamples)} minutes are accepted (MAX_UPLOAD_MB of 16-bit mono at ${targetRateHz} Hz)`);
+    throw tooLarge('PAYLOAD_TOO_LARGE', `the audio is ${minutes(frames * targetRateHz / rateHz)} minutes long; at most ${minutes(maxSamples)} minutes are accepted (MAX_UPLOAD_MB of 16-bit mono at ${targetRateHz} Hz)`);
   }
 }

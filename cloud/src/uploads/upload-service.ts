@@ -1,6 +1,6 @@
 import { decodeWav } from '#shared/audio/wav-decode.js';
 import type { Clock } from '../clock.js';
-import { ApiError, badRequest } from '../errors.js';
+import { clash, invalid } from '../errors.js';
 import type { UploadsRepo } from '../adapters/db/uploads-repo.js';
 import type { ObjectStorage } from '../adapters/storage/object-storage.js';
 import { assertDecodedSizeWithin } from './audio-limits.js';
@@ -51,17 +51,17 @@ export class UploadService {
 
   async store(input: UploadInput): Promise<UploadResult> {
     const { className, fileName, bytes } = input;
-    if (!className) throw badRequest('VALIDATION', 'the "class" field is required');
-    if (!bytes || fileName === undefined) throw badRequest('VALIDATION', 'the "file" field is required');
-    if (TRAVERSAL.test(className)) throw badRequest('UNSAFE_NAME', `class ${JSON.stringify(className)} may not contain "/", "\\" or ".."`);
-    if (TRAVERSAL.test(fileName)) throw badRequest('UNSAFE_NAME', `file name ${JSON.stringify(fileName)} may not contain "/", "\\" or ".."`);
+    if (!className) throw invalid('VALIDATION', 'the "class" field is required');
+    if (!bytes || fileName === undefined) throw invalid('VALIDATION', 'the "file" field is required');
+    if (TRAVERSAL.test(className)) throw invalid('UNSAFE_NAME', `class ${JSON.stringify(className)} may not contain "/", "\\" or ".."`);
+    if (TRAVERSAL.test(fileName)) throw invalid('UNSAFE_NAME', `file name ${JSON.stringify(fileName)} may not contain "/", "\\" or ".."`);
     const classes = await this.deps.classes();
     if (!classes.includes(className)) {
-      throw badRequest('UNKNOWN_CLASS', `class ${JSON.stringify(className)} is not one of: ${classes.join(', ')}`);
+      throw invalid('UNKNOWN_CLASS', `class ${JSON.stringify(className)} is not one of: ${classes.join(', ')}`);
     }
     assertDecodedSizeWithin(bytes, SAMPLE_RATE_HZ, this.deps.maxDecodedSamples);
     const audio = decodeWav(bytes, SAMPLE_RATE_HZ);
-    if (audio.samples.length === 0) throw new ApiError(400, 'AUDIO_DECODE', 'the WAV file holds no audio');
+    if (audio.samples.length === 0) throw invalid('AUDIO_DECODE', 'the WAV file holds no audio');
 
     const now = this.deps.clock.now();
     const timestamp = uploadTimestamp(now);
@@ -108,7 +108,7 @@ export class UploadService {
       if (!taken) return key;
       this.reserved.delete(key);
     }
-    throw new ApiError(409, 'CONFLICT', 'too many uploads with this name in one second');
+    throw clash('CONFLICT', 'too many uploads with this name in one second');
   }
 }
 
