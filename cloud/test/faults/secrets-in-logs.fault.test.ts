@@ -77,7 +77,8 @@ async function s3Flow(base: string, brokerUrl: (user: string) => string): Promis
     }
     await client.endAsync();
     const presign = await fetch(`${base}/api/stations/${station.id}/presign`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${station.token}` }, body: JSON.stringify({ keys: [clipKey, sidecarKeyFor(clipKey)] }),
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${station.token}` },
+      body: JSON.stringify({ objects: [{ key: clipKey, bytes: wav.byteLength }, { key: sidecarKeyFor(clipKey), bytes: Buffer.byteLength(sidecar) }] }),
     });
     requests++;
     expect(presign.status).toBe(200);
