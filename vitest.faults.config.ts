@@ -9,7 +9,7 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions } },
   test: {
-    include: ['station/test/faults/**/*.fault.test.ts', 'cloud/test/faults/**/*.fault.test.ts'],
+    include: ['station/test/faults/**/*.fault.test.ts', 'cloud/test/faults/**/*.fault.test.ts', 'tools-test/faults/**/*.fault.test.ts'],
     globalSetup: ['tools-test/fault-summary.ts'],
     testTimeout: 600_000,
     hookTimeout: 120_000,

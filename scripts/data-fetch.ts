@@ -20,8 +20,10 @@ const HELP = `Usage: npm run data:fetch -- [options]
 
 Downloads the Debian packages named in the source lists with \`apt-get download\`
 (no install), extracts them with \`dpkg-deb -x\`, converts the chosen files to
-16 kHz mono 16-bit WAV with sox and writes <cache>/index.tsv. Steps whose output
-is already cached are skipped, so a second run downloads and converts nothing.
+16 kHz mono 16-bit WAV with sox, leaves out second copies of a recording (found
+by audio content; listed in <cache>/duplicates.tsv) and writes <cache>/index.tsv.
+Steps whose output is already cached are skipped, so a second run downloads and
+converts nothing.
 
 Options:
   --cache DIR          cache directory (default: $ECOSIGHT_DATA_CACHE, else ~/.cache/ecosight/data)
@@ -139,8 +141,20 @@ async function main(): Promise<number> {
     for (const f of report.failures) console.error(`  - ${f.package}: ${f.reason}`);
     return 1;
   }
+  console.log(`duplicates: ${report.duplicates.length} second copies of a recording left out (${describeDuplicates(report.duplicates)}); `
+    + 'list in duplicates.tsv beside the index');
   console.log(`index: ${report.indexPath} (${report.indexWritten ? 'written' : 'unchanged'}, ${report.records.length} files)`);
   return 0;
+}
+
+/** "a -> b: n" per pair of packages, most first. */
+function describeDuplicates(dups: ReadonlyArray<{ dropped: { package: string }; keptAs: { package: string } }>): string {
+  const pairs = new Map<string, number>();
+  for (const d of dups) {
+    const key = d.dropped.package === d.keptAs.package ? `within ${d.keptAs.package}` : `${d.dropped.package} copy of ${d.keptAs.package}`;
+    pairs.set(key, (pairs.get(key) ?? 0) + 1);
+  }
+  return [...pairs.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k}: ${n}`).join(', ') || 'none';
 }
 
 main().then(

@@ -41,6 +41,7 @@ const { values } = parseArgs({
     'class-exponent': { type: 'string' },
     'negative-share': { type: 'string' },
     synthetic: { type: 'string' },
+    chainsaw: { type: 'string' },
     boost: { type: 'string' },
     'hard-negatives': { type: 'string' },
     select: { type: 'string' },
@@ -51,7 +52,7 @@ const { values } = parseArgs({
 const HELP = `Usage: npm run train -- [options]
 
 Trains the EcoSight classifier on the fetched data (npm run data:fetch) plus
-synthesized gunshots and writes a model package (see docs/model.md).
+synthesized gunshots and chainsaws and writes a model package (see docs/model.md).
 
   --out DIR            output directory (default: models/, the shipped model;
                        --quick: a new temporary directory)
@@ -81,6 +82,9 @@ synthesized gunshots and writes a model package (see docs/model.md).
                        keep the epoch with the lowest validation loss (default), or
                        the highest gunshot validation recall at 0.5 % false positives
   --synthetic N        synthesized gunshot scenes for training (default ${DATA_BUDGET.synthetic.train})
+  --chainsaw N         synthesized chainsaw scenes for training, and N/4 (held-out engine
+                       parameters) for validation (default ${DATA_BUDGET.chainsaw.train}: the shipped chainsaw
+                       output is trained by npm run train:chainsaw instead)
   --clips-per-kind N   --toy only: generated clips per kind
   -h, --help           show this text
 `;
@@ -101,7 +105,10 @@ async function main(): Promise<void> {
     ? toyData(Number(values['clips-per-kind'] ?? (quick ? 12 : 60)), seed)
     : await prepareFetchedData({
       cacheDir: values.cache, seed, logger, quick,
-      budget: values.synthetic !== undefined ? { synthetic: { train: Number(values.synthetic), validation: DATA_BUDGET.synthetic.validation } } : undefined,
+      budget: {
+        ...(values.synthetic !== undefined ? { synthetic: { train: Number(values.synthetic), validation: DATA_BUDGET.synthetic.validation } } : {}),
+        ...(values.chainsaw !== undefined ? { chainsaw: { train: Number(values.chainsaw), validation: Math.round(Number(values.chainsaw) / 4) } } : {}),
+      },
     });
   const subset = values.subset !== undefined ? Number(values.subset) : quick && !values.toy ? 0.15 : 1;
   if (subset < 1) data = subsetData(data, subset, seed);
@@ -131,7 +138,7 @@ async function main(): Promise<void> {
     selectOn: parseSelect(values.select),
     description: values.toy
       ? 'Trained on generated data only (impulsive noise bursts and physically modelled gunshots from ml/src/synth as gunshot, vs silence, noise, tones, chirps, slow swells): recognises sharp broadband impulses as gunshot; knows nothing of the other classes (their thresholds are placeholders).'
-      : 'EcoSight compact CNN trained on the fetched Debian-package sound data plus synthesized gunshots (see docs/model.md).',
+      : 'EcoSight compact CNN trained on the fetched Debian-package sound data plus synthesized gunshots and chainsaws (see docs/model.md).',
     logger,
     onProgress: createProgressPrinter(),
     requireLossDrop: quick,

@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { FastifyInstance } from 'fastify';
 import type { CloudConfig } from '#shared/config/cloud-config.js';
-import { parsePrivateKey } from '#shared/manifest/keys.js';
 import { loadModelPackage, repositoryRoot, shippedModelDir } from '#shared/model/model-package.js';
 import { encodePayload } from '#shared/mqtt/payloads.js';
 import { modelAnnounceTopic } from '#shared/mqtt/topics.js';
@@ -26,6 +25,7 @@ import { cloudLifecycle } from './lifecycle.js';
 import { CurrentModel } from './models/current-model.js';
 import { ReleasePublisher } from './models/publisher.js';
 import { syncReleases } from './models/release-sync.js';
+import { signingSetup } from './models/signing-role.js';
 import { createAuthGuards } from './plugins/auth.js';
 import { LiveHub } from './adapters/live-hub.js';
 import { MqttBridge } from './adapters/mqtt-bridge.js';
@@ -85,17 +85,17 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const { storage, urlSigner } = await createStorage(config, options.s3Client);
   const { repos, created } = openIndex(indexPath(config));
   const live = new LiveHub();
-  const ingestor = new Ingestor({ storage, detections: repos.detections, stations: repos.stations, live, logger, clock });
+  const ingestor = new Ingestor({ storage, detections: repos.detections, stations: repos.stations, live, logger, clock, logging: repos.logging });
   const mqtt = config.mqttUrl
     ? new MqttBridge({ url: config.mqttUrl, prefix: config.mqttPrefix, subscribe: role === 'serve', clientId: config.mqttClientId }, logger, (kind, id, payload) => ingestor.onStationMessage(kind, id, payload))
     : undefined;
-  const signingKey = config.modelSigningKey ? parsePrivateKey(config.modelSigningKey) : undefined;
+  const signing = signingSetup(config, role);
   const shippedDir = options.shippedModelDir ?? shippedModelDir();
   const currentModel = new CurrentModel({
     storage, releases: repos.releases, shippedDir, cacheDir: join(config.dataDir, 'model-cache'), loadPackage: loadModelPackage, logger,
   });
   const publisher = new ReleasePublisher({
-    storage, releases: repos.releases, signingKey, live, logger, clock,
+    storage, releases: repos.releases, signingKey: signing.key, signer: signing.signer, live, logger, clock,
     announce: (payload) => mqtt?.publishRetained(modelAnnounceTopic(config.mqttPrefix), encodePayload(payload)),
     baseUrl: () => config.publicUrl || `http://127.0.0.1:${config.port}`,
   });
@@ -147,6 +147,6 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
 
   return { app, services, ...cloudLifecycle({
     config, logger, role, app, services, storage, repos, created, ingestor, publisher, currentModel, runner, mqtt, live, shippedDir,
-    scanIntervalMs: options.scanIntervalMs, workerPollMs: options.workerPollMs,
+    signer: signing.signer, scanIntervalMs: options.scanIntervalMs, workerPollMs: options.workerPollMs,
   }) };
 }

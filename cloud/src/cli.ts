@@ -30,13 +30,16 @@ Run 'ecosight-cloud <command> --help' for a command's options.`,
   serve: `ecosight-cloud serve
 
 Runs the API, the dashboard (/) and the API description (/docs) on HOST:PORT.
-With JOB_RUNNER=inline (default) it also runs retrain jobs; with worker, an
-'ecosight-cloud worker' process must run them.`,
+With JOB_RUNNER=inline (default) it also runs retrain jobs and signs releases
+(MODEL_SIGNING_KEY); with worker, an 'ecosight-cloud worker' process runs them
+and alone holds MODEL_SIGNING_KEY: the API refuses to start with it set.`,
   worker: `ecosight-cloud worker
 
 Claims queued retrain jobs from storage (jobs/<id>/request.json) and runs them
 one at a time, writing progress to jobs/<id>/status.json. Needs the same
-STORAGE/S3_* settings and MODEL_SIGNING_KEY as the API.`,
+STORAGE/S3_* settings as the API, and MODEL_SIGNING_KEY, which only the worker
+holds: it signs and publishes every release (also the shipped model, when the
+bucket holds none).`,
   retrain: `ecosight-cloud retrain [--min-samples N] [--mode head|full]
 
 Runs one retrain job in this process (same job as POST /retrain) and shows its
@@ -66,7 +69,8 @@ model announcement. Anything else is denied. Revoked stations are left out.`,
   keygen: `ecosight-cloud keygen
 
 Prints a new Ed25519 key pair:
-  MODEL_SIGNING_KEY  base64 PKCS#8 private key (the cloud's secret)
+  MODEL_SIGNING_KEY  base64 PKCS#8 private key (the worker's secret; with
+                     JOB_RUNNER=inline the one cloud process holds it)
   public key         base64 SPKI (goes into each station's ota.publicKey)`,
 };
 
@@ -93,7 +97,7 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'keygen') {
     const { privateKey, publicKey } = generateSigningKeyPair();
     process.stdout.write(`MODEL_SIGNING_KEY=${privateKey}\nMODEL_PUBLIC_KEY=${publicKey}\n`);
-    process.stderr.write('Keep MODEL_SIGNING_KEY secret (cloud only); give the public key to stations (ota.publicKey).\n');
+    process.stderr.write('Keep MODEL_SIGNING_KEY secret (the worker only, or the single cloud process with JOB_RUNNER=inline); give the public key to stations (ota.publicKey).\n');
     return 0;
   }
   const config = loadCloudConfig();

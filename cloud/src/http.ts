@@ -5,6 +5,7 @@ import { httpLogSerializers } from './plugins/log-redaction.js';
 import { registerHttpPlugins } from './plugins/http-plugins.js';
 import { detectionRoutes } from './routes/api/detections.js';
 import { liveRoutes } from './routes/api/live.js';
+import { loggingRoutes } from './routes/api/logging.js';
 import { modelRoutes } from './routes/api/models.js';
 import { objectRoutes } from './routes/api/objects.js';
 import { predictRoutes } from './routes/api/predict.js';
@@ -69,6 +70,7 @@ export async function buildApp(services: CloudServices, http: HttpSettings = {})
   await app.register(retrainRoutes, opts);
   await app.register(modelRoutes, opts);
   await app.register(liveRoutes, opts);
+  await app.register(loggingRoutes, opts);
   await app.register(dashboardRoutes, opts);
   await app.ready();
   logger.debug({ routes: app.printRoutes({ commonPrefix: false }).split('\n').length }, 'routes registered');

@@ -38,6 +38,8 @@ export interface LifecycleParts {
   mqtt: MqttBridge | undefined;
   live: LiveHub;
   shippedDir: string;
+  /** Who signs releases (models/signing-role.ts): 'worker' means this API publishes nothing itself. */
+  signer: string;
   scanIntervalMs?: number;
   workerPollMs?: number;
 }
@@ -59,9 +61,12 @@ export function cloudLifecycle(parts: LifecycleParts): { start(): Promise<void>;
         logger.info({ storage: storage.describe() }, 'new index: rebuilding it from storage');
         await rebuildIndex(storage, repos, ingestor, logger);
       }
-      await publishShippedIfNone({ releases: repos.releases, publisher, shippedDir, logger }).catch((err) => {
-        logger.error({ err: describeError(err) }, 'could not publish the shipped model as the first release');
-      });
+      // An API whose worker signs leaves the first release to the worker too.
+      if (parts.signer !== 'worker') {
+        await publishShippedIfNone({ releases: repos.releases, publisher, shippedDir, logger }).catch((err) => {
+          logger.error({ err: describeError(err) }, 'could not publish the shipped model as the first release');
+        });
+      }
       await currentModel.get().catch((err) => logger.error({ err: describeError(err) }, 'no usable model: /predict and uploads will fail'));
       mqtt?.start();
       if (role === 'serve') {

@@ -10,6 +10,7 @@ import { rebuildIndex, type ReindexCounts } from './ingest/reindex.js';
 import { DetectionsRepo } from './adapters/db/detections-repo.js';
 import { openIndexDb } from './adapters/db/index-db.js';
 import { JobsRepo } from './adapters/db/jobs-repo.js';
+import { LoggingRepo } from './adapters/db/logging-repo.js';
 import { ReleasesRepo } from './adapters/db/releases-repo.js';
 import type { Repos } from './adapters/db/repos.js';
 import { StationsRepo } from './adapters/db/stations-repo.js';
@@ -38,6 +39,7 @@ export function openIndex(path: string): { repos: Repos; created: boolean } {
       detections: new DetectionsRepo(db),
       jobs: new JobsRepo(db),
       releases: new ReleasesRepo(db),
+      logging: new LoggingRepo(db),
     },
   };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSigningKeyPair } from '#shared/manifest/keys.js';
 import { waitFor } from '#testkit/ports.js';
 import { TestS3 } from '#testkit/s3rver.js';
 import { loudWav, quietWav } from './support/audio.js';
@@ -20,8 +21,9 @@ describe('JOB_RUNNER=worker: the API queues, a worker on another disk runs the j
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
     const shippedModelDir = await writeTrainableBaseDir();
     const env = { STORAGE: 's3', JOB_RUNNER: 'worker', MIN_NEW_SAMPLES: '4', ...s3.env };
-    api = await startTestCloud(env, { shippedModelDir });
-    worker = await startTestCloud({ ...env, MODEL_SIGNING_KEY: api.config.modelSigningKey }, {
+    // Only the worker holds the signing key (an API with JOB_RUNNER=worker refuses it).
+    api = await startTestCloud({ ...env, MODEL_SIGNING_KEY: '' }, { shippedModelDir });
+    worker = await startTestCloud({ ...env, MODEL_SIGNING_KEY: generateSigningKeyPair().privateKey }, {
       role: 'worker', shippedModelDir, workerPollMs: 200, trainer: recordingTrainer(sharedTrainer({ ...QUICK_TRAINING }), calls),
     });
   });

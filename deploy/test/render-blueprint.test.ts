@@ -8,6 +8,7 @@ import YAML from 'yaml';
 import { AWS_SDK_ENV, CLOUD_ENV, loadCloudConfig } from '#shared/config/cloud-config.js';
 import { generateSigningKeyPair } from '#shared/manifest/keys.js';
 import { findEnvReads, reachableFiles, sourceFiles } from './env-reads.js';
+import { signingSetup } from '../../cloud/src/models/signing-role.js';
 import { checkBlueprint, type Blueprint, type EnvVarEntry, type RenderService } from './render-spec.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -112,7 +113,9 @@ describe('render.yaml describes the EcoSight deployment', () => {
   it('generates API_KEY on the API and shares it with the worker; secrets are never literal', () => {
     expect(envEntry(api, 'API_KEY')?.generateValue).toBe(true);
     expect(envEntry(worker, 'API_KEY')?.fromService).toEqual({ type: 'web', name: 'ecosight-api', envVarKey: 'API_KEY' });
-    expect(envEntry(api, 'MODEL_SIGNING_KEY')?.sync).toBe(false);
+    // The key every station trusts lives on the worker only (the API refuses it with JOB_RUNNER=worker).
+    expect(envEntry(api, 'MODEL_SIGNING_KEY')).toBeUndefined();
+    expect(envEntry(worker, 'MODEL_SIGNING_KEY')?.sync).toBe(false);
     for (const s of [api, worker]) {
       for (const e of s.envVars ?? []) {
         if (/KEY|SECRET|PASSWORD|TOKEN/.test(e.key)) expect(e.value, `${s.name} ${e.key} must not be committed`).toBeUndefined();
@@ -144,6 +147,8 @@ describe('render.yaml describes the EcoSight deployment', () => {
         if (v !== undefined) env[e.key] = v;
       }
       const config = loadCloudConfig(env);
+      // The API starts without the signing key, the worker with it.
+      expect(signingSetup(config, s === api ? 'serve' : 'worker').signer).toBe(s === api ? 'worker' : 'this process');
       expect(config.jobRunner).toBe('worker');
       expect(config.s3Bucket).toBe('ecosight-clips');
     }

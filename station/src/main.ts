@@ -21,6 +21,7 @@ import { FolderSource } from './capture/folder-source.js';
 import { MicSource } from './capture/mic-source.js';
 import { startRecorder } from './capture/recorder-process.js';
 import { buildStages } from '#shared/pipeline/stages.js';
+import { composeLoggingStage, loggingWorker } from './logging-composition.js';
 import { AlertJoiner } from './pipeline/alert-joiner.js';
 import { ClipWriter } from './pipeline/clip-writer.js';
 import { Clipper } from './pipeline/clipper.js';
@@ -36,6 +37,7 @@ import { parsePublicKey } from '#shared/manifest/keys.js';
 import { AlertStore } from './store/alert-store.js';
 import { ClipQuota } from './store/clip-quota.js';
 import { openDatabase } from './store/database.js';
+import { StoreRetention } from './store/retention.js';
 import { DetectionStore } from './store/detection-store.js';
 import { Outbox } from './store/outbox.js';
 import { ProcessedFiles } from './capture/processed-files.js';
@@ -46,6 +48,7 @@ import { Heartbeat } from './system/health.js';
 import type { Service } from './core/service.js';
 import { StationLifecycle } from './system/lifecycle.js';
 import { SystemdNotifier } from './system/systemd.js';
+import { RetentionService } from './system/retention-service.js';
 import { TelemetryService } from './system/telemetry-service.js';
 import { collectTelemetry, statusLine } from './system/telemetry.js';
 import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
@@ -102,9 +105,11 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
   if (mqttEnabled) {
     stores.outbox.promoteLocal('alert', clock.now());
     stores.outbox.promoteLocal('event', clock.now());
+    stores.outbox.promoteLocal('logging', clock.now());
   }
   const source = buildSource(config, dataDir, o, new ProcessedFiles(db));
-  const runner = new PipelineRunner(source, stages, sink, heartbeat, () => clock.now());
+  const pipelineSink = composeLoggingStage({ config, sampleRateHz: SAMPLE_RATE_HZ, stages, recorder: sink, db, outbox, detections: stores.detections, clock, logger });
+  const runner = new PipelineRunner(source, stages, pipelineSink, heartbeat, () => clock.now());
 
   const systemd = new SystemdNotifier(o.env, logger);
   const mqttStore = new SqliteOutgoingStore(db, (outboxId, nowMs) => {
@@ -120,10 +125,12 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
     const messageBackoff = { minMs: 1000, maxMs: 60_000 };
     const alertWorker = new OutboxWorker('alert', outbox, new PublishAlerts(link, stores.alerts, mqttStore, clock), { concurrency: 4, backoff: messageBackoff, batch: 20 }, clock, logger);
     const eventWorker = new OutboxWorker('event', outbox, new PublishEvents(link, mqttStore, clock), { concurrency: 4, backoff: messageBackoff, batch: 50 }, clock, logger);
-    workers.push(alertWorker as OutboxWorker<unknown>, eventWorker as OutboxWorker<unknown>);
+    const loggingAlerts = loggingWorker(link, outbox, mqttStore, clock, logger);
+    workers.push(alertWorker as OutboxWorker<unknown>, eventWorker as OutboxWorker<unknown>, loggingAlerts as OutboxWorker<unknown>);
     link.onConnect(() => {
       alertWorker.wake();
       eventWorker.wake();
+      loggingAlerts.wake();
       if (config.mqtt.homeAssistant.enabled) {
         void publishHomeAssistantDiscovery(link, config.stationId, config.mqtt.homeAssistant.discoveryPrefix, softwareVersion)
           .catch((err: unknown) => logger.warn({ err: describeError(err) }, 'Home Assistant discovery failed'));
@@ -156,7 +163,11 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
     new KeyValueStore(db), link, shippedModelDir(), logger,
   );
   runner.setClassifierFailureHandler((err, failed) => updater.onClassifierFailure(err, failed));
-  const services: Service[] = [telemetry, updater];
+  const retention = new RetentionService(
+    new StoreRetention(db, { maxAgeMs: config.retention.maxAgeDays * 86_400_000, maxDbBytes: config.retention.maxDbMb * 1024 * 1024 }),
+    config.retention.intervalSec * 1000, clock, logger,
+  );
+  const services: Service[] = [telemetry, updater, retention];
   logger.info({
     stationId: config.stationId, source: `${config.source.type}:${config.source.device || config.source.path}`, model: modelVersion(),
     mqtt: mqttEnabled ? 'on' : 'off (local mode)', upload: uploadTarget?.describe() ?? 'off (local mode: clips stay on disk)',

@@ -19,11 +19,11 @@ export interface MqttSettings {
 
 export type StationMessageHandler = (kind: StationTopicKind, stationId: string, payload: Buffer) => Promise<void>;
 
-const KINDS: readonly StationTopicKind[] = ['event', 'alert', 'telemetry', 'status'];
+const KINDS: readonly StationTopicKind[] = ['event', 'alert', 'telemetry', 'status', 'logging'];
 
 /**
  * The service's MQTT connection: listens to every station's event, alert,
- * telemetry and status topics and publishes the retained model announcement.
+ * logging, telemetry and status topics and publishes the retained model announcement.
  * The broker being down never blocks startup or requests; mqtt.js reconnects,
  * and a retained publish made while offline is sent on the next connect.
  */

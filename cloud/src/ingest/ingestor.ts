@@ -9,7 +9,9 @@ import type { DetectionRecord, DetectionsRepo } from '../adapters/db/detections-
 import type { StationsRepo } from '../adapters/db/stations-repo.js';
 import type { LiveHub } from '../adapters/live-hub.js';
 import { getJson, putJson, type ObjectStorage } from '../adapters/storage/object-storage.js';
+import type { LoggingRepo } from '../adapters/db/logging-repo.js';
 import { detectionView } from './detection-view.js';
+import { ingestLoggingAlert } from './logging-ingest.js';
 import { cleanAlert, cleanEvent, cleanSidecar, cleanStatus, cleanTelemetry } from './payload-clean.js';
 import { checkAlert, checkEvent, checkSidecar, checkStatus, checkTelemetry, isSafeId, isStationClipKey } from './payload-checks.js';
 
@@ -20,6 +22,8 @@ export interface IngestorDeps {
   live: LiveHub;
   logger: Logger;
   clock: Clock;
+  /** Logging alerts (MQTT `logging`); without it those messages are dropped. */
+  logging?: LoggingRepo;
 }
 
 /**
@@ -66,6 +70,13 @@ export class Ingestor {
         if (problem || !p) return this.drop(kind, stationId, problem);
         const station = this.deps.stations.touch(stationId, { lastSeen: this.seenAt(p.time), ...cleanStatus(p) });
         if (station) this.deps.live.publish('station', station);
+        return;
+      }
+      case 'logging': {
+        const logging = this.deps.logging;
+        const result = logging ? ingestLoggingAlert({ logging, live: this.deps.live, now: () => this.now() }, stationId, raw) : { problem: 'logging alerts not kept here' };
+        if (result.problem) return this.drop(kind, stationId, result.problem);
+        this.touch(stationId);
         return;
       }
       case 'telemetry': {

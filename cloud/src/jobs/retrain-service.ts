@@ -16,9 +16,9 @@ export interface RetrainRequest {
 export class RetrainService {
   private readonly repos: Pick<Repos, 'uploads' | 'detections' | 'jobs'>;
   private readonly runner: JobRunner;
-  private readonly publisher: Pick<ReleasePublisher, 'canPublish' | 'disabledReason'>;
+  private readonly publisher: Pick<ReleasePublisher, 'publishingEnabled' | 'disabledReason'>;
 
-  constructor(repos: Pick<Repos, 'uploads' | 'detections' | 'jobs'>, runner: JobRunner, publisher: Pick<ReleasePublisher, 'canPublish' | 'disabledReason'>) {
+  constructor(repos: Pick<Repos, 'uploads' | 'detections' | 'jobs'>, runner: JobRunner, publisher: Pick<ReleasePublisher, 'publishingEnabled' | 'disabledReason'>) {
     this.repos = repos;
     this.runner = runner;
     this.publisher = publisher;
@@ -31,7 +31,8 @@ export class RetrainService {
   }
 
   async start(request: RetrainRequest): Promise<JobStatus> {
-    if (!this.publisher.canPublish) throw unavailable('PUBLISHING_DISABLED', this.publisher.disabledReason ?? 'publishing is disabled');
+    // With JOB_RUNNER=worker the API holds no key: the worker signs, so the request is queued.
+    if (!this.publisher.publishingEnabled) throw unavailable('PUBLISHING_DISABLED', this.publisher.disabledReason ?? 'publishing is disabled');
     return this.runner.submit({ minSamples: request.minSamples, mode: request.mode }, () => {
       const count = this.newSampleCount();
       if (count < request.minSamples) {

@@ -1,8 +1,9 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { checkFile } from '#shared/release/manifest.js';
 import type { ModelPackage } from '#shared/model/model-package.js';
 import type { Logger } from '#shared/util/logger.js';
+import { assertSafeName, pathUnder } from '#shared/util/safe-name.js';
 import type { ReleasesRepo } from '../adapters/db/releases-repo.js';
 import type { ObjectStorage } from '../adapters/storage/object-storage.js';
 import { releaseKey } from '#shared/release/layout.js';
@@ -73,14 +74,15 @@ export class CurrentModel {
   private async download(version: string): Promise<string> {
     const record = this.deps.releases.get(version);
     if (!record) throw new Error(`release ${version} is not in the index`);
-    const dir = join(this.deps.cacheDir, version);
+    // The version and file paths come from storage: keep every derived path under the cache.
+    const dir = pathUnder(this.deps.cacheDir, assertSafeName('release version', version));
     const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
     try {
       await mkdir(tmp, { recursive: true });
       for (const f of record.files) {
         const bytes = await this.deps.storage.get(releaseKey(version, f.path));
         checkFile(f, bytes);
-        const path = join(tmp, ...f.path.split('/'));
+        const path = pathUnder(tmp, ...f.path.split('/'));
         await mkdir(dirname(path), { recursive: true });
         await writeFile(path, bytes);
       }

@@ -8,6 +8,7 @@ import type { Logger } from '#shared/util/logger.js';
 import type { Clock } from '../clock.js';
 import { unavailable } from '../errors.js';
 import type { LiveHub } from '../adapters/live-hub.js';
+import type { Signer } from './signing-role.js';
 import type { ReleasesRepo } from '../adapters/db/releases-repo.js';
 import { putJson, type ObjectStorage } from '../adapters/storage/object-storage.js';
 import { readReleaseFiles } from './release-files.js';
@@ -28,8 +29,10 @@ export interface PublishInput {
 export interface PublisherDeps {
   storage: ObjectStorage;
   releases: ReleasesRepo;
-  /** Undefined when MODEL_SIGNING_KEY is not set: nothing can be published. */
+  /** Undefined when this process does not hold MODEL_SIGNING_KEY: it cannot publish itself. */
   signingKey: KeyObject | undefined;
+  /** Who signs: this process, the worker (an API with JOB_RUNNER=worker never holds the key), or nobody. */
+  signer: Signer;
   /** Sends the retained announcement (MQTT); a no-op without a broker. */
   announce: (payload: ReleaseAnnouncement) => void;
   /** Absolute base URL stations reach the service at (for manifestUrl). */
@@ -53,12 +56,22 @@ export class ReleasePublisher {
     this.deps = deps;
   }
 
+  /** This process can sign and publish (it holds the key). */
   get canPublish(): boolean {
     return this.deps.signingKey !== undefined;
   }
 
+  /** Releases can be published: here, or by the worker the jobs go to. */
+  get publishingEnabled(): boolean {
+    return this.canPublish || this.deps.signer === 'worker';
+  }
+
+  get signer(): Signer {
+    return this.deps.signer;
+  }
+
   get disabledReason(): string | undefined {
-    return this.canPublish ? undefined : NO_SIGNING_KEY_REASON;
+    return this.publishingEnabled ? undefined : NO_SIGNING_KEY_REASON;
   }
 
   async publish(input: PublishInput): Promise<ReleaseRecord> {

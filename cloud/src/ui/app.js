@@ -4,6 +4,7 @@ import { EventStream } from './lib/event-stream.js';
 import { KeyStore } from './lib/key-store.js';
 import { DetectionsPanel } from './panels/detections-panel.js';
 import { KeyPanel } from './panels/key-panel.js';
+import { LoggingPanel } from './panels/logging-panel.js';
 import { ModelsPanel } from './panels/models-panel.js';
 import { RetrainPanel } from './panels/retrain-panel.js';
 import { StationsPanel } from './panels/stations-panel.js';
@@ -63,6 +64,10 @@ function main() {
       return api.send('PATCH', d.url, { label }).catch(onWriteError);
     },
   });
+  const logging = new LoggingPanel({
+    load: () => read('/api/logging?limit=50'),
+    mediaUrl: async (path) => (readsArePublic ? path : api.blobUrl(path)),
+  });
   const upload = new UploadPanel({
     upload: (form) => api.postForm('/upload', form).catch(onWriteError),
     recent: () => read('/api/uploads?limit=10'),
@@ -99,12 +104,14 @@ function main() {
     onOpen: () => {
       void detections.reload();
       void stations.reload();
+      void logging.reload();
     },
     isFatal: (code) => code === 401,
     onEvent: (event, data) => {
       const d = /** @type {any} */ (data);
       if (event === 'detection') detections.upsert(d);
       else if (event === 'alert') detections.onAlert(d);
+      else if (event === 'logging') logging.upsert(d);
       else if (event === 'station') stations.upsert(d);
       else if (event === 'job') retrain.onLiveJob(d);
       else if (event === 'model') {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { isClassName, type ClassName } from './classes.js';
 import { DatasetFileError } from './dataset-error.js';
+import { archiveSeparatorIndex } from './archives/formats.js';
 import { globToRegExp } from './path-glob.js';
 
 /**
@@ -15,8 +16,9 @@ export interface SourceRow {
   package: string;
   /**
    * Path inside the extracted package (relative, `/`-separated) or a glob over
-   * such paths. `archive.rcc!member-glob` selects files inside a Qt resource
-   * archive (gcompris keeps its sounds in those).
+   * such paths. `archive.rcc!member-glob` selects files inside a container
+   * (Qt resources, zip/pk3, ASC, OpenClonk groups, Liero sound banks, SoundFonts:
+   * see `archives/formats.ts`).
    */
   pathPattern: string;
   labels: ClassName[];
@@ -39,8 +41,6 @@ export const SOURCE_LIST_COLUMNS = ['package', 'path_in_package', 'labels', 'rol
 
 const ROLES: ReadonlySet<string> = new Set(['train', 'background', 'exclude']);
 const DEBIAN_PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/u;
-// `!` alone is a legal file-name character (lmms ships `bass!.ogg`), so only `.rcc!` separates.
-const ARCHIVE_MARK = '.rcc!';
 
 export async function readSourceList(path: string, policy: SourceListPolicy = {}): Promise<SourceRow[]> {
   return parseSourceList(await readFile(path, 'utf8'), path, policy);
@@ -83,11 +83,10 @@ export function parseSourceList(text: string, origin: string, policy: SourceList
   return rows;
 }
 
-/** Splits `archive.rcc!member` into its parts; plain paths have no archive. */
+/** Splits `archive.pk3!member` (any container of `archives/formats.ts`) into its parts; plain paths have no archive. */
 export function splitArchivePattern(pattern: string): { archive?: string; member: string } {
-  const at = pattern.indexOf(ARCHIVE_MARK);
-  if (at < 0) return { member: pattern };
-  const end = at + ARCHIVE_MARK.length - 1;
+  const end = archiveSeparatorIndex(pattern);
+  if (end < 0) return { member: pattern };
   return { archive: pattern.slice(0, end), member: pattern.slice(end + 1) };
 }
 
@@ -146,7 +145,7 @@ function checkPathPattern(pattern: string, line: number, problems: string[]): vo
       return;
     }
   }
-  if (member.includes(ARCHIVE_MARK)) problems.push(`line ${line}: "${pattern}" nests one archive in another`);
+  if (archiveSeparatorIndex(member) >= 0) problems.push(`line ${line}: "${pattern}" nests one archive in another`);
   if (archive !== undefined && /[*?[\]{}]/u.test(archive)) {
     problems.push(`line ${line}: the archive path before "!" must be exact (no glob)`);
   }

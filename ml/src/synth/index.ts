@@ -19,3 +19,10 @@ export {
 export { randomGunshotParams, type FiringPattern, type GunshotOverrides } from './random-params.js';
 export { addReverb, reverbTail, type AddReverbOptions, type ReverbParams } from './reverb.js';
 export { SOURCE_RATE_HZ, friedlanderWave, nWave, type BulletCrack, type MuzzleBlast } from './source.js';
+export { synthesizeChainsaw, type ChainsawParams, type SynthesizedChainsaw } from './chainsaw.js';
+export { drawInSplit, randomChainsawParams, randomChainsawSource, type ChainsawOverrides, type ChainsawParamSplit } from './chainsaw-params.js';
+export { chainsawSource, type ChainsawSource, type ChainsawSourceParams, type MufflerResonance } from './chainsaw-source.js';
+export {
+  engineTrack, programDurationSec, randomProgram,
+  type ChainsawScene, type EngineParams, type EngineTrack, type ThrottleStep, type ThrottleStepKind,
+} from './chainsaw-throttle.js';

@@ -36,7 +36,7 @@ describe.skipIf(!hasSox())('training data from the fetched cache', () => {
     cacheDir: dir,
     seed: 5,
     logger: createLogger({ name: 'test', level: 'silent' }),
-    budget: { voiceOriginals: { train: 3, validation: 1 }, synthetic: { train: 4, validation: 2 }, gunshotAugmentRounds: 2 },
+    budget: { voiceOriginals: { train: 3, validation: 1 }, synthetic: { train: 4, validation: 2 }, chainsaw: { train: 3, validation: 2 }, gunshotAugmentRounds: 2 },
   };
   let data: PreparedData;
 
@@ -49,14 +49,14 @@ describe.skipIf(!hasSox())('training data from the fetched cache', () => {
   it('holds whole packages out for validation and keeps augmented copies with their original', () => {
     expect(() => checkSplit(data.train, data.valid)).not.toThrow();
     const trainGroups = new Set(data.train.map((c) => c.group));
-    expect(trainGroups).toEqual(new Set(['redeclipse-data', 'gcin-voice', 'synthetic-train']));
-    for (const c of data.valid) expect([...VALIDATION_PACKAGES, 'synthetic-validation']).toContain(c.group);
+    expect(trainGroups).toEqual(new Set(['redeclipse-data', 'gcin-voice', 'synthetic-train', 'synthetic-chainsaw-train']));
+    for (const c of data.valid) expect([...VALIDATION_PACKAGES, 'synthetic-validation', 'synthetic-chainsaw-validation']).toContain(c.group);
     expect(data.valid.some((c) => c.group === 'cube2-data' || c.group === 'gcin-voice')).toBe(false);
   });
 
   it('augments each training original 1 -> 6 (gunshots more), caps speech, cuts long files, and adds synthetic gunshots per split', () => {
     const bySource = new Map<string, number>();
-    for (const c of data.train.filter((x) => x.group !== 'synthetic-train')) bySource.set(c.sourceId as string, (bySource.get(c.sourceId as string) ?? 0) + 1);
+    for (const c of data.train.filter((x) => !x.group.startsWith('synthetic-'))) bySource.set(c.sourceId as string, (bySource.get(c.sourceId as string) ?? 0) + 1);
     // 20 s wind bed -> two 10 s pieces sharing the file as source: 2 x 6 clips.
     expect(bySource.get('redeclipse-data/usr/share/wind.ogg')).toBe(12);
     // Gunshot originals get extra rounds of variants: 6 + 5.
@@ -71,6 +71,19 @@ describe.skipIf(!hasSox())('training data from the fetched cache', () => {
     expect(data.valid.filter((c) => c.group === 'warmux-data').map((c) => c.id).sort()).toEqual([
       'warmux-data/usr/share/engine.ogg', 'warmux-data/usr/share/gun.ogg',
     ]);
+  });
+
+  it('adds synthetic chainsaws per split, never over an engine bed, and records chainsaw as synthetic-only', () => {
+    const train = data.train.filter((c) => c.group === 'synthetic-chainsaw-train');
+    const valid = data.valid.filter((c) => c.group === 'synthetic-chainsaw-validation');
+    expect(train).toHaveLength(3);
+    expect(valid).toHaveLength(2);
+    for (const c of [...train, ...valid]) {
+      expect(c.labels[0]).toBe('chainsaw');
+      expect(c.labels).not.toContain('vehicle');
+    }
+    expect(data.weakClasses?.chainsaw).toMatch(/synthetic-only/);
+    expect((data.description.classProvenance as Record<string, string>).chainsaw).toBe('synthetic-only');
   });
 
   it('rebuilds the identical validation set for evaluation, and lists the independent packages apart', async () => {

@@ -44,6 +44,22 @@ export const ClassRuleSchema = Type.Object({
   priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 9 })),
 }, { additionalProperties: false });
 
+/**
+ * The `logging` alert (MQTT `logging` topic): raised when `label` is present in
+ * windows covering at least `minPresentSec` of the last `spanSec`, updated every
+ * `updateEverySec` while it lasts, ended when presence in the span falls below
+ * `endBelowPresentSec`. Threshold: `threshold`, else the class rule's, else the model's.
+ */
+export const LoggingAlertSchema = Type.Object({
+  enabled: Type.Boolean({ default: true }),
+  label: Type.String({ default: 'chainsaw' }),
+  spanSec: Seconds(30, 1),
+  minPresentSec: Seconds(20, 0.5),
+  endBelowPresentSec: Seconds(3, 0),
+  updateEverySec: Seconds(30, 1),
+  threshold: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+}, { additionalProperties: false, default: {} });
+
 export const StationConfigSchema = Type.Object({
   stationId: Type.String({ ...Id, default: 'station-01' }),
   dataDir: Type.String({ default: './var/station' }),
@@ -65,6 +81,7 @@ export const StationConfigSchema = Type.Object({
     /** An event longer than this is closed and a new one opened (bounded clips). */
     maxEventSec: Seconds(30, 1),
     classes: Type.Record(Type.String(), ClassRuleSchema, { default: {} }),
+    logging: LoggingAlertSchema,
   }, { additionalProperties: false, default: {} }),
   clips: Type.Object({
     preRollSec: Seconds(1, 0),
@@ -117,6 +134,18 @@ export const StationConfigSchema = Type.Object({
     publicKey: Type.String({ default: '' }),
     /** Refuse versions older than the running one unless pinned. */
     pinnedVersion: Type.String({ default: '' }),
+  }, { additionalProperties: false, default: {} }),
+  retention: Type.Object({
+    /**
+     * Settled items older than this many days are pruned from station.db: messages
+     * delivered, clips uploaded (their local copies too), closed segments, gaps, deletion
+     * records. What is not yet delivered is kept whatever its age. 0 = keep forever.
+     */
+    maxAgeDays: Type.Number({ minimum: 0, default: 30 }),
+    /** Above this much live data in station.db, settled items go sooner, oldest first. 0 = no size bound. */
+    maxDbMb: Type.Number({ minimum: 0, default: 256 }),
+    /** How often the retention pass runs. */
+    intervalSec: Seconds(3600, 1),
   }, { additionalProperties: false, default: {} }),
   systemd: Type.Object({
     /** The pipeline must have produced a window within this time for watchdog pings to go out. */

@@ -1,6 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { validateConfig } from '../config/validate.js';
 import { ModelError, ConfigError } from '../errors.js';
+import { ReleaseVersionSchema } from '../release/version.js';
+import { SafeName } from '../util/safe-name.js';
 
 export const FrontEndSchema = Type.Object({
   sampleRateHz: Type.Number(),
@@ -18,13 +20,14 @@ export const FrontEndSchema = Type.Object({
 /** `model_metadata.json`: what a model is, how to feed it, and how it was made. */
 export const ModelMetadataSchema = Type.Object({
   schemaVersion: Type.Literal(1),
-  /** Release version, compared numerically part by part (e.g. `2026.11.26-3`). */
-  version: Type.String({ minLength: 1, maxLength: 64, pattern: '^[0-9A-Za-z._-]+$' }),
+  /** Release version, compared numerically part by part (e.g. `2026.11.26-3`); a safe name (it names folders). */
+  version: ReleaseVersionSchema,
   createdAt: Type.String(),
   frontEnd: FrontEndSchema,
   /** [frames, melBands, 1]. */
   inputShape: Type.Tuple([Type.Integer(), Type.Integer(), Type.Integer()]),
-  classes: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+  /** Labels: safe names, because they end up in object keys, topics and file names. */
+  classes: Type.Array(SafeName({ description: 'label' }), { minItems: 1 }),
   /** Per-class decision thresholds chosen on validation data. */
   thresholds: Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 })),
   /** Name of the layer whose output is the embedding (for head-only retraining). */

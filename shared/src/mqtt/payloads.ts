@@ -59,6 +59,42 @@ export interface AlertPayload {
   sentAt: string;
 }
 
+/**
+ * `<prefix>/<stationId>/logging`, QoS 1: the lifecycle of one logging alert
+ * (a class, chainsaw by default, present in most windows of a sliding span).
+ * Frigate-style: `start` once, `update` while it lasts, `end` when it stops.
+ */
+export interface LoggingAlertPayload {
+  v: 1;
+  type: 'start' | 'update' | 'end';
+  alertId: string;
+  stationId: string;
+  label: string;
+  /** When the class was first heard (the first present window of the span that raised the alert). */
+  startTime: string;
+  /** End of the latest window in which it was heard. */
+  lastHeardTime: string;
+  /** lastHeardTime - startTime, s: the total duration so far (on `end`, in all). */
+  durationSec: number;
+  /** Seconds of windows in which it was heard (present windows x hop). */
+  presentSec: number;
+  peakConfidence: number;
+  meanConfidence: number;
+  /** Object key of the clip of its onset (the first detection of the class in the alert); null when none. */
+  onsetClipKey: string | null;
+  onsetEventId: string | null;
+  modelVersion: string;
+  /** Why the model's verdict on this class needs care (the model's `weakClasses`); null when validated. */
+  caveat: string | null;
+  raisedAt: string;
+  /** True when the message waited for the broker. */
+  delayed: boolean;
+  sentAt: string;
+}
+
+/** A logging alert message as the station raises it (the publisher adds `delayed` and `sentAt`). */
+export type LoggingAlertDraft = Omit<LoggingAlertPayload, 'delayed' | 'sentAt'>;
+
 /** `<prefix>/<stationId>/telemetry`, periodic. */
 export interface TelemetryPayload {
   v: 1;

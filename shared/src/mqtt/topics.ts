@@ -3,7 +3,7 @@
  * `<prefix>/<stationId>/<kind>` for station topics, `<prefix>/models/latest` for
  * the retained model announcement.
  */
-export type StationTopicKind = 'status' | 'event' | 'alert' | 'telemetry';
+export type StationTopicKind = 'status' | 'event' | 'alert' | 'telemetry' | 'logging';
 
 const SEGMENT = /^[^/#+\s]+$/;
 
@@ -12,6 +12,7 @@ export interface StationTopics {
   event: string;
   alert: string;
   telemetry: string;
+  logging: string;
 }
 
 export function stationTopic(prefix: string, stationId: string, kind: StationTopicKind): string {
@@ -25,6 +26,7 @@ export function stationTopics(prefix: string, stationId: string): StationTopics 
     event: stationTopic(prefix, stationId, 'event'),
     alert: stationTopic(prefix, stationId, 'alert'),
     telemetry: stationTopic(prefix, stationId, 'telemetry'),
+    logging: stationTopic(prefix, stationId, 'logging'),
   };
 }
 
@@ -45,7 +47,7 @@ export function parseStationTopic(prefix: string, topic: string): { stationId: s
   const rest = topic.slice(p.length + 1).split('/');
   if (rest.length !== 2) return undefined;
   const [stationId, kind] = rest;
-  if (!['status', 'event', 'alert', 'telemetry'].includes(kind)) return undefined;
+  if (!['status', 'event', 'alert', 'telemetry', 'logging'].includes(kind)) return undefined;
   return { stationId, kind: kind as StationTopicKind };
 }
 

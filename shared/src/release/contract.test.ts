@@ -39,3 +39,14 @@ describe('the release contract', () => {
     expect(() => checkWire(LatestPointerSchema, { v: 1, version: '1.0', createdAt: 'x', extra: 1 }, 'pointer')).toThrow(WireFormatError);
   });
 });
+
+describe('model metadata inside a release', () => {
+  it('takes its version and labels as safe names (they name folders, keys and topics)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { parseModelMetadata } = await import('../model/metadata.js');
+    const shipped = JSON.parse(readFileSync(new URL('../../../models/model_metadata.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    expect(parseModelMetadata(shipped, 'shipped').version).toBe(shipped.version);
+    expect(() => parseModelMetadata({ ...shipped, version: 'z/../..' }, 'hostile')).toThrow(/version/);
+    expect(() => parseModelMetadata({ ...shipped, classes: ['gunshot', '../../x'] }, 'hostile')).toThrow(/classes/);
+  });
+});

@@ -30,13 +30,19 @@ export async function fetchBytes(url: string, maxBytes: number, signal: AbortSig
   const chunks: Buffer[] = [];
   let total = 0;
   if (res.body) {
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      total += chunk.byteLength;
-      if (total > maxBytes) {
-        await res.body.cancel().catch(() => undefined);
-        throw new FetchError(`GET ${url}: body exceeds the limit of ${maxBytes} bytes`);
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        total += chunk.byteLength;
+        if (total > maxBytes) {
+          await res.body.cancel().catch(() => undefined);
+          throw new FetchError(`GET ${url}: body exceeds the limit of ${maxBytes} bytes`);
+        }
+        chunks.push(Buffer.from(chunk));
       }
-      chunks.push(Buffer.from(chunk));
+    } catch (err) {
+      // A connection cut mid-body surfaces here as undici's TypeError('terminated'): a link problem, retried later.
+      if (err instanceof FetchError) throw err;
+      throw new FetchError(`GET ${url}: connection lost after ${total} bytes: ${(err as Error).message}`);
     }
   }
   return { status: res.status, bytes: Buffer.concat(chunks), headers: res.headers };

@@ -2,6 +2,7 @@ import { existsSync, readlinkSync } from 'node:fs';
 import { mkdir, rename, rm, symlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fsyncDir } from '#shared/util/atomic-file.js';
+import { assertSafeName, pathUnder } from '#shared/util/safe-name.js';
 
 /**
  * The on-disk model store: `<root>/<version>/` directories and two symlinks,
@@ -24,12 +25,18 @@ export class ModelInstaller {
     return this.target('previous');
   }
 
+  /**
+   * `<root>/<version>`. Versions come from the network: a name that is not a
+   * safe name, or a path that would leave the root, throws UnsafeNameError
+   * before anything touches the disk.
+   */
   dirOf(version: string): string {
-    return join(this.root, version);
+    return pathUnder(this.root, assertSafeName('release version', version));
   }
 
+  /** `<root>/.staging-<version>`, checked like dirOf (it is removed with rm -rf). */
   stagingDir(version: string): string {
-    return join(this.root, `.staging-${version}`);
+    return pathUnder(this.root, `.staging-${assertSafeName('release version', version)}`);
   }
 
   /** Moves a verified staging directory into place (replacing a stale copy). */

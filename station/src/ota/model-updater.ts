@@ -1,12 +1,15 @@
 import type { KeyObject } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { describeError } from '#shared/errors.js';
-import { compareVersions } from '#shared/model/metadata.js';
 import { loadModelPackage, type ModelPackage } from '#shared/model/model-package.js';
-import { decodePayload } from '#shared/mqtt/payloads.js';
-import type { ReleaseAnnouncement } from '#shared/release/pointer.js';
-import { latestReleaseUrl } from '#shared/release/urls.js';
 import { modelAnnounceTopic } from '#shared/mqtt/topics.js';
+import type { Manifest } from '#shared/release/manifest.js';
+import { ReleaseAnnouncementSchema, type ReleaseAnnouncement } from '#shared/release/pointer.js';
+import { latestReleaseUrl, releaseManifestUrl } from '#shared/release/urls.js';
+import { inBackground } from '#shared/util/background.js';
 import type { Logger } from '#shared/util/logger.js';
+import { assertSafeName } from '#shared/util/safe-name.js';
+import { parseWire } from '#shared/util/wire-check.js';
 import type { MqttLink } from '../actions/mqtt-link.js';
 import type { ClassDecision } from '#shared/pipeline/event-detector.js';
 import type { ModelSwitch } from '../pipeline/runner.js';
@@ -15,8 +18,9 @@ import type { Service } from '../core/service.js';
 import { fetchBytes } from './http-fetch.js';
 import type { ModelInstaller } from './model-installer.js';
 import { validateCandidate } from './model-validator.js';
+import { ReleaseRefusedError } from './ota-errors.js';
 import { downloadRelease } from './release-download.js';
-import { inBackground } from '#shared/util/background.js';
+import { judgeVersion } from './version-policy.js';
 
 export interface ModelUpdaterOptions {
   /** Cloud base URL; empty disables polling (MQTT announcements still work). */
@@ -27,6 +31,7 @@ export interface ModelUpdaterOptions {
   /** When set, only this exact version is accepted (it may be older: an operator's rollback). */
   pinnedVersion: string;
   mqttPrefix: string;
+  /** Sent with the poll and every release download to the configured cloud (never to another host). */
   stationToken?: string;
 }
 
@@ -36,16 +41,24 @@ export interface ModelHost {
   requestModelSwitch(next: ModelSwitch): void;
 }
 
-export type UpdateOutcome = 'installed' | 'up-to-date' | 'refused' | 'busy';
+/**
+ * `refused`: will not change on a retry (bad signature, version mismatch,
+ * downgrade, failed validation); `deferred`: might (link lost, file short),
+ * asked again at the next poll.
+ */
+export type UpdateOutcome = 'installed' | 'up-to-date' | 'refused' | 'deferred' | 'busy';
 
 const BAD_VERSIONS_KEY = 'ota.badVersions';
 const ETAG_KEY = 'ota.etag';
+const MAX_POINTER_BYTES = 64 * 1024;
 
 /**
  * Over-the-air model updates: polls the cloud (with ETag) and listens to the
  * retained announcement topic; verifies the signed release, validates the
  * model on its reference clips, installs it atomically, switches between
- * windows, and rolls back if the new model fails at run time.
+ * windows, and rolls back if the new model fails at run time. Everything that
+ * arrives from the network is checked against the release contract's schema
+ * before use; the signed manifest's version is the one every check applies to.
  */
 export class ModelUpdater implements Service {
   readonly name = 'ota';
@@ -71,10 +84,7 @@ export class ModelUpdater implements Service {
       if (this.options.baseUrl) this.logger.warn('ota.url is set but ota.publicKey is not: model updates are disabled (unsigned models are never installed)');
       return;
     }
-    this.link?.subscribe(modelAnnounceTopic(this.options.mqttPrefix), (payload) => {
-      const announce = decodePayload<ReleaseAnnouncement>(payload, ['version', 'manifestUrl']);
-      if (announce) inBackground(this.consider(announce.version, this.rebase(announce.manifestUrl), 'mqtt'), this.logger, 'model announcement');
-    });
+    this.link?.subscribe(modelAnnounceTopic(this.options.mqttPrefix), (payload) => this.onAnnouncement(payload));
     if (this.options.baseUrl) {
       const poll = (): void => inBackground(this.poll(), this.logger, 'model update poll');
       this.timer = setInterval(poll, this.options.pollIntervalMs);
@@ -91,69 +101,111 @@ export class ModelUpdater implements Service {
   async poll(): Promise<UpdateOutcome> {
     const url = latestReleaseUrl(this.options.baseUrl);
     try {
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...this.authHeaders(url) };
       const etag = this.kv.get<string>(ETAG_KEY);
       if (etag) headers['if-none-match'] = etag;
-      if (this.options.stationToken) headers['x-station-token'] = this.options.stationToken;
-      const res = await fetchBytes(url, 64 * 1024, AbortSignal.any([this.signal, AbortSignal.timeout(30_000)]), headers);
+      const res = await fetchBytes(url, MAX_POINTER_BYTES, AbortSignal.any([this.signal, AbortSignal.timeout(30_000)]), headers);
       if (res.status === 304) return 'up-to-date';
-      const latest = JSON.parse(res.bytes.toString('utf8')) as Partial<ReleaseAnnouncement>;
-      if (!latest.version || !latest.manifestUrl) return 'up-to-date';
-      const outcome = await this.consider(latest.version, new URL(latest.manifestUrl, url).toString(), 'poll');
+      const latest = parseWire(ReleaseAnnouncementSchema, res.bytes, `${url} answer`);
+      const outcome = await this.consider(latest.version, this.manifestUrlFor(latest), 'poll');
+      // Remember the answer only once it is final: after a dropped download the next poll must ask again.
       const newTag = res.headers.get('etag');
-      if (newTag && outcome !== 'busy') this.kv.set(ETAG_KEY, newTag);
+      if (newTag && (outcome === 'installed' || outcome === 'up-to-date' || outcome === 'refused')) this.kv.set(ETAG_KEY, newTag);
       return outcome;
     } catch (err) {
       this.logger.warn({ url, err: describeError(err) }, 'model update check failed; will retry');
-      return 'refused';
+      return 'deferred';
     }
   }
 
   /** Decides on an announced release and, if acceptable, installs and switches to it. */
   async consider(version: string, manifestUrl: string, via: string): Promise<UpdateOutcome> {
-    const running = this.host.currentModel().metadata.version;
-    const pinned = this.options.pinnedVersion;
-    if (pinned ? version !== pinned || version === running : compareVersions(version, running) <= 0) {
-      if (!pinned && compareVersions(version, running) < 0) this.logger.warn({ version, running, via }, 'refusing an older model version (downgrade); pin it to allow');
-      return pinned || compareVersions(version, running) < 0 ? 'refused' : 'up-to-date';
+    try {
+      assertSafeName('announced release version', version);
+    } catch (err) {
+      this.logger.warn({ via, err: describeError(err) }, 'model announcement refused');
+      return 'refused';
     }
-    if (this.badVersions().includes(version)) return 'refused';
+    const running = this.host.currentModel().metadata.version;
+    const announced = judgeVersion(version, running, this.options.pinnedVersion, this.badVersions());
+    if (!announced.go) {
+      if (announced.outcome === 'refused') this.logger.warn({ version, running, via, reason: announced.reason }, 'model release refused');
+      return announced.outcome;
+    }
     const publicKey = this.options.publicKey;
     if (!publicKey) return 'refused';
     if (this.busy) return 'busy';
     this.busy = true;
     const staging = this.installer.stagingDir(version);
     try {
-      await downloadRelease(manifestUrl, publicKey, staging, this.signal);
-      const candidate = await validateCandidate(staging, this.host.currentModel());
-      const dir = await this.installer.adopt(staging, version);
-      await this.installer.activate(version);
+      const manifest = await downloadRelease(manifestUrl, {
+        publicKey, stagingDir: staging, signal: this.signal, headers: this.authHeaders(manifestUrl),
+        accept: (signed) => this.acceptSigned(signed, version, running),
+      });
+      const candidate = await validateCandidate(staging, this.host.currentModel(), manifest.version).catch((err: unknown) => {
+        throw new ReleaseRefusedError(describeError(err), true, { cause: err });
+      });
+      const dir = await this.installer.adopt(staging, manifest.version);
+      await this.installer.activate(manifest.version);
       candidate.dir = dir;
       this.beforeSwitch = this.host.currentModel();
       this.host.requestModelSwitch({ model: candidate, decisions: this.decisionsFor(candidate) });
-      this.logger.info({ version, previous: running, via }, 'model update verified and installed; switching between windows');
+      this.logger.info({ version: manifest.version, previous: running, via }, 'model update verified and installed; switching between windows');
       return 'installed';
     } catch (err) {
-      this.logger.error({ version, via, err: describeError(err) }, 'model update refused; keeping the current model');
-      return 'refused';
+      // A release that failed validation leaves nothing behind (the download cleans up after itself).
+      await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+      const permanent = err instanceof ReleaseRefusedError && err.permanent;
+      this.logger.error({ version, via, err: describeError(err), retry: !permanent }, permanent ? 'model update refused; keeping the current model' : 'model update failed; keeping the current model and trying again later');
+      return permanent ? 'refused' : 'deferred';
     } finally {
       this.busy = false;
     }
   }
 
   /**
-   * Downloads come from the station's own configured cloud, whatever host an
-   * announcement names (an announcement can carry an internal address, and a
-   * station should not fetch from wherever a broker message points).
+   * The signed manifest names the version that counts: it must be the announced
+   * one (an old, validly signed release replayed under a new number is refused),
+   * and the downgrade and pin rules apply to it.
    */
-  private rebase(manifestUrl: string): string {
-    if (!this.options.baseUrl) return manifestUrl;
+  private acceptSigned(manifest: Manifest, announced: string, running: string): void {
+    if (manifest.version !== announced) {
+      throw new ReleaseRefusedError(`the signed manifest is version ${manifest.version}, the announcement said ${announced}`, true);
+    }
+    const verdict = judgeVersion(manifest.version, running, this.options.pinnedVersion, this.badVersions());
+    if (!verdict.go) throw new ReleaseRefusedError(`signed version ${manifest.version}: ${verdict.reason}`, true);
+  }
+
+  private onAnnouncement(payload: Buffer): void {
+    let announce: ReleaseAnnouncement;
     try {
-      const announced = new URL(manifestUrl, this.options.baseUrl);
-      const base = new URL(this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`);
-      return new URL(`${announced.pathname.replace(/^\//, '')}${announced.search}`, base).toString();
+      announce = parseWire(ReleaseAnnouncementSchema, payload, 'model announcement');
+    } catch (err) {
+      this.logger.warn({ err: describeError(err) }, 'model announcement refused');
+      return;
+    }
+    inBackground(this.consider(announce.version, this.manifestUrlFor(announce), 'mqtt'), this.logger, 'model announcement');
+  }
+
+  /**
+   * Downloads come from the station's own configured cloud, built from the
+   * version by the release contract, whatever URL the announcement names (it can
+   * carry an internal address, and a station should not fetch from wherever a
+   * broker message points). Without ota.url the announced URL is all there is;
+   * the signature still decides.
+   */
+  private manifestUrlFor(announce: ReleaseAnnouncement): string {
+    return this.options.baseUrl ? releaseManifestUrl(this.options.baseUrl, announce.version) : announce.manifestUrl;
+  }
+
+  /** The station token, only for URLs on the configured cloud (a hostile announcement must not collect it). */
+  private authHeaders(url: string): Record<string, string> {
+    const token = this.options.stationToken;
+    if (!token || !this.options.baseUrl) return {};
+    try {
+      return new URL(url).origin === new URL(this.options.baseUrl).origin ? { 'x-station-token': token } : {};
     } catch {
-      return manifestUrl;
+      return {};
     }
   }
 

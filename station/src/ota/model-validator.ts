@@ -8,12 +8,16 @@ import { predict } from '#shared/pipeline/classifier.js';
 
 /**
  * Loads a candidate model and proves it works before anything switches to it:
- * same input shape as the running model, and a clean run (no throw, no NaN,
- * scores in [0, 1]) over the reference clips shipped with the release.
+ * the version in its metadata is the signed manifest's, same input shape as the
+ * running model, and a clean run (no throw, no NaN, scores in [0, 1]) over the
+ * reference clips shipped with the release.
  */
-export async function validateCandidate(dir: string, running: ModelPackage): Promise<ModelPackage> {
+export async function validateCandidate(dir: string, running: ModelPackage, signedVersion: string): Promise<ModelPackage> {
   const candidate = await loadModelPackage(dir);
   try {
+    if (candidate.metadata.version !== signedVersion) {
+      throw new ModelError(`model metadata says version ${candidate.metadata.version}, the signed manifest ${signedVersion}`);
+    }
     const want = running.metadata.inputShape.join('x');
     const got = candidate.metadata.inputShape.join('x');
     if (want !== got) throw new ModelError(`candidate input shape ${got} differs from the running model's ${want}`);

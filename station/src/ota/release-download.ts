@@ -1,39 +1,58 @@
 import { mkdir, rm } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { ManifestError } from '#shared/errors.js';
 import { checkFile, MANIFEST_FILE, verifyManifest, type Manifest } from '#shared/release/manifest.js';
+import { fileBesideManifest } from '#shared/release/urls.js';
 import { writeFileAtomic } from '#shared/util/atomic-file.js';
+import { pathUnder } from '#shared/util/safe-name.js';
 import { fetchBytes } from './http-fetch.js';
+import { ReleaseRefusedError } from './ota-errors.js';
 
 const MAX_MANIFEST_BYTES = 1024 * 1024;
 const MAX_RELEASE_BYTES = 128 * 1024 * 1024;
 
+export interface DownloadOptions {
+  publicKey: KeyObject;
+  /** Emptied, then filled with the release; must already be a checked path (ModelInstaller.stagingDir). */
+  stagingDir: string;
+  signal: AbortSignal;
+  /** Request headers for the manifest and each file (the station token, for the configured cloud only). */
+  headers?: Record<string, string>;
+  /**
+   * Called with the verified manifest before any file is downloaded: throws to
+   * refuse the release (announced vs signed version, downgrade, pin).
+   */
+  accept: (manifest: Manifest) => void;
+}
+
 /**
- * Downloads a release into `stagingDir`: the manifest first (size-limited,
- * signature verified), then each listed file, checked against its size and
- * sha256 before it is written. Anything wrong throws and leaves nothing behind.
+ * Downloads a release into the staging folder: the manifest first (size-limited,
+ * signature verified, accepted by the caller), then each listed file, checked
+ * against its size and sha256 before it is written. Anything wrong throws a
+ * ReleaseRefusedError (permanent or not) and leaves nothing behind.
  */
-export async function downloadRelease(manifestUrl: string, publicKey: KeyObject, stagingDir: string, signal: AbortSignal): Promise<Manifest> {
+export async function downloadRelease(manifestUrl: string, options: DownloadOptions): Promise<Manifest> {
+  const { stagingDir, signal, headers = {} } = options;
   await rm(stagingDir, { recursive: true, force: true });
   try {
-    const { bytes } = await fetchBytes(manifestUrl, MAX_MANIFEST_BYTES, signal);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(bytes.toString('utf8'));
-    } catch {
-      throw new ManifestError('manifest is not valid JSON');
-    }
-    const manifest = verifyManifest(parsed, publicKey);
+    const { bytes } = await fetchBytes(manifestUrl, MAX_MANIFEST_BYTES, signal, headers);
+    const manifest = verified(bytes, options.publicKey);
+    options.accept(manifest);
     const total = manifest.files.reduce((n, f) => n + f.size, 0);
-    if (total > MAX_RELEASE_BYTES) throw new ManifestError(`release is ${total} bytes, over the ${MAX_RELEASE_BYTES} limit`);
+    if (total > MAX_RELEASE_BYTES) throw new ReleaseRefusedError(`release is ${total} bytes, over the ${MAX_RELEASE_BYTES} limit`, true);
     await mkdir(stagingDir, { recursive: true });
     for (const entry of manifest.files) {
-      const target = inside(stagingDir, entry.path);
-      const url = new URL(entry.path, manifestUrl).toString();
+      const target = pathUnder(stagingDir, ...entry.path.split('/'));
       // Allow one byte more than declared so a padded file is detected as such.
-      const file = await fetchBytes(url, entry.size + 1, signal);
-      checkFile(entry, file.bytes);
+      const file = await fetchBytes(fileBesideManifest(manifestUrl, entry.path), entry.size + 1, signal, headers);
+      // A file that arrives short or altered under a valid signature may be a broken link or a
+      // bucket being repaired: refused for now, asked again at the next poll.
+      try {
+        checkFile(entry, file.bytes);
+      } catch (err) {
+        throw new ReleaseRefusedError((err as Error).message, false, { cause: err });
+      }
       await mkdir(dirname(target), { recursive: true });
       await writeFileAtomic(target, file.bytes);
     }
@@ -45,8 +64,19 @@ export async function downloadRelease(manifestUrl: string, publicKey: KeyObject,
   }
 }
 
-function inside(dir: string, relative: string): string {
-  const full = resolve(dir, relative);
-  if (!full.startsWith(resolve(dir) + sep)) throw new ManifestError(`manifest path ${JSON.stringify(relative)} leaves the release directory`);
-  return full;
+/** Parses and verifies the manifest; a bad one is refused for good (it is what the cloud signed, or not signed). */
+function verified(bytes: Buffer, publicKey: KeyObject): Manifest {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    // Not the cloud's answer at all (a captive portal, a proxy error page): ask again later.
+    throw new ReleaseRefusedError('manifest is not valid JSON', false, { cause: err });
+  }
+  try {
+    return verifyManifest(parsed, publicKey);
+  } catch (err) {
+    if (err instanceof ManifestError) throw new ReleaseRefusedError(err.message, true, { cause: err });
+    throw err;
+  }
 }

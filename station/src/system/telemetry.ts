@@ -26,7 +26,7 @@ export async function collectTelemetry(s: TelemetrySources): Promise<TelemetryPa
   const counts = s.outbox.counts();
   const now = s.clock.now();
   const pendingUploads = counts.pending.upload;
-  const pendingAlerts = counts.pending.alert;
+  const pendingAlerts = counts.pending.alert + counts.pending.logging;
   return {
     v: 1,
     stationId: s.stationId,

@@ -66,7 +66,30 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
-  // Detections keyed by (station, event): an event id alone let one station's messages rewrite another's row.
+  // 2: logging alerts (sustained chainsaw), one row per alert, updated by its start/update/end messages.
+  `
+  CREATE TABLE logging_alerts (
+    alert_id TEXT PRIMARY KEY,
+    station_id TEXT NOT NULL,
+    label TEXT NOT NULL,
+    state TEXT NOT NULL,
+    start_time TEXT NOT NULL,
+    last_heard_time TEXT NOT NULL,
+    duration_sec REAL NOT NULL,
+    present_sec REAL NOT NULL,
+    peak_confidence REAL NOT NULL,
+    mean_confidence REAL NOT NULL,
+    onset_clip_key TEXT,
+    onset_event_id TEXT,
+    model_version TEXT,
+    caveat TEXT,
+    raised_at TEXT NOT NULL,
+    delayed INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX logging_alerts_start ON logging_alerts (start_time);
+  `,
+  // 3: detections keyed by (station, event): an event id alone let one station's messages rewrite another's row.
   `
   CREATE TABLE detections_v2 (
     station_id TEXT NOT NULL,

@@ -13,7 +13,7 @@ import { collectOriginals } from './collect.js';
 import { gate, type GateDecision } from './gate.js';
 import { loadOriginals } from './load.js';
 import type { Augmenter, Evaluator, Trainer, TrainProgressReport } from './ports.js';
-import { saveCandidate } from './publish.js';
+import { saveCandidate } from './save-candidate.js';
 import { splitByOriginal } from './split.js';
 
 export interface RetrainDeps {

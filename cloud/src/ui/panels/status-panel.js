@@ -14,6 +14,7 @@ const RETRY_MS = 2_000;
  * @property {{ driver: string, ok: boolean, error?: string }} storage
  * @property {{ configured: boolean, connected: boolean }} broker
  * @property {{ enabled: boolean, reason?: string | null }} publishing
+ * @property {Record<string, string>} [weakClasses]  classes the model should not be trusted on, with the reason
  */
 
 /** The header's status line: service, model, storage, broker and the live connection. */
@@ -25,6 +26,7 @@ export class StatusPanel {
     this.model = byId('status-model');
     this.storage = byId('status-storage');
     this.broker = byId('status-broker');
+    this.weak = byId('status-weak');
     this.live = byId('status-live');
     /** @type {ServiceStatus | null} */
     this.last = null;
@@ -47,6 +49,9 @@ export class StatusPanel {
       set(this.model, s.modelVersion && !loading ? 'ok' : 'warn',
         loading ? `${s.latestRelease} (loading; serving ${s.modelVersion ?? 'none'})` : (s.modelVersion ?? 'none'));
       if (loading) this.retrySoon();
+      const weak = Object.entries(s.weakClasses ?? {});
+      set(this.weak, weak.length ? 'warn' : 'ok', weak.length ? weak.map(([c]) => c).join(', ') : 'none');
+      this.weak.title = weak.length ? weak.map(([c, why]) => `${c}: ${why}`).join('\n') : 'Every class is validated on audio from sources it was not trained on';
       set(this.storage, s.storage.ok ? 'ok' : 'bad', s.storage.ok ? s.storage.driver : `${s.storage.driver}: ${s.storage.error ?? 'unreachable'}`);
       set(this.broker, !s.broker.configured ? 'off' : s.broker.connected ? 'ok' : 'bad',
         !s.broker.configured ? 'not configured' : s.broker.connected ? 'connected' : 'disconnected');

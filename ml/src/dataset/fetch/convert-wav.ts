@@ -1,7 +1,6 @@
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
+import { dirname } from 'node:path';
 import { parseWavHeader } from '#shared/audio/wav-format.js';
-import { readRccMember } from '../qt-rcc.js';
 import type { SourceInput } from './resolve-sources.js';
 import { CommandError, runCommand } from './run-command.js';
 import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
@@ -38,8 +37,8 @@ export async function convertToWav(input: SourceInput, outPath: string, sourceSt
     if (input.kind === 'file') {
       await runCommand('sox', ['-R', '-V1', input.path, ...output]);
     } else {
-      const bytes = readRccMember(await readFile(input.archivePath), input.member);
-      await runCommand('sox', ['-R', '-V1', '-t', soxType(input.member.path), '-', ...output], { input: bytes });
+      const { bytes, soxInput } = input.entry.extract();
+      await runCommand('sox', ['-R', '-V1', ...soxInput, '-', ...output], { input: bytes });
     }
     const durationSec = await wavDurationSec(tmp);
     await rename(tmp, outPath);
@@ -85,10 +84,4 @@ async function upToDate(outPath: string, sourceStampMs: number): Promise<Convert
     return { status: 'failed', error };
   }
   return undefined;
-}
-
-/** sox picks decoders by type name; members reach it on stdin, so name the type. */
-function soxType(path: string): string {
-  const ext = extname(path).slice(1).toLowerCase();
-  return ext === 'oga' ? 'ogg' : ext;
 }

@@ -154,6 +154,63 @@ describe('fetchDataset (fake packages, no network)', () => {
   });
 });
 
+describe('fetchDataset: one recording in several packages', () => {
+  let work: string;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'ecosight-dupes-'));
+  });
+  afterAll(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  /** A decaying noise burst made once with sox (-R: repeatable), and copies of it in other encodings. */
+  async function encodings(): Promise<Record<'wav' | 'ogg22k' | 'other', Uint8Array>> {
+    const base = join(work, 'burst.wav');
+    await runCommand('sox', ['-R', '-n', '-r', '44100', '-c', '1', '-b', '16', base, 'synth', '0.6', 'whitenoise', 'fade', 'p', '0', '0.6', '0.5', 'pad', '0.2', '0.2']);
+    await runCommand('sox', ['-R', base, '-r', '22050', join(work, 'burst.ogg'), 'gain', '-4']);
+    await runCommand('sox', ['-R', '-n', '-r', '44100', '-c', '1', '-b', '16', join(work, 'other.wav'), 'synth', '0.6', 'pinknoise', 'fade', 'p', '0', '0.6', '0.5', 'pad', '0.2', '0.2']);
+    const read = async (name: string): Promise<Uint8Array> => new Uint8Array(await readFile(join(work, name)));
+    return { wav: await read('burst.wav'), ogg22k: await read('burst.ogg'), other: await read('other.wav') };
+  }
+
+  it('keeps one copy (the evaluation one when there is one), lists the rest in duplicates.tsv', async () => {
+    const audio = await encodings();
+    const cache = join(work, 'cache');
+    await buildDeb(join(cache, 'debs'), 'ecosight-lib-a', '1.0', {
+      'usr/share/a/gun.wav': { kind: 'bytes', bytes: audio.wav },
+      'usr/share/a/other.wav': { kind: 'bytes', bytes: audio.other },
+    });
+    await buildDeb(join(cache, 'debs'), 'ecosight-lib-b', '1.0', { 'usr/share/b/sfx/shot.ogg': { kind: 'bytes', bytes: audio.ogg22k } });
+    await buildDeb(join(cache, 'debs'), 'ecosight-lib-eval', '1.0', { 'usr/share/e/pistol.wav': { kind: 'bytes', bytes: audio.wav } });
+    const train = list('train',
+      'ecosight-lib-a\tusr/share/a/*.wav\tgunshot\ttrain\tCC0-1.0\t',
+      'ecosight-lib-b\tusr/share/b/sfx/shot.ogg\tgunshot\ttrain\tCC0-1.0\t');
+    const both = await fetchDataset({ cacheDir: cache, downloader: new NoNetwork(), lists: [train] });
+    expect(both.failures).toEqual([]);
+    expect((await readDatasetIndex(cache)).map((e) => `${e.package}:${e.sourcePath}`)).toEqual([
+      'ecosight-lib-a:usr/share/a/gun.wav', 'ecosight-lib-a:usr/share/a/other.wav',
+    ]);
+    expect(both.duplicates.map((d) => [d.dropped.package, d.keptAs.package])).toEqual([['ecosight-lib-b', 'ecosight-lib-a']]);
+
+    const withEval = await fetchDataset({
+      cacheDir: cache, downloader: new NoNetwork(),
+      lists: [train, list('eval', 'ecosight-lib-eval\tusr/share/e/pistol.wav\tgunshot\ttrain\tCC0-1.0\t')],
+    });
+    const entries = await readDatasetIndex(cache);
+    expect(entries.map((e) => `${e.split}:${e.package}:${e.sourcePath}`)).toEqual([
+      'train:ecosight-lib-a:usr/share/a/other.wav', 'eval:ecosight-lib-eval:usr/share/e/pistol.wav',
+    ]);
+    expect(withEval.duplicates).toHaveLength(2);
+    expect(await readFile(join(cache, 'duplicates.tsv'), 'utf8')).toBe([
+      'dropped_package\tdropped_source_path\tkept_package\tkept_source_path',
+      'ecosight-lib-a\tusr/share/a/gun.wav\tecosight-lib-eval\tusr/share/e/pistol.wav',
+      'ecosight-lib-b\tusr/share/b/sfx/shot.ogg\tecosight-lib-eval\tusr/share/e/pistol.wav',
+      '',
+    ].join('\n'));
+  });
+});
+
 describe('AptGetDownloader', () => {
   it('turns an unknown package into an error that names it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ecosight-apt-'));

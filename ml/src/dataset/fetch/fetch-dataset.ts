@@ -1,10 +1,13 @@
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathUnder } from '#shared/util/safe-name.js';
+import { archiveSeparatorIndex } from '../archives/formats.js';
 import type { PackageFailure } from '../dataset-error.js';
 import { formatDatasetIndex, INDEX_FILE_NAME, type IndexRecord } from '../index-file.js';
 import type { SourceRow } from '../sources-file.js';
 import { convertToWav } from './convert-wav.js';
 import { ensureDeb, ensureExtracted, type DebDownloader } from './deb-cache.js';
+import { dedupeIndexRecords, DUPLICATES_FILE_NAME, formatDuplicates } from './dedupe-index.js';
 import { compareStrings, resolvePackageSources, type ResolvedFile } from './resolve-sources.js';
 
 /** A parsed source list and the split its packages feed. */
@@ -55,6 +58,8 @@ export interface FetchReport {
   records: IndexRecord[];
   packages: PackageReport[];
   skipped: SkippedFile[];
+  /** Second copies of a recording (found by audio content) left out of the index. */
+  duplicates: Array<{ dropped: IndexRecord; keptAs: IndexRecord }>;
   failures: PackageFailure[];
   indexPath: string;
   /** False when the index already had exactly this content (or was not written because of failures). */
@@ -62,8 +67,9 @@ export interface FetchReport {
 }
 
 /**
- * Downloads, extracts and converts every package named by the lists, then
- * writes `<cache>/index.tsv`. Each step is skipped when its output is already
+ * Downloads, extracts and converts every package named by the lists, drops
+ * second copies of a recording (by audio content, listed in
+ * `<cache>/duplicates.tsv`), then writes `<cache>/index.tsv`. Each step is skipped when its output is already
  * in the cache, so a second run downloads and converts nothing and writes an
  * identical index. A failing package is reported (and the index left as it
  * was) rather than thrown, so one run reports every broken package at once.
@@ -75,7 +81,8 @@ export async function fetchDataset(options: FetchOptions): Promise<FetchReport> 
   await mkdir(cacheDir, { recursive: true });
   const records: IndexRecord[] = [];
   const report: FetchReport = {
-    records, packages: [], skipped: [], failures: [...plan.failures], indexPath: join(cacheDir, INDEX_FILE_NAME), indexWritten: false,
+    records, packages: [], skipped: [], duplicates: [], failures: [...plan.failures], indexPath: join(cacheDir, INDEX_FILE_NAME),
+    indexWritten: false,
   };
   for (const pkg of plan.packages) {
     emit({ type: 'package-start', package: pkg.name, split: pkg.split });
@@ -92,7 +99,12 @@ export async function fetchDataset(options: FetchOptions): Promise<FetchReport> 
     }
   }
   records.sort(compareRecords);
-  if (report.failures.length === 0) report.indexWritten = await writeIfChanged(report.indexPath, formatDatasetIndex(records));
+  if (report.failures.length > 0) return report;
+  const { kept, dropped } = await dedupeIndexRecords(cacheDir, records);
+  report.records = kept.sort(compareRecords);
+  report.duplicates = dropped;
+  await writeIfChanged(join(cacheDir, DUPLICATES_FILE_NAME), formatDuplicates(dropped));
+  report.indexWritten = await writeIfChanged(report.indexPath, formatDatasetIndex(report.records));
   return report;
 }
 
@@ -144,7 +156,7 @@ async function fetchPackage(
   await runPool(resolution.files, options.jobs ?? 2, async (file) => {
     const wav = wavPathFor(pkg.name, file.sourcePath);
     const stampMs = Math.max(extractedAtMs, await sourceMtimeMs(file));
-    const result = await convertToWav(file.input, join(cacheDir, wav), stampMs);
+    const result = await convertToWav(file.input, pathUnder(cacheDir, wav), stampMs);
     if (result.status === 'failed' || result.durationSec === undefined) {
       const reason = result.error ?? 'conversion failed';
       skipped.push({ package: pkg.name, sourcePath: file.sourcePath, reason });
@@ -164,9 +176,11 @@ async function fetchPackage(
   return { records, skipped, report };
 }
 
-/** `wav/<package>/<path inside package>.wav`; an archive member becomes a subpath of its archive. */
+/** `wav/<package>/<path inside package>.wav`; a container's member becomes a subpath of the container. */
 export function wavPathFor(pkg: string, sourcePath: string): string {
-  return `wav/${pkg}/${sourcePath.replace('.rcc!', '.rcc/')}.wav`;
+  const at = archiveSeparatorIndex(sourcePath);
+  const path = at < 0 ? sourcePath : `${sourcePath.slice(0, at)}/${sourcePath.slice(at + 1)}`;
+  return `wav/${pkg}/${path}.wav`;
 }
 
 async function sourceMtimeMs(file: ResolvedFile): Promise<number> {

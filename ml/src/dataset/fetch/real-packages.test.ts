@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CLASS_NAMES } from '../classes.js';
@@ -6,7 +8,7 @@ import { defaultCacheDir, readDatasetIndex } from '../index-file.js';
 import { TRAINING_PACKAGES } from '../training-packages.js';
 
 /**
- * Opt-in: downloads the real Debian packages (about 2.8 GB) and converts them.
+ * Opt-in: downloads the real Debian packages (about 3.7 GB) and converts them.
  * Run with `ECOSIGHT_DATA_TESTS=1 npx vitest run ml/src/dataset/fetch/real-packages.test.ts`;
  * the cache is ECOSIGHT_DATA_CACHE or ~/.cache/ecosight/data, so a warm cache makes it quick.
  */
@@ -30,6 +32,14 @@ describe.skipIf(!enabled)('npm run data:fetch on the real packages', () => {
       expect(entries.filter((e) => e.split === 'train' && e.labels.includes(name)).length, name).toBeGreaterThan(3);
     }
     expect(entries.every((e) => e.labels.every((l) => (CLASS_NAMES as readonly string[]).includes(l)))).toBe(true);
+    // Each dropped duplicate is out of the index and the copy kept in its place is in it.
+    const inIndex = new Set(entries.map((e) => `${e.package}\t${e.sourcePath}`));
+    const dupes = (await readFile(join(defaultCacheDir(), 'duplicates.tsv'), 'utf8')).trim().split('\n').slice(1).map((l) => l.split('\t'));
+    expect(dupes.length).toBeGreaterThan(0);
+    for (const [droppedPkg, droppedPath, keptPkg, keptPath] of dupes) {
+      expect(inIndex.has(`${droppedPkg}\t${droppedPath}`), droppedPath).toBe(false);
+      expect(inIndex.has(`${keptPkg}\t${keptPath}`), keptPath).toBe(true);
+    }
 
     const second = runFetch();
     expect(second.status).toBe(0);

@@ -1,17 +1,18 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { globToRegExp, hasGlobSyntax } from '../path-glob.js';
-import { listRccMembers, type RccMember } from '../qt-rcc.js';
+import type { ArchiveEntry } from '../archives/archive-format.js';
+import { archiveFormatFor } from '../archives/formats.js';
 import { splitArchivePattern, type SourceRow } from '../sources-file.js';
 
 /** Where a selected recording's bytes come from. */
 export type SourceInput =
   | { kind: 'file'; path: string }
-  | { kind: 'archive-member'; archivePath: string; member: RccMember };
+  | { kind: 'archive-member'; archivePath: string; entry: ArchiveEntry };
 
 /** A file of one package chosen by the source list, with the row that decided its fate. */
 export interface ResolvedFile {
-  /** Path inside the package; `archive.rcc!member` for archive members. */
+  /** Path inside the package; `archive.pk3!member` for members of containers. */
   sourcePath: string;
   row: SourceRow;
   input: SourceInput;
@@ -33,7 +34,8 @@ export async function resolvePackageSources(rows: readonly SourceRow[], root: st
   const problems: string[] = [];
   const files = await listRegularFiles(root);
   const fileSet = new Set(files);
-  const archives = new Map<string, RccMember[] | null>();
+  // Containers are read once per package and stay in memory until its files are converted.
+  const archives = new Map<string, ArchiveEntry[] | null>();
   const chosen = new Map<string, { row: SourceRow; input: SourceInput }>();
   for (const row of rows) {
     const { archive, member } = splitArchivePattern(row.pathPattern);
@@ -44,9 +46,15 @@ export async function resolvePackageSources(rows: readonly SourceRow[], root: st
       const members = await loadArchive(archives, root, archive, fileSet, problems, row.line);
       if (members === null) continue;
       const re = globToRegExp(member);
-      matches = members
-        .filter((m) => re.test(m.path))
-        .map((m) => ({ sourcePath: `${archive}!${m.path}`, input: { kind: 'archive-member', archivePath: join(root, archive), member: m } }));
+      const matched = members.filter((m) => re.test(m.path));
+      // Member names come from inside a file, not from the file system: one that could climb
+      // out of the WAV cache (`..`, absolute, backslashes) fails the package instead.
+      const unsafe = matched.filter((m) => !isSafeMemberPath(m.path));
+      for (const m of unsafe) problems.push(`line ${row.line}: ${archive} holds a member with an unsafe path ${JSON.stringify(m.path)}`);
+      matches = matched
+        .filter((m) => isSafeMemberPath(m.path))
+        .map((m) => ({ sourcePath: `${archive}!${m.path}`, input: { kind: 'archive-member', archivePath: join(root, archive), entry: m } }));
+      if (unsafe.length > 0 && matches.length === 0) continue;
     }
     if (matches.length === 0) problems.push(`line ${row.line}: "${row.pathPattern}" matched no file`);
     for (const m of matches) chosen.set(m.sourcePath, { row, input: m.input });
@@ -65,16 +73,20 @@ function matchPaths(pattern: string, files: readonly string[], fileSet: Readonly
 }
 
 async function loadArchive(
-  cache: Map<string, RccMember[] | null>, root: string, archive: string, fileSet: ReadonlySet<string>,
+  cache: Map<string, ArchiveEntry[] | null>, root: string, archive: string, fileSet: ReadonlySet<string>,
   problems: string[], line: number,
-): Promise<RccMember[] | null> {
+): Promise<ArchiveEntry[] | null> {
   if (!cache.has(archive)) {
-    if (!fileSet.has(archive)) {
+    const format = archiveFormatFor(archive);
+    if (!format) {
+      problems.push(`line ${line}: no reader for the container ${archive}`);
+      cache.set(archive, null);
+    } else if (!fileSet.has(archive)) {
       problems.push(`line ${line}: archive ${archive} is not in the package`);
       cache.set(archive, null);
     } else {
       try {
-        cache.set(archive, listRccMembers(await readFile(join(root, archive))));
+        cache.set(archive, format.list(new Uint8Array(await readFile(join(root, archive)))));
       } catch (err) {
         problems.push(`line ${line}: cannot read archive ${archive}: ${(err as Error).message}`);
         cache.set(archive, null);
@@ -82,6 +94,12 @@ async function loadArchive(
     }
   }
   return cache.get(archive) ?? null;
+}
+
+/** A relative `/`-separated path without empty, `.` or `..` segments, backslashes or control characters. */
+export function isSafeMemberPath(path: string): boolean {
+  if (path === '' || path.startsWith('/') || path.includes('\\') || [...path].some((c) => c.charCodeAt(0) < 0x20)) return false;
+  return path.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
 }
 
 /** Relative paths of regular files under root (sorted, `/`-separated). */
