@@ -58,6 +58,7 @@ export default tseslint.config(
     actions: ['capture', 'pipeline', 'ota', 'system', 'commands'],
     ota: ['capture', 'system', 'commands'],
     system: ['commands'],
+    'status-page': ['commands'],
   }).map(([folder, againstFlow]) => ({
     files: [`station/src/${folder}/**/*.ts`], ignores: TESTS, rules: border(['cloud', 'ml', 'testkit'], againstFlow),
   })),

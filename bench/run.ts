@@ -2,6 +2,7 @@
  * `npm run bench`: speed and memory figures, printed as a table and, on the
  * last line, as JSON:
  *   {"realtimeFactor", "featuresRealtimeFactor", "peakRssMb", "alertLatencyMsP50", "alertLatencyMsP99", ...}
+ * `--localisation` prints only issue 15's figures (location error, false incidents).
  * Targets (issues 2 and 4): realtimeFactor >= 300 on the wasm backend, one
  * core; peakRssMb < 200; alertLatencyMsP99 < 250 on loopback.
  */
@@ -15,6 +16,7 @@ import { shippedModelDir } from '#shared/model/model-package.js';
 import { impulseTrain, seededRandom, whiteNoise } from '#testkit/signals.js';
 import { measureAlertLatency } from './alert-latency.js';
 import { measureCloudLoad } from './cloud-load.js';
+import { measureFalseIncidents, measureLocalisation } from './localisation-bench.js';
 import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -38,7 +40,29 @@ function measure(mode: 'features' | 'full', wav: string, modelDir: string): Reco
   return JSON.parse(out.trim().split('\n').at(-1) as string) as Record<string, number | string | boolean>;
 }
 
+/** Issue 15's figures: location error against clock error and spacing, and false incidents. */
+function localisationReport(): Record<string, unknown> {
+  const rows = measureLocalisation();
+  process.stdout.write('\nlocation error, 5 stations, shots inside the hull (m)\n');
+  process.stdout.write('spacing  clock +/-   shots  median    p90\n');
+  for (const r of rows) {
+    process.stdout.write(`${String(r.spacingM).padStart(5)} m  ${String(r.clockErrorMs).padStart(5)} ms  ${String(r.shots).padStart(6)}  ${r.medianM.toFixed(1).padStart(6)}  ${r.p90M.toFixed(1).padStart(6)}\n`);
+  }
+  const falseRows = [1, 10].map((rate) => measureFalseIncidents(rate, 300));
+  process.stdout.write('\nuncorrelated false alarms, 5 stations 450 m apart\n');
+  for (const f of falseRows) {
+    const raw = f.alerts / f.hours;
+    process.stdout.write(`${f.perStationPerHour}/h per station (${raw.toFixed(1)}/h raw): corroborated by chance ${f.corroboratedPerHour.toFixed(4)}/h `
+      + `(gain ${f.corroboratedPerHour > 0 ? (raw / f.corroboratedPerHour).toFixed(0) : '>' + String(f.alerts)}x), located (3+ stations fitting one point) ${f.locatedPerHour.toFixed(4)}/h over ${f.hours} h\n`);
+  }
+  return { localisation: rows, falseIncidents: falseRows };
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--localisation')) {
+    process.stdout.write(JSON.stringify(localisationReport()) + '\n');
+    return;
+  }
   const modelDir = process.env.ECOSIGHT_MODEL_DIR ?? shippedModelDir();
   if (!existsSync(join(modelDir, 'model.json'))) throw new Error(`no model in ${modelDir}: the shipped model (models/) is needed for the benchmark`);
   const wav = tenMinuteRecording();
@@ -58,7 +82,9 @@ async function main(): Promise<void> {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+  const localisation = localisationReport();
   process.stdout.write(JSON.stringify({
+    ...localisation,
     realtimeFactor: round(Number(full.realtimeFactor)),
     featuresRealtimeFactor: round(Number(features.realtimeFactor)),
     peakRssMb: round(Number(full.peakRssMb)),

@@ -33,6 +33,7 @@
 #   /var/lib/ecosight                   data (clips, SQLite outbox, OTA models), 0750 ecosight:ecosight
 #   /etc/systemd/system/ecosight-station.service
 #   /usr/local/bin/ecosight-station     command wrapper (doctor, classify, run)
+#   flac, opus-tools (apt)              clip encoders, when missing and apt-get is there
 # The service is enabled but not started on a first install (edit the config,
 # run `ecosight-station doctor`, then `systemctl start ecosight-station`); an
 # upgrade restarts it if it was running and something changed.
@@ -365,6 +366,22 @@ check_capture_device() {
   fi
 }
 
+# Clips are FLAC by default (Opus when configured): the station runs these encoders.
+# Without them it still works, writing WAV clips (it logs why), so a box with no
+# package mirror at hand gets a warning, not a failed install.
+install_clip_encoders() {
+  local missing=()
+  command -v flac >/dev/null || missing+=(flac)
+  command -v opusenc >/dev/null || missing+=(opus-tools)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ -n "$ROOT" ] || ! command -v apt-get >/dev/null; then
+    warn "clip encoders missing: apt-get install ${missing[*]} (until then clips are written as WAV)"
+    return 0
+  fi
+  log "Installing clip encoders: ${missing[*]}"
+  system apt-get install -y -qq --no-install-recommends "${missing[@]}" || warn "could not install ${missing[*]}: clips are written as WAV until they are"
+}
+
 enable_service() {
   if [ -n "$ROOT" ]; then
     system systemctl --root="$ROOT" enable "$SERVICE.service"
@@ -409,6 +426,7 @@ do_install() {
   write_ownership_record
   check_node
   check_capture_device
+  install_clip_encoders
   enable_service
   if [ "$APP_CHANGED" = 0 ] && [ "$UNIT_CHANGED" = 0 ]; then
     log "EcoSight station is up to date in ${ROOT:-/}."

@@ -21,6 +21,8 @@ import { formatReport } from '#ml/train/report-format.js';
 import { evaluateFetched, type NamedReport } from '#ml/train/eval-fetched.js';
 import { validationClips } from '#ml/train/dataset-assembly.js';
 import { formatHardExamples, hardExamples } from '#ml/train/hard-examples.js';
+import { honestEvaluation } from '#ml/honest/honest-run.js';
+import { formatHonest, type HonestReport } from '#ml/honest/honest-eval.js';
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +35,9 @@ const { values } = parseArgs({
     collar: { type: 'string', default: '0.5' },
     worst: { type: 'string' },
     'long-minutes': { type: 'string' },
+    'skip-honest': { type: 'boolean', default: false },
+    'honest-minutes': { type: 'string' },
+    onset: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -59,6 +64,17 @@ printed as a table and as JSON.
                        gunshot-free clips the model scores highest for gunshot,
                        the real gunshot recordings' best scores, and how many
                        synthetic scenes reach each threshold
+  --onset DIR          stage-2 onset model of the two-stage gunshot detector
+                       (default: models/onset/ when it exists)
+  --honest-minutes N   cap the gunshot-free forest audio (default: every
+                       validation clip once, about 3 h)
+  --skip-honest        skip the honest forest measure (below)
+
+Without --labels it also runs the honest measure (issue 12): every validation
+clip over a quiet modelled forest floor (-50..-40 dBFS), seconds apart, onsets
+intact; false alarms per hour, the share of impulsive negatives that alarm,
+event recall against false alarms per hour from 0.1 to 100 per hour, per source,
+for the window model and the two-stage detector. JSON: {reports, honest}.
   -h, --help           show this text
 `;
 
@@ -71,6 +87,7 @@ async function main(): Promise<void> {
   await initBackend(logger, 'wasm');
   const pkg = await loadModelPackage(values.model ?? shippedModelDir());
   let reports: NamedReport[];
+  let honest: HonestReport[] | undefined;
   if (values.labels) {
     const recordings = await readLabelledRecordings(values.labels, pkg.metadata.classes);
     reports = [{ name: values.labels, report: evaluateRecordings(pkg, recordings, { collarSec: Number(values.collar) }) }];
@@ -87,10 +104,18 @@ async function main(): Promise<void> {
       validation,
       longMinutes: values['long-minutes'] !== undefined ? Number(values['long-minutes']) : training.longNegativeMinutes,
     });
+    if (!values['skip-honest']) {
+      honest = await honestEvaluation(pkg, validation, {
+        seed: data.seed, onsetDir: values.onset, collarSec: Number(values.collar), logger,
+        maxAlarmFreeSec: values['honest-minutes'] !== undefined ? Number(values['honest-minutes']) * 60 : undefined,
+      });
+    }
   }
-  const json = JSON.stringify(reports.length === 1 ? reports[0].report : reports, null, 2);
+  const body = reports.length === 1 ? reports[0].report : reports;
+  const json = JSON.stringify(honest ? { reports: body, honest } : body, null, 2);
   if (values.format !== 'json') {
     for (const { name, report } of reports) process.stdout.write(`== ${name}\n${formatReport(report)}\n\n`);
+    if (honest) process.stdout.write(`== honest forest measure (validation packages)\n${formatHonest(honest)}\n\n`);
   }
   if (values.format !== 'table') process.stdout.write(`${json}\n`);
   if (values.json) await writeFile(values.json, `${json}\n`);

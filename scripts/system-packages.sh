@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages EcoSight's tests and tools use (idempotent; needs root or sudo):
 #   sox, libsox-fmt-all   write/convert real WAV files in tests; data:fetch conversion
+#   flac, opus-tools      the station's clip encoders (flac, opusenc); the codec bench
 #   alsa-utils            arecord (live capture) and arecord -l (doctor, installer)
 #   mosquitto             a real broker the integration tests start on private ports
 #   systemd               systemd-analyze verify (unit test), systemd-notify (sd_notify)
@@ -9,7 +10,7 @@
 #   chromium              the dashboard's browser test (headless, driven by playwright-core)
 #   dpkg-dev              dpkg-deb for the data:fetch tests (fake .deb packages)
 set -euo pipefail
-PACKAGES=(sox libsox-fmt-all alsa-utils mosquitto systemd shellcheck python3 chromium dpkg-dev)
+PACKAGES=(sox libsox-fmt-all flac opus-tools alsa-utils mosquitto systemd shellcheck python3 chromium dpkg-dev)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

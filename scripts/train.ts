@@ -19,6 +19,7 @@ import { createProgressPrinter } from '#ml/train/progress-bar.js';
 import { gitCommit, runTraining, subsetData, toyData, type PreparedData } from '#ml/train/run-training.js';
 import { DATA_BUDGET, prepareFetchedData } from '#ml/train/dataset-assembly.js';
 import { initTrainingBackend } from '#ml/train/training-backend.js';
+import { trainOnsetCli } from '#ml/onset/onset-cli.js';
 import type { HardNegativeOptions } from '#ml/train/types.js';
 
 const { values } = parseArgs({
@@ -45,6 +46,8 @@ const { values } = parseArgs({
     boost: { type: 'string' },
     'hard-negatives': { type: 'string' },
     select: { type: 'string' },
+    onset: { type: 'boolean', default: false },
+    'examples-cache': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -59,6 +62,11 @@ synthesized gunshots and chainsaws and writes a model package (see docs/model.md
   --cache DIR          data cache (default: $ECOSIGHT_DATA_CACHE, else ~/.cache/ecosight/data)
   --quick              CI run: 300 steps on a 15 % subset, fails unless the loss falls
   --toy                generated data only (no fetch needed)
+  --onset              train stage 2 of the gunshot detector (the onset classifier)
+                       instead of the window model -> models/onset/ (or --out DIR);
+                       uses --seed, --cache, --version, --synthetic (default 1500),
+                       --epochs (default 25), --examples-cache DIR (keep the computed
+                       onset examples there and reuse them); about 15-30 min on 2 cores
   --seed N             random seed (default 20261): same seed + same cache = same model
   --epochs N           validation intervals (default 20; --quick 50)
   --epoch-steps N      steps per interval (default 400; --quick 100)
@@ -95,6 +103,12 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger({ name: 'train' });
+  if (values.onset) {
+    // Stage 2 of the gunshot detector only (models/onset); the window model is untouched.
+    await initTrainingBackend(logger);
+    await trainOnsetCli({ ...values, seed: Number(values.seed), logger, write: (s) => process.stdout.write(s) });
+    return;
+  }
   const started = Date.now();
   // Before the minutes of data assembly: the code this process loaded is this commit's.
   const commit = gitCommit();

@@ -4,11 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import type { CloudConfig } from '#shared/config/cloud-config.js';
 import { loadModelPackage, repositoryRoot, shippedModelDir } from '#shared/model/model-package.js';
 import { encodePayload } from '#shared/mqtt/payloads.js';
-import { modelAnnounceTopic } from '#shared/mqtt/topics.js';
+import { incidentsTopic, modelAnnounceTopic, type StationTopicKind } from '#shared/mqtt/topics.js';
 import type { Logger } from '#shared/util/logger.js';
 import { describeError } from '#shared/errors.js';
 import { systemClock, type Clock } from './clock.js';
 import { buildApp } from './http.js';
+import { DEFAULT_CORRELATOR_OPTIONS, IncidentCorrelator } from './incidents/correlator.js';
+import { IncidentService } from './incidents/incident-service.js';
+import { StationRegistry } from './incidents/station-registry.js';
 import { Ingestor } from './ingest/ingestor.js';
 import { rebuildIndex } from './ingest/reindex.js';
 import { SidecarScanner } from './ingest/sidecar-scanner.js';
@@ -86,9 +89,22 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const { repos, created } = openIndex(indexPath(config));
   const live = new LiveHub();
   const ingestor = new Ingestor({ storage, detections: repos.detections, stations: repos.stations, live, logger, clock, logging: repos.logging });
+  const registry = new StationRegistry(STATION_STALE_MS);
+  const correlator = new IncidentCorrelator({
+    ...DEFAULT_CORRELATOR_OPTIONS, hearingRangeM: config.incidentHearingRangeM, defaultAirTemperatureC: config.incidentAirTemperatureC, settleSec: config.incidentSettleSec,
+  }, registry);
+  // The ingest goes first: an incident's clips and detections are then already in the index.
+  const onStationMessage = async (kind: StationTopicKind, id: string, payload: Buffer) => {
+    await ingestor.onStationMessage(kind, id, payload);
+    incidents.onStationMessage(kind, id, payload);
+  };
   const mqtt = config.mqttUrl
-    ? new MqttBridge({ url: config.mqttUrl, prefix: config.mqttPrefix, subscribe: role === 'serve', clientId: config.mqttClientId }, logger, (kind, id, payload) => ingestor.onStationMessage(kind, id, payload))
+    ? new MqttBridge({ url: config.mqttUrl, prefix: config.mqttPrefix, subscribe: role === 'serve', clientId: config.mqttClientId }, logger, onStationMessage)
     : undefined;
+  const incidents = new IncidentService({
+    correlator, registry, live, storage, logger, clock,
+    publish: mqtt ? (payload) => mqtt.publish(incidentsTopic(config.mqttPrefix), encodePayload(payload)) : undefined,
+  });
   const signing = signingSetup(config, role);
   const shippedDir = options.shippedModelDir ?? shippedModelDir();
   const currentModel = new CurrentModel({
@@ -129,6 +145,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     auth: createAuthGuards({ apiKey: config.apiKey, viewerKey: config.viewerKey, publicDashboard: config.publicDashboard }, repos.stations),
     stations: new StationService({ storage, stations: repos.stations, clock }),
     ingestor,
+    incidents,
     scanner: new SidecarScanner({ storage, detections: repos.detections, stations: repos.stations, ingestor, logger, clock }),
     mqtt, currentModel, publisher, jobStore, runner,
     retrain: new RetrainService(repos, runner, publisher),
@@ -146,7 +163,10 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   });
 
   return { app, services, ...cloudLifecycle({
-    config, logger, role, app, services, storage, repos, created, ingestor, publisher, currentModel, runner, mqtt, live, shippedDir,
+    config, logger, role, app, services, storage, repos, created, ingestor, publisher, currentModel, runner, mqtt, live, incidents, shippedDir,
     signer: signing.signer, scanIntervalMs: options.scanIntervalMs, workerPollMs: options.workerPollMs,
   }) };
 }
+
+/** A station not heard from for this long is not counted on to corroborate (telemetry comes every minute). */
+const STATION_STALE_MS = 5 * 60_000;

@@ -4,6 +4,7 @@ import { trustProxySetting } from '#shared/config/cloud-config.js';
 import { httpLogSerializers } from './plugins/log-redaction.js';
 import { registerHttpPlugins } from './plugins/http-plugins.js';
 import { detectionRoutes } from './routes/api/detections.js';
+import { incidentRoutes } from './routes/api/incidents.js';
 import { liveRoutes } from './routes/api/live.js';
 import { loggingRoutes } from './routes/api/logging.js';
 import { modelRoutes } from './routes/api/models.js';
@@ -69,6 +70,7 @@ export async function buildApp(services: CloudServices, http: HttpSettings = {})
   await app.register(detectionRoutes, opts);
   await app.register(retrainRoutes, opts);
   await app.register(modelRoutes, opts);
+  await app.register(incidentRoutes, opts);
   await app.register(liveRoutes, opts);
   await app.register(loggingRoutes, opts);
   await app.register(dashboardRoutes, opts);

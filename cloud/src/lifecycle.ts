@@ -4,6 +4,7 @@ import type { CloudConfig } from '#shared/config/cloud-config.js';
 import { describeError } from '#shared/errors.js';
 import { initBackend } from '#shared/model/backend.js';
 import type { Logger } from '#shared/util/logger.js';
+import type { IncidentService } from './incidents/incident-service.js';
 import type { Ingestor } from './ingest/ingestor.js';
 import { rebuildIndex } from './ingest/reindex.js';
 import type { JobRunner } from './jobs/job-runner.js';
@@ -37,6 +38,8 @@ export interface LifecycleParts {
   runner: JobRunner;
   mqtt: MqttBridge | undefined;
   live: LiveHub;
+  /** Cross-station incidents: started with the API, stopped after MQTT. */
+  incidents: IncidentService;
   shippedDir: string;
   /** Who signs releases (models/signing-role.ts): 'worker' means this API publishes nothing itself. */
   signer: string;
@@ -50,7 +53,7 @@ export interface LifecycleParts {
  * polling. stop runs in reverse: network first, database last.
  */
 export function cloudLifecycle(parts: LifecycleParts): { start(): Promise<void>; stop(): Promise<void> } {
-  const { config, logger, role, app, services, storage, repos, created, ingestor, publisher, currentModel, runner, mqtt, live, shippedDir } = parts;
+  const { config, logger, role, app, services, storage, repos, created, ingestor, publisher, currentModel, runner, mqtt, live, incidents, shippedDir } = parts;
   let started = false;
   let releaseTimer: NodeJS.Timeout | undefined;
   return {
@@ -70,6 +73,7 @@ export function cloudLifecycle(parts: LifecycleParts): { start(): Promise<void>;
       await currentModel.get().catch((err) => logger.error({ err: describeError(err) }, 'no usable model: /predict and uploads will fail'));
       mqtt?.start();
       if (role === 'serve') {
+        incidents.start();
         publisher.announceLatest();
         const scanMs = parts.scanIntervalMs ?? 60_000;
         if (scanMs > 0) services.scanner.start(scanMs);
@@ -99,6 +103,7 @@ export function cloudLifecycle(parts: LifecycleParts): { start(): Promise<void>;
       // A short-lived worker or CLI may have published while the broker was still connecting.
       if (mqtt && role !== 'serve' && !(await mqtt.flush(5_000))) logger.warn('the model announcement could not be sent to the broker');
       await mqtt?.stop();
+      await incidents.stop();
       await services.scanner.stop();
       repos.db.close();
     },

@@ -1,6 +1,7 @@
 import type { CloudConfig } from '#shared/config/cloud-config.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { Clock } from './clock.js';
+import type { IncidentService } from './incidents/incident-service.js';
 import type { Ingestor } from './ingest/ingestor.js';
 import type { SidecarScanner } from './ingest/sidecar-scanner.js';
 import type { JobRunner } from './jobs/job-runner.js';
@@ -33,6 +34,8 @@ export interface CloudServices {
   auth: AuthGuards;
   stations: StationService;
   ingestor: Ingestor;
+  /** Corroborates alerts across stations and locates shots (incidents). */
+  incidents: IncidentService;
   scanner: SidecarScanner;
   /** Undefined when MQTT_URL is empty. */
   mqtt: MqttBridge | undefined;

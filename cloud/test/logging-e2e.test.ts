@@ -124,7 +124,7 @@ describe('logging alert end to end: station -> MQTT -> cloud dashboard', () => {
 
     // The onset's clip is the first chainsaw detection's, and it reached the cloud.
     expect(alert.onsetEventId).toBeTruthy();
-    expect(alert.onsetClipKey).toMatch(/^stations\/st-log\/.*\.wav$/);
+    expect(alert.onsetClipKey).toMatch(/^stations\/st-log\/.*\.flac$/); // clips are FLAC by default
     const detection = await waitFor(async () => {
       const res = await cloud.app.inject({ method: 'GET', url: `/api/detections/${alert.onsetEventId}` });
       return res.statusCode === 200 && res.json().clipAvailable ? (res.json() as { label: string; clipKey: string; startTime: string }) : undefined;

@@ -19,6 +19,13 @@ export class AudioDecodeError extends EcoSightError {
   }
 }
 
+/** Compressed audio that decodes to more samples than the caller allows (a decompression bomb or a too-long clip). */
+export class AudioTooLongError extends EcoSightError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('AUDIO_TOO_LONG', message, options);
+  }
+}
+
 /** A configuration file or environment override failed validation; `problems` lists every one. */
 export class ConfigError extends EcoSightError {
   readonly problems: readonly string[];

@@ -11,7 +11,7 @@ Usage:
       folder:PATH), ECOSIGHT_MQTT_URL, ECOSIGHT_MQTT_PREFIX, S3_BUCKET, S3_ENDPOINT,
       S3_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION,
       ECOSIGHT_MODEL_DIR, ECOSIGHT_LOG_LEVEL, ECOSIGHT_PRESIGN_URL, ECOSIGHT_STATION_TOKEN,
-      ECOSIGHT_OTA_URL, ECOSIGHT_OTA_PUBLIC_KEY.
+      ECOSIGHT_OTA_URL, ECOSIGHT_OTA_PUBLIC_KEY, ECOSIGHT_CLIP_CODEC (flac, opus, wav).
       --exit-when-idle   with a file: or folder: source, process everything, drain the
                          outbox (uploads and MQTT), then exit 0; exit 3 if the outbox
                          could not drain within --idle-timeout (default 120 s).
@@ -22,7 +22,12 @@ Usage:
       prints a Raven Pro selection table.
 
   ecosight-station doctor [--config FILE]
-      Check config, microphone, disk, clock, broker, bucket and model; print pass/fail.
+      Check config, microphone, disk, clock, clip encoder, broker, bucket and model; print pass/fail.
+
+  ecosight-station hash-password
+      Read the status page password from stdin and print the statusPage.passwordHash
+      line (scrypt) to put in the config, e.g.
+      printf '%s\n' 'my long password' | ecosight-station hash-password
 
 Options:
   -h, --help       show this help
@@ -49,6 +54,10 @@ async function main(argv: string[]): Promise<number> {
     case 'run': {
       const { runCommand } = await import('./commands/run.js');
       return runCommand(rest);
+    }
+    case 'hash-password': {
+      const { hashPasswordCommand } = await import('./commands/hash-password.js');
+      return hashPasswordCommand();
     }
     case 'doctor': {
       const { doctorCommand } = await import('./commands/doctor.js');

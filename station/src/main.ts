@@ -20,7 +20,7 @@ import { FileSource } from './capture/file-source.js';
 import { FolderSource } from './capture/folder-source.js';
 import { MicSource } from './capture/mic-source.js';
 import { startRecorder } from './capture/recorder-process.js';
-import { buildStages } from '#shared/pipeline/stages.js';
+import { buildStages, type PipelineStages } from '#shared/pipeline/stages.js';
 import { composeLoggingStage, loggingWorker } from './logging-composition.js';
 import { AlertJoiner } from './pipeline/alert-joiner.js';
 import { ClipWriter } from './pipeline/clip-writer.js';
@@ -29,7 +29,12 @@ import { DetectionLog } from './pipeline/detection-log.js';
 import { DetectionSink } from './pipeline/detection-sink.js';
 import { RecentAudio } from './pipeline/recent-audio.js';
 import { alertLabels, classDecisions, clipPriorities, stationStageOptions } from './pipeline/decisions.js';
+import { chooseClipEncoder } from './pipeline/clip-encoder-setup.js';
+import type { ClipEncoder } from './pipeline/clip-encoder.js';
+import { composeStatusPage, type StatusPage } from './status-page/compose-status-page.js';
+import type { TelemetryPayload } from '#shared/mqtt/payloads.js';
 import { PipelineRunner } from './pipeline/runner.js';
+import { onsetDirFor, withGunshotPath } from './pipeline/gunshot-path.js';
 import { ModelInstaller } from './ota/model-installer.js';
 import { ModelUpdater } from './ota/model-updater.js';
 import { KeyValueStore } from './store/kv.js';
@@ -42,8 +47,12 @@ import { DetectionStore } from './store/detection-store.js';
 import { Outbox } from './store/outbox.js';
 import { ProcessedFiles } from './capture/processed-files.js';
 import { recoverAfterCrash } from './store/recovery.js';
+import { GpsdClient } from './location/gpsd-client.js';
+import { LocationReporter } from './location/location-reporter.js';
+import type { StationLocationFields } from '#shared/mqtt/location.js';
 import { SegmentStore } from './store/segment-store.js';
 import type { Clock } from './core/clock.js';
+import type { Db } from './core/db.js';
 import { Heartbeat } from './system/health.js';
 import type { Service } from './core/service.js';
 import { StationLifecycle } from './system/lifecycle.js';
@@ -78,29 +87,14 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
   const softwareVersion = packageVersion('unknown');
 
   const outbox = new Outbox(db);
-  const stores = { db, segments: new SegmentStore(db), detections: new DetectionStore(db), alerts: new AlertStore(db), outbox };
+  const stores: StationStores = { db, segments: new SegmentStore(db), detections: new DetectionStore(db), alerts: new AlertStore(db), outbox };
   const quota = new ClipQuota(db, config.clips.quotaMb * 1024 * 1024, clock, logger);
   const heartbeat = new Heartbeat();
-  const rolls = {
-    sampleRateHz: SAMPLE_RATE_HZ,
-    preRollSamples: Math.round(config.clips.preRollSec * SAMPLE_RATE_HZ),
-    postRollSamples: Math.round(config.clips.postRollSec * SAMPLE_RATE_HZ),
-  };
-  const recent = new RecentAudio({ ...rolls, maxEventSamples: Math.round(config.detection.maxEventSec * SAMPLE_RATE_HZ) });
-  const clipper = new Clipper({ ...rolls, clipsDir }, recent);
-  const alerting = alertLabels(model.classNames, config.detection);
   const uploadTarget = buildUploadTarget(config);
   const mqttEnabled = Boolean(config.mqtt.url);
-  const alertJoiner = new AlertJoiner({ stationId: config.stationId, sampleRateHz: SAMPLE_RATE_HZ, alertCooldownSec: config.mqtt.alertCooldownSec, mqttEnabled }, stores);
-  const detectionLog = new DetectionLog(
-    { stationId: config.stationId, priorities: clipPriorities(model.classNames, config.detection, alerting), mqttEnabled, uploadEnabled: uploadTarget !== undefined },
-    stores, alertJoiner, clock, () => stages.classifier.classNames, modelVersion,
-  );
-  const clipWriter = new ClipWriter(clipper, {
-    makeRoom: async (samples) => void (await quota.freeBytes(samples * 2 + 44)),
-    afterClips: async () => void (await quota.enforce()),
-  }, logger);
-  const sink = new DetectionSink({ sampleRateHz: SAMPLE_RATE_HZ, alertLabels: alerting }, { recent, clipper, clipWriter, log: detectionLog }, stores.segments, clock, logger);
+  const encoder = await chooseClipEncoder(config.clips, logger);
+  const location = buildLocation(config, clock, logger);
+  const sink = buildDetectionSink(config, { model, stages, stores, quota, clipsDir, encoder, mqttEnabled, uploadEnabled: uploadTarget !== undefined, locator: location }, o);
   if (uploadTarget) stores.outbox.promoteLocal('upload', clock.now());
   if (mqttEnabled) {
     stores.outbox.promoteLocal('alert', clock.now());
@@ -108,22 +102,110 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
     stores.outbox.promoteLocal('logging', clock.now());
   }
   const source = buildSource(config, dataDir, o, new ProcessedFiles(db));
-  const pipelineSink = composeLoggingStage({ config, sampleRateHz: SAMPLE_RATE_HZ, stages, recorder: sink, db, outbox, detections: stores.detections, clock, logger });
-  const runner = new PipelineRunner(source, stages, pipelineSink, heartbeat, () => clock.now());
+  // The status page (off by default) sees the audio through a tap in front of the detection sink. Its
+  // callbacks read parts composed further down; they run only once the station is started.
+  const statusPage: StatusPage | undefined = config.statusPage.enabled ? composeStatusPage(sink, {
+    config, dataDir, sampleRateHz: SAMPLE_RATE_HZ, softwareVersion, clipCodec: encoder.codec, telemetry: (): Promise<TelemetryPayload> => collectTelemetry(telemetrySources),
+    mqttState: () => (link ? (link.connected ? 'connected' : 'disconnected') : 'off'), uploadTarget: uploadTarget?.describe(), modelVersion,
+    pendingModelUpdate: () => updater.pendingVersion, clock, logger,
+  }) : undefined;
+  // The logging stage (sustained chainsaw) sits in front of the status page's tap and the detection sink.
+  const loggingSink = composeLoggingStage({ config, sampleRateHz: SAMPLE_RATE_HZ, stages, recorder: statusPage?.sink ?? sink, db, outbox, detections: stores.detections, clock, logger });
+  // Gunshots from the two-stage detector (issue 12) in front of everything that consumes detections.
+  const pipelineSink = await withGunshotPath(loggingSink, () => stages.classifier.classNames, logger, onsetDirFor(model.dir, dataDir));
+  const runner: PipelineRunner = new PipelineRunner(source, stages, pipelineSink, heartbeat, () => clock.now());
 
   const systemd = new SystemdNotifier(o.env, logger);
+  const { link, workers } = buildActions(config, { stores, uploadTarget, mqttEnabled, softwareVersion, modelVersion, statusFields: () => location.stationFields() }, o);
+  const startedAtMs = clock.now();
+  const telemetrySources = {
+    stationId: config.stationId, dataDir, startedAtMs, outbox, segments: stores.segments, quota, heartbeat, source, modelVersion,
+    droppedWindows: () => source.stats().droppedChunks + runner.counters.discontinuities, clock,
+    locationFields: () => location.stationFields(),
+  };
+  const telemetry = new TelemetryService(telemetrySources, link, systemd, config.mqtt.telemetryIntervalSec * 1000, logger);
+  const updater = buildUpdater(config, dataDir, { db, link, runner, stages }, logger);
+  runner.setClassifierFailureHandler((err, failed) => updater.onClassifierFailure(err, failed));
+  const retention = new RetentionService(
+    new StoreRetention(db, { maxAgeMs: config.retention.maxAgeDays * 86_400_000, maxDbBytes: config.retention.maxDbMb * 1024 * 1024 }),
+    config.retention.intervalSec * 1000, clock, logger,
+  );
+  const services: Service[] = [location, telemetry, updater, retention];
+  if (statusPage) services.push(statusPage.server);
+  logger.info({
+    stationId: config.stationId, source: `${config.source.type}:${config.source.device || config.source.path}`, model: modelVersion(), clipCodec: encoder.codec,
+    mqtt: mqttEnabled ? 'on' : 'off (local mode)', upload: uploadTarget?.describe() ?? 'off (local mode: clips stay on disk)',
+  }, 'station composed');
+  return new StationLifecycle(
+    { db, outbox, runner, heartbeat, systemd, link, workers, services, status: async () => statusLine(await collectTelemetry(telemetrySources)), clock, logger },
+    { exitWhenIdle: o.exitWhenIdle, idleTimeoutMs: o.idleTimeoutMs, heartbeatStaleMs: config.systemd.heartbeatStaleSec * 1000, stopTimeoutMs: config.systemd.stopTimeoutSec * 1000 },
+  );
+}
+
+interface StationStores {
+  db: Db;
+  segments: SegmentStore;
+  detections: DetectionStore;
+  alerts: AlertStore;
+  outbox: Outbox;
+}
+
+/** The stages behind the event detector: recent audio, shot onsets, alerts, clips and their outbox items. */
+function buildDetectionSink(
+  config: StationConfig,
+  p: {
+    model: ModelPackage; stages: PipelineStages; stores: StationStores; quota: ClipQuota; clipsDir: string; encoder: ClipEncoder; mqttEnabled: boolean; uploadEnabled: boolean;
+    locator: LocationReporter;
+  },
+  o: ComposeOptions,
+): DetectionSink {
+  const { clock, logger } = o;
+  const rolls = {
+    sampleRateHz: SAMPLE_RATE_HZ,
+    preRollSamples: Math.round(config.clips.preRollSec * SAMPLE_RATE_HZ),
+    postRollSamples: Math.round(config.clips.postRollSec * SAMPLE_RATE_HZ),
+  };
+  const recent = new RecentAudio({ ...rolls, maxEventSamples: Math.round(config.detection.maxEventSec * SAMPLE_RATE_HZ) });
+  const clipper = new Clipper({ ...rolls, clipsDir: p.clipsDir, encoder: p.encoder }, recent);
+  const alerting = alertLabels(p.model.classNames, config.detection);
+  const alertJoiner = new AlertJoiner(
+    { stationId: config.stationId, sampleRateHz: SAMPLE_RATE_HZ, alertCooldownSec: config.mqtt.alertCooldownSec, mqttEnabled: p.mqttEnabled }, p.stores,
+  );
+  const detectionLog = new DetectionLog(
+    { stationId: config.stationId, priorities: clipPriorities(p.model.classNames, config.detection, alerting), mqttEnabled: p.mqttEnabled, uploadEnabled: p.uploadEnabled, clipCodec: p.encoder.codec },
+    p.stores, alertJoiner, clock, () => p.stages.classifier.classNames, () => p.stages.classifier.model.metadata.version,
+  );
+  const clipWriter = new ClipWriter(clipper, {
+    makeRoom: async (samples) => void (await p.quota.freeBytes(samples * 2 + 44)),
+    afterClips: async () => void (await p.quota.enforce()),
+  }, logger);
+  return new DetectionSink({ sampleRateHz: SAMPLE_RATE_HZ, alertLabels: alerting }, { recent, clipper, clipWriter, log: detectionLog, locator: p.locator }, p.stores.segments, clock, logger);
+}
+
+/** The MQTT link and the outbox workers that publish and upload. */
+function buildActions(
+  config: StationConfig,
+  p: {
+    stores: StationStores; uploadTarget: UploadTarget | undefined; mqttEnabled: boolean; softwareVersion: string; modelVersion: () => string;
+    statusFields: () => StationLocationFields;
+  },
+  o: ComposeOptions,
+): { link: MqttLink | undefined; workers: OutboxWorker<unknown>[] } {
+  const { clock, logger } = o;
+  const { outbox, alerts, detections, db } = p.stores;
   const mqttStore = new SqliteOutgoingStore(db, (outboxId, nowMs) => {
     // The broker completed a publish (possibly one resent after a restart): its outbox item is done.
     const item = outbox.getById<{ alertId?: string }>(outboxId);
     outbox.markDone(outboxId, nowMs);
-    if (item?.kind === 'alert' && item.payload.alertId) stores.alerts.markPublished(item.payload.alertId, nowMs, nowMs - item.createdAtMs > DELAYED_AFTER_MS);
+    if (item?.kind === 'alert' && item.payload.alertId) alerts.markPublished(item.payload.alertId, nowMs, nowMs - item.createdAtMs > DELAYED_AFTER_MS);
   });
-  const link = mqttEnabled ? new MqttLink({ config: config.mqtt, stationId: config.stationId, softwareVersion, modelVersion, outgoingStore: mqttStore }, logger) : undefined;
+  const link = p.mqttEnabled
+    ? new MqttLink({ config: config.mqtt, stationId: config.stationId, softwareVersion: p.softwareVersion, modelVersion: p.modelVersion, outgoingStore: mqttStore, statusFields: p.statusFields }, logger)
+    : undefined;
   const workers: OutboxWorker<unknown>[] = [];
-  const backoff = { minMs: config.upload.retryMinSec * 1000, maxMs: config.upload.retryMaxSec * 1000 };
   if (link) {
     const messageBackoff = { minMs: 1000, maxMs: 60_000 };
-    const alertWorker = new OutboxWorker('alert', outbox, new PublishAlerts(link, stores.alerts, mqttStore, clock), { concurrency: 4, backoff: messageBackoff, batch: 20 }, clock, logger);
+    const alertWorker = new OutboxWorker('alert', outbox, new PublishAlerts(link, alerts, mqttStore, clock), { concurrency: 4, backoff: messageBackoff, batch: 20 }, clock, logger);
     const eventWorker = new OutboxWorker('event', outbox, new PublishEvents(link, mqttStore, clock), { concurrency: 4, backoff: messageBackoff, batch: 50 }, clock, logger);
     const loggingAlerts = loggingWorker(link, outbox, mqttStore, clock, logger);
     workers.push(alertWorker as OutboxWorker<unknown>, eventWorker as OutboxWorker<unknown>, loggingAlerts as OutboxWorker<unknown>);
@@ -132,49 +214,49 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
       eventWorker.wake();
       loggingAlerts.wake();
       if (config.mqtt.homeAssistant.enabled) {
-        void publishHomeAssistantDiscovery(link, config.stationId, config.mqtt.homeAssistant.discoveryPrefix, softwareVersion)
+        void publishHomeAssistantDiscovery(link, config.stationId, config.mqtt.homeAssistant.discoveryPrefix, p.softwareVersion)
           .catch((err: unknown) => logger.warn({ err: describeError(err) }, 'Home Assistant discovery failed'));
       }
     });
   }
-  if (uploadTarget) {
+  if (p.uploadTarget) {
+    const backoff = { minMs: config.upload.retryMinSec * 1000, maxMs: config.upload.retryMaxSec * 1000 };
     const limiter = new BandwidthLimiter(config.upload.maxBytesPerSec, clock);
     const upload = new UploadClips(
       { stationId: config.stationId, attemptTimeoutMs: config.upload.attemptTimeoutSec * 1000, rejectedRetryMs: Math.max(backoff.maxMs, 60_000) },
-      uploadTarget, stores.detections, limiter, clock,
+      p.uploadTarget, detections, limiter, clock,
     );
     workers.push(new OutboxWorker('upload', outbox, upload, { concurrency: config.upload.concurrency, backoff, batch: 20 }, clock, logger) as OutboxWorker<unknown>);
   }
-  const startedAtMs = clock.now();
-  const telemetrySources = {
-    stationId: config.stationId, dataDir, startedAtMs, outbox, segments: stores.segments, quota, heartbeat, source, modelVersion,
-    droppedWindows: () => source.stats().droppedChunks + runner.counters.discontinuities, clock,
-  };
-  const telemetry = new TelemetryService(telemetrySources, link, systemd, config.mqtt.telemetryIntervalSec * 1000, logger);
-  const updater = new ModelUpdater(
+  return { link, workers };
+}
+
+/** Over-the-air model updates, switching the running pipeline's model. */
+function buildUpdater(
+  config: StationConfig, dataDir: string, p: { db: Db; link: MqttLink | undefined; runner: PipelineRunner; stages: PipelineStages }, logger: Logger,
+): ModelUpdater {
+  return new ModelUpdater(
     {
       baseUrl: config.ota.url, pollIntervalMs: config.ota.pollIntervalSec * 1000,
       publicKey: config.ota.publicKey ? parsePublicKey(config.ota.publicKey) : undefined,
       pinnedVersion: config.ota.pinnedVersion, mqttPrefix: config.mqtt.prefix, stationToken: config.upload.token,
     },
     new ModelInstaller(join(dataDir, 'models')),
-    { currentModel: () => stages.classifier.model, requestModelSwitch: (next) => runner.requestModelSwitch(next) },
+    { currentModel: () => p.stages.classifier.model, requestModelSwitch: (next) => p.runner.requestModelSwitch(next) },
     (m) => classDecisions(m.classNames, m.metadata.thresholds, config.detection),
-    new KeyValueStore(db), link, shippedModelDir(), logger,
+    new KeyValueStore(p.db), p.link, shippedModelDir(), logger,
   );
-  runner.setClassifierFailureHandler((err, failed) => updater.onClassifierFailure(err, failed));
-  const retention = new RetentionService(
-    new StoreRetention(db, { maxAgeMs: config.retention.maxAgeDays * 86_400_000, maxDbBytes: config.retention.maxDbMb * 1024 * 1024 }),
-    config.retention.intervalSec * 1000, clock, logger,
-  );
-  const services: Service[] = [telemetry, updater, retention];
-  logger.info({
-    stationId: config.stationId, source: `${config.source.type}:${config.source.device || config.source.path}`, model: modelVersion(),
-    mqtt: mqttEnabled ? 'on' : 'off (local mode)', upload: uploadTarget?.describe() ?? 'off (local mode: clips stay on disk)',
-  }, 'station composed');
-  return new StationLifecycle(
-    { db, outbox, runner, heartbeat, systemd, link, workers, services, status: async () => statusLine(await collectTelemetry(telemetrySources)), clock, logger },
-    { exitWhenIdle: o.exitWhenIdle, idleTimeoutMs: o.idleTimeoutMs, heartbeatStaleMs: config.systemd.heartbeatStaleSec * 1000, stopTimeoutMs: config.systemd.stopTimeoutSec * 1000 },
+}
+
+function buildLocation(config: StationConfig, clock: Clock, logger: Logger): LocationReporter {
+  const l = config.location;
+  const configPosition = l.latitude !== undefined && l.longitude !== undefined
+    ? { latitude: l.latitude, longitude: l.longitude, altitudeM: l.altitudeM, source: 'config' as const, accuracyM: l.accuracyM ?? null }
+    : undefined;
+  const gpsd = l.gpsd.enabled ? new GpsdClient({ host: l.gpsd.host, port: l.gpsd.port }, logger) : undefined;
+  return new LocationReporter(
+    { configPosition, recorderClockErrorMs: l.recorderClockErrorMs, airTemperatureC: l.airTemperatureC, clockCheckIntervalMs: l.clockCheckIntervalSec * 1000 },
+    gpsd, undefined, () => clock.now(), logger,
   );
 }
 

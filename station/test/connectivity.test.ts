@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '#shared/s3/client.js';
+import { CLIP_EXTENSION_PATTERN, sniffCodec } from '#shared/audio/clip-codec.js';
+import { sidecarKeyFor } from '#shared/bucket/layout.js';
 import { TestMosquitto } from '#testkit/mosquitto.js';
 import { waitFor } from '#testkit/ports.js';
 import { TestS3 } from '#testkit/s3rver.js';
@@ -63,12 +65,16 @@ function checkBucketAgainstDb(objects: Map<string, Buffer>, dataDir: string, sta
   expect(integrityCheck(db)).toBe('ok');
   const clips = db.prepare(`SELECT id, object_key, sha256, upload_state FROM clips`).all() as Array<{ id: string; object_key: string; sha256: string; upload_state: string }>;
   db.close();
-  const wavs = [...objects.keys()].filter((k) => k.endsWith('.wav'));
-  expect(wavs.sort()).toEqual(clips.map((c) => c.object_key).sort());
+  const audioKeys = [...objects.keys()].filter((k) => CLIP_EXTENSION_PATTERN.test(k));
+  expect(audioKeys.sort()).toEqual(clips.map((c) => c.object_key).sort());
   for (const clip of clips) {
-    const wav = objects.get(clip.object_key) as Buffer;
-    const sidecar = JSON.parse((objects.get(clip.object_key.replace(/\.wav$/, '.json')) as Buffer).toString()) as { sha256: string; clipId: string; stationId: string };
-    expect(sha256(wav)).toBe(clip.sha256);
+    const audio = objects.get(clip.object_key) as Buffer;
+    const sidecar = JSON.parse((objects.get(sidecarKeyFor(clip.object_key)) as Buffer).toString()) as { sha256: string; clipId: string; stationId: string; codec: string };
+    // FLAC is the station's default codec; the key, the bytes and the sidecar all say so.
+    expect(clip.object_key).toMatch(/\.flac$/);
+    expect(sniffCodec(audio)).toBe('flac');
+    expect(sidecar.codec).toBe('flac');
+    expect(sha256(audio)).toBe(clip.sha256);
     expect(sidecar.sha256).toBe(clip.sha256);
     expect(sidecar.clipId).toBe(clip.id);
     expect(sidecar.stationId).toBe(stationId);
@@ -103,7 +109,7 @@ describe('station connectivity against Mosquitto and s3rver on 127.0.0.1', () =>
     expect(status.at(-1)).toBe('offline');
     const objects = await bucketObjects('stations/st-07/');
     expect(checkBucketAgainstDb(objects, dataDir)).toBe(2);
-    expect(alerts.map((a) => a.clipKey).sort()).toEqual([...objects.keys()].filter((k) => k.endsWith('.wav')).sort());
+    expect(alerts.map((a) => a.clipKey).sort()).toEqual([...objects.keys()].filter((k) => CLIP_EXTENSION_PATTERN.test(k)).sort());
     await sub.stop();
   });
 
@@ -152,12 +158,12 @@ describe('station connectivity against Mosquitto and s3rver on 127.0.0.1', () =>
     expect(deferred.e).toMatch(/link/);
     await s3.start();
     // Slow uploads down so the SIGKILL lands in the middle of them.
-    const slow = new StationProcess(dataDir, stationConfig(wav, { stationId: 'st-08', mqtt: { url: '' }, upload: { maxBytesPerSec: 60_000 } }), awsEnv);
+    const slow = new StationProcess(dataDir, stationConfig(wav, { stationId: 'st-08', mqtt: { url: '' }, upload: { maxBytesPerSec: 35_000 } }), awsEnv);
     slow.start(['--exit-when-idle', '--idle-timeout', '60']);
     await waitFor(async () => ((await bucketObjects('stations/st-08/')).size >= 2 ? true : undefined), 30_000, 'first upload');
     slow.kill('SIGKILL');
     await slow.wait();
-    const partial = [...(await bucketObjects('stations/st-08/')).keys()].filter((k) => k.endsWith('.wav')).length;
+    const partial = [...(await bucketObjects('stations/st-08/')).keys()].filter((k) => CLIP_EXTENSION_PATTERN.test(k)).length;
     expect(partial).toBeLessThan(4);
     const resume = new StationProcess(dataDir, stationConfig(wav, { stationId: 'st-08', mqtt: { url: '' } }), awsEnv);
     resume.start(['--exit-when-idle', '--idle-timeout', '30']);

@@ -47,6 +47,7 @@ const healthyBox: Script = {
   'arecord -l': { stdout: ARECORD_L },
   'arecord -D': { code: 0 },
   'timedatectl show': { stdout: 'yes\n' },
+  'flac --version': { stdout: 'flac 1.4.2\n' },
 };
 
 async function makeModel(dir: string, version = '2026.11.26-1'): Promise<void> {
@@ -143,8 +144,16 @@ describe('ecosight-station doctor', () => {
     expect(report.startedAt).toBe('2026-11-26T12:00:00.000Z');
 
     const text = formatDoctorReport(report);
-    for (const name of ['config', 'microphone', 'disk', 'clock', 'broker', 'bucket', 'cloud', 'model']) expect(text).toMatch(new RegExp(`^ {2}PASS {2}${name}\\s`, 'm'));
+    for (const name of ['config', 'microphone', 'disk', 'clock', 'clips', 'broker', 'bucket', 'cloud', 'model']) expect(text).toMatch(new RegExp(`^ {2}PASS {2}${name}\\s`, 'm'));
     expect(text).toMatch(/^OK \(0 failed, 0 warnings\)$/m);
+  });
+
+  it('warns (not fails) when the clip encoder is missing, and names the package', async () => {
+    const script: Script = { ...healthyBox, 'flac --version': undefined };
+    const report = await runDoctor(fieldConfig(), deps(scriptedRunner(script)));
+    expect(check(report, 'clips')).toMatchObject({ status: 'warn' });
+    expect(check(report, 'clips').detail).toBe('flac is not installed: clips are written as WAV until it is (apt-get install flac)');
+    expect(report.ok).toBe(true);
   });
 
   it('fails when the broker and the bucket are unreachable, without hiding the other checks', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { StationConfigSchema } from '#shared/config/station-config.js';
 import { validateConfig } from '#shared/config/validate.js';
-import { decodeWav } from '#shared/audio/wav-decode.js';
+import { decodeClip } from '#shared/audio/decode-clip.js';
 import { saveTestModel } from '#testkit/test-model.js';
 import { impulseTrain } from '#testkit/signals.js';
 import { composeStation } from '../src/main.js';
@@ -64,12 +64,13 @@ describe('station pipeline into the store (file source, local mode)', () => {
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(clip.sha256);
       expect(bytes.byteLength).toBe(clip.bytes);
       expect(clip.upload_state).toBe('local');
-      const audio = decodeWav(bytes);
+      const audio = await decodeClip(bytes);
+      expect(audio.codec).toBe('flac');
       // pre-roll 0.5 s + event + post-roll 0.5 s
       expect(audio.durationSec).toBeGreaterThan(2);
     }
     expect(s.detections.map((d) => String(d.clip_key))).toEqual(
-      s.detections.map((d) => expect.stringMatching(new RegExp(`^stations/st-test/\\d{4}/\\d{2}/\\d{2}/${String(d.id)}\\.wav$`))),
+      s.detections.map((d) => expect.stringMatching(new RegExp(`^stations/st-test/\\d{4}/\\d{2}/\\d{2}/${String(d.id)}\\.flac$`))),
     );
     const kinds = s.outbox.map((o) => `${o.kind}:${o.state}`);
     expect(kinds.filter((k) => k === 'upload:local')).toHaveLength(2);

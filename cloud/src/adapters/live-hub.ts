@@ -2,7 +2,7 @@
  * In-process fan-out of things the dashboard shows live (GET /api/live).
  * Listeners are called synchronously; a throwing listener is dropped, never the publisher.
  */
-export type LiveEventName = 'detection' | 'alert' | 'logging' | 'station' | 'job' | 'model';
+export type LiveEventName = 'detection' | 'alert' | 'logging' | 'station' | 'job' | 'model' | 'incident';
 
 export interface LiveEvent {
   event: LiveEventName;

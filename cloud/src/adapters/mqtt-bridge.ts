@@ -96,6 +96,17 @@ export class MqttBridge {
     if (this.connected) this.sendRetained(topic, payload);
   }
 
+  /**
+   * Publishes a non-retained QoS 1 message. While offline mqtt.js queues it
+   * in memory and sends it on reconnect (an incident is also in storage and
+   * /api/incidents, so a restart that loses the queue loses no incident).
+   */
+  publish(topic: string, payload: Buffer): void {
+    this.client?.publish(topic, payload, { qos: 1 }, (err) => {
+      if (err) this.logger.warn({ err: err.message, topic }, 'MQTT publish failed');
+    });
+  }
+
   /** Waits (bounded) until retained messages made while offline are out; for short-lived processes. */
   async flush(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;

@@ -1,5 +1,7 @@
+import { CLIP_EXTENSION_PATTERN, codecOfKey } from '#shared/audio/clip-codec.js';
 import type { AlertPayload, EventPayload, StatusPayload, TelemetryPayload } from '#shared/mqtt/payloads.js';
 import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
+import { clipKeysFor } from '#shared/bucket/layout.js';
 import { isSafeKey } from '../adapters/storage/object-keys.js';
 import { coreProblem, telemetryProblem } from './payload-clean.js';
 
@@ -20,9 +22,9 @@ export function eventIdProblem(eventId: unknown, stationId: string): string | un
   return undefined;
 }
 
-/** A clip key the station may own: safe, under its prefix, a WAV. */
+/** A clip key the station may own: safe, under its prefix, a WAV, FLAC or Opus file. */
 export function isStationClipKey(stationId: string, key: unknown): key is string {
-  return typeof key === 'string' && isSafeKey(key) && key.startsWith(`stations/${stationId}/`) && key.endsWith('.wav');
+  return typeof key === 'string' && isSafeKey(key) && key.startsWith(`stations/${stationId}/`) && CLIP_EXTENSION_PATTERN.test(key);
 }
 
 export function checkEvent(p: EventPayload, topicStation: string): string | undefined {
@@ -56,7 +58,8 @@ export function checkTelemetry(p: TelemetryPayload, topicStation: string): strin
 export function checkSidecar(s: ClipSidecar, sidecarKey: string): string | undefined {
   if (typeof s !== 'object' || s === null || s.v !== 1) return 'not a v1 sidecar';
   if (!isSafeId(s.stationId) || !sidecarKey.startsWith(`stations/${s.stationId}/`)) return 'stationId does not match the key';
-  if (s.clipKey !== sidecarKey.replace(/\.json$/, '.wav')) return 'clipKey does not match the sidecar key';
+  if (typeof s.clipKey !== 'string' || !clipKeysFor(sidecarKey).includes(s.clipKey)) return 'clipKey does not match the sidecar key';
+  if (s.codec !== undefined && s.codec !== codecOfKey(s.clipKey)) return 'codec does not match the clip key';
   const d = s.detection;
   if (typeof d !== 'object' || d === null) return 'bad detection block';
   const idProblem = eventIdProblem(d.eventId, s.stationId);

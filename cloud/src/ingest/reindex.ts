@@ -1,5 +1,5 @@
 import type { Static, TSchema } from '@sinclair/typebox';
-import { clipKeyForSidecar, EVENTS_PREFIX, isSidecarKey, isStationDocKey, JOBS_PREFIX, LABELS_PREFIX, parseUploadKey, STATIONS_PREFIX, UPLOADS_PREFIX } from '#shared/bucket/layout.js';
+import { clipKeysFor, EVENTS_PREFIX, isSidecarKey, isStationDocKey, JOBS_PREFIX, LABELS_PREFIX, parseUploadKey, STATIONS_PREFIX, UPLOADS_PREFIX } from '#shared/bucket/layout.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { JobStatus } from '../jobs/job-status.js';
 import { LATEST_KEY, MODELS_PREFIX, parseReleaseRecordKey } from '#shared/release/layout.js';
@@ -59,7 +59,7 @@ export async function rebuildIndex(storage: ObjectStorage, repos: Repos, ingesto
     }
   }
   for (const key of stationKeys.filter(isSidecarKey)) {
-    if (await ingestor.onSidecar(key, stored.has(clipKeyForSidecar(key)))) counts.sidecars++;
+    if (await ingestor.onSidecar(key, clipKeysFor(key).some((k) => stored.has(k)))) counts.sidecars++;
     else counts.skipped++;
   }
   for (const d of repos.detections.all()) {

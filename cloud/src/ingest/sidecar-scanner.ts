@@ -1,4 +1,4 @@
-import { clipDayPrefix, clipKeyForSidecar, isSidecarKey, sidecarKeyFor } from '#shared/bucket/layout.js';
+import { clipDayPrefix, clipKeysFor, isSidecarKey, sidecarKeyFor } from '#shared/bucket/layout.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { Clock } from '../clock.js';
 import type { DetectionsRepo } from '../adapters/db/detections-repo.js';
@@ -80,8 +80,7 @@ export class SidecarScanner {
       for (const day of days) {
         for await (const info of this.deps.storage.list(clipDayPrefix(station.id, day))) {
           if (!isSidecarKey(info.key)) continue;
-          const clipKey = clipKeyForSidecar(info.key);
-          if (this.deps.detections.hasSidecar(clipKey)) continue;
+          if (clipKeysFor(info.key).some((k) => this.deps.detections.hasSidecar(k))) continue;
           if (await this.deps.ingestor.onSidecar(info.key)) result.sidecars++;
         }
       }

@@ -1,4 +1,4 @@
-import { decodeWav } from '#shared/audio/wav-decode.js';
+import { decodeClip } from '#shared/audio/decode-clip.js';
 import type { ModelPackage } from '#shared/model/model-package.js';
 import { analyzeSignal } from '#shared/pipeline/analyze.js';
 
@@ -25,9 +25,12 @@ export interface PredictResult {
   detections: ClipDetection[];
 }
 
-/** The station's pipeline on one WAV file held in memory. Throws AudioDecodeError for bad audio. */
-export function predictWav(pkg: ModelPackage, wavBytes: Uint8Array): PredictResult {
-  const audio = decodeWav(wavBytes, pkg.metadata.frontEnd.sampleRateHz);
+/**
+ * The station's pipeline on one audio file (WAV, FLAC or Ogg Opus) held in memory.
+ * Throws AudioDecodeError for bad audio, AudioTooLongError past `maxSamples`.
+ */
+export async function predictAudio(pkg: ModelPackage, bytes: Uint8Array, maxSamples?: number): Promise<PredictResult> {
+  const audio = await decodeClip(bytes, { targetRateHz: pkg.metadata.frontEnd.sampleRateHz, maxSamples });
   return predictSamples(pkg, audio.samples, audio.durationSec);
 }
 

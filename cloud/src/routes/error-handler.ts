@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AudioDecodeError, EcoSightError } from '#shared/errors.js';
+import { AudioDecodeError, AudioTooLongError, EcoSightError } from '#shared/errors.js';
 import { ApiError, DomainError, ObjectNotFoundError, type DomainErrorKind } from '../errors.js';
 
 /** Codes for errors fastify and its plugins raise, by HTTP status. */
@@ -34,7 +34,8 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = { invalid: 400, conflict
 function classify(err: FastifyError | Error, request: FastifyRequest): { status: number; code: string; message: string; extra: Record<string, unknown> } {
   if (err instanceof ApiError) return { status: err.statusCode, code: err.code, message: err.message, extra: err.extra };
   if (err instanceof DomainError) return { status: STATUS_BY_KIND[err.kind], code: err.code, message: err.message, extra: err.extra };
-  if (err instanceof AudioDecodeError) return { status: 400, code: 'AUDIO_DECODE', message: `not a usable WAV file: ${err.message}`, extra: {} };
+  if (err instanceof AudioDecodeError) return { status: 400, code: 'AUDIO_DECODE', message: `not a usable audio file (WAV, FLAC or Ogg Opus): ${err.message}`, extra: {} };
+  if (err instanceof AudioTooLongError) return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: err.message, extra: {} };
   if (err instanceof ObjectNotFoundError) return { status: 404, code: 'NOT_FOUND', message: 'the object is not in storage', extra: {} };
   const fe = err as FastifyError;
   if (fe.validation) return { status: 400, code: 'VALIDATION', message: fe.message, extra: {} };

@@ -59,6 +59,8 @@ export const DetectionSchema = Type.Object({
   clipKey: Nullable(Type.String()),
   clipAvailable: Type.Boolean(),
   url: Type.String({ description: 'this detection\'s path: /api/detections/<id>?station=<stationId>' }),
+  clipCodec: Nullable(Type.String({ description: 'wav, flac or opus' })),
+  clipBytes: Nullable(Type.Integer({ description: 'encoded clip size, bytes' })),
   audioUrl: Nullable(Type.String()),
   spectrogramUrl: Nullable(Type.String()),
   modelVersion: Nullable(Type.String()),

@@ -3,6 +3,7 @@ import { byId, say } from './lib/dom.js';
 import { EventStream } from './lib/event-stream.js';
 import { KeyStore } from './lib/key-store.js';
 import { DetectionsPanel } from './panels/detections-panel.js';
+import { IncidentsPanel } from './panels/incidents-panel.js';
 import { KeyPanel } from './panels/key-panel.js';
 import { LoggingPanel } from './panels/logging-panel.js';
 import { ModelsPanel } from './panels/models-panel.js';
@@ -64,6 +65,11 @@ function main() {
       return api.send('PATCH', d.url, { label }).catch(onWriteError);
     },
   });
+  const incidents = new IncidentsPanel({
+    load: () => read('/api/incidents?limit=50'),
+    clips: (id) => read(`/api/incidents/${encodeURIComponent(id)}/clips`),
+    mediaUrl: async (path) => (readsArePublic ? path : api.blobUrl(path)),
+  });
   const logging = new LoggingPanel({
     load: () => read('/api/logging?limit=50'),
     mediaUrl: async (path) => (readsArePublic ? path : api.blobUrl(path)),
@@ -104,6 +110,7 @@ function main() {
     onOpen: () => {
       void detections.reload();
       void stations.reload();
+      void incidents.reload();
       void logging.reload();
     },
     isFatal: (code) => code === 401,
@@ -113,6 +120,7 @@ function main() {
       else if (event === 'alert') detections.onAlert(d);
       else if (event === 'logging') logging.upsert(d);
       else if (event === 'station') stations.upsert(d);
+      else if (event === 'incident') incidents.upsert(d);
       else if (event === 'job') retrain.onLiveJob(d);
       else if (event === 'model') {
         void models.reload();

@@ -1,3 +1,5 @@
+import { decodeClip, type DecodedClip } from '#shared/audio/decode-clip.js';
+import { AudioTooLongError } from '#shared/errors.js';
 import { parseWavHeader } from '#shared/audio/wav-format.js';
 import { tooLarge } from '../errors.js';
 
@@ -30,5 +32,23 @@ export function assertDecodedSizeWithin(bytes: Uint8Array, targetRateHz: number,
   if (decoded > maxSamples) {
     const minutes = (n: number) => (n / targetRateHz / 60).toFixed(1);
     throw tooLarge('PAYLOAD_TOO_LARGE', `the audio is ${minutes(frames * targetRateHz / rateHz)} minutes long; at most ${minutes(maxSamples)} minutes are accepted (MAX_UPLOAD_MB of 16-bit mono at ${targetRateHz} Hz)`);
+  }
+}
+
+/**
+ * Decodes a WAV, FLAC or Ogg Opus file (told apart by its bytes) to mono at
+ * `targetRateHz`, refusing with 413 audio longer than `maxSamples`: checked from the
+ * WAV header before decoding, and while decoding for the compressed codecs (a small
+ * FLAC of silence can hold hours).
+ */
+export async function decodeAudioWithin(bytes: Uint8Array, targetRateHz: number, maxSamples: number): Promise<DecodedClip> {
+  assertDecodedSizeWithin(bytes, targetRateHz, maxSamples);
+  try {
+    return await decodeClip(bytes, { targetRateHz, maxSamples });
+  } catch (err) {
+    if (err instanceof AudioTooLongError) {
+      throw tooLarge('PAYLOAD_TOO_LARGE', `${err.message}; at most ${(maxSamples / targetRateHz / 60).toFixed(1)} minutes are accepted`);
+    }
+    throw err;
   }
 }

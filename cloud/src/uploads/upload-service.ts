@@ -1,9 +1,9 @@
-import { decodeWav } from '#shared/audio/wav-decode.js';
+import { clipContentType, clipExtension, type ClipCodec } from '#shared/audio/clip-codec.js';
 import type { Clock } from '../clock.js';
 import { clash, invalid } from '../errors.js';
 import type { UploadsRepo } from '../adapters/db/uploads-repo.js';
 import type { ObjectStorage } from '../adapters/storage/object-storage.js';
-import { assertDecodedSizeWithin } from './audio-limits.js';
+import { decodeAudioWithin } from './audio-limits.js';
 import { uploadKey, uploadTimestamp } from '#shared/bucket/layout.js';
 import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
@@ -37,7 +37,7 @@ const TRAVERSAL = /[/\\\0]|\.\./;
 
 /**
  * Stores a labelled original. Everything is checked before the first byte is
- * written (names, class, WAV decode), and a failed index write removes the
+ * written (names, class, audio decode), and a failed index write removes the
  * object again, so a rejected upload leaves nothing behind.
  */
 export class UploadService {
@@ -59,15 +59,14 @@ export class UploadService {
     if (!classes.includes(className)) {
       throw invalid('UNKNOWN_CLASS', `class ${JSON.stringify(className)} is not one of: ${classes.join(', ')}`);
     }
-    assertDecodedSizeWithin(bytes, SAMPLE_RATE_HZ, this.deps.maxDecodedSamples);
-    const audio = decodeWav(bytes, SAMPLE_RATE_HZ);
-    if (audio.samples.length === 0) throw invalid('AUDIO_DECODE', 'the WAV file holds no audio');
+    const audio = await decodeAudioWithin(bytes, SAMPLE_RATE_HZ, this.deps.maxDecodedSamples);
+    if (audio.samples.length === 0) throw invalid('AUDIO_DECODE', 'the audio file holds no audio');
 
     const now = this.deps.clock.now();
     const timestamp = uploadTimestamp(now);
-    const key = await this.freeKey(className, timestamp, safeStem(fileName));
+    const key = await this.freeKey(className, timestamp, safeStem(fileName), audio.codec);
     try {
-      await this.deps.storage.put(key, bytes, 'audio/wav');
+      await this.deps.storage.put(key, bytes, clipContentType(audio.codec));
       try {
         this.deps.uploads.upsert({ key, class: className, name: key.slice(key.lastIndexOf('/') + 1 + timestamp.length + 1), bytes: bytes.byteLength, createdAt: new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString() });
       } catch (err) {
@@ -93,9 +92,9 @@ export class UploadService {
    * concurrent uploads in this process never choose the same one; the caller
    * releases it once the upload is indexed or failed.
    */
-  private async freeKey(className: string, timestamp: string, stem: string): Promise<string> {
+  private async freeKey(className: string, timestamp: string, stem: string, codec: ClipCodec): Promise<string> {
     for (let n = 1; n < 1000; n++) {
-      const key = uploadKey(className, timestamp, `${stem}${n === 1 ? '' : `_${n}`}.wav`);
+      const key = uploadKey(className, timestamp, `${stem}${n === 1 ? '' : `_${n}`}${clipExtension(codec)}`);
       if (this.reserved.has(key) || this.deps.uploads.has(key)) continue;
       this.reserved.add(key);
       let taken: boolean;
@@ -114,7 +113,7 @@ export class UploadService {
 
 /** File name without extension, reduced to [A-Za-z0-9._-], never starting with a dot. */
 export function safeStem(fileName: string): string {
-  const base = fileName.replace(/\.(wav|wave)$/i, '');
+  const base = fileName.replace(/\.(wav|wave|flac|opus|ogg)$/i, '');
   const cleaned = base.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 100);
   return cleaned || 'audio';
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositoryRoot } from '#shared/model/model-package.js';
 import { loudWav, quietWav } from '../support/audio.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from '../support/test-cloud.js';
-import { hasChromium, launchChromium, poll, type TestBrowser } from './chromium.js';
+import { hasChromium, launchChromium, poll, type TestBrowser } from '#testkit/chromium.js';
 import { loadedMedia } from './page-probes.js';
 import { TestStation } from './test-station.js';
 
@@ -32,7 +32,7 @@ describe.skipIf(!hasChromium())(title, () => {
     base = await cloud.app.listen({ port: 0, host: '127.0.0.1' });
     station = new TestStation('st-priv', base);
     await station.register(ADMIN_KEY);
-    await station.uploadClip({ eventId: 'ev-priv-1', label: 'gunshot', confidence: 0.88, startTime: new Date(Date.now() - 60_000).toISOString(), shotCount: 1 }, loudWav(1.5, 5), MODEL);
+    await station.uploadClip({ eventId: 'ev-priv-1', label: 'gunshot', confidence: 0.88, startTime: new Date(Date.now() - 60_000).toISOString(), shotCount: 1 }, loudWav(1.5, 5), MODEL, 'opus'); // Opus: Chromium plays the blob of an Ogg Opus clip
     browser = await launchChromium();
     page = browser.page;
   });

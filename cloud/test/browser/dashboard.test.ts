@@ -9,7 +9,7 @@ import { waitFor } from '#testkit/ports.js';
 import { loudWav, quietWav } from '../support/audio.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from '../support/test-cloud.js';
 import { writeTrainableBaseDir } from '../support/tiny-model.js';
-import { hasChromium, launchChromium, poll, type TestBrowser } from './chromium.js';
+import { hasChromium, launchChromium, poll, type TestBrowser } from '#testkit/chromium.js';
 import { activeElementId, horizontalOverflow, isSameDocument, loadedMedia, markDocument, recordedJobStates, recordJobPanel, storedApiKey } from './page-probes.js';
 import { TestStation } from './test-station.js';
 
@@ -87,7 +87,7 @@ describe.skipIf(!hasChromium())(title, () => {
     await page.selectOption('#upload-class', 'gunshot');
     await page.setInputFiles('#upload-file', join(files, 'notes.wav'));
     await page.click('#upload-submit');
-    await poll(() => page.textContent('#upload-message')).toContain('Upload refused: not a usable WAV file');
+    await poll(() => page.textContent('#upload-message')).toContain('Upload refused: not a usable audio file');
     expect(await page.getAttribute('#upload-message', 'role')).toBe('alert');
 
     for (const [cls, name] of [['gunshot', 'shot-1.wav'], ['gunshot', 'shot-2.wav'], ['background', 'wind-1.wav'], ['background', 'wind-2.wav']]) {
@@ -108,7 +108,7 @@ describe.skipIf(!hasChromium())(title, () => {
     const now = Date.now();
     const startTime = new Date(now - 3_000).toISOString();
     const eventId = 'ev-dash-1';
-    const clipKey = `stations/st-dash/${startTime.slice(0, 4)}/${startTime.slice(5, 7)}/${startTime.slice(8, 10)}/${eventId}.wav`;
+    const clipKey = `stations/st-dash/${startTime.slice(0, 4)}/${startTime.slice(5, 7)}/${startTime.slice(8, 10)}/${eventId}.flac`;
     await station.publish('status', { v: 1, stationId: 'st-dash', state: 'online', time: new Date(now).toISOString(), softwareVersion: '0.1.0', modelVersion: MODEL });
     await station.publish('telemetry', {
       v: 1, stationId: 'st-dash', time: new Date(now).toISOString(), uptimeSec: 600, queueDepth: 2, pendingUploads: 1, pendingAlerts: 0,
@@ -144,13 +144,14 @@ describe.skipIf(!hasChromium())(title, () => {
     await poll(() => card.locator('.badge-alert').textContent()).toBe('Alert · 2 shots');
     expect(await page.textContent('#alert-banner')).toContain('gunshot alert at st-dash: 93 %, 2 shots');
 
-    await station.uploadClip({ eventId, label: 'gunshot', confidence: 0.93, startTime, shotCount: 2 }, loudWav(2, 77), MODEL);
+    // FLAC, the station's default codec: Chromium plays it and the cloud draws its spectrogram.
+    await station.uploadClip({ eventId, label: 'gunshot', confidence: 0.93, startTime, shotCount: 2 }, loudWav(2, 77), MODEL, 'flac');
     await station.publish('event', { ...event, type: 'end', confidence: 0.93, endTime: new Date(now - 1_000).toISOString(), windowCount: 3, shotCount: 2 });
     // The spectrogram and the audio really load (the CSP lets them), pushed in without a reload.
     const media = (await (await page.waitForFunction(loadedMedia, eventId, { timeout: 10_000 })).jsonValue()) as ReturnType<typeof loadedMedia>;
     expect(media?.durationSec).toBeCloseTo(2, 1);
-    expect(media?.img).toBe(`/api/detections/${eventId}/spectrogram.png`);
-    expect(media?.audio).toBe(`/api/detections/${eventId}/audio`);
+    expect(media?.img).toBe(`/api/detections/${eventId}/spectrogram.png?station=st-dash`);
+    expect(media?.audio).toBe(`/api/detections/${eventId}/audio?station=st-dash`);
     expect(await card.getAttribute('class')).not.toContain('is-open');
 
     // One click corrects the label; the API agrees and the card says so.

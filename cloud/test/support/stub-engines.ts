@@ -4,10 +4,11 @@
  * publishing), and the main retrain tests use the real trainer (ml/src/train).
  */
 import { tf } from '#shared/model/tf.js';
-import type { Trainer, TrainingClip, TrainOptions } from '../../src/jobs/retrain/ports.js';
+import type { Trainer, TrainingClip, TrainingClipStream, TrainOptions } from '../../src/jobs/retrain/ports.js';
 
 /** What a trainer was given, for assertions about the pipeline before it. */
 export interface TrainCall {
+  /** The training clips the trainer read from its stream, in order. */
   train: TrainingClip[];
   valid: TrainingClip[];
   options: Omit<TrainOptions, 'signal' | 'onProgress' | 'base'> & { baseVersion: string };
@@ -18,8 +19,22 @@ export function recordingTrainer(inner: Trainer, calls: TrainCall[]): Trainer {
   return {
     train(train, valid, options) {
       const { signal: _s, onProgress: _p, base, ...rest } = options;
-      calls.push({ train, valid, options: { ...rest, baseVersion: base.metadata.version } });
-      return inner.train(train, valid, options);
+      const read: TrainingClip[] = [];
+      calls.push({ train: read, valid, options: { ...rest, baseVersion: base.metadata.version } });
+      return inner.train(recorded(train, read), valid, options);
+    },
+  };
+}
+
+/** Passes a stream through, keeping every clip read from it. */
+function recorded(stream: TrainingClipStream, read: TrainingClip[]): TrainingClipStream {
+  return {
+    count: stream.count,
+    async *[Symbol.asyncIterator]() {
+      for await (const clip of stream) {
+        read.push(clip);
+        yield clip;
+      }
     },
   };
 }

@@ -144,11 +144,11 @@ export async function independentClips(o: Pick<FetchedDataOptions, 'cacheDir'>):
 }
 
 /** Independent random streams by name: one part of the assembly never shifts another's draws. */
-function dataStreams(seed: number): (name: string) => Random {
+export function dataStreams(seed: number): (name: string) => Random {
   return (name) => createRandom(`data-${seed}/${name}`);
 }
 
-async function splitIndex(cacheDir: string): Promise<Record<'train' | 'validation', DatasetEntry[]>> {
+export async function splitIndex(cacheDir: string): Promise<Record<'train' | 'validation', DatasetEntry[]>> {
   const entries = (await readDatasetIndex(cacheDir)).filter((e) => e.split === 'train' && TRAINING_PACKAGES.has(e.package));
   return {
     train: entries.filter((e) => !VALIDATION_PACKAGES.includes(e.package)),
@@ -168,14 +168,14 @@ async function validationSide(
 }
 
 /** Keeps every file with a non-voice label, and at most `max` files labelled only human_voice. */
-function capVoice(entries: DatasetEntry[], max: number, rand: Random): DatasetEntry[] {
+export function capVoice(entries: DatasetEntry[], max: number, rand: Random): DatasetEntry[] {
   const voiceOnly = entries.filter((e) => e.labels.length === 1 && e.labels[0] === 'human_voice');
   const keep = new Set(shuffle(voiceOnly, rand).slice(0, max));
   return entries.filter((e) => !voiceOnly.includes(e) || keep.has(e));
 }
 
 /** Decodes the files; long ones become several pieces sharing the file as their source. */
-async function loadClips(entries: DatasetEntry[], budget: DataBudget): Promise<LabelledClip[]> {
+export async function loadClips(entries: DatasetEntry[], budget: DataBudget): Promise<LabelledClip[]> {
   const clips: LabelledClip[] = [];
   for (const e of entries) {
     const { samples } = decodeWav(await readFile(e.wavPath));
@@ -198,14 +198,14 @@ async function loadClips(entries: DatasetEntry[], budget: DataBudget): Promise<L
  * What gunshots and mix variants of a split go into: its recordings of 3 s or
  * more (ambient beds, engines, music, speech) without gunshots or explosions.
  */
-function backgroundsOf(clips: LabelledClip[]): { samples: Float32Array; labels: string[] }[] {
+export function backgroundsOf(clips: LabelledClip[]): { samples: Float32Array; labels: string[] }[] {
   return clips
     .filter((c) => c.samples.length >= 3 * SAMPLE_RATE_HZ && !c.labels.includes('gunshot') && !c.labels.includes('explosion'))
     .map((c) => ({ samples: c.samples, labels: c.labels }));
 }
 
 /** The 1 -> 6 augmentation of every training original (backgrounds from the training packages only). */
-function augmentAll(originals: LabelledClip[], backgrounds: BackgroundClip[], rand: Random, gunshotRounds: number): LabelledClip[] {
+export function augmentAll(originals: LabelledClip[], backgrounds: BackgroundClip[], rand: Random, gunshotRounds: number): LabelledClip[] {
   const out: LabelledClip[] = [];
   for (const clip of originals) {
     const rounds = clip.labels.includes('gunshot') ? Math.max(1, gunshotRounds) : 1;

@@ -5,22 +5,28 @@ import { predictPatchSet } from './score-signal.js';
 import { TrainError } from './train-errors.js';
 import { fitNetwork, type FitOptions, type FitResult } from './trainer.js';
 
-/**
+/*
  * Head-only training: the base model's backbone (everything up to the embedding)
  * stays frozen; its embeddings are computed once for every patch, and a new
  * sigmoid head is trained on them (seconds to minutes, not the hour a full run
  * takes). The result is a complete model of the same architecture: the base's
  * backbone weights plus the new head, for any class list.
  */
-export async function fitHead(base: tf.LayersModel, classes: string[], train: PatchSet, valid: PatchSet, seed: number, o: FitOptions): Promise<{ model: tf.LayersModel; fit: FitResult }> {
+/** The frozen part of a base model built by this trainer (everything up to the embedding). */
+export function headBackbone(base: tf.LayersModel): tf.LayersModel {
   for (const name of ['normalise', EMBEDDING_LAYER, HEAD_LAYER]) {
     if (!base.layers.some((l) => l.name === name)) {
       throw new TrainError(`head-only training needs a base model built by this trainer (no layer "${name}")`);
     }
   }
-  const backbone = embeddingModel(base);
-  const trainEmb = embeddingSet(backbone, train);
-  const validEmb = embeddingSet(backbone, valid);
+  return embeddingModel(base);
+}
+
+/**
+ * Trains a new head on embeddings already computed by `headBackbone(base)`
+ * (embeddingSet, or streamEmbeddings when the training audio is streamed).
+ */
+export async function fitHeadOnEmbeddings(base: tf.LayersModel, classes: string[], trainEmb: PatchSet, validEmb: PatchSet, seed: number, o: FitOptions): Promise<{ model: tf.LayersModel; fit: FitResult }> {
   const size = trainEmb.bands;
   const input = tf.input({ shape: [1, size, 1] });
   const flat = tf.layers.flatten().apply(input) as tf.SymbolicTensor;
@@ -41,7 +47,7 @@ export async function fitHead(base: tf.LayersModel, classes: string[], train: Pa
 }
 
 /** A PatchSet of 1 x embeddingSize "patches" holding the backbone's embeddings. */
-function embeddingSet(backbone: tf.LayersModel, set: PatchSet): PatchSet {
+export function embeddingSet(backbone: tf.LayersModel, set: PatchSet): PatchSet {
   const size = backbone.outputs[0].shape[1] as number;
   const out = new PatchSet(set.classes, 1, size);
   const embeddings = predictPatchSet(backbone, set);

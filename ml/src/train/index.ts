@@ -3,7 +3,7 @@
  * script (`npm run train`), the evaluation script (`npm run eval`) and the
  * cloud retrain job use. See README.md in this folder.
  */
-export type { LabelledClip, TrainOptions, TrainProgress, TrainResult, EpochRecord } from './types.js';
+export type { ClipStream, LabelledClip, TrainOptions, TrainProgress, TrainResult, EpochRecord } from './types.js';
 export { trainModel, checkSplit, compactReport } from './train-model.js';
 export { trainFull, trainHead } from './train-modes.js';
 export {

@@ -5,16 +5,17 @@ import type { tf } from '#shared/model/tf.js';
 import { createRandom, type Random } from '#shared/util/random.js';
 import { buildModel, EMBEDDING_LAYER, normalisationOf } from './architecture.js';
 import { evaluateModel, classColumn, patchSetTruth } from './evaluate.js';
-import { fitHead } from './head-trainer.js';
+import { embeddingSet, fitHeadOnEmbeddings, headBackbone } from './head-trainer.js';
+import { streamEmbeddings } from './embedding-stream.js';
 import { alarmFreeStream, eventStream, type LongRecording } from './long-audio.js';
 import type { EvaluationReport } from './metrics.js';
 import { buildPatchSet, type PatchSet } from './patch-set.js';
 import { predictPatchSet, scoreSignal } from './score-signal.js';
 import { chooseThresholds } from './thresholds.js';
 import { TrainError, throwIfAborted } from './train-errors.js';
-import { fitNetwork, type EpochSelection, type FitResult } from './trainer.js';
+import { fitNetwork, type EpochSelection, type FitOptions, type FitResult } from './trainer.js';
 import { ensureTrainableConv2d } from '#shared/model/backend.js';
-import type { LabelledClip, TrainOptions, TrainProgress, TrainResult } from './types.js';
+import type { ClipStream, LabelledClip, TrainOptions, TrainProgress, TrainResult } from './types.js';
 import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 /** Validation clips are dithered with this fixed seed, here and in evaluateModel. */
@@ -26,8 +27,8 @@ const VALIDATION_DITHER_SEED = 1;
  * whole groups (packages, or originals with all their augmented copies) that
  * `train` does not; this is checked.
  */
-export async function trainModel(train: LabelledClip[], valid: LabelledClip[], opts: TrainOptions): Promise<TrainResult> {
-  checkSplit(train, valid);
+export async function trainModel(train: readonly LabelledClip[] | ClipStream, valid: LabelledClip[], opts: TrainOptions): Promise<TrainResult> {
+  if (isClipArray(train)) checkSplit(train, valid);
   if (opts.mode === 'head' && !opts.base) throw new TrainError('head-only training needs a base model');
   ensureTrainableConv2d();
   const report = (p: TrainProgress) => opts.onProgress?.(p);
@@ -35,15 +36,29 @@ export async function trainModel(train: LabelledClip[], valid: LabelledClip[], o
   const frontEnd = new LogMelFrontEnd(frontEndParams);
   const rand = createRandom(opts.seed);
 
-  report({ stage: 'features', percent: 0, message: `log-mel patches of ${train.length} training clips` });
-  const trainSet = buildPatchSet(train, opts.classes, {
-    frontEnd, random: rand.fork('dither-train'), signal: opts.signal,
-    onClip: (done, total) => progressEvery(done, total, (f) => report({ stage: 'features', percent: 12 * f, message: `features ${done}/${total} clips` })),
-  });
+  const count = isClipArray(train) ? train.length : train.count;
+  report({ stage: 'features', percent: 0, message: `log-mel patches of ${count} training clips` });
+  const onClip = (done: number, total: number) => progressEvery(done, total, (f) => report({ stage: 'features', percent: 12 * f, message: `features ${done}/${total} clips` }));
   const validSet = buildPatchSet(valid, opts.classes, { frontEnd, random: createRandom(`dither-${VALIDATION_DITHER_SEED}`), signal: opts.signal });
-  if (trainSet.count === 0) throw new TrainError('no training patches: every training clip was empty or silent');
-
-  const { model, fit } = await fitModel(trainSet, validSet, opts, rand);
+  const summary = new ClipSummary(valid);
+  let trainSet: PatchSet;
+  let fitted: { model: tf.LayersModel; fit: FitResult };
+  if (opts.mode === 'head') {
+    // Head-only: the training clips become embeddings as they arrive; neither they nor their patches are kept.
+    const base = (opts.base as NonNullable<TrainOptions['base']>).model;
+    const backbone = headBackbone(base);
+    const stream = isClipArray(train) ? clipStream(train) : train;
+    trainSet = await streamEmbeddings(stream, backbone, opts.classes, { frontEnd, random: rand.fork('dither-train'), check: (c) => summary.add(c), signal: opts.signal, onClip });
+    if (trainSet.count === 0) throw new TrainError('no training patches: every training clip was empty or silent');
+    fitted = await fitHeadOnEmbeddings(base, opts.classes, trainSet, embeddingSet(backbone, validSet), opts.seed, fitOptions(opts, rand));
+  } else {
+    const clips = isClipArray(train) ? train : await collect(train);
+    for (const c of clips) summary.add(c);
+    trainSet = buildPatchSet(clips, opts.classes, { frontEnd, random: rand.fork('dither-train'), signal: opts.signal, onClip });
+    if (trainSet.count === 0) throw new TrainError('no training patches: every training clip was empty or silent');
+    fitted = await fitFull(trainSet, validSet, opts, rand);
+  }
+  const { model, fit } = fitted;
   throwIfAborted(opts.signal);
 
   report({ stage: 'thresholds', percent: 88, message: 'choosing thresholds on validation' });
@@ -63,7 +78,7 @@ export async function trainModel(train: LabelledClip[], valid: LabelledClip[], o
   throwIfAborted(opts.signal);
 
   report({ stage: 'evaluate', percent: 94, message: 'evaluating on validation' });
-  const metadata = describe(model, opts, frontEndParams, choice.thresholds, trainSet, validSet, fit, train, valid);
+  const metadata = describe(model, opts, frontEndParams, choice.thresholds, trainSet, validSet, fit, summary);
   const validation = evaluateModel({ model, metadata }, valid, {
     alarmClass: alarm, alarmFree: longAudio.alarmFree, withEvents: longAudio.withEvents, ditherSeed: VALIDATION_DITHER_SEED,
   });
@@ -73,8 +88,8 @@ export async function trainModel(train: LabelledClip[], valid: LabelledClip[], o
   return { model, metadata, history: fit.history, validation, bestEpoch: fit.bestEpoch };
 }
 
-async function fitModel(trainSet: PatchSet, validSet: PatchSet, opts: TrainOptions, rand: Random): Promise<{ model: tf.LayersModel; fit: FitResult }> {
-  const fitOptions = {
+function fitOptions(opts: TrainOptions, rand: Random, augment?: FitOptions['augment']): FitOptions {
+  return {
     epochs: opts.epochs,
     batchSize: opts.batchSize,
     patience: opts.patience,
@@ -89,11 +104,14 @@ async function fitModel(trainSet: PatchSet, validSet: PatchSet, opts: TrainOptio
     labelSmoothing: opts.labelSmoothing,
     sampling: opts.sampling,
     select: epochSelection(opts),
-    augment: opts.augmentBatches === false ? undefined : {
-      frames: trainSet.frames, melBands: trainSet.bands, logOffset: (opts.frontEnd ?? opts.base?.metadata.frontEnd ?? YAMNET_FRONT_END).logOffset,
-    },
+    augment,
   };
-  if (opts.mode === 'head') return fitHead((opts.base as NonNullable<TrainOptions['base']>).model, opts.classes, trainSet, validSet, opts.seed, fitOptions);
+}
+
+async function fitFull(trainSet: PatchSet, validSet: PatchSet, opts: TrainOptions, rand: Random): Promise<{ model: tf.LayersModel; fit: FitResult }> {
+  const augment = opts.augmentBatches === false ? undefined : {
+    frames: trainSet.frames, melBands: trainSet.bands, logOffset: (opts.frontEnd ?? opts.base?.metadata.frontEnd ?? YAMNET_FRONT_END).logOffset,
+  };
   const base = opts.base;
   const sameClasses = base !== undefined && base.metadata.classes.join('\n') === opts.classes.join('\n');
   const model = buildModel({
@@ -103,7 +121,7 @@ async function fitModel(trainSet: PatchSet, validSet: PatchSet, opts: TrainOptio
     seed: opts.seed,
   });
   if (base && sameClasses) model.setWeights(base.model.getWeights());
-  const fit = await fitNetwork(model, trainSet, validSet, fitOptions);
+  const fit = await fitNetwork(model, trainSet, validSet, fitOptions(opts, rand, augment));
   return { model, fit };
 }
 
@@ -136,7 +154,7 @@ export function validationLongAudio(valid: readonly LabelledClip[], alarm: strin
 
 function describe(
   model: tf.LayersModel, opts: TrainOptions, frontEnd: ModelMetadata['frontEnd'], thresholds: Record<string, number>,
-  trainSet: PatchSet, validSet: PatchSet, fit: FitResult, train: LabelledClip[], valid: LabelledClip[],
+  trainSet: PatchSet, validSet: PatchSet, fit: FitResult, clips: ClipSummary,
 ): ModelMetadata {
   return {
     schemaVersion: 1,
@@ -162,8 +180,8 @@ function describe(
       lastLoss: fit.lastLoss,
       parameters: model.countParams(),
       normalisation: normalisationOf(model),
-      clips: { train: train.length, validation: valid.length },
-      groups: { train: uniq(train.map((c) => c.group)), validation: uniq(valid.map((c) => c.group)) },
+      clips: { train: clips.trainClips, validation: clips.validClips },
+      groups: { train: uniq([...clips.trainGroups]), validation: uniq([...clips.validGroups]) },
       patches: { train: trainSet.count, validation: validSet.count },
       positivePatches: {
         train: Object.fromEntries(opts.classes.map((c, i) => [c, trainSet.positives()[i]])),
@@ -204,12 +222,53 @@ function weakClasses(classes: string[], trainSet: PatchSet, validation: Evaluati
 
 /** Every group must sit on one side of the split; augmented copies follow their original. */
 export function checkSplit(train: readonly LabelledClip[], valid: readonly LabelledClip[]): void {
-  const validGroups = new Set(valid.map((c) => c.group));
-  const leaked = train.find((c) => validGroups.has(c.group));
-  if (leaked) throw new TrainError(`group "${leaked.group}" is in both the training and validation data (clip ${leaked.id})`);
-  const validSources = new Set(valid.map((c) => c.sourceId ?? c.id));
-  const crossed = train.find((c) => validSources.has(c.sourceId ?? c.id));
-  if (crossed) throw new TrainError(`clip ${crossed.id} shares its original with a validation clip`);
+  const summary = new ClipSummary(valid);
+  for (const c of train) summary.add(c);
+}
+
+/**
+ * The training clips' count and groups, gathered as they pass (a stream is
+ * read once), each checked against the validation split on the way in.
+ */
+class ClipSummary {
+  trainClips = 0;
+  readonly trainGroups = new Set<string>();
+  readonly validClips: number;
+  readonly validGroups: Set<string>;
+  private readonly validSources: Set<string>;
+
+  constructor(valid: readonly LabelledClip[]) {
+    this.validClips = valid.length;
+    this.validGroups = new Set(valid.map((c) => c.group));
+    this.validSources = new Set(valid.map((c) => c.sourceId ?? c.id));
+  }
+
+  add(c: LabelledClip): void {
+    if (this.validGroups.has(c.group)) throw new TrainError(`group "${c.group}" is in both the training and validation data (clip ${c.id})`);
+    if (this.validSources.has(c.sourceId ?? c.id)) throw new TrainError(`clip ${c.id} shares its original with a validation clip`);
+    this.trainClips++;
+    this.trainGroups.add(c.group);
+  }
+}
+
+function isClipArray(train: readonly LabelledClip[] | ClipStream): train is readonly LabelledClip[] {
+  return Array.isArray(train);
+}
+
+/** An in-memory list as a stream (head-only training reads every input as one). */
+function clipStream(clips: readonly LabelledClip[]): ClipStream {
+  return {
+    count: clips.length,
+    async *[Symbol.asyncIterator]() {
+      yield* clips;
+    },
+  };
+}
+
+async function collect(stream: ClipStream): Promise<LabelledClip[]> {
+  const out: LabelledClip[] = [];
+  for await (const c of stream) out.push(c);
+  return out;
 }
 
 function progressEvery(done: number, total: number, fn: (fraction: number) => void): void {

@@ -21,6 +21,15 @@ export interface LabelledClip {
   sourceId?: string;
 }
 
+/**
+ * Training clips that arrive a few at a time, so a job never holds all of them
+ * (and their augmented copies) in memory: head-only training turns each into
+ * embeddings as it arrives. `count` is how many the stream will yield (progress).
+ */
+export interface ClipStream extends AsyncIterable<LabelledClip> {
+  readonly count: number;
+}
+
 /** Progress of a training run; `percent` covers the whole run, 0..100. */
 export interface TrainProgress {
   stage: 'features' | 'train' | 'thresholds' | 'evaluate' | 'done';

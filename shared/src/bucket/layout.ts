@@ -1,3 +1,5 @@
+import { CLIP_CODECS, CLIP_EXTENSION_PATTERN, clipExtension, type ClipCodec } from '../audio/clip-codec.js';
+
 /**
  * The bucket's key layout: where uploads, station clips and sidecars, event
  * documents, reviews (labels) and jobs live. Stations write clips and sidecars,
@@ -9,7 +11,7 @@
  * the border before they reach a key builder).
  */
 
-// ---- uploads: the seed's layout, `extracted_audio/<class>/<YYYYMMDD_HHMMSS>_<name>.wav`
+// ---- uploads: the seed's layout, `extracted_audio/<class>/<YYYYMMDD_HHMMSS>_<name>.<wav|flac|opus>`
 
 export const UPLOADS_PREFIX = 'extracted_audio/';
 
@@ -31,7 +33,7 @@ export interface ParsedUploadKey {
 }
 
 export function parseUploadKey(key: string): ParsedUploadKey | undefined {
-  const m = /^extracted_audio\/([^/]+)\/([^/]+\.wav)$/i.exec(key);
+  const m = /^extracted_audio\/([^/]+)\/([^/]+\.(?:wav|flac|opus))$/i.exec(key);
   if (!m) return undefined;
   const [, cls, file] = m;
   const t = /^(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})_(.+)$/.exec(file);
@@ -52,27 +54,31 @@ export const stationDocKey = (stationId: string) => `${stationPrefix(stationId)}
 
 export const isStationDocKey = (key: string) => /^stations\/[^/]+\/station\.json$/.test(key);
 
-/** `stations/<stationId>/<yyyy>/<mm>/<dd>/<clipId>.wav`, from the detection's UTC start date. */
-export function clipObjectKey(stationId: string, clipId: string, startTimeMs: number): string {
-  const d = new Date(startTimeMs);
-  const yyyy = d.getUTCFullYear().toString().padStart(4, '0');
-  const mm = (d.getUTCMonth() + 1).toString().padStart(2, '0');
-  const dd = d.getUTCDate().toString().padStart(2, '0');
-  return `${stationPrefix(stationId)}${yyyy}/${mm}/${dd}/${clipId}.wav`;
+/**
+ * `stations/<stationId>/<yyyy>/<mm>/<dd>/<clipId>.<wav|flac|opus>`, from the detection's UTC start
+ * date; the extension names the clip's codec (#shared/audio/clip-codec.js).
+ */
+export function clipObjectKey(stationId: string, clipId: string, startTimeMs: number, codec: ClipCodec = 'wav'): string {
+  return `${clipDayPrefix(stationId, new Date(startTimeMs))}${clipId}${clipExtension(codec)}`;
 }
 
 /** The day folder `stations/<id>/<yyyy>/<mm>/<dd>/` a clip of that day lives in. */
 export function clipDayPrefix(stationId: string, day: Date): string {
-  return clipObjectKey(stationId, 'x', day.getTime()).replace(/x\.wav$/, '');
+  const yyyy = day.getUTCFullYear().toString().padStart(4, '0');
+  const mm = (day.getUTCMonth() + 1).toString().padStart(2, '0');
+  const dd = day.getUTCDate().toString().padStart(2, '0');
+  return `${stationPrefix(stationId)}${yyyy}/${mm}/${dd}/`;
 }
 
-/** The JSON sidecar next to a clip. */
+/** The JSON sidecar next to a clip of any codec. */
 export function sidecarKeyFor(clipKey: string): string {
-  return clipKey.replace(/\.wav$/, '.json');
+  return clipKey.replace(CLIP_EXTENSION_PATTERN, '.json');
 }
 
-export function clipKeyForSidecar(sidecarKey: string): string {
-  return sidecarKey.replace(/\.json$/, '.wav');
+/** The keys the clip next to a sidecar may have, one per codec (the sidecar itself names which). */
+export function clipKeysFor(sidecarKey: string): string[] {
+  const stem = sidecarKey.replace(/\.json$/, '');
+  return CLIP_CODECS.map((c) => stem + clipExtension(c));
 }
 
 /** `stations/<id>/<yyyy>/<mm>/<dd>/<clipId>.json` (not station.json). */
@@ -80,9 +86,9 @@ export function isSidecarKey(key: string): boolean {
   return /^stations\/[^/]+\/\d{4}\/\d{2}\/\d{2}\/[^/]+\.json$/.test(key);
 }
 
-/** A station clip (`stations/<id>/.../<clipId>.wav`). */
+/** A station clip (`stations/<id>/.../<clipId>.<wav|flac|opus>`). */
 export function isClipKey(key: string): boolean {
-  return /^stations\/[^/]+\/.+\.wav$/.test(key);
+  return /^stations\/[^/]+\/.+$/.test(key) && CLIP_EXTENSION_PATTERN.test(key);
 }
 
 /** The station a `stations/<id>/...` key belongs to. */

@@ -52,6 +52,12 @@ export const CloudConfigSchema = Type.Object({
   mqttClientId: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', default: 'ecosight-cloud-api' }),
   /** `inline`: the API runs retrain jobs itself; `worker`: a separate worker claims them. */
   jobRunner: Type.Union([Type.Literal('inline'), Type.Literal('worker')], { default: 'inline' }),
+  /** How far a gunshot is heard, m: online stations this close that report nothing make an alert uncorroborated. */
+  incidentHearingRangeM: Type.Number({ minimum: 50, maximum: 20000, default: 1500 }),
+  /** Air temperature for the speed of sound when no station reports one, degC. */
+  incidentAirTemperatureC: Type.Number({ minimum: -50, maximum: 60, default: 20 }),
+  /** Seconds after an incident's last alert before its corroboration verdict is final. */
+  incidentSettleSec: Type.Number({ minimum: 0, maximum: 3600, default: 15 }),
 }, { additionalProperties: false });
 
 export type CloudConfig = Static<typeof CloudConfigSchema>;
@@ -83,6 +89,9 @@ export const CLOUD_ENV: Readonly<Record<string, keyof CloudConfig>> = {
   PREDICT_QUEUE: 'predictQueue',
   MAX_PREDICT_SEC: 'maxPredictSec',
   MQTT_CLIENT_ID: 'mqttClientId',
+  INCIDENT_HEARING_RANGE_M: 'incidentHearingRangeM',
+  INCIDENT_AIR_TEMPERATURE_C: 'incidentAirTemperatureC',
+  INCIDENT_SETTLE_SEC: 'incidentSettleSec',
 };
 
 /** Variables the AWS SDK reads itself (declared in render.yaml, never read by our code). */
@@ -111,7 +120,10 @@ export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env, overrides:
   return config;
 }
 
-const NUMERIC = new Set<keyof CloudConfig>(['port', 'minNewSamples', 'maxUploadMb', 'uploadsPerMinute', 'predictConcurrency', 'predictQueue', 'maxPredictSec']);
+const NUMERIC = new Set<keyof CloudConfig>([
+  'port', 'minNewSamples', 'maxUploadMb', 'uploadsPerMinute', 'predictConcurrency', 'predictQueue', 'maxPredictSec',
+  'incidentHearingRangeM', 'incidentAirTemperatureC', 'incidentSettleSec',
+]);
 const BOOLEAN = new Set<keyof CloudConfig>(['s3ForcePathStyle', 'publicDashboard']);
 
 /** TRUST_PROXY as fastify's trustProxy: false, a hop count, or addresses. */

@@ -88,6 +88,18 @@ export const StationConfigSchema = Type.Object({
     postRollSec: Seconds(1, 0),
     /** Clip folder quota; oldest uploaded clips go first when it is exceeded. 0 = unlimited. */
     quotaMb: Type.Number({ minimum: 0, default: 0 }),
+    /**
+     * How clips are stored and uploaded: `flac` (lossless, about half of WAV; needs the
+     * `flac` program), `opus` (lossy, `opusBitrateKbps`; needs `opusenc`) or `wav`.
+     * See docs/benchmarks.md for sizes, cost and what each does to the model's scores.
+     */
+    codec: Type.Union([Type.Literal('flac'), Type.Literal('opus'), Type.Literal('wav')], { default: 'flac' }),
+    /** opus: target bitrate in kbit/s (6-128). */
+    opusBitrateKbps: Type.Integer({ minimum: 6, maximum: 128, default: 32 }),
+    /** flac: compression level, 0 (fastest) to 8 (smallest). */
+    flacLevel: Type.Integer({ minimum: 0, maximum: 8, default: 5 }),
+    /** An encoder still running after this long is killed; the clip write then fails and is retried. */
+    encoderTimeoutSec: Seconds(30, 1),
   }, { additionalProperties: false, default: {} }),
   mqtt: Type.Object({
     /** mqtt://, mqtts://, ws:// URL; empty disables MQTT. */
@@ -135,6 +147,46 @@ export const StationConfigSchema = Type.Object({
     /** Refuse versions older than the running one unless pinned. */
     pinnedVersion: Type.String({ default: '' }),
   }, { additionalProperties: false, default: {} }),
+  /** Where the station stands and how good its clock is: what the cloud needs to corroborate and locate shots. */
+  location: Type.Object({
+    /** WGS84 degrees; set both (surveyed, or from a phone) or use gpsd. */
+    latitude: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+    longitude: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
+    altitudeM: Type.Number({ default: 0 }),
+    /** How well the position is known, m. */
+    accuracyM: Type.Optional(Type.Number({ minimum: 0 })),
+    /** Read the position from gpsd (a GPS receiver on the box); the config position is the fallback. */
+    gpsd: Type.Object({
+      enabled: Type.Boolean({ default: false }),
+      host: Type.String({ default: '127.0.0.1' }),
+      port: Type.Integer({ minimum: 1, maximum: 65535, default: 2947 }),
+    }, { additionalProperties: false, default: {} }),
+    /**
+     * Error of a recorder's own clock (folder source: time from the file name), ms 1-sigma:
+     * about 1 for a GPS-synchronised AudioMoth, tens for one set by hand. Unset = unknown.
+     */
+    recorderClockErrorMs: Type.Optional(Type.Number({ minimum: 0 })),
+    /** Site air temperature when there is no sensor, degC (the cloud derives the speed of sound). */
+    airTemperatureC: Type.Optional(Type.Number({ minimum: -60, maximum: 70 })),
+    /** How often the system clock's sync state is read (chronyc / timedatectl). */
+    clockCheckIntervalSec: Seconds(60, 5),
+  }, { additionalProperties: false, default: {} }),
+  statusPage: Type.Object({
+    /** A small web page on the station for a technician in the field (off by default). */
+    enabled: Type.Boolean({ default: false }),
+    /** `127.0.0.1` (this box only, e.g. over SSH), `0.0.0.0` (the box's LAN) or one address of the box. */
+    host: Type.String({ default: '127.0.0.1' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8088 }),
+    /**
+     * The page password, hashed: `ecosight-station hash-password` prints the line to paste
+     * (scrypt; the password itself is never stored). Required when enabled.
+     */
+    passwordHash: Type.String({ default: '' }),
+    /** A login lasts this long. */
+    sessionHours: Type.Number({ minimum: 0.1, maximum: 720, default: 12 }),
+    /** How much of the past the spectrogram shows. */
+    spectrogramMinutes: Type.Number({ minimum: 1, maximum: 30, default: 5 }),
+  }, { additionalProperties: false, default: {} }),
   retention: Type.Object({
     /**
      * Settled items older than this many days are pruned from station.db: messages
@@ -177,6 +229,10 @@ export const STATION_ENV: Readonly<Record<string, string>> = {
   ECOSIGHT_STATION_TOKEN: 'upload.token',
   ECOSIGHT_OTA_URL: 'ota.url',
   ECOSIGHT_OTA_PUBLIC_KEY: 'ota.publicKey',
+  ECOSIGHT_LATITUDE: 'location.latitude',
+  ECOSIGHT_LONGITUDE: 'location.longitude',
+  ECOSIGHT_ALTITUDE_M: 'location.altitudeM',
+  ECOSIGHT_CLIP_CODEC: 'clips.codec',
 };
 
 /**
@@ -226,6 +282,7 @@ export function parseSourceSpec(spec: string): Partial<SourceConfig> {
 
 function coerceEnv(path: string, value: string): unknown {
   if (path === 'upload.forcePathStyle') return /^(1|true|yes)$/i.test(value);
+  if (path.startsWith('location.') && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value);
   return value;
 }
 
@@ -240,6 +297,10 @@ function crossCheck(c: StationConfig): string[] {
     if (rule.k !== undefined && rule.n !== undefined && rule.k > rule.n) problems.push(`detection.classes.${label}: k must be <= n`);
   }
   if (c.detection.k > c.detection.n) problems.push('detection.k: must be <= detection.n');
+  if ((c.location.latitude === undefined) !== (c.location.longitude === undefined)) problems.push('location: set both latitude and longitude, or neither');
+  if (c.statusPage.enabled && !c.statusPage.passwordHash.startsWith('scrypt$')) {
+    problems.push('statusPage.passwordHash: required when the status page is enabled; create it with `ecosight-station hash-password`');
+  }
   if (c.mqtt.url && !/^(mqtts?|wss?|tcp|ssl):\/\//.test(c.mqtt.url)) problems.push(`mqtt.url: unsupported scheme in ${JSON.stringify(c.mqtt.url)}`);
   return problems;
 }

@@ -40,6 +40,11 @@ export function modelAnnounceTopic(prefix: string): string {
   return `${normalisePrefix(prefix)}/models/latest`;
 }
 
+/** Incidents the cloud found by corroborating alerts across stations (QoS 1, not retained). */
+export function incidentsTopic(prefix: string): string {
+  return `${normalisePrefix(prefix)}/incidents`;
+}
+
 /** Parses `<prefix>/<stationId>/<kind>`; undefined when the topic is not a station topic. */
 export function parseStationTopic(prefix: string, topic: string): { stationId: string; kind: StationTopicKind } | undefined {
   const p = normalisePrefix(prefix);

@@ -35,6 +35,12 @@ export interface DetectionEvent {
   windowCount: number;
   /** All class scores of the peak window. */
   peakScores: Float32Array;
+  /**
+   * Two-stage gunshot detector only: the onset of every shot of the alarm,
+   * to the sample (startSample is the first). The shot counter uses these
+   * instead of re-finding onsets in the clip.
+   */
+  shotSamples?: number[];
 }
 
 export interface DetectionMessage {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { connect, type IClientOptions, type IStore, type MqttClient } from 'mqtt';
 import type { StationConfig } from '#shared/config/station-config.js';
 import { describeError } from '#shared/errors.js';
+import type { StationLocationFields } from '#shared/mqtt/location.js';
 import { encodePayload, type StatusPayload } from '#shared/mqtt/payloads.js';
 import { stationTopics, type StationTopics } from '#shared/mqtt/topics.js';
 import type { Logger } from '#shared/util/logger.js';
@@ -12,6 +13,8 @@ export interface MqttLinkOptions {
   stationId: string;
   softwareVersion: string;
   modelVersion: () => string;
+  /** Extra status fields (position, clock state), read at each publish. */
+  statusFields?: () => StationLocationFields;
   /**
    * Durable outgoing store: with it the session is persistent (clean: false) and
    * QoS 2 publishes survive a restart mid-handshake (exactly-once alerts).
@@ -74,9 +77,10 @@ export class MqttLink {
   }
 
   async publishStatus(state: StatusPayload['state']): Promise<void> {
-    const payload: StatusPayload = {
+    const payload: StatusPayload & StationLocationFields = {
       v: 1, stationId: this.options.stationId, state, time: new Date().toISOString(),
       softwareVersion: this.options.softwareVersion, modelVersion: this.options.modelVersion(),
+      ...(state === 'online' ? this.options.statusFields?.() : undefined),
     };
     try {
       await this.publish(this.topics.status, encodePayload(payload), { qos: 1, retain: true });
@@ -97,9 +101,10 @@ export class MqttLink {
   }
 
   private async publishOn(client: MqttClient, state: StatusPayload['state']): Promise<void> {
-    const payload: StatusPayload = {
+    const payload: StatusPayload & StationLocationFields = {
       v: 1, stationId: this.options.stationId, state, time: new Date().toISOString(),
       softwareVersion: this.options.softwareVersion, modelVersion: this.options.modelVersion(),
+      ...(state === 'online' ? this.options.statusFields?.() : undefined),
     };
     await client.publishAsync(this.topics.status, encodePayload(payload), { qos: 1, retain: true }).catch(() => undefined);
   }

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { clipContentType, codecOfKey } from '#shared/audio/clip-codec.js';
 import { sha256Hex } from '#shared/manifest/canonical-json.js';
 import { sidecarKeyFor } from '#shared/bucket/layout.js';
 import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
@@ -25,7 +26,7 @@ export interface UploadClipsOptions {
 /**
  * Uploads one clip and then its JSON sidecar under the clip's deterministic
  * key, so a retry overwrites instead of duplicating, and a sidecar in the
- * bucket always means its WAV is there too.
+ * bucket always means its clip (WAV, FLAC or Opus) is there too.
  */
 export class UploadClips implements OutboxAction<UploadJob> {
   constructor(
@@ -45,15 +46,17 @@ export class UploadClips implements OutboxAction<UploadJob> {
     const detection = this.detections.get(item.payload.clipId);
     if (!clip || !detection) return { outcome: 'failed', reason: `clip ${item.payload.clipId} is not in the database` };
     if (clip.deletedAtMs !== null) return { outcome: 'failed', reason: 'clip was deleted (disk quota) before it could be uploaded' };
-    let wav: Buffer;
+    // The key's extension names the codec the clip was written with (clips written before a codec change keep theirs).
+    const codec = codecOfKey(clip.objectKey) ?? 'wav';
+    let audio: Buffer;
     try {
-      wav = await readFile(clip.path);
+      audio = await readFile(clip.path);
     } catch (err) {
       return { outcome: 'failed', reason: `clip file unreadable: ${(err as Error).message}` };
     }
-    if (sha256Hex(wav) !== clip.sha256) return { outcome: 'failed', reason: 'clip file does not match its recorded sha256 (disk corruption)' };
+    if (sha256Hex(audio) !== clip.sha256) return { outcome: 'failed', reason: 'clip file does not match its recorded sha256 (disk corruption)' };
     const sidecar: ClipSidecar = {
-      v: 1, stationId: this.options.stationId, clipId: clip.id, clipKey: clip.objectKey, sha256: clip.sha256, bytes: clip.bytes,
+      v: 1, stationId: this.options.stationId, clipId: clip.id, clipKey: clip.objectKey, sha256: clip.sha256, bytes: clip.bytes, codec,
       sampleRateHz: SAMPLE_RATE_HZ, durationSec: clip.durationSec, clipStartTime: new Date(detection.startTimeMs).toISOString(),
       detection: {
         eventId: detection.id, label: detection.label, confidence: detection.peakConfidence,
@@ -66,8 +69,9 @@ export class UploadClips implements OutboxAction<UploadJob> {
     const json = Buffer.from(JSON.stringify(sidecar, null, 2));
     const attempt = AbortSignal.any([signal, AbortSignal.timeout(this.options.attemptTimeoutMs)]);
     try {
-      await this.limiter.take(wav.byteLength + json.byteLength, attempt);
-      await this.target.put(clip.objectKey, wav, 'audio/wav', attempt);
+      // The limiter counts what goes on the link: the encoded clip, not its PCM size.
+      await this.limiter.take(audio.byteLength + json.byteLength, attempt);
+      await this.target.put(clip.objectKey, audio, clipContentType(codec), attempt);
       await this.target.put(sidecarKeyFor(clip.objectKey), json, 'application/json', attempt);
     } catch (err) {
       if (err instanceof UploadRejectedError) return { outcome: 'deferred', reason: err.message, retryAfterMs: this.options.rejectedRetryMs };

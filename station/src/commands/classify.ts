@@ -11,6 +11,8 @@ import { systemClock } from '../core/clock.js';
 import { stationStageOptions } from '../pipeline/decisions.js';
 import { OfflineSink, type OfflineDetection } from '../pipeline/offline-sink.js';
 import { PipelineRunner } from '../pipeline/runner.js';
+import { onsetDirFor, withGunshotPath } from '../pipeline/gunshot-path.js';
+import { loadOnsetModel } from '#shared/detect/onset-model.js';
 import { formatJsonLine, formatRavenRow, formatTable, RAVEN_HEADER, type OutputFormat } from './classify-formats.js';
 import { UsageError } from './usage-error.js';
 
@@ -72,6 +74,9 @@ export async function classifyFiles(options: ClassifyOptions): Promise<{ detecti
   const detection: StationConfig['detection'] = validateConfig(StationConfigSchema, {}, 'defaults').detection;
   if (options.hopSec) detection.hopSec = options.hopSec;
   const { melMinHz, melMaxHz } = model.metadata.frontEnd;
+  // Gunshots from the two-stage detector when an onset model goes with this window model.
+  const onsetDir = onsetDirFor(model.dir);
+  const onset = onsetDir ? await loadOnsetModel(onsetDir) : undefined;
   const all: OfflineDetection[] = [];
   let failedFiles = 0;
   if (options.format === 'raven') options.write(RAVEN_HEADER);
@@ -79,7 +84,7 @@ export async function classifyFiles(options: ClassifyOptions): Promise<{ detecti
     const stages = buildStages(model, stationStageOptions(model, detection, 32));
     const source = new FileSource({ path: file, realtime: false, loop: false, chunkSec: 10 }, systemClock);
     const sink = new OfflineSink(file, (seconds) => options.progress?.(`[${index + 1}/${options.files.length}] ${basename(file)}: ${seconds.toFixed(0)} s`));
-    await new PipelineRunner(source, stages, sink).run(new AbortController().signal);
+    await new PipelineRunner(source, stages, await withGunshotPath(sink, () => model.classNames, options.logger, onset)).run(new AbortController().signal);
     if (sink.error) {
       failedFiles++;
       options.logger.error({ file, error: sink.error }, 'cannot classify file');

@@ -11,12 +11,7 @@ export class FetchError extends EcoSightError {
  * streaming, so an oversized or endless body costs at most maxBytes).
  */
 export async function fetchBytes(url: string, maxBytes: number, signal: AbortSignal, headers: Record<string, string> = {}): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
-  let res: Response;
-  try {
-    res = await fetch(url, { headers, signal, redirect: 'follow' });
-  } catch (err) {
-    throw new FetchError(`cannot reach ${url}: ${(err as Error).message}`);
-  }
+  const res = await followRedirects(url, signal, headers);
   if (res.status === 304) return { status: 304, bytes: Buffer.alloc(0), headers: res.headers };
   if (!res.ok) {
     await res.body?.cancel().catch(() => undefined);
@@ -46,4 +41,36 @@ export async function fetchBytes(url: string, maxBytes: number, signal: AbortSig
     }
   }
   return { status: res.status, bytes: Buffer.concat(chunks), headers: res.headers };
+}
+
+const MAX_REDIRECTS = 3;
+/** Headers that identify the station: they go to the origin they were meant for, never across a redirect. */
+const CREDENTIAL_HEADERS = ['x-station-token', 'authorization'];
+
+/**
+ * fetch() follows redirects itself but forwards custom headers to any host: a
+ * redirect (a CDN, a bucket, a hostile answer) would carry the station token
+ * away. Redirects are followed here instead, and credentials dropped as soon as
+ * the origin changes.
+ */
+async function followRedirects(url: string, signal: AbortSignal, headers: Record<string, string>): Promise<Response> {
+  let current = url;
+  let sent = headers;
+  for (let hop = 0; ; hop++) {
+    let res: Response;
+    try {
+      res = await fetch(current, { headers: sent, signal, redirect: 'manual' });
+    } catch (err) {
+      throw new FetchError(`cannot reach ${current}: ${(err as Error).message}`);
+    }
+    const location = res.headers.get('location');
+    if (res.status < 300 || res.status >= 400 || res.status === 304 || !location) return res;
+    await res.body?.cancel().catch(() => undefined);
+    if (hop >= MAX_REDIRECTS) throw new FetchError(`GET ${url}: more than ${MAX_REDIRECTS} redirects`);
+    const next = new URL(location, current);
+    if (next.origin !== new URL(current).origin) {
+      sent = Object.fromEntries(Object.entries(sent).filter(([k]) => !CREDENTIAL_HEADERS.includes(k.toLowerCase())));
+    }
+    current = next.toString();
+  }
 }

@@ -63,6 +63,7 @@ const MAX_POINTER_BYTES = 64 * 1024;
 export class ModelUpdater implements Service {
   readonly name = 'ota';
   private busy = false;
+  private pending: string | null = null;
   private timer: NodeJS.Timeout | undefined;
   private beforeSwitch: ModelPackage | undefined;
   private signal: AbortSignal = new AbortController().signal;
@@ -95,6 +96,11 @@ export class ModelUpdater implements Service {
 
   stop(): void {
     clearInterval(this.timer);
+  }
+
+  /** The version being downloaded, verified and switched to right now, if any (status page). */
+  get pendingVersion(): string | null {
+    return this.pending;
   }
 
   /** One poll of the cloud's latest release (latestReleaseUrl). */
@@ -136,6 +142,7 @@ export class ModelUpdater implements Service {
     if (!publicKey) return 'refused';
     if (this.busy) return 'busy';
     this.busy = true;
+    this.pending = version;
     const staging = this.installer.stagingDir(version);
     try {
       const manifest = await downloadRelease(manifestUrl, {
@@ -160,6 +167,7 @@ export class ModelUpdater implements Service {
       return permanent ? 'refused' : 'deferred';
     } finally {
       this.busy = false;
+      this.pending = null;
     }
   }
 

@@ -1,3 +1,4 @@
+import type { AlertLocationFields } from '#shared/mqtt/location.js';
 import type { DetectionEvent } from '#shared/pipeline/types.js';
 import { alertPayload } from '../actions/message-payloads.js';
 import type { SegmentInfo } from '../core/segment.js';
@@ -26,7 +27,8 @@ export class AlertJoiner {
     private readonly stores: { alerts: AlertStore; detections: DetectionStore; outbox: Outbox },
   ) {}
 
-  raiseOrJoin(segment: SegmentInfo, detection: DetectionRecord, event: DetectionEvent, shots: number, nowMs: number): void {
+  /** `extras` (position, clock state, UTC shot onsets) go into a new alert's payload. */
+  raiseOrJoin(segment: SegmentInfo, detection: DetectionRecord, event: DetectionEvent, shots: number, nowMs: number, extras?: AlertLocationFields): void {
     const { alerts, detections, outbox } = this.stores;
     if (detection.alertId) return; // replay of an event that already has its alert
     const cooldownSamples = this.options.alertCooldownSec * this.options.sampleRateHz;
@@ -42,7 +44,7 @@ export class AlertJoiner {
       firstTimeMs: detection.startTimeMs, lastTimeMs: detection.endTimeMs, shotCount: shots, confidence: event.peakConfidence, raisedAtMs: nowMs,
     });
     detections.setAlert(detection.id, alertId);
-    const payload = alertPayload(this.options.stationId, alertId, detection, event, shots, nowMs);
+    const payload = { ...alertPayload(this.options.stationId, alertId, detection, event, shots, nowMs), ...extras };
     outbox.enqueue('alert', `alert:${alertId}`, payload, nowMs, { priority: 10, state: this.options.mqttEnabled ? 'pending' : 'local' });
   }
 }

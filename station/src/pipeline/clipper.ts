@@ -1,10 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { encodeWav16 } from '#shared/audio/wav-encode.js';
 import { sha256Hex } from '#shared/manifest/canonical-json.js';
 import { writeFileAtomic } from '#shared/util/atomic-file.js';
 import type { DetectionEvent } from '#shared/pipeline/types.js';
 import type { RecentAudio } from './recent-audio.js';
+import type { ClipEncoder } from './clip-encoder.js';
 
 export interface ClipperOptions {
   sampleRateHz: number;
@@ -12,6 +12,8 @@ export interface ClipperOptions {
   postRollSamples: number;
   /** Root of the clip folder; clips go to <root>/<relativePath>. */
   clipsDir: string;
+  /** WAV, FLAC or Opus (clip-encoder.ts); the relative path's extension must match its codec. */
+  encoder: ClipEncoder;
 }
 
 /** A clip waiting for its post-roll audio. */
@@ -36,8 +38,8 @@ export interface WrittenClip {
 
 /**
  * Cuts each ended event's audio, with pre- and post-roll, from the recent audio
- * and writes it as a 16-bit WAV atomically (temp + fsync + rename) before anyone
- * records it in the database.
+ * and writes it, encoded in memory first, atomically (temp + fsync + rename) before
+ * anyone records it in the database: a failed or killed encoder leaves no file.
  */
 export class Clipper {
   private pending: PendingClip[] = [];
@@ -72,7 +74,7 @@ export class Clipper {
   /** Writes one clip atomically; throws on I/O errors (disk full) so the caller can free space and retry. */
   async write(p: PendingClip): Promise<WrittenClip> {
     const { samples, startSample, endSample } = this.recent.read(p.startSample, p.endSample);
-    const bytes = encodeWav16(samples, this.options.sampleRateHz);
+    const bytes = await this.options.encoder.encode(samples, this.options.sampleRateHz);
     const path = join(this.options.clipsDir, p.relativePath);
     await mkdir(dirname(path), { recursive: true });
     await writeFileAtomic(path, bytes);

@@ -1,3 +1,5 @@
+import type { AlertLocationFields } from '#shared/mqtt/location.js';
+import type { ClipCodec } from '#shared/audio/clip-codec.js';
 import { clipObjectKey } from '#shared/bucket/layout.js';
 import type { DetectionEvent } from '#shared/pipeline/types.js';
 import { eventPayload, roundScore } from '../actions/message-payloads.js';
@@ -19,6 +21,8 @@ export interface DetectionLogOptions {
   /** Whether MQTT / uploads are configured: otherwise items are kept as `local`. */
   mqttEnabled: boolean;
   uploadEnabled: boolean;
+  /** Codec of the clips (names the clip key's extension); default wav. */
+  clipCodec?: ClipCodec;
 }
 
 export interface DetectionLogStores {
@@ -45,7 +49,7 @@ export class DetectionLog {
   ) {}
 
   /** A new event; `shots` is given for alerting classes (their onsets in the event's audio). */
-  opened(segment: SegmentInfo, event: DetectionEvent, shots: ShotOnsets | undefined): void {
+  opened(segment: SegmentInfo, event: DetectionEvent, shots: ShotOnsets | undefined, alertExtras?: AlertLocationFields): void {
     const now = this.clock.now();
     const isAlert = shots !== undefined;
     // A window turns on for a sound anywhere in its 0.96 s; for impulsive alert classes the
@@ -61,9 +65,9 @@ export class DetectionLog {
         startSample, endSample: event.endSample, peakConfidence: event.peakConfidence,
         peakTimeMs: timeOf(segment, event.peakSample), windowCount: event.windowCount, shotCount,
         scores: this.scoresOf(event.peakScores), status: 'open', modelVersion, alertId: null,
-        clipKey: clipObjectKey(this.options.stationId, event.id, startTimeMs), source: segment.source,
+        clipKey: clipObjectKey(this.options.stationId, event.id, startTimeMs, this.options.clipCodec), source: segment.source,
       }, now);
-      if (isAlert) this.alerts.raiseOrJoin(segment, stored, event, shotCount ?? 1, now);
+      if (isAlert) this.alerts.raiseOrJoin(segment, stored, event, shotCount ?? 1, now, alertExtras);
       const record = detections.get(event.id) as DetectionRecord;
       outbox.enqueue('event', `event:${event.id}:start`, eventPayload(this.options.stationId, 'start', record), now, this.messageOptions(isAlert));
     })();

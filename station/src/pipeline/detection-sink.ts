@@ -1,3 +1,4 @@
+import type { AlertLocationFields } from '#shared/mqtt/location.js';
 import type { DetectionEvent, DetectionMessage, ScoredWindow } from '#shared/pipeline/types.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { Clock } from '../core/clock.js';
@@ -7,7 +8,8 @@ import type { ClipWriter } from './clip-writer.js';
 import type { Clipper, PendingClip } from './clipper.js';
 import type { DetectionLog } from './detection-log.js';
 import type { RecentAudio } from './recent-audio.js';
-import { findShots } from './shot-counter.js';
+import { eventShots } from './event-shots.js';
+import { pickShotOnsets } from './onset-picker.js';
 import type { PipelineSink } from './sink.js';
 
 export interface DetectionSinkOptions {
@@ -22,6 +24,14 @@ export interface DetectionStages {
   clipper: Clipper;
   clipWriter: ClipWriter;
   log: DetectionLog;
+  /** Adds position, clock state and UTC shot onsets to alerts (location/location-reporter.ts). */
+  locator?: AlertLocator;
+}
+
+/** What locating a shot across stations needs from the sink. */
+export interface AlertLocator {
+  audio(segment: SegmentInfo, startSample: number, sampleCount: number): void;
+  alertFields(segment: SegmentInfo, onsetSamples: readonly number[]): AlertLocationFields;
 }
 
 /**
@@ -50,8 +60,9 @@ export class DetectionSink implements PipelineSink {
     this.segments.open(segment, this.clock.now());
   }
 
-  audio(_segment: SegmentInfo, startSample: number, samples: Float32Array): void {
+  audio(segment: SegmentInfo, startSample: number, samples: Float32Array): void {
     this.stages.recent.write(startSample, samples);
+    this.stages.locator?.audio(segment, startSample, samples.length);
     this.segmentSamples = Math.max(this.segmentSamples, startSample + samples.length);
   }
 
@@ -61,7 +72,10 @@ export class DetectionSink implements PipelineSink {
 
   detection(segment: SegmentInfo, message: DetectionMessage): void {
     const { event } = message;
-    if (message.type === 'start') this.stages.log.opened(segment, event, this.isAlert(event) ? this.shotsOf(event) : undefined);
+    if (message.type === 'start') {
+      const alerting = this.isAlert(event);
+      this.stages.log.opened(segment, event, alerting ? this.shotsOf(event) : undefined, alerting ? this.locationOf(segment, event) : undefined);
+    }
     else if (message.type === 'update') this.stages.log.grown(segment, event);
     else {
       const clipPath = this.stages.log.clipPathOf(event.id);
@@ -104,8 +118,17 @@ export class DetectionSink implements PipelineSink {
     return this.options.alertLabels.has(event.label);
   }
 
-  /** Shot onsets in the event's own stretch of audio (without the clip's rolls). */
+  /** Sample-precise onsets (AIC picker) of the event's first window, with 0.1 s before it so the picker sees the noise. */
+  private locationOf(segment: SegmentInfo, event: DetectionEvent): AlertLocationFields | undefined {
+    const locator = this.stages.locator;
+    if (!locator) return undefined;
+    const span = this.stages.recent.read(Math.max(0, event.startSample - Math.round(0.1 * this.options.sampleRateHz)), event.endSample);
+    const onsets = pickShotOnsets(span.samples, { sampleRateHz: this.options.sampleRateHz }).map((s) => span.startSample + s);
+    return locator.alertFields(segment, onsets);
+  }
+
+  /** Shot onsets: the two-stage detector's trigger onsets, else re-found in the event's own stretch of audio (without the clip's rolls). */
   private shotsOf(event: DetectionEvent) {
-    return findShots(this.stages.recent.read(event.startSample, event.endSample).samples, { sampleRateHz: this.options.sampleRateHz });
+    return eventShots(event, (a, b) => this.stages.recent.read(a, b).samples, this.options.sampleRateHz);
   }
 }

@@ -34,7 +34,7 @@ export interface DoctorDeps {
 
 export type DoctorStatus = 'pass' | 'warn' | 'fail';
 
-export type DoctorCheckName = 'config' | 'microphone' | 'disk' | 'clock' | 'broker' | 'bucket' | 'cloud' | 'model';
+export type DoctorCheckName = 'config' | 'microphone' | 'disk' | 'clock' | 'clips' | 'broker' | 'bucket' | 'cloud' | 'model';
 
 /** One line of the report. A skipped check (not configured) passes with `skipped: true`. */
 export interface DoctorCheck {

@@ -5,6 +5,7 @@ import { shippedModelDir } from '#shared/model/model-package.js';
 import type { Logger } from '#shared/util/logger.js';
 import { systemClock } from '../core/clock.js';
 import { checkClock, checkConfig, checkDisk, checkMicrophone } from './doctor-local.js';
+import { checkClipEncoder } from './doctor-clips.js';
 import { checkModel } from './doctor-model.js';
 import { checkBroker, checkBucket, checkCloud } from './doctor-remote.js';
 import type { CheckContext, CheckOutcome, CommandResult, CommandRunner, DoctorCheck, DoctorCheckName, DoctorDeps, DoctorReport } from './doctor-types.js';
@@ -17,6 +18,7 @@ const CHECKS: ReadonlyArray<[DoctorCheckName, (ctx: CheckContext) => Promise<Che
   ['microphone', checkMicrophone],
   ['disk', checkDisk],
   ['clock', checkClock],
+  ['clips', checkClipEncoder],
   ['broker', checkBroker],
   ['bucket', checkBucket],
   ['cloud', checkCloud],
@@ -25,15 +27,17 @@ const CHECKS: ReadonlyArray<[DoctorCheckName, (ctx: CheckContext) => Promise<Che
 
 /**
  * Checks what a field station needs before it is left alone: config, microphone,
- * disk, clock, broker, bucket, cloud and model. Checks run concurrently, each
+ * disk, clock, clip encoder, broker, bucket, cloud and model. Checks run concurrently, each
  * bounded by `checkTimeoutMs`; one that throws or times out fails on its own
- * without hiding the others. Never throws.
+ * without hiding the others. `only` runs a subset (the status page skips the
+ * microphone and model checks, which a running daemon is using). Never throws.
  */
-export async function runDoctor(config: StationConfig, deps: DoctorDeps): Promise<DoctorReport> {
+export async function runDoctor(config: StationConfig, deps: DoctorDeps, only?: readonly DoctorCheckName[]): Promise<DoctorReport> {
   const timeoutMs = deps.checkTimeoutMs ?? 8000;
   const ctx: CheckContext = { config, deps, timeoutMs };
   const startedAt = new Date(deps.clock.now()).toISOString();
-  const checks = await Promise.all(CHECKS.map(async ([name, check]): Promise<DoctorCheck> => {
+  const selected = only ? CHECKS.filter(([name]) => only.includes(name)) : CHECKS;
+  const checks = await Promise.all(selected.map(async ([name, check]): Promise<DoctorCheck> => {
     const started = performance.now();
     // The model check may load TensorFlow and compile kernels: allow it more time than a network round trip.
     const bound = name === 'model' ? timeoutMs * 4 : timeoutMs;

@@ -1,4 +1,5 @@
 import { readFile, statfs } from 'node:fs/promises';
+import type { StationLocationFields } from '#shared/mqtt/location.js';
 import type { TelemetryPayload } from '#shared/mqtt/payloads.js';
 import type { AudioSource } from '../capture/audio-source.js';
 import type { ClipQuota } from '../store/clip-quota.js';
@@ -19,10 +20,12 @@ export interface TelemetrySources {
   modelVersion: () => string;
   droppedWindows: () => number;
   clock: Clock;
+  /** Position and clock state (see location/location-reporter.ts). */
+  locationFields?: () => StationLocationFields;
 }
 
 /** A snapshot of the station's health, for the telemetry topic, STATUS= and doctor. */
-export async function collectTelemetry(s: TelemetrySources): Promise<TelemetryPayload> {
+export async function collectTelemetry(s: TelemetrySources): Promise<TelemetryPayload & StationLocationFields> {
   const counts = s.outbox.counts();
   const now = s.clock.now();
   const pendingUploads = counts.pending.upload;
@@ -42,6 +45,7 @@ export async function collectTelemetry(s: TelemetrySources): Promise<TelemetryPa
     lastAudioTime: s.heartbeat.lastAudioTimeMs === null ? null : new Date(s.heartbeat.lastAudioTimeMs).toISOString(),
     droppedWindows: s.droppedWindows(),
     gapCount: s.segments.gapCount(),
+    ...s.locationFields?.(),
   };
 }
 

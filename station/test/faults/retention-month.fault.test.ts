@@ -14,8 +14,9 @@ import { TestS3 } from '#testkit/s3rver.js';
 import { saveTestModel } from '#testkit/test-model.js';
 import { composeStation } from '../../src/main.js';
 import { scene } from '../audio-scenes.js';
-import { quietLogger, tempDir, writeWav } from '../helpers.js';
+import { quietLogger, tempDir } from '../helpers.js';
 import { Subscriber } from '../mqtt-subscriber.js';
+import { applyOutages, dropRecording } from './outages.js';
 
 // Two simulated months of a station that hears four bursts of shots a day, with a 7-day
 // retention: station.db must level off once the first week has aged out, while everything
@@ -73,22 +74,11 @@ describe('retention over two simulated months (injected clock)', () => {
     let keptAlerts = 0;
     try {
       for (let day = 0; day < DAYS; day++) {
-        if (BUCKET_DOWN.has(day) !== BUCKET_DOWN.has(day - 1)) {
-          faults++;
-          if (BUCKET_DOWN.has(day)) await s3.stop();
-          else await s3.start();
-        }
-        if (BROKER_DOWN.has(day) !== BROKER_DOWN.has(day - 1)) {
-          faults++;
-          if (BROKER_DOWN.has(day)) await broker.stop();
-          else await broker.start();
-        }
+        faults += await applyOutages(day, [{ down: BUCKET_DOWN, stop: () => s3.stop(), start: () => s3.start() }, { down: BROKER_DOWN, stop: () => broker.stop(), start: () => broker.start() }]);
         // AudioMoth-style name: the recording's start is the simulated day's, so days never join alerts.
         const name = `${new Date(clock.now()).toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '_')}.WAV`;
         const bursts = Array.from({ length: BURSTS }, (_, i) => ({ kind: 'shots' as const, atSec: 3 + 7 * i, durationSec: 1 }));
-        writeWav(join(drop, name), scene(7 * BURSTS + 2, bursts).map((x, i) => (i === 0 ? day / 1e4 : x)));
-        clock.advance(Math.max(0, Date.now() + 1000 - clock.now()));
-        await waitFor(() => (db.prepare(`SELECT 1 FROM processed_files WHERE path LIKE ?`).get(`%${name}`) ? true : undefined), 30_000, `processing ${name}`);
+        await dropRecording(drop, name, scene(7 * BURSTS + 2, bursts).map((x, i) => (i === 0 ? day / 1e4 : x)), clock, db);
         // The day passes in six-hour steps, with real time for the workers and the retention pass.
         for (let step = 0; step < DAY_MS / STEP_MS; step++) {
           clock.advance(STEP_MS);

@@ -1,3 +1,4 @@
+import { codecOfKey } from '#shared/audio/clip-codec.js';
 import type { AlertPayload, EventPayload } from '#shared/mqtt/payloads.js';
 import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 import type { IndexDb } from './index-db.js';
@@ -18,6 +19,10 @@ export interface DetectionRecord {
   state: 'open' | 'closed';
   clipKey: string | null;
   clipAvailable: boolean;
+  /** `wav`, `flac` or `opus`, from the sidecar (null until it arrives). */
+  clipCodec: string | null;
+  /** The clip's encoded size in bytes, from the sidecar. */
+  clipBytes: number | null;
   modelVersion: string | null;
   source: string | null;
   scores: Record<string, number> | null;
@@ -41,7 +46,7 @@ export interface DetectionFilter {
 interface Row {
   event_id: string; station_id: string; label: string; confidence: number; start_time: string; end_time: string | null;
   peak_time: string | null; window_count: number | null; shot_count: number | null; alert: number; state: string;
-  clip_key: string | null; clip_available: number; model_version: string | null; source: string | null; scores: string | null;
+  clip_key: string | null; clip_available: number; clip_codec: string | null; clip_bytes: number | null; model_version: string | null; source: string | null; scores: string | null;
   reviewed_label: string | null; reviewed_at: string | null; created_at: string; updated_at: string;
 }
 
@@ -107,22 +112,26 @@ export class DetectionsRepo {
     return this.get(a.stationId, a.eventId) as DetectionRecord;
   }
 
-  /** The sidecar is the station's final word on the detection; `clipAvailable` says whether the WAV is stored yet. */
+  /** The sidecar is the station's final word on the detection; `clipAvailable` says whether the clip is stored yet. */
   applySidecar(s: ClipSidecar, nowIso: string, clipAvailable: boolean): DetectionRecord {
     const d = s.detection;
     this.db.prepare(`INSERT INTO detections (event_id, station_id, label, confidence, start_time, end_time, peak_time, window_count,
-        shot_count, alert, state, clip_key, clip_available, model_version, source, scores, created_at, updated_at)
+        shot_count, alert, state, clip_key, clip_available, clip_codec, clip_bytes, model_version, source, scores, created_at, updated_at)
       VALUES (@eventId, @stationId, @label, @confidence, @startTime, @endTime, @peakTime, @windowCount, @shotCount, 0, 'closed',
-        @clipKey, @clipAvailable, @modelVersion, @source, @scores, @createdAt, @now)
+        @clipKey, @clipAvailable, @clipCodec, @clipBytes, @modelVersion, @source, @scores, @createdAt, @now)
       ON CONFLICT (station_id, event_id) DO UPDATE SET label = excluded.label, confidence = excluded.confidence,
         start_time = excluded.start_time, end_time = excluded.end_time, peak_time = excluded.peak_time,
         window_count = excluded.window_count, shot_count = COALESCE(excluded.shot_count, shot_count), state = 'closed',
-        clip_key = CASE WHEN reviewed_at IS NULL THEN excluded.clip_key ELSE clip_key END, clip_available = MAX(clip_available, excluded.clip_available), model_version = excluded.model_version, source = excluded.source,
+        clip_key = CASE WHEN reviewed_at IS NULL THEN excluded.clip_key ELSE clip_key END, clip_available = MAX(clip_available, excluded.clip_available),
+        clip_codec = CASE WHEN reviewed_at IS NULL THEN excluded.clip_codec ELSE clip_codec END,
+        clip_bytes = CASE WHEN reviewed_at IS NULL THEN excluded.clip_bytes ELSE clip_bytes END, model_version = excluded.model_version, source = excluded.source,
         scores = excluded.scores, updated_at = excluded.updated_at`).run({
       eventId: d.eventId, stationId: s.stationId, label: d.label, confidence: d.confidence, startTime: d.startTime,
       endTime: d.endTime, peakTime: d.peakTime, windowCount: d.windowCount, shotCount: d.shotCount, clipKey: s.clipKey,
       modelVersion: s.modelVersion, source: s.source, scores: JSON.stringify(d.scores ?? {}), createdAt: s.createdAt || nowIso, now: nowIso,
       clipAvailable: clipAvailable ? 1 : 0,
+      // Sidecars from before codecs have no codec field: their clips are WAV.
+      clipCodec: s.codec ?? codecOfKey(s.clipKey) ?? 'wav', clipBytes: Number.isSafeInteger(s.bytes) && s.bytes >= 0 ? s.bytes : null,
     });
     return this.get(s.stationId, d.eventId) as DetectionRecord;
   }
@@ -216,6 +225,8 @@ function toRecord(row: Row): DetectionRecord {
     state: row.state === 'closed' ? 'closed' : 'open',
     clipKey: row.clip_key,
     clipAvailable: row.clip_available === 1,
+    clipCodec: row.clip_codec,
+    clipBytes: row.clip_bytes,
     modelVersion: row.model_version,
     source: row.source,
     scores: row.scores ? JSON.parse(row.scores) : null,

@@ -89,7 +89,12 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX logging_alerts_start ON logging_alerts (start_time);
   `,
-  // 3: detections keyed by (station, event): an event id alone let one station's messages rewrite another's row.
+  // 3: clips may be WAV, FLAC or Opus: the index records the codec and the encoded size (from the sidecar).
+  `
+  ALTER TABLE detections ADD COLUMN clip_codec TEXT;
+  ALTER TABLE detections ADD COLUMN clip_bytes INTEGER;
+  `,
+  // 4: detections keyed by (station, event): an event id alone let one station's messages rewrite another's row.
   `
   CREATE TABLE detections_v2 (
     station_id TEXT NOT NULL,
@@ -105,6 +110,8 @@ export const MIGRATIONS: readonly string[] = [
     state TEXT NOT NULL,
     clip_key TEXT,
     clip_available INTEGER NOT NULL DEFAULT 0,
+    clip_codec TEXT,
+    clip_bytes INTEGER,
     model_version TEXT,
     source TEXT,
     scores TEXT,
@@ -115,7 +122,7 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (station_id, event_id)
   );
   INSERT INTO detections_v2 SELECT station_id, event_id, label, confidence, start_time, end_time, peak_time, window_count, shot_count,
-    alert, state, clip_key, clip_available, model_version, source, scores, reviewed_label, reviewed_at, created_at, updated_at FROM detections;
+    alert, state, clip_key, clip_available, clip_codec, clip_bytes, model_version, source, scores, reviewed_label, reviewed_at, created_at, updated_at FROM detections;
   DROP TABLE detections;
   ALTER TABLE detections_v2 RENAME TO detections;
   CREATE INDEX detections_start ON detections (start_time);

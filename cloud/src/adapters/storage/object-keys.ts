@@ -1,3 +1,4 @@
+import { clipContentType, codecOfKey } from '#shared/audio/clip-codec.js';
 import { ApiError } from '../../errors.js';
 
 /** Longest object key the service accepts (S3 allows 1024; we keep room for prefixes). */
@@ -33,7 +34,8 @@ export function assertSafePrefix(prefix: string): string {
 
 /** Content type stored with (and presigned for) an object, from its extension. */
 export function contentTypeFor(key: string): string {
-  if (key.endsWith('.wav')) return 'audio/wav';
+  const codec = codecOfKey(key);
+  if (codec) return clipContentType(codec);
   if (key.endsWith('.json')) return 'application/json';
   if (key.endsWith('.png')) return 'image/png';
   return 'application/octet-stream';

@@ -1,31 +1,69 @@
+import { describeError } from '#shared/errors.js';
 import { isBackgroundClass } from '../../predict/background-classes.js';
-import type { AudioOriginal, Augmenter, TrainingClip } from './ports.js';
+import type { AudioOriginal, Augmenter, LabelledOriginal, TrainingClip, TrainingClipStream } from './ports.js';
 
 /** Each training original becomes itself plus five variants (the seed's recipe). */
 export const COPIES_PER_ORIGINAL = 6;
 
 /**
- * Training clips from training originals only: each original plus its variants,
- * all in the original's split group. Background-class originals are the mix
- * variant's backgrounds. The audio exists only in memory, for this job.
+ * Most background originals the mix variant draws from. The pool is the one
+ * part of the training audio a job keeps in memory for its whole run, so it is
+ * bounded (64 x 4 s = 16 MB), not "every background upload".
  */
-export async function augmentTraining(
-  train: readonly AudioOriginal[],
-  augmenter: Augmenter,
-  seed: number,
-  report: (fraction: number, message?: string) => void,
-): Promise<TrainingClip[]> {
-  const clips: TrainingClip[] = [];
-  for (let i = 0; i < train.length; i++) {
-    const o = train[i];
-    const backgrounds = train.filter((b) => b !== o && isBackgroundClass(b.label)).map((b) => b.samples);
-    clips.push({ id: o.id, samples: o.samples, labels: [o.label], group: o.id });
-    const variants = await augmenter.augment(o, seed + i, backgrounds);
-    variants.forEach((v, k) => clips.push({ id: `${o.id}~${k + 1}`, samples: v.samples, labels: v.labels, group: o.id, sourceId: o.id }));
-    report((i + 1) / train.length);
-  }
-  report(1, `${train.length} training originals -> ${clips.length} training clips`);
-  return clips;
+export const MAX_BACKGROUND_ORIGINALS = 64;
+
+/** Training originals whose audio is the mix variant's backgrounds (the first MAX_BACKGROUND_ORIGINALS, in split order). */
+export function backgroundPool(train: readonly LabelledOriginal[]): LabelledOriginal[] {
+  return train.filter((o) => isBackgroundClass(o.label)).slice(0, MAX_BACKGROUND_ORIGINALS);
+}
+
+export interface TrainingStreamDeps {
+  /** Downloads and decodes one original (load.ts loadOriginal); throws when it cannot. */
+  load: (o: LabelledOriginal) => Promise<AudioOriginal>;
+  augmenter: Augmenter;
+  seed: number;
+  /** The loaded background pool (see backgroundPool). */
+  backgrounds: readonly AudioOriginal[];
+  /** An original that could not be loaded is skipped with this message. */
+  skipped: (message: string) => void;
+}
+
+/** What a training stream produced, once it has been read. */
+export interface TrainingStreamCounts {
+  originals: number;
+  clips: number;
+}
+
+/**
+ * Training clips from training originals only, one original at a time: it is
+ * downloaded, decoded and augmented when the trainer asks for the next clip,
+ * and dropped once its six clips (itself and five variants, all in the
+ * original's split group) have been handed over, so a job holds a few
+ * originals at a time, not thousands.
+ */
+export function trainingStream(train: readonly LabelledOriginal[], deps: TrainingStreamDeps): { stream: TrainingClipStream; counts: TrainingStreamCounts } {
+  const counts: TrainingStreamCounts = { originals: 0, clips: 0 };
+  const stream: TrainingClipStream = {
+    count: train.length * COPIES_PER_ORIGINAL,
+    async *[Symbol.asyncIterator]() {
+      for (let i = 0; i < train.length; i++) {
+        let o: AudioOriginal;
+        try {
+          o = await deps.load(train[i]);
+        } catch (err) {
+          deps.skipped(`skipped ${train[i].key}: ${describeError(err)}`);
+          continue;
+        }
+        const backgrounds = deps.backgrounds.filter((b) => b.id !== o.id).map((b) => b.samples);
+        const variants = await deps.augmenter.augment(o, deps.seed + i, backgrounds);
+        counts.originals++;
+        counts.clips += 1 + variants.length;
+        yield { id: o.id, samples: o.samples, labels: [o.label], group: o.id } satisfies TrainingClip;
+        for (const [k, v] of variants.entries()) yield { id: `${o.id}~${k + 1}`, samples: v.samples, labels: v.labels, group: o.id, sourceId: o.id } satisfies TrainingClip;
+      }
+    },
+  };
+  return { stream, counts };
 }
 
 /** Held-out originals as training clips (validation: no augmentation). */

@@ -1,14 +1,23 @@
-import { decodeWav } from '#shared/audio/wav-decode.js';
 import { describeError } from '#shared/errors.js';
 import type { ObjectStorage } from '../../adapters/storage/object-storage.js';
-import { assertDecodedSizeWithin } from '../../uploads/audio-limits.js';
+import { decodeAudioWithin } from '../../uploads/audio-limits.js';
 import type { AudioOriginal, LabelledOriginal } from './ports.js';
 
 /**
- * Downloads and decodes originals to the model's rate. A file that cannot be
- * read or decoded, or would decode to more than `maxSamples` (a reviewed
- * station clip is whatever the station uploaded), is skipped with a log line;
- * it must not sink the whole job.
+ * Downloads and decodes one original to the model's rate; throws when the
+ * object cannot be read or decoded, or would decode to more than `maxSamples`
+ * (a reviewed station clip is whatever the station uploaded).
+ */
+export async function loadOriginal(storage: ObjectStorage, o: LabelledOriginal, sampleRateHz: number, maxSamples = Number.MAX_SAFE_INTEGER): Promise<AudioOriginal> {
+  const bytes = await storage.get(o.key);
+  // Station clips arrive as WAV, FLAC or Opus; uploads may be any of them too.
+  const audio = await decodeAudioWithin(bytes, sampleRateHz, maxSamples);
+  return { ...o, samples: audio.samples, sampleRateHz, durationSec: audio.durationSec };
+}
+
+/**
+ * Loads several originals (loadOriginal); one that fails is skipped with a
+ * log line: it must not sink the whole job.
  */
 export async function loadOriginals(
   storage: ObjectStorage,
@@ -21,10 +30,7 @@ export async function loadOriginals(
   for (let i = 0; i < originals.length; i++) {
     const o = originals[i];
     try {
-      const bytes = await storage.get(o.key);
-      assertDecodedSizeWithin(bytes, sampleRateHz, maxSamples);
-      const audio = decodeWav(bytes, sampleRateHz);
-      out.push({ ...o, samples: audio.samples, sampleRateHz, durationSec: audio.durationSec });
+      out.push(await loadOriginal(storage, o, sampleRateHz, maxSamples));
       report((i + 1) / originals.length);
     } catch (err) {
       report((i + 1) / originals.length, `skipped ${o.key}: ${describeError(err)}`);

@@ -48,6 +48,15 @@ export interface TrainingClip {
   sourceId?: string;
 }
 
+/**
+ * Training clips handed over one at a time (augment.ts trainingStream), so a
+ * job never holds every original and variant at once; `count` is an upper
+ * bound for progress (originals that fail to load are skipped).
+ */
+export interface TrainingClipStream extends AsyncIterable<TrainingClip> {
+  readonly count: number;
+}
+
 export interface TrainProgressReport {
   /** `features` while log-mel patches are computed, then `train`. */
   stage: 'features' | 'train';
@@ -74,9 +83,12 @@ export interface TrainedCandidate {
   metadata: ModelMetadata;
 }
 
-/** Extracts features and trains a candidate (ml/src/train's trainModel behind train-adapter.ts). */
+/**
+ * Extracts features and trains a candidate (ml/src/train's trainModel behind
+ * train-adapter.ts), reading the training stream once.
+ */
 export interface Trainer {
-  train(train: TrainingClip[], valid: TrainingClip[], options: TrainOptions): Promise<TrainedCandidate>;
+  train(train: TrainingClipStream, valid: TrainingClip[], options: TrainOptions): Promise<TrainedCandidate>;
 }
 
 /** What the gate compares (see gate.ts), plus everything shown in the dashboard. */

@@ -8,11 +8,11 @@ import type { Repos } from '../../adapters/db/repos.js';
 import type { ObjectStorage } from '../../adapters/storage/object-storage.js';
 import type { ProgressSink } from '../job-progress.js';
 import type { JobRequest, JobResult } from '../job-status.js';
-import { asClips, augmentTraining } from './augment.js';
+import { asClips, backgroundPool, trainingStream, type TrainingStreamCounts } from './augment.js';
 import { collectOriginals } from './collect.js';
 import { gate, type GateDecision } from './gate.js';
-import { loadOriginals } from './load.js';
-import type { Augmenter, Evaluator, Trainer, TrainProgressReport } from './ports.js';
+import { loadOriginal, loadOriginals } from './load.js';
+import type { AudioOriginal, Augmenter, Evaluator, LabelledOriginal, TrainedCandidate, Trainer, TrainOptions, TrainProgressReport } from './ports.js';
 import { saveCandidate } from './save-candidate.js';
 import { splitByOriginal } from './split.js';
 
@@ -58,32 +58,19 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
     progress.log(`${originals.length} labelled originals: ${split.train.length} train, ${split.valid.length} valid, ${split.eval.length} eval (split by original)`);
     if (split.train.length === 0) throw new Error('no training originals after the split');
 
-    await progress.stage('load');
     const sampleRateHz = current.pkg.metadata.frontEnd.sampleRateHz;
-    const loaded = await loadOriginals(deps.storage, [...split.train, ...split.valid, ...split.eval], sampleRateHz, (f, m) => progress.update(f, m), deps.maxDecodedSamples);
-    const part = (ids: { id: string }[]) => {
-      const want = new Set(ids.map((o) => o.id));
-      return loaded.filter((o) => want.has(o.id));
-    };
-    const [train, valid, evalSet] = [part(split.train), part(split.valid), part(split.eval)];
-    check();
-
-    await progress.stage('augment');
-    const trainClips = await augmentTraining(train, deps.augmenter, hashSeed(request.id), (f, m) => progress.update(f, m));
-    const validClips = asClips(valid);
-    check();
-
-    await progress.stage('features');
+    const load = (originals: readonly LabelledOriginal[]) =>
+      loadOriginals(deps.storage, originals, sampleRateHz, (f, m) => progress.update(f, m), deps.maxDecodedSamples);
     const existing = deps.repos.releases.list().map((r) => r.version);
     const version = nextVersion([...existing, current.version], deps.clock.now());
-    const candidate = await deps.trainer.train(trainClips, validClips, {
-      mode: request.mode, base: current.pkg, classes, version, seed: hashSeed(request.id), signal,
-      onProgress: trainProgressTo(progress),
-    });
+    const trained = await trainCandidate(deps, { request, split, load, version, classes, base: current.pkg, progress, signal });
+    const { candidate } = trained;
     candidateModel = candidate.model;
     check();
 
+    // The evaluation originals are loaded only now, after training released the validation ones.
     await progress.stage('evaluate');
+    const evalSet = await load(split.eval);
     const candidateView = { model: candidate.model, metadata: candidate.metadata, classNames: candidate.metadata.classes };
     const candidateMetrics = await deps.evaluator.evaluate(candidateView, evalSet);
     progress.update(0.5);
@@ -95,17 +82,17 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
 
     await progress.stage('publish');
     const createdAt = deps.clock.now().toISOString();
-    const training = {
+    const report = {
       jobId: request.id, mode: request.mode, parentVersion: current.version, dataCutoff,
-      originals: { train: train.length, valid: valid.length, eval: evalSet.length },
-      clips: { train: trainClips.length, valid: validClips.length },
+      originals: { train: trained.counts.originals, valid: trained.validOriginals, eval: evalSet.length },
+      clips: { train: trained.counts.clips, valid: trained.validOriginals },
     };
     const candidateDir = join(workDir, 'candidate'); // scratch: removed with workDir
-    await saveCandidate(candidateDir, candidate, { version, createdAt, training, metrics: { evaluation: candidateMetrics } }, [...evalSet, ...valid, ...train]);
+    await saveCandidate(candidateDir, candidate, { version, createdAt, training: report, metrics: { evaluation: candidateMetrics } }, [...evalSet, ...trained.referenceExtras]);
     const input = {
       version, dir: candidateDir, classes: candidate.metadata.classes, parentVersion: current.version, jobId: request.id,
       metrics: candidateMetrics as unknown as Record<string, unknown>, baselineMetrics: currentMetrics as unknown as Record<string, unknown>,
-      gate: decision, report: training,
+      gate: decision, report,
     };
     const record = decision.passed ? await deps.publisher.publish(input) : await deps.publisher.reject(input);
     progress.update(1, `${record.status} ${version}`);
@@ -113,12 +100,61 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
       outcome: record.status,
       version,
       dataCutoff,
-      report: { ...training, gate: decision, metrics: candidateMetrics, baselineMetrics: currentMetrics },
+      report: { ...report, gate: decision, metrics: candidateMetrics, baselineMetrics: currentMetrics },
     };
   } finally {
     candidateModel?.dispose();
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+interface TrainContext {
+  request: JobRequest;
+  split: { train: LabelledOriginal[]; valid: LabelledOriginal[] };
+  load: (originals: readonly LabelledOriginal[]) => Promise<AudioOriginal[]>;
+  version: string;
+  classes: string[];
+  base: TrainOptions['base'];
+  progress: ProgressSink;
+  signal: AbortSignal;
+}
+
+interface TrainedStage {
+  candidate: TrainedCandidate;
+  counts: TrainingStreamCounts;
+  validOriginals: number;
+  /** One validation original per label: reference clips for classes the evaluation originals lack. */
+  referenceExtras: AudioOriginal[];
+}
+
+/**
+ * load -> augment -> features -> train. Only the validation originals and a
+ * bounded background pool are held; training originals are streamed into the
+ * trainer one at a time (trainingStream). Everything loaded here is released
+ * when it returns, before the evaluation originals are loaded.
+ */
+async function trainCandidate(deps: RetrainDeps, c: TrainContext): Promise<TrainedStage> {
+  const { progress, split } = c;
+  await progress.stage('load');
+  const valid = await c.load(split.valid);
+  if (c.signal.aborted) throw new Error('job cancelled: the service is shutting down');
+
+  await progress.stage('augment');
+  const backgrounds = await c.load(backgroundPool(split.train));
+  const sampleRateHz = c.base.metadata.frontEnd.sampleRateHz;
+  const training = trainingStream(split.train, {
+    load: (o) => loadOriginal(deps.storage, o, sampleRateHz, deps.maxDecodedSamples),
+    augmenter: deps.augmenter, seed: hashSeed(c.request.id), backgrounds, skipped: (m) => progress.log(m),
+  });
+  progress.update(1, `${backgrounds.length} background originals for the mix variant; ${split.train.length} training originals are augmented as training reads them`);
+
+  await progress.stage('features');
+  const candidate = await deps.trainer.train(training.stream, asClips(valid), {
+    mode: c.request.mode, base: c.base, classes: c.classes, version: c.version, seed: hashSeed(c.request.id), signal: c.signal,
+    onProgress: trainProgressTo(progress),
+  });
+  const firstOfLabel = valid.filter((o, i) => valid.findIndex((p) => p.label === o.label) === i);
+  return { candidate, counts: training.counts, validOriginals: valid.length, referenceExtras: firstOfLabel };
 }
 
 /** Maps the trainer's progress (one fraction over features + training) onto the job's two stages. */

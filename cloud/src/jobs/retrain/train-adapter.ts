@@ -25,7 +25,7 @@ export function sharedTrainer(settings: RetrainTrainingSettings = DEFAULT_RETRAI
   return {
     async train(train, valid, o) {
       let lastEpoch: number | undefined;
-      const result = await trainModel(train as LabelledClip[], valid as LabelledClip[], {
+      const result = await trainModel(train, valid as LabelledClip[], {
         classes: o.classes,
         mode: o.mode,
         base: o.base,

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { decodeWav } from '#shared/audio/wav-decode.js';
+import { clipContentType, codecOfKey } from '#shared/audio/clip-codec.js';
 import { badRequest, conflict, notFound } from '../../errors.js';
 import { detectionView } from '../../ingest/detection-view.js';
 import { labelDocKey } from '#shared/bucket/layout.js';
@@ -9,7 +9,7 @@ import type { DetectionRecord } from '../../adapters/db/detections-repo.js';
 import { getBounded, putJson } from '../../adapters/storage/object-storage.js';
 import { spectrogramPng } from '../../predict/spectrogram-image.js';
 import type { CloudServices } from '../../services.js';
-import { assertDecodedSizeWithin, maxDecodedSamples } from '../../uploads/audio-limits.js';
+import { decodeAudioWithin, maxDecodedSamples } from '../../uploads/audio-limits.js';
 import { DetectionSchema, errors, PaginationQuery, StationIdSchema } from '../schemas.js';
 
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$' }) });
@@ -66,10 +66,12 @@ export const detectionRoutes: FastifyPluginAsyncTypebox<{ services: CloudService
 
   app.get('/api/detections/:id/audio', {
     onRequest: auth.read,
-    schema: { summary: 'The clip (audio/wav)', tags: ['detections'], params: IdParams, querystring: StationQuery, response: { 200: Type.Any({ description: 'WAV bytes' }), ...errors(401, 404, 409) } },
+    schema: { summary: 'The clip as the station encoded it (audio/wav, audio/flac or audio/ogg)', tags: ['detections'], params: IdParams, querystring: StationQuery, response: { 200: Type.Any({ description: 'audio bytes' }), ...errors(401, 404, 409) } },
   }, async (request, reply) => {
-    const { stream, bytes } = await storage.getStream(clipOf(request.params.id, request.query.station));
-    reply.header('content-type', 'audio/wav').header('cache-control', 'private, max-age=3600');
+    const key = clipOf(request.params.id, request.query.station);
+    const { stream, bytes } = await storage.getStream(key);
+    // Browsers play all three natively; the type comes from the key the station chose.
+    reply.header('content-type', clipContentType(codecOfKey(key) ?? 'wav')).header('cache-control', 'private, max-age=3600');
     if (bytes) reply.header('content-length', bytes);
     return reply.send(stream);
   });
@@ -81,10 +83,9 @@ export const detectionRoutes: FastifyPluginAsyncTypebox<{ services: CloudService
     const model = await services.currentModel.get();
     const fe = model.pkg.metadata.frontEnd;
     // Clips come from stations: read no more than an upload may hold, whatever the object's size.
-    const wav = await getBounded(storage, clipOf(request.params.id, request.query.station), Math.round(services.config.maxUploadMb * 1024 * 1024));
+    const clip = await getBounded(storage, clipOf(request.params.id, request.query.station), Math.round(services.config.maxUploadMb * 1024 * 1024));
     // Clips come from stations: one that decodes to more than an upload may hold is not rendered.
-    assertDecodedSizeWithin(wav, fe.sampleRateHz, maxDecodedSamples(services.config.maxUploadMb));
-    const audio = decodeWav(wav, fe.sampleRateHz);
+    const audio = await decodeAudioWithin(clip, fe.sampleRateHz, maxDecodedSamples(services.config.maxUploadMb));
     reply.header('content-type', 'image/png').header('cache-control', 'private, max-age=3600');
     return reply.send(spectrogramPng(audio.samples, fe));
   });

@@ -9,7 +9,7 @@ export const liveRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }> 
   app.get('/api/live', {
     onRequest: services.auth.read,
     schema: {
-      summary: 'Server-sent events: detection, alert, station, job, model',
+      summary: 'Server-sent events: detection, alert, station, job, model, incident',
       tags: ['live'],
       response: { 200: Type.String({ description: 'text/event-stream' }), ...errors(401) },
     },

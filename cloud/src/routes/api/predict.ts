@@ -2,9 +2,9 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError, badRequest } from '../../errors.js';
 import { GateFullError, PredictGate } from '../../predict/predict-gate.js';
-import { predictWav } from '../../predict/predict.js';
+import { predictSamples } from '../../predict/predict.js';
 import type { CloudServices } from '../../services.js';
-import { assertDecodedSizeWithin, maxDecodedSamples } from '../../uploads/audio-limits.js';
+import { decodeAudioWithin, maxDecodedSamples } from '../../uploads/audio-limits.js';
 import { errors } from '../schemas.js';
 import { readMultipart, rejectDeclaredOversize } from './multipart.js';
 
@@ -21,7 +21,7 @@ export const predictRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices 
     onRequest: [services.auth.read, async (request) => rejectDeclaredOversize(request, maxFileBytes + 64 * 1024)],
     config: { rateLimit: { max: services.config.uploadsPerMinute, timeWindow: 60_000 } },
     schema: {
-      summary: 'Run the station pipeline on a WAV file (multipart field "file")',
+      summary: 'Run the station pipeline on a WAV, FLAC or Ogg Opus file (multipart field "file")',
       tags: ['predict'],
       consumes: ['multipart/form-data'],
       response: {
@@ -49,8 +49,10 @@ export const predictRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices 
       if (!form.file) throw badRequest('VALIDATION', 'the "file" field is required');
       const model = await services.currentModel.get();
       const rateHz = model.pkg.metadata.frontEnd.sampleRateHz;
-      assertDecodedSizeWithin(form.file.bytes, rateHz, Math.min(maxDecodedSamples(config.maxUploadMb), Math.round(config.maxPredictSec * rateHz)));
-      return predictWav(model.pkg, form.file.bytes);
+      // Decoded once here with the length bound (413 past it), then analysed.
+      const maxSamples = Math.min(maxDecodedSamples(config.maxUploadMb), Math.round(config.maxPredictSec * rateHz));
+      const audio = await decodeAudioWithin(form.file.bytes, rateHz, maxSamples);
+      return predictSamples(model.pkg, audio.samples, audio.durationSec);
     };
     try {
       return await gate.run(work);

@@ -53,7 +53,7 @@ export class UploadPanel {
       return;
     }
     if (!file) {
-      say(this.message, 'error', 'Choose a WAV file to upload.');
+      say(this.message, 'error', 'Choose an audio file (WAV, FLAC or Opus) to upload.');
       this.file.focus();
       return;
     }

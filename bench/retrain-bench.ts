@@ -1,0 +1,71 @@
+/**
+ * `npm run bench:retrain`: the seed-scale retrain (issue 16). Generates N
+ * labelled originals of 4 s in four classes (default 3,500, the seed's scale)
+ * into a fresh folder-storage cloud, then runs one `retrain` job in a child
+ * process and prints seconds per stage and the child's peak RSS.
+ *   npm run bench:retrain -- [--originals N] [--mode head|full]
+ * Target: head mode < 4 min and < 400 MB peak RSS on 2 cores; full < 2 GB.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateSigningKeyPair } from '#shared/manifest/keys.js';
+import { loadCloudConfig } from '#shared/config/cloud-config.js';
+import { createLogger } from '#shared/util/logger.js';
+import { createCloud } from '../cloud/src/app.js';
+import { BENCH_CLASSES, benchOriginal } from './retrain-originals.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+async function seed(dataDir: string, originals: number): Promise<void> {
+  const config = loadCloudConfig({ ...process.env, DATA_DIR: dataDir, STORAGE: 'fs', MQTT_URL: '', LOG_LEVEL: 'warn' });
+  const cloud = await createCloud({ config, logger: createLogger({ name: 'retrain-bench', level: 'warn' }), role: 'cli' });
+  try {
+    for (let i = 0; i < originals; i++) {
+      const cls = BENCH_CLASSES[i % BENCH_CLASSES.length];
+      await cloud.services.uploads.store({ className: cls, fileName: `bench-${i}.wav`, bytes: Buffer.from(benchOriginal(cls, i)) });
+      if ((i + 1) % 500 === 0) process.stderr.write(`seeded ${i + 1}/${originals} originals\n`);
+    }
+  } finally {
+    await cloud.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { originals: { type: 'string', default: '3500' }, mode: { type: 'string', default: 'head' } } });
+  const originals = Number(values.originals);
+  if (!Number.isInteger(originals) || originals < 8) throw new Error('--originals must be a whole number >= 8');
+  const dataDir = mkdtempSync(join(tmpdir(), 'ecosight-retrain-bench-'));
+  const env = { ...process.env, MODEL_SIGNING_KEY: process.env.MODEL_SIGNING_KEY ?? generateSigningKeyPair().privateKey, ECOSIGHT_TF_BACKEND: process.env.ECOSIGHT_TF_BACKEND ?? 'wasm' };
+  try {
+    const t0 = performance.now();
+    process.env.MODEL_SIGNING_KEY = env.MODEL_SIGNING_KEY;
+    await seed(dataDir, originals);
+    const seedSec = (performance.now() - t0) / 1000;
+    const out = execFileSync(process.execPath, [join(here, 'retrain-run.js'), dataDir, values.mode as string], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+    const result = JSON.parse(out.trim().split('\n').at(-1) as string) as {
+      mode: string; outcome: string | null; error: string | null; totalSec: number; stageSec: Record<string, number>; peakRssMb: number;
+    };
+    const rows: Array<[string, string]> = [
+      ['originals', `${originals} x 4 s in ${BENCH_CLASSES.length} classes (${BENCH_CLASSES.join(', ')}), seeded in ${seedSec.toFixed(0)} s`],
+      ['mode', result.mode],
+      ...Object.entries(result.stageSec).map(([k, v]): [string, string] => [`  ${k}`, `${v.toFixed(1)} s`]),
+      ['total', `${result.totalSec.toFixed(1)} s`],
+      ['peak RSS', `${result.peakRssMb.toFixed(0)} MB`],
+      ['outcome', result.outcome ?? `failed: ${result.error}`],
+    ];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
+    process.stdout.write(JSON.stringify({ originals, ...result }) + '\n');
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`retrain bench failed: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+});

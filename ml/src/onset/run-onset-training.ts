@@ -1,0 +1,97 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { findImpulses } from '#shared/detect/impulse-trigger.js';
+import { ONSET_FEATURES, onsetFeatures } from '#shared/detect/onset-features.js';
+import { OnsetModel, ONSET_MODEL_FILE, type OnsetModelFile } from '#shared/detect/onset-model.js';
+import type { Logger } from '#shared/util/logger.js';
+import { createRandom } from '#shared/util/random.js';
+import { alarmCurve } from '../honest/alarm-curve.js';
+import { honestReport, honestStreams, type HonestReport } from '../honest/honest-eval.js';
+import { validationClips } from '../train/dataset-assembly.js';
+import { cached, EXAMPLES_IO, row, VALIDATION_IO, type ValidationOnsets } from './example-cache.js';
+import { examplesOf, onsetTrainingAudio, trainingStreams } from './onset-data.js';
+import { scoredOnsetDetector } from './onset-detector.js';
+import { DEFAULT_ONSET_NET, trainOnsetNet, type OnsetNetOptions } from './train-onset.js';
+
+export interface OnsetTrainingOptions {
+  cacheDir?: string;
+  seed: number;
+  logger: Logger;
+  outDir: string;
+  version: string;
+  /** Modelled gunshot scenes for training. Default 1500. */
+  synthetic?: number;
+  /** Augmentation rounds of each real gunshot. Default 3. */
+  gunshotRounds?: number;
+  /** Times every negative clip is placed in the forest streams. Default 2. */
+  negativePasses?: number;
+  /** False-alarm budget the threshold is chosen for, per hour of validation forest audio. Default 1. */
+  maxFalseAlarmsPerHour?: number;
+  net?: Partial<Omit<OnsetNetOptions, 'logger' | 'seed'>>;
+  /** Directory to keep computed examples in (see example-cache.ts). */
+  examplesCache?: string;
+}
+
+const BURST_GAP_SEC = 1;
+
+/**
+ * `npm run train -- --onset`: trains stage 2 of the gunshot detector on the
+ * training packages' audio placed in forest streams (every trigger off a
+ * gunshot is a hard negative), chooses its threshold for the false-alarm
+ * budget on the validation packages' honest streams, and writes
+ * `<outDir>/onset-model.json` with the validation figures in `training`.
+ */
+export async function runOnsetTraining(o: OnsetTrainingOptions): Promise<{ file: OnsetModelFile; report: HonestReport }> {
+  const started = Date.now();
+  const examples = await cached(o.examplesCache, 'train', async () => {
+    const audio = await onsetTrainingAudio({ cacheDir: o.cacheDir, seed: o.seed, logger: o.logger, synthetic: o.synthetic ?? 1500, gunshotRounds: o.gunshotRounds ?? 3 });
+    o.logger.info({ negatives: audio.negatives.length, positives: audio.positives.length }, 'onset training audio');
+    return examplesOf(trainingStreams(audio, createRandom(`onset-streams-${o.seed}`), o.negativePasses ?? 2));
+  }, EXAMPLES_IO);
+  const positives = examples.labels.reduce((s, l) => s + l, 0);
+  o.logger.info({ examples: examples.count, positives }, 'onset examples');
+  const valid = await cached(o.examplesCache, 'validation', async () => validationOnsets(o), VALIDATION_IO);
+  const net = await trainOnsetNet(examples, { ...DEFAULT_ONSET_NET, ...o.net, seed: o.seed, logger: o.logger });
+  const { finalLoss, ...weights } = net;
+  const draft: OnsetModelFile = { format: 'ecosight-onset-mlp/1', version: o.version, ...weights, threshold: 0.5, burstGapSec: BURST_GAP_SEC };
+  const model = new OnsetModel(draft);
+  const score = (s: ValidationOnsets['alarmFree']) => s.triggers.map((trigger, i) => ({ trigger, score: model.score(row(s.features, i)) }));
+  const free = score(valid.alarmFree);
+  const events = score(valid.withEvents);
+  const budget = o.maxFalseAlarmsPerHour ?? 1;
+  const probe = scoredOnsetDetector(`two-stage ${o.version}`, 0.5, BURST_GAP_SEC, free, events);
+  const { sweep } = alarmCurve(probe, valid.events, valid.hours, 0.5);
+  const ok = sweep.filter((p) => p.falseAlarmsPerHour <= budget);
+  const threshold = ok.length > 0 ? Math.min(...ok.filter((p) => p.eventRecall === Math.max(...ok.map((q) => q.eventRecall))).map((p) => p.threshold)) : 1;
+  const report = honestReport(scoredOnsetDetector(`two-stage ${o.version}`, threshold, BURST_GAP_SEC, free, events), {
+    hours: valid.hours,
+    alarmFree: { samples: new Float32Array(0), placements: valid.freePlacements },
+    withEvents: { samples: new Float32Array(0), placements: valid.events },
+  }, 0.5);
+  const file: OnsetModelFile = {
+    ...draft,
+    threshold,
+    training: {
+      seed: o.seed,
+      seconds: Math.round((Date.now() - started) / 1000),
+      data: { examples: examples.count, positiveExamples: positives, synthetic: o.synthetic ?? 1500, negativePasses: o.negativePasses ?? 2, gunshotRounds: o.gunshotRounds ?? 3 },
+      net: { ...DEFAULT_ONSET_NET, ...o.net, finalLoss },
+      validation: { triggersPerHour: free.length / valid.hours, maxFalseAlarmsPerHour: budget, report },
+    },
+  };
+  await mkdir(o.outDir, { recursive: true });
+  await writeFile(join(o.outDir, ONSET_MODEL_FILE), `${JSON.stringify(file)}\n`);
+  return { file, report };
+}
+
+/** Triggers and features of the validation packages' honest streams (the audio itself is dropped). */
+async function validationOnsets(o: OnsetTrainingOptions): Promise<ValidationOnsets> {
+  const streams = honestStreams(await validationClips({ cacheDir: o.cacheDir, seed: o.seed, logger: o.logger }), o.seed);
+  const of = (x: Float32Array) => {
+    const triggers = findImpulses(x, { sampleRateHz: 16000 });
+    const features = new Float32Array(triggers.length * ONSET_FEATURES);
+    triggers.forEach((t, i) => features.set(onsetFeatures(x, t.onsetSample, t), i * ONSET_FEATURES));
+    return { triggers, features };
+  };
+  return Promise.resolve({ hours: streams.hours, events: streams.withEvents.placements, freePlacements: streams.alarmFree.placements, alarmFree: of(streams.alarmFree.samples), withEvents: of(streams.withEvents.samples) });
+}

@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { ModelError } from '../errors.js';
+import { repositoryRoot } from '../model/model-package.js';
+import { ONSET_FEATURES } from './onset-features.js';
+
+/** File name of the stage-2 model inside its directory. */
+export const ONSET_MODEL_FILE = 'onset-model.json';
+
+const Layer = Type.Object({
+  inputs: Type.Integer({ minimum: 1 }),
+  outputs: Type.Integer({ minimum: 1 }),
+  /** Row-major inputs x outputs. */
+  weights: Type.Array(Type.Number()),
+  bias: Type.Array(Type.Number()),
+  activation: Type.Union([Type.Literal('relu'), Type.Literal('sigmoid')]),
+});
+
+/** The stage-2 onset classifier as shipped: a small dense network over onsetFeatures(), plus its decision rule. */
+export const OnsetModelFileSchema = Type.Object({
+  format: Type.Literal('ecosight-onset-mlp/1'),
+  version: Type.String({ minLength: 1 }),
+  inputSize: Type.Literal(ONSET_FEATURES),
+  /** Input standardisation from the training features. */
+  mean: Type.Array(Type.Number()),
+  std: Type.Array(Type.Number()),
+  layers: Type.Array(Layer, { minItems: 1 }),
+  /** Gunshot when the score reaches this (chosen for <= 1 false alarm per hour on validation forest audio). */
+  threshold: Type.Number({ minimum: 0, maximum: 1 }),
+  /** Accepted onsets closer than this to the previous one belong to the same alarm (a burst), s. */
+  burstGapSec: Type.Number({ minimum: 0 }),
+  /** Training record: data, counts, validation figures. */
+  training: Type.Optional(Type.Unknown()),
+}, { additionalProperties: false });
+
+export type OnsetModelFile = Static<typeof OnsetModelFileSchema>;
+
+/** The stage-2 network, evaluated in plain TypeScript (a few thousand multiply-adds per trigger). */
+export class OnsetModel {
+  constructor(readonly file: OnsetModelFile) {}
+
+  get threshold(): number {
+    return this.file.threshold;
+  }
+
+  /** Gunshot probability of one onset's features. */
+  score(features: Float32Array): number {
+    const { mean, std } = this.file;
+    let x = new Float64Array(features.length);
+    for (let i = 0; i < x.length; i++) x[i] = (features[i] - mean[i]) / std[i];
+    for (const layer of this.file.layers) {
+      const y = new Float64Array(layer.outputs);
+      for (let o = 0; o < layer.outputs; o++) y[o] = layer.bias[o];
+      for (let i = 0; i < layer.inputs; i++) {
+        const v = x[i];
+        if (v === 0) continue;
+        const row = i * layer.outputs;
+        for (let o = 0; o < layer.outputs; o++) y[o] += v * layer.weights[row + o];
+      }
+      for (let o = 0; o < y.length; o++) y[o] = layer.activation === 'relu' ? Math.max(0, y[o]) : 1 / (1 + Math.exp(-y[o]));
+      x = y;
+    }
+    return x[0];
+  }
+}
+
+/** Checks a parsed onset model (schema and layer shapes); a problem is a ModelError. */
+export function parseOnsetModel(input: unknown, source: string): OnsetModel {
+  if (!Value.Check(OnsetModelFileSchema, input)) {
+    const problems = [...Value.Errors(OnsetModelFileSchema, input)].slice(0, 5).map((e) => `${e.path}: ${e.message}`);
+    throw new ModelError(`${source}: not an onset model: ${problems.join('; ')}`);
+  }
+  let width = input.inputSize;
+  if (input.mean.length !== width || input.std.length !== width) throw new ModelError(`${source}: normalisation does not match ${width} inputs`);
+  for (const [n, l] of input.layers.entries()) {
+    if (l.inputs !== width || l.weights.length !== l.inputs * l.outputs || l.bias.length !== l.outputs) {
+      throw new ModelError(`${source}: layer ${n} has inconsistent shapes`);
+    }
+    width = l.outputs;
+  }
+  if (width !== 1) throw new ModelError(`${source}: the last layer must have one output`);
+  return new OnsetModel(input);
+}
+
+/** Loads `<dir>/onset-model.json`. */
+export async function loadOnsetModel(dir: string): Promise<OnsetModel> {
+  const path = join(dir, ONSET_MODEL_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ModelError(`cannot read ${path}`, { cause: err });
+  }
+  return parseOnsetModel(JSON.parse(text) as unknown, path);
+}
+
+/** The shipped stage-2 model's directory (`models/onset`). */
+export function shippedOnsetModelDir(): string {
+  return join(repositoryRoot(), 'models', 'onset');
+}
+
+/** The shipped onset model if present (the two-stage detector falls back to the window model without it). */
+export async function loadShippedOnsetModel(): Promise<OnsetModel | undefined> {
+  const dir = shippedOnsetModelDir();
+  return existsSync(join(dir, ONSET_MODEL_FILE)) ? loadOnsetModel(dir) : undefined;
+}

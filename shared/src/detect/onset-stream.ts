@@ -1,0 +1,114 @@
+import { TEXTURE_WINDOW_SEC, TextureGate, type GunshotAlarm } from './gunshot-onsets.js';
+import { ImpulseDetector, type ImpulseTrigger } from './impulse-trigger.js';
+import { ONSET_POST_SEC, ONSET_PRE_SEC, onsetFeatures } from './onset-features.js';
+import type { OnsetModel } from './onset-model.js';
+
+/** A change of a gunshot alarm, Frigate-style: start, update (another shot of the burst), end. */
+export interface GunshotAlarmMessage {
+  type: 'start' | 'update' | 'end';
+  alarm: GunshotAlarm;
+}
+
+/**
+ * The two-stage gunshot detector on a live stream: stage 1 (impulse trigger)
+ * sees every sample; each trigger waits until ONSET_POST_SEC of audio after it
+ * has arrived, then stage 2 scores it. Accepted onsets within the model's
+ * burst gap of each other are one alarm. Keeps only the last ~1.5 s of audio.
+ * Sample indices count from the last reset (a segment's start).
+ */
+export class OnsetStream {
+  private trigger: ImpulseDetector;
+  private buffer = new Float32Array(0);
+  /** Segment sample index of buffer[0]. */
+  private bufferStart = 0;
+  private pending: ImpulseTrigger[] = [];
+  private open: GunshotAlarm | undefined;
+  private texture: TextureGate;
+  private readonly keepSamples: number;
+  private readonly postSamples: number;
+  private readonly gapSamples: number;
+  /** Onsets scored so far (telemetry: stage-2 load). */
+  scored = 0;
+
+  constructor(private readonly model: OnsetModel, private readonly sampleRateHz = 16000) {
+    this.trigger = new ImpulseDetector({ sampleRateHz });
+    this.postSamples = Math.ceil(ONSET_POST_SEC * sampleRateHz);
+    this.keepSamples = Math.ceil((ONSET_PRE_SEC + ONSET_POST_SEC + 0.5) * sampleRateHz);
+    this.gapSamples = Math.round(model.file.burstGapSec * sampleRateHz);
+    this.texture = new TextureGate(TEXTURE_WINDOW_SEC * sampleRateHz);
+  }
+
+  /** Forgets everything (a new segment starts at sample 0). */
+  reset(): void {
+    this.trigger = new ImpulseDetector({ sampleRateHz: this.sampleRateHz });
+    this.buffer = new Float32Array(0);
+    this.bufferStart = 0;
+    this.pending = [];
+    this.open = undefined;
+    this.texture = new TextureGate(TEXTURE_WINDOW_SEC * this.sampleRateHz);
+  }
+
+  /** Feeds the next chunk (contiguous with the previous one). */
+  push(samples: Float32Array): GunshotAlarmMessage[] {
+    this.append(samples);
+    this.pending.push(...this.trigger.push(samples));
+    return this.decide(false);
+  }
+
+  /** The segment ended: scores what is pending (missing audio as silence) and ends the open alarm. */
+  end(): GunshotAlarmMessage[] {
+    const out = this.decide(true);
+    if (this.open) out.push({ type: 'end', alarm: this.open });
+    this.open = undefined;
+    return out;
+  }
+
+  private get bufferEnd(): number {
+    return this.bufferStart + this.buffer.length;
+  }
+
+  private decide(final: boolean): GunshotAlarmMessage[] {
+    const out: GunshotAlarmMessage[] = [];
+    while (this.pending.length > 0 && (final || this.pending[0].onsetSample + this.postSamples <= this.bufferEnd)) {
+      const t = this.pending.shift() as ImpulseTrigger;
+      this.scored++;
+      const inTexture = this.texture.observe(t.onsetSample);
+      const score = this.model.score(onsetFeatures(this.buffer, t.onsetSample - this.bufferStart, t, this.sampleRateHz));
+      if (score >= this.model.threshold) out.push(...this.accept(t.onsetSample, score, inTexture));
+    }
+    // No later shot can join once the gap has passed with nothing pending before it.
+    const horizon = this.pending.length > 0 ? this.pending[0].onsetSample : this.bufferEnd - this.postSamples;
+    if (this.open && horizon - this.open.lastOnsetSample > this.gapSamples) {
+      out.push({ type: 'end', alarm: this.open });
+      this.open = undefined;
+    }
+    return out;
+  }
+
+  private accept(onsetSample: number, score: number, inTexture: boolean): GunshotAlarmMessage[] {
+    const open = this.open;
+    const joins = open !== undefined && onsetSample - open.lastOnsetSample <= this.gapSamples;
+    if (!joins && inTexture) return [];
+    if (open && joins) {
+      open.lastOnsetSample = onsetSample;
+      open.shotSamples.push(onsetSample);
+      open.peakScore = Math.max(open.peakScore, score);
+      return [{ type: 'update', alarm: open }];
+    }
+    const out: GunshotAlarmMessage[] = open ? [{ type: 'end', alarm: open }] : [];
+    this.open = { onsetSample, lastOnsetSample: onsetSample, shotSamples: [onsetSample], peakScore: score };
+    out.push({ type: 'start', alarm: this.open });
+    return out;
+  }
+
+  private append(samples: Float32Array): void {
+    const total = this.buffer.length + samples.length;
+    const keep = Math.min(total, Math.max(this.keepSamples, samples.length + this.keepSamples));
+    const next = new Float32Array(keep);
+    const fromOld = keep - samples.length;
+    if (fromOld > 0) next.set(this.buffer.subarray(this.buffer.length - fromOld), 0);
+    next.set(fromOld >= 0 ? samples : samples.subarray(-keep), Math.max(0, fromOld));
+    this.bufferStart = this.bufferEnd + samples.length - keep;
+    this.buffer = next;
+  }
+}

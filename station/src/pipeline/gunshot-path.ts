@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { loadOnsetModel, ONSET_MODEL_FILE, shippedOnsetModelDir, type OnsetModel } from '#shared/detect/onset-model.js';
+import type { Logger } from '#shared/util/logger.js';
+import { GunshotOnsetSink } from './gunshot-onset-sink.js';
+import type { PipelineSink } from './sink.js';
+
+/**
+ * Which stage-2 model goes with a window model: its own `onset/` folder (the
+ * shipped `models/` has `models/onset/`); for a model in the station's OTA
+ * slots (`<dataDir>/models/...`, whose releases carry the window model only)
+ * the shipped one; none for any other directory (e.g. a test model), which
+ * keeps the window model's gunshot class.
+ */
+export function onsetDirFor(windowModelDir: string, dataDir?: string): string | undefined {
+  const own = join(windowModelDir, 'onset');
+  if (existsSync(join(own, ONSET_MODEL_FILE))) return own;
+  if (dataDir) {
+    const rel = relative(resolve(dataDir, 'models'), resolve(windowModelDir));
+    if (!rel.startsWith('..') && existsSync(join(shippedOnsetModelDir(), ONSET_MODEL_FILE))) return shippedOnsetModelDir();
+  }
+  return undefined;
+}
+
+/**
+ * The gunshot path: the two-stage detector (impulse trigger -> onset
+ * classifier) when an onset model goes with the window model, else the window
+ * model's gunshot class as before. One log line says which.
+ */
+export async function withGunshotPath(inner: PipelineSink, classNames: () => readonly string[], logger: Logger, onset: OnsetModel | string | undefined): Promise<PipelineSink> {
+  if (onset === undefined) {
+    logger.info('gunshots: window model (no onset model with it)');
+    return inner;
+  }
+  const model = typeof onset === 'string' ? await loadOnsetModel(onset) : onset;
+  logger.info({ onsetModel: model.file.version, threshold: model.threshold }, 'gunshots: two-stage detector (impulse trigger -> onset classifier)');
+  return new GunshotOnsetSink(inner, model, classNames);
+}

@@ -1,0 +1,111 @@
+/**
+ * Shot onsets to the sample, for locating a shot across stations (1 ms of
+ * onset error is 0.34 m of range difference).
+ *
+ * Two steps. A coarse detector on 5 ms energy frames (the shot counter's rule,
+ * stricter: a frame well above the stretch's median and 4x the 20 ms before
+ * it, not inside a louder sound's reverberation, a 50 ms refractory period so
+ * automatic fire counts shot by shot) finds each shot to
+ * within a frame. Then the Akaike information criterion picker (Maeda 1985;
+ * the standard for seismic and acoustic first arrivals) finds the sample where
+ * the signal's variance changes inside a short window around it:
+ *   AIC(k) = k log var(x[0..k]) + (N - k - 1) log var(x[k+1..N])
+ * whose minimum is the onset. Works on the raw waveform, so a distant shot's
+ * softened, minimum-phase onset is picked where it leaves the noise.
+ */
+export interface OnsetPickerOptions {
+  sampleRateHz: number;
+  /** Rise over the median frame energy that counts as an onset. Default 12 dB. */
+  riseDb?: number;
+  /** Minimum time between two onsets. Default 50 ms. */
+  refractoryMs?: number;
+}
+
+const FRAME_MS = 5;
+/** Window of the AIC picker around a coarse onset: mostly noise before, the shot's first cycle after. */
+const AIC_BEFORE_MS = 25;
+const AIC_AFTER_MS = 8;
+const ECHO_LOOKBACK_MS = 1000;
+const ECHO_FRACTION = 0.35;
+
+/** Onset positions in samples relative to the stretch (integers), in order. */
+export function pickShotOnsets(samples: Float32Array, options: OnsetPickerOptions): number[] {
+  const frame = Math.max(1, Math.round((options.sampleRateHz * FRAME_MS) / 1000));
+  return coarseOnsetFrames(samples, frame, options).map((f) => refineOnset(samples, f * frame, frame, options.sampleRateHz));
+}
+
+function coarseOnsetFrames(samples: Float32Array, frame: number, options: OnsetPickerOptions): number[] {
+  const frames = Math.floor(samples.length / frame);
+  if (frames < 3) return [];
+  const energy = new Float64Array(frames);
+  for (let f = 0; f < frames; f++) {
+    let s = 0;
+    for (let i = f * frame; i < (f + 1) * frame; i++) s += samples[i] * samples[i];
+    energy[f] = s / frame + 1e-12;
+  }
+  const median = Float64Array.from(energy).sort()[Math.floor(frames / 2)];
+  const rise = 10 ** ((options.riseDb ?? 12) / 10);
+  const refractory = Math.ceil((options.refractoryMs ?? 50) / FRAME_MS);
+  const onsets: number[] = [];
+  let last = -Infinity;
+  const lookback = Math.round(ECHO_LOOKBACK_MS / FRAME_MS);
+  for (let f = 1; f < frames; f++) {
+    if (energy[f] > rise * median && energy[f] > 4 * recentMean(energy, f) && f - last >= refractory && !isEcho(energy, f, lookback)) {
+      onsets.push(f);
+      last = f;
+    }
+  }
+  return onsets;
+}
+
+/** Mean energy of the 4 frames (20 ms) before f: a jump over one frame alone is often reverb flutter. */
+function recentMean(energy: Float64Array, f: number): number {
+  const from = Math.max(0, f - 4);
+  let s = 0;
+  for (let g = from; g < f; g++) s += energy[g];
+  return s / (f - from);
+}
+
+/**
+ * A jump inside a louder sound's reverberation tail is not a new shot: a new
+ * shot's peak (within 3 frames) reaches at least a third of the loudest
+ * frame in the preceding second, while reverb flutter stays well below it.
+ */
+function isEcho(energy: Float64Array, f: number, lookback: number): boolean {
+  let before = 0;
+  for (let g = Math.max(0, f - lookback); g < f; g++) before = Math.max(before, energy[g]);
+  let peak = 0;
+  for (let g = f; g < Math.min(energy.length, f + 3); g++) peak = Math.max(peak, energy[g]);
+  return peak < ECHO_FRACTION * before;
+}
+
+/** AIC minimum in [coarse - 25 ms, coarse + frame + 8 ms], clipped to the stretch. */
+function refineOnset(samples: Float32Array, coarseSample: number, frame: number, rateHz: number): number {
+  const start = Math.max(0, coarseSample - Math.round((AIC_BEFORE_MS * rateHz) / 1000));
+  const end = Math.min(samples.length, coarseSample + frame + Math.round((AIC_AFTER_MS * rateHz) / 1000));
+  const n = end - start;
+  if (n < 8) return coarseSample;
+  // Prefix sums make every split's two variances O(1).
+  const sum = new Float64Array(n + 1);
+  const sumSq = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const v = samples[start + i];
+    sum[i + 1] = sum[i] + v;
+    sumSq[i + 1] = sumSq[i] + v * v;
+  }
+  const variance = (a: number, b: number): number => {
+    const len = b - a;
+    const mean = (sum[b] - sum[a]) / len;
+    return Math.max((sumSq[b] - sumSq[a]) / len - mean * mean, 1e-20);
+  };
+  let best = coarseSample;
+  let bestAic = Infinity;
+  for (let k = 2; k < n - 2; k++) {
+    const aic = k * Math.log(variance(0, k)) + (n - k - 1) * Math.log(variance(k, n));
+    if (aic < bestAic) {
+      bestAic = aic;
+      best = start + k;
+    }
+  }
+  return best;
+}
