@@ -53,7 +53,7 @@ export class DetectionCard {
     this.reviewState = h('p', { class: 'review-state', role: 'status' });
     this.buttons = h('div', { class: 'review-buttons', role: 'group', 'aria-labelledby': `${titleId} det-${cssId(d.id)}-rl` });
     this.message = h('p', { class: 'msg', hidden: true });
-    this.element = h('li', { class: 'det', 'data-id': d.id },
+    this.element = h('li', { class: 'det', 'data-id': d.id, 'data-key': `${d.stationId}/${d.id}` },
       h('article', { 'aria-labelledby': titleId },
         h('header', { class: 'det-head' }, this.title, this.badges),
         this.meta,

@@ -100,7 +100,7 @@ export class DetectionsPanel {
   insertSorted(card) {
     const t = Date.parse(card.d.startTime);
     for (const li of this.list.children) {
-      const other = this.cards.get(li.getAttribute('data-id') ?? '');
+      const other = this.cards.get(li.getAttribute('data-key') ?? '');
       if (other && Date.parse(other.d.startTime) < t) {
         this.list.insertBefore(card.element, li);
         return;
@@ -112,7 +112,7 @@ export class DetectionsPanel {
   trim() {
     while (this.list.children.length > MAX_CARDS) {
       const last = this.list.lastElementChild;
-      const id = last?.getAttribute('data-id') ?? '';
+      const id = last?.getAttribute('data-key') ?? '';
       this.cards.get(id)?.destroy();
       this.cards.delete(id);
       last?.remove();
