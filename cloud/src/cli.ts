@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '#shared/util/logger.js';
 import { createCloud, createStorage, indexPath, openIndex, reindexFromStorage } from './app.js';
 import type { JobStatus } from './jobs/job-status.js';
 import { runCloud } from './server.js';
+import { mqttAcl, stationToken } from './commands/station-commands.js';
 import { keepRunningOnUnexpectedRejection } from '#shared/util/background.js';
 
 const USAGE: Record<string, string> = {
@@ -21,6 +22,8 @@ Commands:
   retrain    run one retrain job here, with a progress bar
   reindex    rebuild the SQLite index from storage alone
   keygen     print a new Ed25519 key pair for model signing
+  station-token rotate|revoke <id>   replace or revoke a station's token
+  mqtt-acl   write Mosquitto password and ACL files (each station: its own topics)
 
 Configuration is by environment variable: ${Object.keys(CLOUD_ENV).join(', ')}.
 Run 'ecosight-cloud <command> --help' for a command's options.`,
@@ -47,6 +50,22 @@ N (default MIN_NEW_SAMPLES) new labelled samples exist.`,
 Rebuilds DATA_DIR/index.sqlite from storage alone (uploads, station clips and
 sidecars, labels, jobs, model releases). Stop the service first, or restart it
 afterwards: it keeps using the old file until then.`,
+  'station-token': `ecosight-cloud station-token rotate <id> | revoke <id>
+
+rotate: prints a new token for the station (once) and refuses the old one at
+once: presigning, model downloads and MQTT ingestion. The station needs the new
+token in upload.token and as its MQTT password. Also re-enables a revoked station.
+revoke: no token works for the station any more; its data stays.
+Same as POST / DELETE /api/stations/<id>/token. Regenerate the broker files
+afterwards (ecosight-cloud mqtt-acl) and reload Mosquitto (SIGHUP).`,
+  'mqtt-acl': `ecosight-cloud mqtt-acl --out DIR
+
+Writes DIR/passwd (password_file) and DIR/acl (acl_file) for Mosquitto 2:
+each registered station logs in as its id with its station token and may
+publish only <prefix>/<id>/{status,event,alert,telemetry} (and its Home
+Assistant discovery configs) and read <prefix>/models/latest; the cloud (the
+user and password in MQTT_URL) reads every station topic and publishes the
+model announcement. Anything else is denied. Revoked stations are left out.`,
   keygen: `ecosight-cloud keygen
 
 Prints a new Ed25519 key pair:
@@ -65,10 +84,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`unknown command "${command}"\n\n${USAGE.main}\n`);
     return 2;
   }
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
-    options: { help: { type: 'boolean', short: 'h' }, 'min-samples': { type: 'string' }, mode: { type: 'string' } },
+    options: { help: { type: 'boolean', short: 'h' }, 'min-samples': { type: 'string' }, mode: { type: 'string' }, out: { type: 'string' } },
     strict: true,
+    allowPositionals: command === 'station-token',
   });
   if (values.help) {
     process.stdout.write(`${USAGE[command]}\n`);
@@ -92,6 +112,16 @@ export async function main(argv: string[]): Promise<number> {
       return retrain(config, logger, values['min-samples'], values.mode);
     case 'reindex':
       return reindex(config, logger);
+    case 'station-token': {
+      const [action, id] = positionals;
+      if ((action !== 'rotate' && action !== 'revoke') || !id || positionals.length !== 2) throw new UsageError(USAGE['station-token']);
+      process.stdout.write(await stationToken(config, action, id));
+      return 0;
+    }
+    case 'mqtt-acl':
+      if (!values.out) throw new UsageError('--out DIR is required');
+      process.stdout.write(await mqttAcl(config, values.out));
+      return 0;
   }
   return 2;
 }

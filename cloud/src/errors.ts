@@ -16,6 +16,30 @@ export class ApiError extends EcoSightError {
   }
 }
 
+/** What went wrong, in the service's terms; the routes' error handler maps each kind to an HTTP status. */
+export type DomainErrorKind = 'invalid' | 'conflict' | 'not-found' | 'too-large' | 'unavailable';
+
+/**
+ * A service's refusal (bad input, a clash with current state, a limit, a feature
+ * that is off). Services throw these, never HTTP errors: the one mapping to HTTP
+ * is in routes/error-handler.ts. `extra` fields are merged into the answer.
+ */
+export class DomainError extends EcoSightError {
+  readonly kind: DomainErrorKind;
+  readonly extra: Record<string, unknown>;
+
+  constructor(kind: DomainErrorKind, code: string, message: string, extra: Record<string, unknown> = {}) {
+    super(code, message);
+    this.kind = kind;
+    this.extra = extra;
+  }
+}
+
+export const invalid = (code: string, message: string, extra?: Record<string, unknown>) => new DomainError('invalid', code, message, extra);
+export const clash = (code: string, message: string, extra?: Record<string, unknown>) => new DomainError('conflict', code, message, extra);
+export const tooLarge = (code: string, message: string) => new DomainError('too-large', code, message);
+export const unavailable = (code: string, message: string) => new DomainError('unavailable', code, message);
+
 export const unauthorized = (message: string) => new ApiError(401, 'UNAUTHORIZED', message);
 export const forbidden = (message: string) => new ApiError(403, 'FORBIDDEN', message);
 export const notFound = (message: string) => new ApiError(404, 'NOT_FOUND', message);
@@ -26,6 +50,13 @@ export const conflict = (code: string, message: string, extra?: Record<string, u
 export class StorageError extends EcoSightError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('STORAGE', message, options);
+  }
+}
+
+/** An object is bigger than the reader will hold (a station's clip or document out of bounds). */
+export class ObjectTooLargeError extends DomainError {
+  constructor(key: string, bytes: number, maxBytes: number) {
+    super('too-large', 'OBJECT_TOO_LARGE', `${key} has ${bytes} bytes or more, over the ${maxBytes} bytes this reader accepts`);
   }
 }
 

@@ -10,12 +10,13 @@ import type { RetrainService } from './jobs/retrain-service.js';
 import type { CurrentModel } from './models/current-model.js';
 import type { ReleasePublisher } from './models/publisher.js';
 import type { AuthGuards } from './plugins/auth.js';
-import type { Repos } from './plugins/db/repos.js';
-import type { LiveHub } from './plugins/live-hub.js';
-import type { MqttBridge } from './plugins/mqtt.js';
-import type { UrlSigner } from './plugins/storage/fs-presigner.js';
-import type { ObjectStorage } from './plugins/storage/object-storage.js';
+import type { Repos } from './adapters/db/repos.js';
+import type { LiveHub } from './adapters/live-hub.js';
+import type { MqttBridge } from './adapters/mqtt-bridge.js';
+import type { UrlSigner } from './adapters/storage/fs-presigner.js';
+import type { ObjectStorage } from './adapters/storage/object-storage.js';
 import type { UploadService } from './uploads/upload-service.js';
+import type { StationService } from './stations/station-service.js';
 
 /** Everything routes and commands use, wired once in app.ts (the composition root). */
 export interface CloudServices {
@@ -31,6 +32,7 @@ export interface CloudServices {
   repos: Repos;
   live: LiveHub;
   auth: AuthGuards;
+  stations: StationService;
   ingestor: Ingestor;
   /** Corroborates alerts across stations and locates shots (incidents). */
   incidents: IncidentService;

@@ -6,7 +6,7 @@ import type { AlertPayload, StatusPayload } from '#shared/mqtt/payloads.js';
 import { incidentsTopic, stationTopics } from '#shared/mqtt/topics.js';
 import { TestMosquitto } from '#testkit/mosquitto.js';
 import { waitFor } from '#testkit/ports.js';
-import { getJson } from '../src/plugins/storage/object-storage.js';
+import { getJson } from '../src/adapters/storage/object-storage.js';
 import { openEventStream } from './support/sse.js';
 import { startTestCloud, type TestCloud } from './support/test-cloud.js';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePublicKey } from '#shared/manifest/keys.js';
 import { checkFile, verifyManifest } from '#shared/release/manifest.js';
-import { listAll } from '../src/plugins/storage/object-storage.js';
+import { listAll } from '../src/adapters/storage/object-storage.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from './support/test-cloud.js';
 
 describe('model releases', () => {

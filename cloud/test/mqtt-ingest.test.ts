@@ -5,9 +5,9 @@ import type { ReleaseAnnouncement } from '#shared/release/pointer.js';
 import { modelAnnounceTopic, stationTopics } from '#shared/mqtt/topics.js';
 import { TestMosquitto } from '#testkit/mosquitto.js';
 import { waitFor } from '#testkit/ports.js';
-import { getJson } from '../src/plugins/storage/object-storage.js';
+import { getJson } from '../src/adapters/storage/object-storage.js';
 import { openEventStream } from './support/sse.js';
-import { startTestCloud, type TestCloud } from './support/test-cloud.js';
+import { ADMIN_KEY, startTestCloud, type TestCloud } from './support/test-cloud.js';
 
 const PREFIX = 'ecotest';
 
@@ -28,6 +28,8 @@ describe('MQTT ingestion', () => {
     await broker.start();
     cloud = await startTestCloud({ MQTT_URL: broker.url, MQTT_PREFIX: PREFIX });
     base = await cloud.app.listen({ port: 0, host: '127.0.0.1' });
+    // Only registered stations are believed.
+    expect((await cloud.app.inject({ method: 'POST', url: '/api/stations', headers: { 'x-api-key': ADMIN_KEY }, payload: { id: 'st-m' } })).statusCode).toBe(201);
     station = await mqtt.connectAsync(broker.url, { clientId: 'test-station' });
     await waitFor(() => cloud.services.mqtt?.connected || undefined, 10_000, 'cloud MQTT connection');
   });
@@ -93,10 +95,14 @@ describe('MQTT ingestion', () => {
     await station.publishAsync(topics.event, JSON.stringify(event('end', { stationId: 'st-other', eventId: 'ev-spoof' })), { qos: 1 });
     await station.publishAsync(topics.event, 'not json', { qos: 1 });
     await station.publishAsync(topics.event, JSON.stringify(event('end', { eventId: '../../x' })), { qos: 1 });
+    const unregistered = stationTopics(PREFIX, 'st-unknown');
+    await station.publishAsync(unregistered.event, JSON.stringify(event('end', { stationId: 'st-unknown', eventId: 'ev-unknown' })), { qos: 1 });
     await station.publishAsync(topics.event, JSON.stringify(event('end', { eventId: 'ev-after' })), { qos: 1 });
     await waitFor(async () => ((await cloud.app.inject({ method: 'GET', url: '/api/detections/ev-after' })).statusCode === 200) || undefined, 10_000, 'marker event');
     expect((await cloud.app.inject({ method: 'GET', url: '/api/detections/ev-spoof' })).statusCode).toBe(404);
     expect((await cloud.app.inject({ method: 'GET', url: '/api/detections?station=st-other' })).json().total).toBe(0);
+    expect((await cloud.app.inject({ method: 'GET', url: '/api/detections?station=st-unknown' })).json().total).toBe(0);
+    expect(cloud.services.repos.stations.get('st-unknown')).toBeUndefined();
   });
 
   it('announces the latest release on the retained topic', async () => {

@@ -8,8 +8,8 @@ import { waitFor } from '#testkit/ports.js';
 import { TestS3 } from '#testkit/s3rver.js';
 import { indexPath, openIndex } from '../src/app.js';
 import { main } from '../src/cli.js';
-import type { Repos } from '../src/plugins/db/repos.js';
-import { putJson } from '../src/plugins/storage/object-storage.js';
+import type { Repos } from '../src/adapters/db/repos.js';
+import { putJson } from '../src/adapters/storage/object-storage.js';
 import { loudWav, quietWav } from './support/audio.js';
 import { formBody } from './support/multipart.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from './support/test-cloud.js';
@@ -113,8 +113,8 @@ describe('reindex rebuilds the same index from the bucket alone', () => {
     const { repos } = openIndex(indexPath(cloud.config));
     try {
       expect(snapshot(repos)).toEqual(before);
-      expect(repos.detections.get('ev-1')).toMatchObject({ alert: true, shotCount: 3, reviewedLabel: 'gunshot', clipAvailable: true });
-      expect(repos.detections.get('ev-3')).toMatchObject({ clipAvailable: false, state: 'closed' });
+      expect(repos.detections.get('st-x', 'ev-1')).toMatchObject({ alert: true, shotCount: 3, reviewedLabel: 'gunshot', clipAvailable: true });
+      expect(repos.detections.get('st-x', 'ev-3')).toMatchObject({ clipAvailable: false, state: 'closed' });
     } finally {
       repos.db.close();
     }
@@ -126,7 +126,7 @@ describe('reindex rebuilds the same index from the bucket alone', () => {
       expect(snapshot(fresh.services.repos)).toEqual(before);
       // And it keeps working from there: reviews are back and station tokens still authenticate.
       expect((await fresh.app.inject({ method: 'GET', url: '/api/detections?reviewed=true' })).json().total).toBe(2);
-      const presign = await fresh.app.inject({ method: 'POST', url: '/api/stations/st-x/presign', headers: { 'x-station-token': tokenX }, payload: { keys: ['stations/st-x/2026/01/01/a.wav'] } });
+      const presign = await fresh.app.inject({ method: 'POST', url: '/api/stations/st-x/presign', headers: { 'x-station-token': tokenX }, payload: { objects: [{ key: 'stations/st-x/2026/01/01/a.wav', bytes: 44 }] } });
       expect(presign.statusCode).toBe(200);
     } finally {
       await fresh.stop();

@@ -5,7 +5,7 @@ import { parsePublicKey } from '#shared/manifest/keys.js';
 import { checkFile, verifyManifest } from '#shared/release/manifest.js';
 import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 import { waitFor } from '#testkit/ports.js';
-import { putJson } from '../src/plugins/storage/object-storage.js';
+import { putJson } from '../src/adapters/storage/object-storage.js';
 import { loudWav, quietWav } from './support/audio.js';
 import { formBody } from './support/multipart.js';
 import { openEventStream } from './support/sse.js';

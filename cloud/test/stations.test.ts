@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestS3 } from '#testkit/s3rver.js';
 import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 import { sha256Token } from '../src/plugins/auth.js';
-import { getJson } from '../src/plugins/storage/object-storage.js';
+import { getJson } from '../src/adapters/storage/object-storage.js';
 import { waitFor } from '#testkit/ports.js';
 import { loudWav } from './support/audio.js';
 import { openEventStream } from './support/sse.js';
@@ -105,7 +105,7 @@ describe('stations on fs storage', () => {
     await waitFor(() => live.events.find((e) => e.event === 'detection' && (e.data as { id: string }).id === 'ev-1'), 5_000, 'live detection');
     live.close();
     const det = await cloud.app.inject({ method: 'GET', url: '/api/detections/ev-1' });
-    expect(det.json()).toMatchObject({ id: 'ev-1', stationId: 'st-a', label: 'gunshot', state: 'closed', clipAvailable: true, audioUrl: '/api/detections/ev-1/audio', scores: { gunshot: 0.93 } });
+    expect(det.json()).toMatchObject({ id: 'ev-1', stationId: 'st-a', label: 'gunshot', state: 'closed', clipAvailable: true, audioUrl: '/api/detections/ev-1/audio?station=st-a', scores: { gunshot: 0.93 } });
     const audio = await cloud.app.inject({ method: 'GET', url: '/api/detections/ev-1/audio' });
     expect(audio.headers['content-type']).toBe('audio/wav');
     expect(audio.rawPayload).toEqual(Buffer.from(wav));
@@ -151,14 +151,21 @@ describe('stations on s3 storage', () => {
     const token = await register(cloud, 'st-s3');
     const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
     const clipKey = `stations/st-s3/${day}/ev-s3.wav`;
-    const res = await presign(cloud, 'st-s3', [clipKey, clipKey.replace('.wav', '.json')], { 'x-station-token': token });
+    const wav = loudWav();
+    const sidecar = JSON.stringify(sidecarFor('st-s3', clipKey, 'ev-s3', wav));
+    // S3 URLs need the length (it is signed): the legacy keys-only form is refused.
+    expect((await presign(cloud, 'st-s3', [clipKey], { 'x-station-token': token })).json()).toMatchObject({ statusCode: 400, code: 'LENGTH_REQUIRED' });
+    const res = await cloud.app.inject({
+      method: 'POST', url: '/api/stations/st-s3/presign', headers: { 'x-station-token': token },
+      payload: { objects: [{ key: clipKey, bytes: wav.byteLength }, { key: clipKey.replace('.wav', '.json'), bytes: Buffer.byteLength(sidecar) }] },
+    });
     expect(res.statusCode).toBe(200);
     const [w, j] = res.json().urls;
     expect(w.url.startsWith(`${s3.endpoint}/${s3.bucket}/${clipKey}?`)).toBe(true);
     expect(w.url).toContain('X-Amz-Signature=');
-    const wav = loudWav();
+    expect(decodeURIComponent(w.url)).toContain('content-length;content-type;host;if-none-match');
     expect((await fetch(w.url, { method: 'PUT', headers: w.headers, body: wav })).status).toBe(200);
-    expect((await fetch(j.url, { method: 'PUT', headers: j.headers, body: JSON.stringify(sidecarFor('st-s3', clipKey, 'ev-s3', wav)) })).status).toBe(200);
+    expect((await fetch(j.url, { method: 'PUT', headers: j.headers, body: sidecar })).status).toBe(200);
     expect((await cloud.app.inject({ method: 'GET', url: '/api/detections/ev-s3' })).statusCode).toBe(404);
     const scan = await cloud.app.inject({ method: 'POST', url: '/api/scan', headers: admin });
     expect(scan.json()).toMatchObject({ sidecars: 1 });

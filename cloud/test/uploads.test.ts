@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestS3 } from '#testkit/s3rver.js';
-import { listAll } from '../src/plugins/storage/object-storage.js';
+import { listAll } from '../src/adapters/storage/object-storage.js';
 import { loudWav, quietWav } from './support/audio.js';
 import { streamHugeBody } from './support/http.js';
 import { formBody, formHead, type FormPart } from './support/multipart.js';

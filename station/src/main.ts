@@ -81,7 +81,8 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
 
   await initBackend(logger, config.model.backend);
   const model = await loadInitialModel(config, dataDir, logger);
-  const stages = buildStages(model, stationStageOptions(model, config.detection, config.model.maxBatch));
+  // Event ids name the station, so the cloud never mixes two stations' detections.
+  const stages = buildStages(model, { ...stationStageOptions(model, config.detection, config.model.maxBatch), stationId: config.stationId });
   const modelVersion = (): string => stages.classifier.model.metadata.version;
   const softwareVersion = packageVersion('unknown');
 

@@ -5,7 +5,7 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '#shared/s3/client.js';
 import { CLIP_EXTENSION_PATTERN, sniffCodec } from '#shared/audio/clip-codec.js';
-import { sidecarKeyFor } from '#shared/mqtt/sidecar.js';
+import { sidecarKeyFor } from '#shared/bucket/layout.js';
 import { TestMosquitto } from '#testkit/mosquitto.js';
 import { waitFor } from '#testkit/ports.js';
 import { TestS3 } from '#testkit/s3rver.js';

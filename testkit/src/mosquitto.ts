@@ -19,6 +19,8 @@ export interface MosquittoSecurity {
    * clients) across stop/start, as a field broker with `persistence true` does.
    */
   persistence?: boolean;
+  /** Generated password and ACL files (e.g. by `ecosight-cloud mqtt-acl`): copied in and used as they are. */
+  authFiles?: { passwords: string; acl: string };
 }
 
 export class TestMosquitto {
@@ -57,6 +59,15 @@ export class TestMosquitto {
       chmodSync(this.dir, 0o755);
       chmodSync(passwords, 0o644);
       lines.push('allow_anonymous false', `password_file ${passwords}`);
+    } else if (this.security.authFiles) {
+      const passwords = join(this.dir, 'passwd');
+      const acl = join(this.dir, 'acl');
+      writeFileSync(passwords, this.security.authFiles.passwords);
+      writeFileSync(acl, this.security.authFiles.acl);
+      chmodSync(this.dir, 0o755);
+      chmodSync(passwords, 0o644);
+      chmodSync(acl, 0o644);
+      lines.push('allow_anonymous false', `password_file ${passwords}`, `acl_file ${acl}`);
     } else {
       lines.push('allow_anonymous true');
     }

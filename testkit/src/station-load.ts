@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import autocannon from 'autocannon';
 import { encodeWav16 } from '#shared/audio/wav-encode.js';
-import { clipObjectKey, sidecarKeyFor, type ClipSidecar } from '#shared/mqtt/sidecar.js';
+import { clipObjectKey, sidecarKeyFor } from '#shared/bucket/layout.js';
+import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 import { whiteNoise } from './signals.js';
 
 /** A load run: `stations` stations at once, each looping presign -> PUT clip -> PUT sidecar -> three dashboard reads. */
@@ -151,7 +152,7 @@ export async function runStationLoad(plan: StationLoadPlan): Promise<StationLoad
         return {
           ...req, method: 'POST', path: `/api/stations/${station.id}/presign`,
           headers: { 'content-type': 'application/json', 'x-station-token': station.token },
-          body: JSON.stringify({ keys: [clipKey, sidecarKeyFor(clipKey)] }),
+          body: JSON.stringify({ objects: [{ key: clipKey, bytes: wav.byteLength }, { key: sidecarKeyFor(clipKey), bytes: sidecar.byteLength }] }),
         };
       },
       onResponse: (status, body, context) => {
@@ -283,7 +284,7 @@ export async function runStationLoadWithFetch(plan: StationLoadPlan): Promise<St
       const { clipKey, wav, sidecar } = makeClip(station.id, eventId, base, n, Date.now());
       const presign = await call(`${plan.baseUrl}/api/stations/${station.id}/presign`, {
         method: 'POST', headers: { 'content-type': 'application/json', 'x-station-token': station.token },
-        body: JSON.stringify({ keys: [clipKey, sidecarKeyFor(clipKey)] }),
+        body: JSON.stringify({ objects: [{ key: clipKey, bytes: wav.byteLength }, { key: sidecarKeyFor(clipKey), bytes: sidecar.byteLength }] }),
       });
       if (presign?.status !== 200) continue;
       const { urls } = (await presign.json()) as { urls: Array<{ key: string; url: string; headers: Record<string, string> }> };

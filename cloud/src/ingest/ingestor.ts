@@ -1,19 +1,19 @@
-import { CLIP_EXTENSION_PATTERN } from '#shared/audio/clip-codec.js';
+import { eventDocKey, isClipKey, isSidecarKey } from '#shared/bucket/layout.js';
 import type { AlertPayload, EventPayload, StatusPayload, TelemetryPayload } from '#shared/mqtt/payloads.js';
 import { decodePayload } from '#shared/mqtt/payloads.js';
 import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 import type { StationTopicKind } from '#shared/mqtt/topics.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { Clock } from '../clock.js';
-import type { DetectionRecord, DetectionsRepo } from '../plugins/db/detections-repo.js';
-import type { StationsRepo } from '../plugins/db/stations-repo.js';
-import type { LiveHub } from '../plugins/live-hub.js';
-import { getJson, putJson, type ObjectStorage } from '../plugins/storage/object-storage.js';
-import type { LoggingRepo } from '../plugins/db/logging-repo.js';
+import type { DetectionRecord, DetectionsRepo } from '../adapters/db/detections-repo.js';
+import type { StationsRepo } from '../adapters/db/stations-repo.js';
+import type { LiveHub } from '../adapters/live-hub.js';
+import { getJson, putJson, type ObjectStorage } from '../adapters/storage/object-storage.js';
+import type { LoggingRepo } from '../adapters/db/logging-repo.js';
 import { detectionView } from './detection-view.js';
 import { ingestLoggingAlert } from './logging-ingest.js';
 import { cleanAlert, cleanEvent, cleanSidecar, cleanStatus, cleanTelemetry } from './payload-clean.js';
-import { checkAlert, checkEvent, checkSidecar, checkStatus, checkTelemetry, isSafeId, isSidecarKey, isStationClipKey } from './payload-checks.js';
+import { checkAlert, checkEvent, checkSidecar, checkStatus, checkTelemetry, isSafeId, isStationClipKey } from './payload-checks.js';
 
 export interface IngestorDeps {
   storage: ObjectStorage;
@@ -26,9 +26,6 @@ export interface IngestorDeps {
   logging?: LoggingRepo;
 }
 
-/** `events/<stationId>/<eventId>.json`: detections known from MQTT, kept so reindex can restore them. */
-export const eventDocKey = (stationId: string, eventId: string) => `events/${stationId}/${eventId}.json`;
-
 /**
  * Turns what stations send (MQTT messages, clip sidecars, clip uploads) into
  * index rows and live pushes. Messages that fail their checks are logged and
@@ -37,6 +34,8 @@ export const eventDocKey = (stationId: string, eventId: string) => `events/${sta
 export class Ingestor {
   private readonly deps: IngestorDeps;
   private readonly writes = new Map<string, Promise<void>>();
+  /** MQTT messages dropped because their station is not registered (or revoked): counted, not stored. */
+  droppedUnregistered = 0;
 
   constructor(deps: IngestorDeps) {
     this.deps = deps;
@@ -44,6 +43,12 @@ export class Ingestor {
 
   async onStationMessage(kind: StationTopicKind, stationId: string, raw: Buffer): Promise<void> {
     if (!isSafeId(stationId)) return this.drop(kind, stationId, 'unsafe station id');
+    // Only registered stations are believed: anyone else on the broker would otherwise create rows
+    // without limit (and sidecar listings every minute for each).
+    if (!this.deps.stations.isActive(stationId)) {
+      if (this.droppedUnregistered++ % 1000 === 0) this.deps.logger.warn({ kind, stationId, dropped: this.droppedUnregistered }, 'MQTT message from an unregistered or revoked station dropped');
+      return;
+    }
     switch (kind) {
       case 'event': {
         const p = decodePayload<EventPayload>(raw, ['type', 'stationId', 'eventId', 'label', 'confidence', 'startTime']);
@@ -64,7 +69,7 @@ export class Ingestor {
         const problem = p ? checkStatus(p, stationId) : 'not a status payload';
         if (problem || !p) return this.drop(kind, stationId, problem);
         const station = this.deps.stations.touch(stationId, { lastSeen: this.seenAt(p.time), ...cleanStatus(p) });
-        this.deps.live.publish('station', station);
+        if (station) this.deps.live.publish('station', station);
         return;
       }
       case 'logging': {
@@ -80,7 +85,7 @@ export class Ingestor {
         if (problem || !p) return this.drop(kind, stationId, problem);
         const { telemetry, modelVersion } = cleanTelemetry(p);
         const station = this.deps.stations.touch(stationId, { lastSeen: this.seenAt(p.time), state: 'online', modelVersion, telemetry });
-        this.deps.live.publish('station', station);
+        if (station) this.deps.live.publish('station', station);
         return;
       }
     }
@@ -133,7 +138,7 @@ export class Ingestor {
   async onObjectStored(key: string): Promise<void> {
     if (isSidecarKey(key)) {
       await this.onSidecar(key);
-    } else if (key.startsWith('stations/') && CLIP_EXTENSION_PATTERN.test(key)) {
+    } else if (isClipKey(key)) {
       for (const record of this.deps.detections.markClipAvailable(key, this.now())) this.deps.live.publish('detection', detectionView(record));
     }
   }
@@ -147,7 +152,7 @@ export class Ingestor {
     const key = eventDocKey(record.stationId, record.id);
     const previous = this.writes.get(key) ?? Promise.resolve();
     const next = previous.then(async () => {
-      const latest = this.deps.detections.get(record.id) ?? record;
+      const latest = this.deps.detections.get(record.stationId, record.id) ?? record;
       try {
         await putJson(this.deps.storage, key, latest);
       } catch (err) {
@@ -165,7 +170,7 @@ export class Ingestor {
 
   private touch(stationId: string): void {
     const station = this.deps.stations.touch(stationId, { lastSeen: this.now() });
-    this.deps.live.publish('station', station);
+    if (station) this.deps.live.publish('station', station);
   }
 
   /** A message's own time, but never in the future (a station with a wrong clock). */

@@ -1,4 +1,4 @@
-/** `labels/<eventId>.json`: a review, kept in storage so it survives the index. */
+/** `labels/<stationId>/<eventId>.json` (#shared/bucket/layout.js): a review, kept in storage so it survives the index. */
 export interface LabelDoc {
   v: 1;
   eventId: string;
@@ -9,5 +9,3 @@ export interface LabelDoc {
   detectedLabel: string;
   reviewedAt: string;
 }
-
-export const labelDocKey = (eventId: string) => `labels/${eventId}.json`;

@@ -1,6 +1,6 @@
 import { decodePayload, type LoggingAlertPayload } from '#shared/mqtt/payloads.js';
-import type { LoggingAlertRecord, LoggingRepo } from '../plugins/db/logging-repo.js';
-import type { LiveHub } from '../plugins/live-hub.js';
+import type { LoggingAlertRecord, LoggingRepo } from '../adapters/db/logging-repo.js';
+import type { LiveHub } from '../adapters/live-hub.js';
 import { isSafeId, isStationClipKey } from './payload-checks.js';
 import { coreProblem } from './payload-clean.js';
 

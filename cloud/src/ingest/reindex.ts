@@ -1,19 +1,17 @@
-import { clipKeysFor } from '#shared/mqtt/sidecar.js';
 import type { Static, TSchema } from '@sinclair/typebox';
+import { clipKeysFor, EVENTS_PREFIX, isSidecarKey, isStationDocKey, JOBS_PREFIX, LABELS_PREFIX, parseUploadKey, STATIONS_PREFIX, UPLOADS_PREFIX } from '#shared/bucket/layout.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { JobStatus } from '../jobs/job-status.js';
 import { LATEST_KEY, MODELS_PREFIX, parseReleaseRecordKey } from '#shared/release/layout.js';
 import { LatestPointerSchema } from '#shared/release/pointer.js';
 import { ReleaseRecordSchema } from '#shared/release/record.js';
 import { checkWire } from '#shared/util/wire-check.js';
-import type { DetectionRecord } from '../plugins/db/detections-repo.js';
-import type { Repos } from '../plugins/db/repos.js';
-import type { StationRegistration } from '../plugins/db/stations-repo.js';
-import { getJson, type ObjectStorage } from '../plugins/storage/object-storage.js';
-import { parseUploadKey, UPLOADS_PREFIX } from '../uploads/upload-keys.js';
+import type { DetectionRecord } from '../adapters/db/detections-repo.js';
+import type { Repos } from '../adapters/db/repos.js';
+import type { StationRegistration } from '../adapters/db/stations-repo.js';
+import { getJson, type ObjectStorage } from '../adapters/storage/object-storage.js';
 import type { Ingestor } from './ingestor.js';
 import type { LabelDoc } from './label-doc.js';
-import { isSidecarKey } from './payload-checks.js';
 
 export interface ReindexCounts {
   stations: number;
@@ -44,16 +42,16 @@ export async function rebuildIndex(storage: ObjectStorage, repos: Repos, ingesto
   };
 
   const stationKeys: string[] = [];
-  for await (const info of storage.list('stations/')) stationKeys.push(info.key);
+  for await (const info of storage.list(STATIONS_PREFIX)) stationKeys.push(info.key);
   const stored = new Set(stationKeys);
-  for (const key of stationKeys.filter((k) => /^stations\/[^/]+\/station\.json$/.test(k))) {
+  for (const key of stationKeys.filter(isStationDocKey)) {
     const reg = await read<StationRegistration>(key);
     if (reg?.id && reg.tokenSha256) {
       repos.stations.upsertRegistration(reg);
       counts.stations++;
     }
   }
-  for await (const info of storage.list('events/')) {
+  for await (const info of storage.list(EVENTS_PREFIX)) {
     const record = await read<DetectionRecord>(info.key);
     if (record?.id) {
       repos.detections.restore(record);
@@ -67,9 +65,10 @@ export async function rebuildIndex(storage: ObjectStorage, repos: Repos, ingesto
   for (const d of repos.detections.all()) {
     if (!d.clipAvailable && d.clipKey && stored.has(d.clipKey)) repos.detections.markClipAvailable(d.clipKey, d.updatedAt);
   }
-  for await (const info of storage.list('labels/')) {
+  for await (const info of storage.list(LABELS_PREFIX)) {
+    // Both layouts: labels/<station>/<event>.json, and the older labels/<event>.json (its document names the station).
     const doc = await read<LabelDoc>(info.key);
-    if (doc?.eventId && repos.detections.setReview(doc.eventId, doc.label, doc.reviewedAt)) counts.labels++;
+    if (doc?.eventId && doc.stationId && repos.detections.setReview(doc.stationId, doc.eventId, doc.label, doc.reviewedAt)) counts.labels++;
   }
   for await (const info of storage.list(UPLOADS_PREFIX)) {
     const parsed = parseUploadKey(info.key);
@@ -77,7 +76,7 @@ export async function rebuildIndex(storage: ObjectStorage, repos: Repos, ingesto
     repos.uploads.upsert({ key: info.key, class: parsed.class, name: parsed.name, bytes: info.bytes, createdAt: parsed.createdAt ?? info.lastModified.toISOString() });
     counts.uploads++;
   }
-  for await (const info of storage.list('jobs/')) {
+  for await (const info of storage.list(JOBS_PREFIX)) {
     if (!info.key.endsWith('/status.json')) continue;
     const status = await read<JobStatus>(info.key);
     if (status?.id) {

@@ -1,11 +1,10 @@
-import { clipKeysFor, sidecarKeyFor } from '#shared/mqtt/sidecar.js';
+import { clipDayPrefix, clipKeysFor, isSidecarKey, sidecarKeyFor } from '#shared/bucket/layout.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { Clock } from '../clock.js';
-import type { DetectionsRepo } from '../plugins/db/detections-repo.js';
-import type { StationsRepo } from '../plugins/db/stations-repo.js';
-import type { ObjectStorage } from '../plugins/storage/object-storage.js';
+import type { DetectionsRepo } from '../adapters/db/detections-repo.js';
+import type { StationsRepo } from '../adapters/db/stations-repo.js';
+import type { ObjectStorage } from '../adapters/storage/object-storage.js';
 import type { Ingestor } from './ingestor.js';
-import { isSidecarKey } from './payload-checks.js';
 
 export interface ScanResult {
   /** Sidecars indexed by this scan. */
@@ -76,10 +75,10 @@ export class SidecarScanner {
         result.clipsFound += this.deps.detections.markClipAvailable(clipKey, now.toISOString()).length;
       }
     }
-    const days = [now, new Date(now.getTime() - 86_400_000)].map(dayPath);
+    const days = [now, new Date(now.getTime() - 86_400_000)];
     for (const station of this.deps.stations.list()) {
       for (const day of days) {
-        for await (const info of this.deps.storage.list(`stations/${station.id}/${day}/`)) {
+        for await (const info of this.deps.storage.list(clipDayPrefix(station.id, day))) {
           if (!isSidecarKey(info.key)) continue;
           if (clipKeysFor(info.key).some((k) => this.deps.detections.hasSidecar(k))) continue;
           if (await this.deps.ingestor.onSidecar(info.key)) result.sidecars++;
@@ -89,8 +88,4 @@ export class SidecarScanner {
     if (result.sidecars || result.clipsFound) this.deps.logger.info(result, 'sidecar scan found new clips');
     return result;
   }
-}
-
-function dayPath(d: Date): string {
-  return `${d.getUTCFullYear()}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${String(d.getUTCDate()).padStart(2, '0')}`;
 }

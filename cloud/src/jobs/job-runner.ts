@@ -1,7 +1,7 @@
 import type { Logger } from '#shared/util/logger.js';
 import { describeError } from '#shared/errors.js';
 import type { Clock } from '../clock.js';
-import { conflict } from '../errors.js';
+import { clash } from '../errors.js';
 import { JobProgress } from './job-progress.js';
 import type { JobStore } from './job-store.js';
 import type { JobRequest, JobResult, JobStatus } from './job-status.js';
@@ -46,7 +46,7 @@ export class JobRunner {
     const run = this.lock.then(async () => {
       const active = await this.deps.store.active();
       if (active.length > 0) {
-        throw conflict('JOB_RUNNING', `a retrain job is already ${active[0].state} (${active[0].id})`, { job_id: active[0].id });
+        throw clash('JOB_RUNNING', `a retrain job is already ${active[0].state} (${active[0].id})`, { job_id: active[0].id });
       }
       precheck?.();
       const full: JobRequest = {

@@ -5,14 +5,15 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '#shared/s3/client.js';
 import { TestS3 } from '#testkit/s3rver.js';
 import type { Clock } from '../clock.js';
-import { openIndexDb } from '../plugins/db/index-db.js';
-import { JobsRepo } from '../plugins/db/jobs-repo.js';
-import { LiveHub } from '../plugins/live-hub.js';
-import { UrlSigner } from '../plugins/storage/fs-presigner.js';
-import { FsStorage } from '../plugins/storage/fs-storage.js';
-import type { ObjectStorage } from '../plugins/storage/object-storage.js';
-import { S3Storage } from '../plugins/storage/s3-storage.js';
-import { claimKey, JobStore, STALE_AFTER_MS } from './job-store.js';
+import { openIndexDb } from '../adapters/db/index-db.js';
+import { JobsRepo } from '../adapters/db/jobs-repo.js';
+import { LiveHub } from '../adapters/live-hub.js';
+import { UrlSigner } from '../adapters/storage/fs-presigner.js';
+import { FsStorage } from '../adapters/storage/fs-storage.js';
+import type { ObjectStorage } from '../adapters/storage/object-storage.js';
+import { S3Storage } from '../adapters/storage/s3-storage.js';
+import { jobClaimKey as claimKey } from '#shared/bucket/layout.js';
+import { JobStore, STALE_AFTER_MS } from './job-store.js';
 
 /** A JobStore as one process (API or worker) has it: its own index and live hub, shared storage. */
 function processStore(storage: ObjectStorage, clock: Clock): JobStore {

@@ -1,16 +1,14 @@
+import { JOBS_PREFIX, jobClaimKey, jobRequestKey, jobStatusKey } from '#shared/bucket/layout.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Clock } from '../clock.js';
-import type { JobsRepo } from '../plugins/db/jobs-repo.js';
-import type { LiveHub } from '../plugins/live-hub.js';
-import { getJson, putJson, type ObjectStorage } from '../plugins/storage/object-storage.js';
+import type { JobsRepo } from '../adapters/db/jobs-repo.js';
+import type { LiveHub } from '../adapters/live-hub.js';
+import { getJson, putJson, type ObjectStorage } from '../adapters/storage/object-storage.js';
 import { ObjectNotFoundError } from '../errors.js';
 import { isActive, MAX_LOG_LINES, RETRAIN_STAGES, type JobRequest, type JobStatus } from './job-status.js';
 
-export const requestKey = (id: string) => `jobs/${id}/request.json`;
-export const statusKey = (id: string) => `jobs/${id}/status.json`;
 /** Created once by the process that wins the job (createIfAbsent): two workers cannot both run it. */
-export const claimKey = (id: string) => `jobs/${id}/claim.json`;
 
 interface ClaimDoc {
   token: string;
@@ -56,13 +54,13 @@ export class JobStore {
       request: { minSamples: request.minSamples, mode: request.mode }, runner: request.runner, claimedBy: null,
       createdAt: now, startedAt: null, updatedAt: now, finishedAt: null, result: null, error: null, seq: 0,
     };
-    await putJson(this.deps.storage, requestKey(request.id), request);
+    await putJson(this.deps.storage, jobRequestKey(request.id), request);
     await this.write(status);
     return status;
   }
 
   async request(id: string): Promise<JobRequest> {
-    return getJson<JobRequest>(this.deps.storage, requestKey(id));
+    return getJson<JobRequest>(this.deps.storage, jobRequestKey(id));
   }
 
   /** Reads the status from storage (the truth) and refreshes the index; undefined when unknown. */
@@ -96,7 +94,7 @@ export class JobStore {
   private async readStatusDoc(id: string): Promise<JobStatus | undefined> {
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        return await getJson<JobStatus>(this.deps.storage, statusKey(id));
+        return await getJson<JobStatus>(this.deps.storage, jobStatusKey(id));
       } catch (err) {
         if (!(err instanceof SyntaxError)) throw err;
         await new Promise((r) => setTimeout(r, 50));
@@ -108,7 +106,7 @@ export class JobStore {
   /** Writes a new status (seq + 1), updates the index, tells watchers and the live channel. */
   async write(status: JobStatus): Promise<JobStatus> {
     const next: JobStatus = { ...status, seq: status.seq + 1, updatedAt: this.deps.clock.now().toISOString(), log: status.log.slice(-MAX_LOG_LINES) };
-    await putJson(this.deps.storage, statusKey(next.id), next);
+    await putJson(this.deps.storage, jobStatusKey(next.id), next);
     this.deps.jobs.upsert(next);
     const { log: _log, ...summary } = next;
     this.deps.live.publish('job', summary);
@@ -134,7 +132,7 @@ export class JobStore {
    */
   async active(): Promise<JobStatus[]> {
     const ids = new Set(this.deps.jobs.active().map((j) => j.id));
-    for await (const info of this.deps.storage.list('jobs/')) {
+    for await (const info of this.deps.storage.list(JOBS_PREFIX)) {
       const m = /^jobs\/([^/]+)\/status\.json$/.exec(info.key);
       if (m && !this.deps.jobs.get(m[1])) ids.add(m[1]);
     }
@@ -149,7 +147,7 @@ export class JobStore {
       }
       if (status.state === 'queued') {
         // Claimed but never started: the claimer died between the claim and its first status write.
-        const claim = await this.deps.storage.head(claimKey(id));
+        const claim = await this.deps.storage.head(jobClaimKey(id));
         if (claim && now - claim.lastModified.getTime() > STALE_AFTER_MS) {
           await this.fail(status, `claimed ${STALE_AFTER_MS / 60_000} minutes ago but never started: the process that claimed it probably stopped`);
           continue;
@@ -170,8 +168,8 @@ export class JobStore {
     const { storage } = this.deps;
     const now = this.deps.clock.now().toISOString();
     const mine: ClaimDoc = { token: randomBytes(16).toString('hex'), by: `${hostname()}:${process.pid}`, at: now };
-    if (!(await storage.createIfAbsent(claimKey(status.id), JSON.stringify(mine), 'application/json'))) return undefined;
-    if ((await getJson<ClaimDoc>(storage, claimKey(status.id))).token !== mine.token) return undefined;
+    if (!(await storage.createIfAbsent(jobClaimKey(status.id), JSON.stringify(mine), 'application/json'))) return undefined;
+    if ((await getJson<ClaimDoc>(storage, jobClaimKey(status.id))).token !== mine.token) return undefined;
     const current = (await this.readStatusDoc(status.id)) ?? status;
     if (current.state !== 'queued') return undefined;
     return this.write({

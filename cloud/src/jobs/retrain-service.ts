@@ -1,5 +1,5 @@
-import { ApiError, badRequest } from '../errors.js';
-import type { Repos } from '../plugins/db/repos.js';
+import { invalid, unavailable } from '../errors.js';
+import type { Repos } from '../adapters/db/repos.js';
 import type { ReleasePublisher } from '../models/publisher.js';
 import type { JobRunner } from './job-runner.js';
 import type { JobStatus } from './job-status.js';
@@ -32,11 +32,11 @@ export class RetrainService {
 
   async start(request: RetrainRequest): Promise<JobStatus> {
     // With JOB_RUNNER=worker the API holds no key: the worker signs, so the request is queued.
-    if (!this.publisher.publishingEnabled) throw new ApiError(503, 'PUBLISHING_DISABLED', this.publisher.disabledReason ?? 'publishing is disabled');
+    if (!this.publisher.publishingEnabled) throw unavailable('PUBLISHING_DISABLED', this.publisher.disabledReason ?? 'publishing is disabled');
     return this.runner.submit({ minSamples: request.minSamples, mode: request.mode }, () => {
       const count = this.newSampleCount();
       if (count < request.minSamples) {
-        throw badRequest('NOT_ENOUGH_SAMPLES',
+        throw invalid('NOT_ENOUGH_SAMPLES',
           `only ${count} new labelled sample${count === 1 ? '' : 's'} since the last retrain; at least ${request.minSamples} needed (upload or review more clips, or lower min_samples)`,
           { new_samples: count, min_samples: request.minSamples });
       }

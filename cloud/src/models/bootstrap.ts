@@ -5,7 +5,7 @@ import { encodeWav16 } from '#shared/audio/wav-encode.js';
 import { METADATA_FILE } from '#shared/model/model-package.js';
 import { parseModelMetadata } from '#shared/model/metadata.js';
 import type { Logger } from '#shared/util/logger.js';
-import type { ReleasesRepo } from '../plugins/db/releases-repo.js';
+import type { ReleasesRepo } from '../adapters/db/releases-repo.js';
 import type { ReleasePublisher } from './publisher.js';
 
 export interface BootstrapDeps {

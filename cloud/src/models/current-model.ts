@@ -4,8 +4,8 @@ import { checkFile } from '#shared/release/manifest.js';
 import type { ModelPackage } from '#shared/model/model-package.js';
 import type { Logger } from '#shared/util/logger.js';
 import { assertSafeName, pathUnder } from '#shared/util/safe-name.js';
-import type { ReleasesRepo } from '../plugins/db/releases-repo.js';
-import type { ObjectStorage } from '../plugins/storage/object-storage.js';
+import type { ReleasesRepo } from '../adapters/db/releases-repo.js';
+import type { ObjectStorage } from '../adapters/storage/object-storage.js';
 import { releaseKey } from '#shared/release/layout.js';
 
 export interface ActiveModel {

@@ -6,11 +6,11 @@ import type { ReleaseRecord } from '#shared/release/record.js';
 import { releaseManifestUrl } from '#shared/release/urls.js';
 import type { Logger } from '#shared/util/logger.js';
 import type { Clock } from '../clock.js';
-import { ApiError } from '../errors.js';
-import type { LiveHub } from '../plugins/live-hub.js';
+import { unavailable } from '../errors.js';
+import type { LiveHub } from '../adapters/live-hub.js';
 import type { Signer } from './signing-role.js';
-import type { ReleasesRepo } from '../plugins/db/releases-repo.js';
-import { putJson, type ObjectStorage } from '../plugins/storage/object-storage.js';
+import type { ReleasesRepo } from '../adapters/db/releases-repo.js';
+import { putJson, type ObjectStorage } from '../adapters/storage/object-storage.js';
 import { readReleaseFiles } from './release-files.js';
 
 export interface PublishInput {
@@ -76,7 +76,7 @@ export class ReleasePublisher {
 
   async publish(input: PublishInput): Promise<ReleaseRecord> {
     const key = this.deps.signingKey;
-    if (!key) throw new ApiError(503, 'PUBLISHING_DISABLED', NO_SIGNING_KEY_REASON);
+    if (!key) throw unavailable('PUBLISHING_DISABLED', NO_SIGNING_KEY_REASON);
     const createdAt = this.deps.clock.now().toISOString();
     const files = await this.uploadFiles(input);
     const manifest: Manifest = signManifest({

@@ -1,10 +1,10 @@
 import { ObjectNotFoundError } from '../errors.js';
-import type { ReleasesRepo } from '../plugins/db/releases-repo.js';
+import type { ReleasesRepo } from '../adapters/db/releases-repo.js';
 import { LATEST_KEY, MODELS_PREFIX, parseReleaseRecordKey } from '#shared/release/layout.js';
 import { LatestPointerSchema, type LatestPointer } from '#shared/release/pointer.js';
 import { ReleaseRecordSchema, type ReleaseRecord } from '#shared/release/record.js';
 import { checkWire } from '#shared/util/wire-check.js';
-import { getJson, type ObjectStorage } from '../plugins/storage/object-storage.js';
+import { getJson, type ObjectStorage } from '../adapters/storage/object-storage.js';
 
 /**
  * Brings the index's releases up to date with storage, where a worker on

@@ -13,7 +13,9 @@ export interface TokenLookup {
 export interface AuthSettings {
   /** Admin key; empty disables every mutating route. */
   apiKey: string;
-  /** Read-only dashboard routes need no key. */
+  /** Read-only key (viewers): reads what the dashboard shows, changes nothing. Empty: none. */
+  viewerKey: string;
+  /** Read-only dashboard routes need no key (opt-in: it exposes clips and the live feed). */
   publicDashboard: boolean;
 }
 
@@ -22,9 +24,9 @@ export type Guard = (request: FastifyRequest) => Promise<void>;
 export interface AuthGuards {
   /** Mutating routes: the admin key. */
   admin: Guard;
-  /** Read-only dashboard routes: public by configuration, else the admin key. */
+  /** Read-only dashboard routes: public by configuration, else the viewer or the admin key. */
   read: Guard;
-  /** Model routes stations poll: like `read`, and any valid station token also works. */
+  /** Model routes stations poll: like `read`, and any valid (not revoked) station token also works. */
   readModels: Guard;
   /** Station routes with `:id`: that station's token, or the admin key. */
   station: Guard;
@@ -63,6 +65,14 @@ export function createAuthGuards(settings: AuthSettings, tokens: TokenLookup): A
     const key = adminKeyOf(request);
     return settings.apiKey !== '' && key !== undefined && secretsEqual(key, settings.apiKey);
   };
+  const isViewer = (request: FastifyRequest): boolean => {
+    const key = adminKeyOf(request);
+    return settings.viewerKey !== '' && key !== undefined && secretsEqual(key, settings.viewerKey);
+  };
+  const requireReader = (request: FastifyRequest): void => {
+    if (settings.publicDashboard || isViewer(request)) return;
+    requireAdmin(request);
+  };
   const requireAdmin = (request: FastifyRequest): void => {
     if (isAdmin(request)) return;
     if (settings.apiKey === '') throw unauthorized('API_KEY is not configured on the server: mutating routes are disabled');
@@ -70,11 +80,9 @@ export function createAuthGuards(settings: AuthSettings, tokens: TokenLookup): A
   };
   return {
     admin: async (request) => requireAdmin(request),
-    read: async (request) => {
-      if (!settings.publicDashboard) requireAdmin(request);
-    },
+    read: async (request) => requireReader(request),
     readModels: async (request) => {
-      if (settings.publicDashboard || isAdmin(request)) return;
+      if (settings.publicDashboard || isAdmin(request) || isViewer(request)) return;
       const token = stationTokenOf(request);
       if (token && tokens.stationForTokenHash(sha256Token(token)) !== undefined) return;
       requireAdmin(request);

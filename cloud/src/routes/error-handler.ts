@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AudioDecodeError, AudioTooLongError, EcoSightError } from '#shared/errors.js';
-import { ApiError, ObjectNotFoundError } from '../errors.js';
+import { ApiError, DomainError, ObjectNotFoundError, type DomainErrorKind } from '../errors.js';
 
 /** Codes for errors fastify and its plugins raise, by HTTP status. */
 const CODE_BY_STATUS: Record<number, string> = {
@@ -28,8 +28,12 @@ export function installErrorHandler(app: FastifyInstance): void {
   });
 }
 
+/** Services' domain errors as HTTP answers. */
+const STATUS_BY_KIND: Record<DomainErrorKind, number> = { invalid: 400, conflict: 409, 'not-found': 404, 'too-large': 413, unavailable: 503 };
+
 function classify(err: FastifyError | Error, request: FastifyRequest): { status: number; code: string; message: string; extra: Record<string, unknown> } {
   if (err instanceof ApiError) return { status: err.statusCode, code: err.code, message: err.message, extra: err.extra };
+  if (err instanceof DomainError) return { status: STATUS_BY_KIND[err.kind], code: err.code, message: err.message, extra: err.extra };
   if (err instanceof AudioDecodeError) return { status: 400, code: 'AUDIO_DECODE', message: `not a usable audio file (WAV, FLAC or Ogg Opus): ${err.message}`, extra: {} };
   if (err instanceof AudioTooLongError) return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: err.message, extra: {} };
   if (err instanceof ObjectNotFoundError) return { status: 404, code: 'NOT_FOUND', message: 'the object is not in storage', extra: {} };

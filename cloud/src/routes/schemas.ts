@@ -45,7 +45,7 @@ export const StationSchema = Type.Object({
 });
 
 export const DetectionSchema = Type.Object({
-  id: Type.String({ description: 'the station eventId' }),
+  id: Type.String({ description: "the station's eventId (unique per station)" }),
   stationId: Type.String(),
   label: Type.String(),
   confidence: Type.Number(),
@@ -58,6 +58,7 @@ export const DetectionSchema = Type.Object({
   state: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
   clipKey: Nullable(Type.String()),
   clipAvailable: Type.Boolean(),
+  url: Type.String({ description: 'this detection\'s path: /api/detections/<id>?station=<stationId>' }),
   clipCodec: Nullable(Type.String({ description: 'wav, flac or opus' })),
   clipBytes: Nullable(Type.Integer({ description: 'encoded clip size, bytes' })),
   audioUrl: Nullable(Type.String()),

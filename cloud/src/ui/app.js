@@ -57,12 +57,12 @@ function main() {
     load: () => read('/api/detections?limit=50'),
     classes: () => classes,
     mediaUrl: async (path) => (readsArePublic ? path : api.blobUrl(path)),
-    review: async (id, label) => {
+    review: async (d, label) => {
       if (!keys.get()) {
         byId('api-key').focus();
         throw new Error('Reviewing needs the admin API key: enter it at the top of the page.');
       }
-      return api.send('PATCH', `/api/detections/${encodeURIComponent(id)}`, { label }).catch(onWriteError);
+      return api.send('PATCH', d.url, { label }).catch(onWriteError);
     },
   });
   const incidents = new IncidentsPanel({

@@ -1,7 +1,7 @@
 import { decodeClip, type DecodedClip } from '#shared/audio/decode-clip.js';
 import { AudioTooLongError } from '#shared/errors.js';
 import { parseWavHeader } from '#shared/audio/wav-format.js';
-import { ApiError } from '../errors.js';
+import { tooLarge } from '../errors.js';
 
 /**
  * The most samples the service decodes from one file: what a file of
@@ -31,7 +31,7 @@ export function assertDecodedSizeWithin(bytes: Uint8Array, targetRateHz: number,
   const decoded = Math.ceil((frames * targetRateHz) / rateHz);
   if (decoded > maxSamples) {
     const minutes = (n: number) => (n / targetRateHz / 60).toFixed(1);
-    throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `the audio is ${minutes(frames * targetRateHz / rateHz)} minutes long; at most ${minutes(maxSamples)} minutes are accepted (MAX_UPLOAD_MB of 16-bit mono at ${targetRateHz} Hz)`);
+    throw tooLarge('PAYLOAD_TOO_LARGE', `the audio is ${minutes(frames * targetRateHz / rateHz)} minutes long; at most ${minutes(maxSamples)} minutes are accepted (MAX_UPLOAD_MB of 16-bit mono at ${targetRateHz} Hz)`);
   }
 }
 
@@ -47,7 +47,7 @@ export async function decodeAudioWithin(bytes: Uint8Array, targetRateHz: number,
     return await decodeClip(bytes, { targetRateHz, maxSamples });
   } catch (err) {
     if (err instanceof AudioTooLongError) {
-      throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `${err.message}; at most ${(maxSamples / targetRateHz / 60).toFixed(1)} minutes are accepted`);
+      throw tooLarge('PAYLOAD_TOO_LARGE', `${err.message}; at most ${(maxSamples / targetRateHz / 60).toFixed(1)} minutes are accepted`);
     }
     throw err;
   }

@@ -1,10 +1,10 @@
 import { clipContentType, clipExtension, type ClipCodec } from '#shared/audio/clip-codec.js';
 import type { Clock } from '../clock.js';
-import { ApiError, badRequest } from '../errors.js';
-import type { UploadsRepo } from '../plugins/db/uploads-repo.js';
-import type { ObjectStorage } from '../plugins/storage/object-storage.js';
+import { clash, invalid } from '../errors.js';
+import type { UploadsRepo } from '../adapters/db/uploads-repo.js';
+import type { ObjectStorage } from '../adapters/storage/object-storage.js';
 import { decodeAudioWithin } from './audio-limits.js';
-import { uploadKey, uploadTimestamp } from './upload-keys.js';
+import { uploadKey, uploadTimestamp } from '#shared/bucket/layout.js';
 import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 export interface UploadInput {
@@ -51,16 +51,16 @@ export class UploadService {
 
   async store(input: UploadInput): Promise<UploadResult> {
     const { className, fileName, bytes } = input;
-    if (!className) throw badRequest('VALIDATION', 'the "class" field is required');
-    if (!bytes || fileName === undefined) throw badRequest('VALIDATION', 'the "file" field is required');
-    if (TRAVERSAL.test(className)) throw badRequest('UNSAFE_NAME', `class ${JSON.stringify(className)} may not contain "/", "\\" or ".."`);
-    if (TRAVERSAL.test(fileName)) throw badRequest('UNSAFE_NAME', `file name ${JSON.stringify(fileName)} may not contain "/", "\\" or ".."`);
+    if (!className) throw invalid('VALIDATION', 'the "class" field is required');
+    if (!bytes || fileName === undefined) throw invalid('VALIDATION', 'the "file" field is required');
+    if (TRAVERSAL.test(className)) throw invalid('UNSAFE_NAME', `class ${JSON.stringify(className)} may not contain "/", "\\" or ".."`);
+    if (TRAVERSAL.test(fileName)) throw invalid('UNSAFE_NAME', `file name ${JSON.stringify(fileName)} may not contain "/", "\\" or ".."`);
     const classes = await this.deps.classes();
     if (!classes.includes(className)) {
-      throw badRequest('UNKNOWN_CLASS', `class ${JSON.stringify(className)} is not one of: ${classes.join(', ')}`);
+      throw invalid('UNKNOWN_CLASS', `class ${JSON.stringify(className)} is not one of: ${classes.join(', ')}`);
     }
     const audio = await decodeAudioWithin(bytes, SAMPLE_RATE_HZ, this.deps.maxDecodedSamples);
-    if (audio.samples.length === 0) throw new ApiError(400, 'AUDIO_DECODE', 'the audio file holds no audio');
+    if (audio.samples.length === 0) throw invalid('AUDIO_DECODE', 'the audio file holds no audio');
 
     const now = this.deps.clock.now();
     const timestamp = uploadTimestamp(now);
@@ -107,7 +107,7 @@ export class UploadService {
       if (!taken) return key;
       this.reserved.delete(key);
     }
-    throw new ApiError(409, 'CONFLICT', 'too many uploads with this name in one second');
+    throw clash('CONFLICT', 'too many uploads with this name in one second');
   }
 }
 

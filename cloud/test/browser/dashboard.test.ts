@@ -70,7 +70,7 @@ describe.skipIf(!hasChromium())(title, () => {
     await poll(() => page.locator('#upload-class option').allTextContents()).toEqual(['Choose a class…', 'background', 'chainsaw', 'gunshot']);
     await poll(() => page.locator('#model-list > li').count()).toBe(1);
     expect(await page.isVisible('#live-empty')).toBe(true);
-    expect(await page.textContent('#key-state')).toContain('No admin key');
+    expect(await page.textContent('#key-state')).toContain('No key');
 
     // Without a key, a change explains what is missing instead of failing silently.
     await page.click('#retrain-submit');
@@ -79,7 +79,7 @@ describe.skipIf(!hasChromium())(title, () => {
 
     await page.fill('#api-key', ADMIN_KEY);
     await page.click('#key-save');
-    await poll(() => page.textContent('#key-state')).toContain('Admin key set');
+    await poll(() => page.textContent('#key-state')).toContain('Key set');
     expect(await page.evaluate(storedApiKey)).toBe(ADMIN_KEY);
   });
 
@@ -150,8 +150,8 @@ describe.skipIf(!hasChromium())(title, () => {
     // The spectrogram and the audio really load (the CSP lets them), pushed in without a reload.
     const media = (await (await page.waitForFunction(loadedMedia, eventId, { timeout: 10_000 })).jsonValue()) as ReturnType<typeof loadedMedia>;
     expect(media?.durationSec).toBeCloseTo(2, 1);
-    expect(media?.img).toBe(`/api/detections/${eventId}/spectrogram.png`);
-    expect(media?.audio).toBe(`/api/detections/${eventId}/audio`);
+    expect(media?.img).toBe(`/api/detections/${eventId}/spectrogram.png?station=st-dash`);
+    expect(media?.audio).toBe(`/api/detections/${eventId}/audio?station=st-dash`);
     expect(await card.getAttribute('class')).not.toContain('is-open');
 
     // One click corrects the label; the API agrees and the card says so.

@@ -4,7 +4,8 @@ import type { AlertPayload, EventPayload, StatusPayload, TelemetryPayload } from
 import { stationTopics } from '#shared/mqtt/topics.js';
 import type { ClipCodec } from '#shared/audio/clip-codec.js';
 import { encodeClip } from '#testkit/clip-encode.js';
-import { clipObjectKey, sidecarKeyFor, type ClipSidecar } from '#shared/mqtt/sidecar.js';
+import { clipObjectKey, sidecarKeyFor } from '#shared/bucket/layout.js';
+import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 
 export interface StationDetection {
   eventId: string;
@@ -22,7 +23,7 @@ export interface StationDetection {
 export class TestStation {
   readonly id: string;
   private readonly baseUrl: string;
-  private token = '';
+  token = '';
   private client: MqttClient | undefined;
   private prefix = '';
 

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { recordScenario } from '#testkit/fault-report.js';
 import { TestS3 } from '#testkit/s3rver.js';
-import { listAll } from '../../src/plugins/storage/object-storage.js';
+import { listAll } from '../../src/adapters/storage/object-storage.js';
 import { loudWav } from '../support/audio.js';
 import { formBody } from '../support/multipart.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from '../support/test-cloud.js';

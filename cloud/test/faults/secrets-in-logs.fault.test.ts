@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AlertPayload, EventPayload, StatusPayload, TelemetryPayload } from '#shared/mqtt/payloads.js';
-import { sidecarKeyFor } from '#shared/mqtt/sidecar.js';
+import { sidecarKeyFor } from '#shared/bucket/layout.js';
 import { stationTopics } from '#shared/mqtt/topics.js';
 import { recordScenario } from '#testkit/fault-report.js';
 import { TestMosquitto } from '#testkit/mosquitto.js';
@@ -77,7 +77,8 @@ async function s3Flow(base: string, brokerUrl: (user: string) => string): Promis
     }
     await client.endAsync();
     const presign = await fetch(`${base}/api/stations/${station.id}/presign`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${station.token}` }, body: JSON.stringify({ keys: [clipKey, sidecarKeyFor(clipKey)] }),
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${station.token}` },
+      body: JSON.stringify({ objects: [{ key: clipKey, bytes: wav.byteLength }, { key: sidecarKeyFor(clipKey), bytes: Buffer.byteLength(sidecar) }] }),
     });
     requests++;
     expect(presign.status).toBe(200);

@@ -7,7 +7,7 @@ import { encodeWav16 } from '#shared/audio/wav-encode.js';
 import { recordScenario } from '#testkit/fault-report.js';
 import { seededRandom, whiteNoise } from '#testkit/signals.js';
 import { loadOriginals } from '../../src/jobs/retrain/load.js';
-import { listAll } from '../../src/plugins/storage/object-storage.js';
+import { listAll } from '../../src/adapters/storage/object-storage.js';
 import { maxDecodedSamples } from '../../src/uploads/audio-limits.js';
 import { formBody } from '../support/multipart.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from '../support/test-cloud.js';

@@ -9,6 +9,7 @@ import { createCloud, type Cloud, type CloudOptions } from '../../src/app.js';
 import { writeTinyModelDir } from './tiny-model.js';
 
 export const ADMIN_KEY = 'test-admin-key-0123456789';
+export const VIEWER_KEY = 'test-viewer-key-9876543210';
 
 /** Retrain settings small enough for tests (real training, few steps, 2 minutes of long audio). */
 export const QUICK_TRAINING = { epochs: 6, batchSize: 32, patience: 3, longNegativeMinutes: 2 };
@@ -28,7 +29,8 @@ export async function startTestCloud(env: Record<string, string> = {}, options: 
   const keys = generateSigningKeyPair();
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'ecosight-cloud-'));
   const config = loadCloudConfig({
-    API_KEY: ADMIN_KEY, MODEL_SIGNING_KEY: keys.privateKey, LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', ...env, DATA_DIR: dataDir,
+    // Most tests read without a key; the private default is tested with PUBLIC_DASHBOARD: 'false'.
+    API_KEY: ADMIN_KEY, VIEWER_KEY, PUBLIC_DASHBOARD: 'true', MODEL_SIGNING_KEY: keys.privateKey, LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', ...env, DATA_DIR: dataDir,
   });
   const logs: string[] = [];
   const destination = new Writable({

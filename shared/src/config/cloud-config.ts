@@ -17,6 +17,8 @@ export const CloudConfigSchema = Type.Object({
   awsRegion: Type.String({ default: 'us-east-1' }),
   /** Admin key for mutating routes; empty only in embedded/dev mode (then mutations are refused). */
   apiKey: Type.String({ default: '' }),
+  /** Read-only key: the dashboard's data (detections, clips, stations, live feed), never a change. */
+  viewerKey: Type.String({ default: '' }),
   /** Ed25519 private key (PEM or base64 PKCS#8) that signs model releases. */
   modelSigningKey: Type.String({ default: '' }),
   /** A retrain needs at least this many new labelled samples. */
@@ -24,17 +26,30 @@ export const CloudConfigSchema = Type.Object({
   logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   mqttUrl: Type.String({ default: '' }),
   mqttPrefix: Type.String({ pattern: '^[^#+]+$', default: 'ecosight' }),
-  /** Serve read-only dashboard routes without a key. */
-  publicDashboard: Type.Boolean({ default: true }),
+  /**
+   * Serve read-only dashboard routes without a key. Off by default: clips may hold
+   * voices, and the live feed tells where sensors heard shots.
+   */
+  publicDashboard: Type.Boolean({ default: false }),
   maxUploadMb: Type.Number({ minimum: 1, maximum: 1024, default: 50 }),
   uploadsPerMinute: Type.Integer({ minimum: 1, default: 120 }),
   /** Externally visible base URL (model manifest links); default from the request. */
   publicUrl: Type.String({ default: '' }),
   /**
-   * Trust X-Forwarded-For from the proxy in front (Render, a load balancer), so
-   * rate limits and logs see each client's address instead of the proxy's.
+   * Proxies in front whose X-Forwarded-For entries are believed: `false` (none,
+   * the default), a hop count (`1` on Render: one proxy appends the client's
+   * address), or a comma-separated list of proxy addresses/CIDRs. `true` means 1:
+   * trusting every hop would let a client pick its own address (and rate limit).
    */
-  trustProxy: Type.Boolean({ default: false }),
+  trustProxy: Type.String({ pattern: '^(false|true|[0-9]|[0-9A-Fa-f.:/]+(,\\s*[0-9A-Fa-f.:/]+)*)$', default: 'false' }),
+  /** At most this many /predict requests decode and classify at once (each may hold MAX_PREDICT_SEC of audio). */
+  predictConcurrency: Type.Integer({ minimum: 1, maximum: 64, default: 2 }),
+  /** /predict requests that may wait for a slot; more get 503 with Retry-After. */
+  predictQueue: Type.Integer({ minimum: 0, maximum: 1000, default: 8 }),
+  /** Longest audio /predict accepts, in seconds (training uploads keep MAX_UPLOAD_MB). */
+  maxPredictSec: Type.Number({ minimum: 1, maximum: 3600, default: 120 }),
+  /** MQTT client id of the API's subscription: fixed, with a persistent session, so messages sent while it restarts wait at the broker. */
+  mqttClientId: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', default: 'ecosight-cloud-api' }),
   /** `inline`: the API runs retrain jobs itself; `worker`: a separate worker claims them. */
   jobRunner: Type.Union([Type.Literal('inline'), Type.Literal('worker')], { default: 'inline' }),
   /** How far a gunshot is heard, m: online stations this close that report nothing make an alert uncorroborated. */
@@ -58,6 +73,7 @@ export const CLOUD_ENV: Readonly<Record<string, keyof CloudConfig>> = {
   S3_FORCE_PATH_STYLE: 's3ForcePathStyle',
   AWS_REGION: 'awsRegion',
   API_KEY: 'apiKey',
+  VIEWER_KEY: 'viewerKey',
   MODEL_SIGNING_KEY: 'modelSigningKey',
   MIN_NEW_SAMPLES: 'minNewSamples',
   LOG_LEVEL: 'logLevel',
@@ -69,6 +85,10 @@ export const CLOUD_ENV: Readonly<Record<string, keyof CloudConfig>> = {
   PUBLIC_URL: 'publicUrl',
   JOB_RUNNER: 'jobRunner',
   TRUST_PROXY: 'trustProxy',
+  PREDICT_CONCURRENCY: 'predictConcurrency',
+  PREDICT_QUEUE: 'predictQueue',
+  MAX_PREDICT_SEC: 'maxPredictSec',
+  MQTT_CLIENT_ID: 'mqttClientId',
   INCIDENT_HEARING_RANGE_M: 'incidentHearingRangeM',
   INCIDENT_AIR_TEMPERATURE_C: 'incidentAirTemperatureC',
   INCIDENT_SETTLE_SEC: 'incidentSettleSec',
@@ -101,9 +121,19 @@ export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env, overrides:
 }
 
 const NUMERIC = new Set<keyof CloudConfig>([
-  'port', 'minNewSamples', 'maxUploadMb', 'uploadsPerMinute', 'incidentHearingRangeM', 'incidentAirTemperatureC', 'incidentSettleSec',
+  'port', 'minNewSamples', 'maxUploadMb', 'uploadsPerMinute', 'predictConcurrency', 'predictQueue', 'maxPredictSec',
+  'incidentHearingRangeM', 'incidentAirTemperatureC', 'incidentSettleSec',
 ]);
-const BOOLEAN = new Set<keyof CloudConfig>(['s3ForcePathStyle', 'publicDashboard', 'trustProxy']);
+const BOOLEAN = new Set<keyof CloudConfig>(['s3ForcePathStyle', 'publicDashboard']);
+
+/** TRUST_PROXY as fastify's trustProxy: false, a hop count, or addresses. */
+export function trustProxySetting(value: string): false | number | string[] {
+  const v = value.trim();
+  if (v === 'false' || v === '0' || v === '') return false;
+  if (v === 'true') return 1;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
+}
 
 function coerce(field: keyof CloudConfig, value: string): unknown {
   if (NUMERIC.has(field)) return /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : undefined;

@@ -1,8 +1,9 @@
-import { CLIP_CODECS, CLIP_EXTENSION_PATTERN, clipExtension, type ClipCodec } from '../audio/clip-codec.js';
+import type { ClipCodec } from '../audio/clip-codec.js';
 
 /**
  * The JSON sidecar uploaded next to every clip (`<clipKey minus .wav/.flac/.opus>.json`).
  * The cloud can rebuild its whole index of station clips from these alone.
+ * Its key (and the clip's) comes from the bucket layout, #shared/bucket/layout.js.
  */
 export interface ClipSidecar {
   v: 1;
@@ -34,23 +35,4 @@ export interface ClipSidecar {
   modelVersion: string;
   source: string;
   createdAt: string;
-}
-
-/** `stations/<stationId>/<yyyy>/<mm>/<dd>/<clipId>.<ext>`, from the detection's UTC start date; the extension names the codec. */
-export function clipObjectKey(stationId: string, clipId: string, startTimeMs: number, codec: ClipCodec = 'wav'): string {
-  const d = new Date(startTimeMs);
-  const yyyy = d.getUTCFullYear().toString().padStart(4, '0');
-  const mm = (d.getUTCMonth() + 1).toString().padStart(2, '0');
-  const dd = d.getUTCDate().toString().padStart(2, '0');
-  return `stations/${stationId}/${yyyy}/${mm}/${dd}/${clipId}${clipExtension(codec)}`;
-}
-
-/** The keys the clip next to a sidecar may have, one per codec (the sidecar itself names which). */
-export function clipKeysFor(sidecarKey: string): string[] {
-  const stem = sidecarKey.replace(/\.json$/, '');
-  return CLIP_CODECS.map((c) => stem + clipExtension(c));
-}
-
-export function sidecarKeyFor(clipKey: string): string {
-  return clipKey.replace(CLIP_EXTENSION_PATTERN, '.json');
 }

@@ -16,6 +16,12 @@ export interface EventDetectorOptions {
   decisions: readonly ClassDecision[];
   /** An event longer than this (in samples) is ended and a new one started. */
   maxEventSamples: number;
+  /**
+   * The station whose audio this is: event ids become `<stationId>.ev-<hash>`,
+   * so two stations processing the same audio never share an id (station ids
+   * hold no dot). Offline analysis leaves it out: `ev-<hash>`.
+   */
+  stationId?: string;
 }
 
 interface ClassState {
@@ -114,7 +120,7 @@ export class EventDetector {
   private newEvent(c: number, start: number, end: number, peakSample: number, scores: Float32Array): DetectionEvent {
     const label = this.options.classNames[c];
     return {
-      id: eventId(this.segmentId, label, start),
+      id: eventId(this.segmentId, label, start, this.options.stationId),
       label,
       classIndex: c,
       startSample: start,
@@ -127,7 +133,8 @@ export class EventDetector {
   }
 }
 
-/** Stable event id: the same audio processed twice yields the same id. */
-export function eventId(segmentId: string, label: string, startSample: number): string {
-  return 'ev-' + createHash('sha256').update(`${segmentId}\n${label}\n${startSample}`).digest('hex').slice(0, 24);
+/** Stable event id: the same audio processed twice by the same station yields the same id. */
+export function eventId(segmentId: string, label: string, startSample: number, stationId?: string): string {
+  const id = 'ev-' + createHash('sha256').update(`${segmentId}\n${label}\n${startSample}`).digest('hex').slice(0, 24);
+  return stationId ? `${stationId}.${id}` : id;
 }

@@ -23,6 +23,8 @@ export interface StageOptions {
   maxEventSec?: number;
   /** Windows classified per batch; default 32. */
   maxBatch?: number;
+  /** The station whose audio this is: its event ids become `<stationId>.ev-<hash>` (see EventDetector). */
+  stationId?: string;
 }
 
 /**
@@ -41,6 +43,7 @@ export function buildStages(model: ModelPackage, options: StageOptions = {}): Pi
       classNames: model.classNames,
       decisions,
       maxEventSamples: Math.round((options.maxEventSec ?? 30) * frontEnd.params.sampleRateHz),
+      stationId: options.stationId,
     }),
   };
 }

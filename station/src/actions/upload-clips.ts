@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { clipContentType, codecOfKey } from '#shared/audio/clip-codec.js';
 import { sha256Hex } from '#shared/manifest/canonical-json.js';
-import { sidecarKeyFor, type ClipSidecar } from '#shared/mqtt/sidecar.js';
+import { sidecarKeyFor } from '#shared/bucket/layout.js';
+import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 import type { DetectionStore } from '../store/detection-store.js';
 import type { OutboxItem } from '../store/outbox.js';
 import type { Clock } from '../core/clock.js';

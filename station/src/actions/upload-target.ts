@@ -74,7 +74,8 @@ export class PresignedTarget implements UploadTarget {
   }
 
   async put(key: string, body: Buffer, contentType: string, signal: AbortSignal): Promise<void> {
-    const [target] = await this.presign([key], signal);
+    // The URL is signed for this exact length and creates the object once.
+    const [target] = await this.presign([{ key, bytes: body.byteLength }], signal);
     const res = await fetch(target.url, {
       method: target.method || 'PUT',
       headers: { ...(target.headers ?? {}), 'content-type': contentType },
@@ -82,23 +83,25 @@ export class PresignedTarget implements UploadTarget {
       signal,
     });
     await res.arrayBuffer().catch(() => undefined);
+    // 412: the object exists (write-once keys): an earlier attempt stored it before its answer was lost.
+    if (res.status === 412) return;
     if (res.status === 401 || res.status === 403) throw new UploadRejectedError(`presigned PUT of ${key} refused: HTTP ${res.status}`);
     if (!res.ok) throw new Error(`presigned PUT of ${key} failed: HTTP ${res.status}`);
   }
 
-  private async presign(keys: string[], signal: AbortSignal): Promise<PresignedUrl[]> {
+  private async presign(objects: Array<{ key: string; bytes: number }>, signal: AbortSignal): Promise<PresignedUrl[]> {
     const url = `${this.baseUrl.replace(/\/+$/, '')}/api/stations/${encodeURIComponent(this.stationId)}/presign`;
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-station-token': this.token },
-      body: JSON.stringify({ keys }),
+      body: JSON.stringify({ objects }),
       signal,
     });
     const text = await res.text();
     if (res.status === 401 || res.status === 403) throw new UploadRejectedError(`cloud refused to presign: HTTP ${res.status}`);
     if (!res.ok) throw new Error(`presign failed: HTTP ${res.status} ${text.slice(0, 200)}`);
     const parsed = JSON.parse(text) as { urls?: PresignedUrl[] };
-    if (!Array.isArray(parsed.urls) || parsed.urls.length !== keys.length) throw new Error('presign answer has no URLs');
+    if (!Array.isArray(parsed.urls) || parsed.urls.length !== objects.length) throw new Error('presign answer has no URLs');
     return parsed.urls;
   }
 }

@@ -1,6 +1,6 @@
 import type { AlertLocationFields } from '#shared/mqtt/location.js';
 import type { ClipCodec } from '#shared/audio/clip-codec.js';
-import { clipObjectKey } from '#shared/mqtt/sidecar.js';
+import { clipObjectKey } from '#shared/bucket/layout.js';
 import type { DetectionEvent } from '#shared/pipeline/types.js';
 import { eventPayload, roundScore } from '../actions/message-payloads.js';
 import type { UploadJob } from '../actions/upload-clips.js';

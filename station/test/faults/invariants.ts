@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { CLIP_EXTENSION_PATTERN, codecOfKey, type ClipCodec } from '#shared/audio/clip-codec.js';
 import { decodeClip } from '#shared/audio/decode-clip.js';
-import { sidecarKeyFor } from '#shared/mqtt/sidecar.js';
+import { sidecarKeyFor } from '#shared/bucket/layout.js';
 import { createS3Client } from '#shared/s3/client.js';
 import { TEMP_FILE_PATTERN } from '#shared/util/atomic-file.js';
 import type { TestS3 } from '#testkit/s3rver.js';

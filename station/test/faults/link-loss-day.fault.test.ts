@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIP_EXTENSION_PATTERN } from '#shared/audio/clip-codec.js';
 import { StationConfigSchema } from '#shared/config/station-config.js';
-import { sidecarKeyFor } from '#shared/mqtt/sidecar.js';
+import { sidecarKeyFor } from '#shared/bucket/layout.js';
 import { validateConfig } from '#shared/config/validate.js';
 import { createS3Client } from '#shared/s3/client.js';
 import { recordScenario } from '#testkit/fault-report.js';

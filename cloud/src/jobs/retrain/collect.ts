@@ -1,4 +1,4 @@
-import type { Repos } from '../../plugins/db/repos.js';
+import type { Repos } from '../../adapters/db/repos.js';
 import type { LabelledOriginal } from './ports.js';
 
 /**

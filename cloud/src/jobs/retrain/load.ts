@@ -1,5 +1,5 @@
 import { describeError } from '#shared/errors.js';
-import type { ObjectStorage } from '../../plugins/storage/object-storage.js';
+import type { ObjectStorage } from '../../adapters/storage/object-storage.js';
 import { decodeAudioWithin } from '../../uploads/audio-limits.js';
 import type { AudioOriginal, LabelledOriginal } from './ports.js';
 

@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { sidecarKeyFor } from '#shared/bucket/layout.js';
 import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 import { notFound } from '../../errors.js';
-import { getJson } from '../../plugins/storage/object-storage.js';
+import { getJson } from '../../adapters/storage/object-storage.js';
 import type { CloudServices } from '../../services.js';
 import { errors, PaginationQuery } from '../schemas.js';
 import { IncidentSchema } from './incident-schema.js';
@@ -53,15 +54,17 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices
     const incident = incidents.get(request.params.id);
     if (!incident) throw notFound(`no incident ${request.params.id}`);
     const items = await Promise.all(incident.stations.map(async (s) => {
-      const d = services.repos.detections.get(s.eventId);
+      const d = services.repos.detections.get(s.stationId, s.eventId);
       const base = `/api/detections/${encodeURIComponent(s.eventId)}`;
+      // Event ids are unique per station only: the station picks the row.
+      const station = `?station=${encodeURIComponent(s.stationId)}`;
       const available = d?.clipAvailable === true && d.clipKey !== null;
       // The clip's start time is in its sidecar (the index does not keep it).
-      const sidecar = available ? await getJson<ClipSidecar>(services.storage, (d.clipKey as string).replace(/\.wav$/, '.json')).catch(() => undefined) : undefined;
+      const sidecar = available ? await getJson<ClipSidecar>(services.storage, sidecarKeyFor(d.clipKey as string)).catch(() => undefined) : undefined;
       const clipStartMs = sidecar ? Date.parse(sidecar.clipStartTime) : NaN;
       return {
         stationId: s.stationId, eventId: s.eventId,
-        audioUrl: available ? `${base}/audio` : null, spectrogramUrl: available ? `${base}/spectrogram.png` : null,
+        audioUrl: available ? `${base}/audio${station}` : null, spectrogramUrl: available ? `${base}/spectrogram.png${station}` : null,
         durationSec: sidecar?.durationSec ?? null,
         onsetOffsetSec: Number.isFinite(clipStartMs) ? Math.round(s.onsetMs - clipStartMs) / 1000 : null,
       };

@@ -8,7 +8,7 @@ import type { ReleaseRecord } from '#shared/release/record.js';
 import { RELEASE_ROUTES } from '#shared/release/urls.js';
 import { ReleaseVersionSchema } from '#shared/release/version.js';
 import { notFound } from '../../errors.js';
-import { contentTypeFor } from '../../plugins/storage/object-keys.js';
+import { contentTypeFor } from '../../adapters/storage/object-keys.js';
 import { baseUrlOf, type CloudServices } from '../../services.js';
 import { errors, ReleaseSchema } from '../schemas.js';
 

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { badRequest } from '../../errors.js';
+import { ApiError, badRequest } from '../../errors.js';
+import { GateFullError, PredictGate } from '../../predict/predict-gate.js';
 import { predictSamples } from '../../predict/predict.js';
 import type { CloudServices } from '../../services.js';
 import { decodeAudioWithin, maxDecodedSamples } from '../../uploads/audio-limits.js';
@@ -10,7 +11,11 @@ import { readMultipart, rejectDeclaredOversize } from './multipart.js';
 const Scores = Type.Record(Type.String(), Type.Number());
 
 export const predictRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }> = async (app, { services }) => {
-  const maxFileBytes = Math.round(services.config.maxUploadMb * 1024 * 1024);
+  const { config } = services;
+  // /predict has its own cap (MAX_PREDICT_SEC), separate from training uploads: at most
+  // that much audio at 48 kHz, 16-bit stereo, and never more than an upload.
+  const maxFileBytes = Math.min(Math.round(config.maxUploadMb * 1024 * 1024), Math.round(config.maxPredictSec * 48_000 * 4) + 64 * 1024);
+  const gate = new PredictGate({ concurrency: config.predictConcurrency, queue: config.predictQueue });
 
   app.post('/predict', {
     onRequest: [services.auth.read, async (request) => rejectDeclaredOversize(request, maxFileBytes + 64 * 1024)],
@@ -34,16 +39,27 @@ export const predictRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices 
             peakSec: Type.Number(), windowCount: Type.Integer(),
           })),
         }),
-        ...errors(400, 401, 413, 429),
+        ...errors(400, 401, 413, 429, 503),
       },
     },
-  }, async (request) => {
-    const form = await readMultipart(request, 'file', maxFileBytes);
-    if (!form.file) throw badRequest('VALIDATION', 'the "file" field is required');
-    const model = await services.currentModel.get();
-    const rateHz = model.pkg.metadata.frontEnd.sampleRateHz;
-    // Decoded once here with the length bound (413 past it), then analysed.
-    const audio = await decodeAudioWithin(form.file.bytes, rateHz, maxDecodedSamples(services.config.maxUploadMb));
-    return predictSamples(model.pkg, audio.samples, audio.durationSec);
+  }, async (request, reply) => {
+    // The body is read only once a slot is ours: waiting requests hold a socket, not their audio.
+    const work = async () => {
+      const form = await readMultipart(request, 'file', maxFileBytes);
+      if (!form.file) throw badRequest('VALIDATION', 'the "file" field is required');
+      const model = await services.currentModel.get();
+      const rateHz = model.pkg.metadata.frontEnd.sampleRateHz;
+      // Decoded once here with the length bound (413 past it), then analysed.
+      const maxSamples = Math.min(maxDecodedSamples(config.maxUploadMb), Math.round(config.maxPredictSec * rateHz));
+      const audio = await decodeAudioWithin(form.file.bytes, rateHz, maxSamples);
+      return predictSamples(model.pkg, audio.samples, audio.durationSec);
+    };
+    try {
+      return await gate.run(work);
+    } catch (err) {
+      if (!(err instanceof GateFullError)) throw err;
+      reply.header('retry-after', String(err.retryAfterSec));
+      throw new ApiError(503, 'BUSY', err.message);
+    }
   });
 };

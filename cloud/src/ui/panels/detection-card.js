@@ -5,6 +5,7 @@ import { percent, when } from '../lib/format.js';
  * @typedef {object} Detection  the API's Detection (docs/api.md)
  * @property {string} id
  * @property {string} stationId
+ * @property {string} url  this detection's API path (names the station: event ids are unique per station only)
  * @property {string} label
  * @property {number} confidence
  * @property {string} startTime
@@ -23,7 +24,7 @@ import { percent, when } from '../lib/format.js';
  * @typedef {object} CardContext
  * @property {() => string[]} classes  labels a review may choose
  * @property {(path: string) => Promise<string>} mediaUrl  a URL <img>/<audio> can load (direct, or a blob: URL with the key)
- * @property {(id: string, label: string) => Promise<Detection>} review  PATCH with the admin key
+ * @property {(d: Detection, label: string) => Promise<Detection>} review  PATCH d.url with the admin key
  */
 
 /**
@@ -52,7 +53,7 @@ export class DetectionCard {
     this.reviewState = h('p', { class: 'review-state', role: 'status' });
     this.buttons = h('div', { class: 'review-buttons', role: 'group', 'aria-labelledby': `${titleId} det-${cssId(d.id)}-rl` });
     this.message = h('p', { class: 'msg', hidden: true });
-    this.element = h('li', { class: 'det', 'data-id': d.id },
+    this.element = h('li', { class: 'det', 'data-id': d.id, 'data-key': `${d.stationId}/${d.id}` },
       h('article', { 'aria-labelledby': titleId },
         h('header', { class: 'det-head' }, this.title, this.badges),
         this.meta,
@@ -170,7 +171,7 @@ export class DetectionCard {
     say(this.message, 'info', `Saving ${label}…`);
     try {
       say(this.message, '');
-      this.update(await this.ctx.review(this.d.id, label));
+      this.update(await this.ctx.review(this.d, label));
     } catch (err) {
       say(this.message, 'error', err instanceof Error ? err.message : String(err));
       this.renderButtons();

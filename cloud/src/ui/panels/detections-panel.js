@@ -64,12 +64,13 @@ export class DetectionsPanel {
 
   /** @param {Detection} d @param {boolean} [fresh] true when it arrived live (briefly highlighted) */
   upsert(d, fresh = true) {
-    const existing = this.cards.get(d.id);
+    // Event ids are unique per station only.
+    const existing = this.cards.get(`${d.stationId}/${d.id}`);
     if (existing) {
       existing.update(d);
     } else {
       const card = new DetectionCard(this.ctx, d);
-      this.cards.set(d.id, card);
+      this.cards.set(`${d.stationId}/${d.id}`, card);
       this.insertSorted(card);
       if (fresh) {
         card.element.classList.add('is-new');
@@ -99,7 +100,7 @@ export class DetectionsPanel {
   insertSorted(card) {
     const t = Date.parse(card.d.startTime);
     for (const li of this.list.children) {
-      const other = this.cards.get(li.getAttribute('data-id') ?? '');
+      const other = this.cards.get(li.getAttribute('data-key') ?? '');
       if (other && Date.parse(other.d.startTime) < t) {
         this.list.insertBefore(card.element, li);
         return;
@@ -111,7 +112,7 @@ export class DetectionsPanel {
   trim() {
     while (this.list.children.length > MAX_CARDS) {
       const last = this.list.lastElementChild;
-      const id = last?.getAttribute('data-id') ?? '';
+      const id = last?.getAttribute('data-key') ?? '';
       this.cards.get(id)?.destroy();
       this.cards.delete(id);
       last?.remove();

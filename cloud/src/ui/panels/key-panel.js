@@ -1,7 +1,8 @@
 import { byId, say } from '../lib/dom.js';
 
 /**
- * The admin key form. The key goes to sessionStorage (KeyStore) and from there
+ * The key form: the viewer key (VIEWER_KEY, read-only) or the admin key (API_KEY).
+ * The key goes to sessionStorage (KeyStore) and from there
  * into every request's x-api-key header; it is never put in a URL.
  */
 export class KeyPanel {
@@ -15,7 +16,7 @@ export class KeyPanel {
       e.preventDefault();
       const key = this.input.value.trim();
       if (!key) {
-        this.show('Type the admin API key first (the service\'s API_KEY).', true);
+        this.show('Type a key first: the viewer key (VIEWER_KEY) to look, the admin key (API_KEY) to also make changes.', true);
         this.input.focus();
         return;
       }
@@ -32,8 +33,8 @@ export class KeyPanel {
 
   describe() {
     this.show(this.keys.get()
-      ? 'Admin key set for this tab: uploads, reviews and retraining are enabled. It is checked when you make a change.'
-      : 'No admin key: read-only. Enter the key to upload, review or retrain.', false);
+      ? 'Key set for this tab. A viewer key shows the data; uploads, reviews and retraining need the admin key (checked when you make a change).'
+      : 'No key: a private service shows nothing. Enter the viewer key to look, or the admin key to upload, review or retrain.', false);
   }
 
   /** The service refused the key (401 with a key set). @param {string} message */

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { ObjectTooLargeError } from '../../errors.js';
 
 /** What a listing or a head request tells about one object. */
 export interface ObjectInfo {
@@ -19,6 +20,12 @@ export interface PresignedPut {
 
 export interface PresignOptions {
   expiresSec: number;
+  /**
+   * The exact body length the client will send; signed, so the URL cannot carry
+   * anything larger. Required by the S3 driver; the fs driver without it falls
+   * back to MAX_UPLOAD_MB.
+   */
+  bytes?: number;
   /** Base URL of this service as clients see it (fs driver URLs point back to it). */
   serviceBaseUrl: string;
 }
@@ -46,6 +53,10 @@ export interface ObjectStorage {
   delete(key: string): Promise<void>;
   /** Every object whose key starts with `prefix`, in ascending key order, after `startAfter` if given. */
   list(prefix: string, startAfter?: string): AsyncIterable<ObjectInfo>;
+  /**
+   * A URL that creates the object once: it cannot overwrite an existing object
+   * (S3: signed If-None-Match: *; fs: the upload route writes only absent keys).
+   */
   presignPut(key: string, options: PresignOptions): Promise<PresignedPut>;
   /** Throws when the storage cannot be reached (for /status). */
   ping(): Promise<void>;
@@ -53,8 +64,47 @@ export interface ObjectStorage {
   describe(): string;
 }
 
-export async function getJson<T>(storage: ObjectStorage, key: string): Promise<T> {
-  return JSON.parse((await storage.get(key)).toString('utf8')) as T;
+/** Documents the service writes are a few KB; anything far bigger is not one of them. */
+export const MAX_JSON_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads an object of at most `maxBytes` without holding more than that: the
+ * declared size is checked before reading, and the stream is cut if it runs
+ * over. A body that breaks off mid-stream (a reset connection) is read again,
+ * as S3Storage.get does: a GET is idempotent.
+ */
+export async function getBounded(storage: ObjectStorage, key: string, maxBytes: number, attempts = 3): Promise<Buffer> {
+  for (let attempt = 1; ; attempt++) {
+    const { stream, bytes } = await storage.getStream(key);
+    if (bytes > maxBytes) {
+      stream.destroy();
+      throw new ObjectTooLargeError(key, bytes, maxBytes);
+    }
+    try {
+      return await readAtMost(stream, key, maxBytes);
+    } catch (err) {
+      if (err instanceof ObjectTooLargeError || attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, 50 * attempt));
+    }
+  }
+}
+
+async function readAtMost(stream: Readable, key: string, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    total += (chunk as Buffer).byteLength;
+    if (total > maxBytes) {
+      stream.destroy();
+      throw new ObjectTooLargeError(key, total, maxBytes);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function getJson<T>(storage: ObjectStorage, key: string, maxBytes = MAX_JSON_BYTES): Promise<T> {
+  return JSON.parse((await getBounded(storage, key, maxBytes)).toString('utf8')) as T;
 }
 
 export async function putJson(storage: ObjectStorage, key: string, value: unknown): Promise<void> {

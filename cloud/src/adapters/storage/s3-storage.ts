@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
-import { ObjectNotFoundError, StorageError } from '../../errors.js';
+import { ApiError, ObjectNotFoundError, StorageError } from '../../errors.js';
 import { assertSafeKey, assertSafePrefix, contentTypeFor } from './object-keys.js';
 import type { ObjectInfo, ObjectStorage, PresignedPut, PresignOptions } from './object-storage.js';
 
@@ -128,15 +128,19 @@ export class S3Storage implements ObjectStorage {
 
   async presignPut(key: string, options: PresignOptions): Promise<PresignedPut> {
     assertSafeKey(key);
+    if (options.bytes === undefined) throw new ApiError(400, 'LENGTH_REQUIRED', `presigning ${key} on S3 needs its length in bytes`);
     const contentType = contentTypeFor(key);
-    const command = new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: contentType });
-    // content-type is signed, so the client must send exactly this header.
-    const url = await getSignedUrl(this.client, command, { expiresIn: options.expiresSec, signableHeaders: new Set(['content-type']) });
+    const command = new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: contentType, ContentLength: options.bytes, IfNoneMatch: '*' });
+    // content-type, content-length and If-None-Match are signed: the client must send exactly
+    // this type and length, and the PUT cannot overwrite an object that exists (412).
+    const url = await getSignedUrl(this.client, command, {
+      expiresIn: options.expiresSec, signableHeaders: new Set(['content-type', 'content-length', 'if-none-match']),
+    });
     return {
       key,
       url,
       method: 'PUT',
-      headers: { 'content-type': contentType },
+      headers: { 'content-type': contentType, 'if-none-match': '*' },
       expiresAt: new Date(Date.now() + options.expiresSec * 1000).toISOString(),
     };
   }

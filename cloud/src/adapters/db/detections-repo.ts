@@ -3,7 +3,7 @@ import type { AlertPayload, EventPayload } from '#shared/mqtt/payloads.js';
 import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 import type { IndexDb } from './index-db.js';
 
-/** One detection, keyed by the station's eventId. */
+/** One detection, keyed by (stationId, the station's eventId). */
 export interface DetectionRecord {
   id: string;
   stationId: string;
@@ -68,7 +68,7 @@ export class DetectionsRepo {
         shot_count, alert, state, clip_key, model_version, source, created_at, updated_at)
       VALUES (@eventId, @stationId, @label, @confidence, @startTime, @endTime, @peakTime, @windowCount, @shotCount, @alert,
         @state, @clipKey, @modelVersion, @source, @now, @now)
-      ON CONFLICT (event_id) DO UPDATE SET
+      ON CONFLICT (station_id, event_id) DO UPDATE SET
         confidence = MAX(confidence, excluded.confidence),
         peak_time = CASE WHEN excluded.confidence > confidence THEN excluded.peak_time ELSE peak_time END,
         end_time = CASE WHEN state = 'closed' AND end_time IS NOT NULL THEN end_time ELSE COALESCE(excluded.end_time, end_time) END,
@@ -94,14 +94,14 @@ export class DetectionsRepo {
       source: e.source ?? null,
       now: nowIso,
     });
-    return this.get(e.eventId) as DetectionRecord;
+    return this.get(e.stationId, e.eventId) as DetectionRecord;
   }
 
   applyAlert(a: AlertPayload, nowIso: string): DetectionRecord {
     this.db.prepare(`INSERT INTO detections (event_id, station_id, label, confidence, start_time, shot_count, alert, state,
         clip_key, model_version, created_at, updated_at)
       VALUES (@eventId, @stationId, @label, @confidence, @startTime, @shotCount, 1, 'open', @clipKey, @modelVersion, @now, @now)
-      ON CONFLICT (event_id) DO UPDATE SET alert = 1,
+      ON CONFLICT (station_id, event_id) DO UPDATE SET alert = 1,
         shot_count = MAX(COALESCE(shot_count, 0), excluded.shot_count),
         confidence = MAX(confidence, excluded.confidence),
         clip_key = COALESCE(clip_key, excluded.clip_key),
@@ -109,7 +109,7 @@ export class DetectionsRepo {
       eventId: a.eventId, stationId: a.stationId, label: a.label, confidence: a.confidence, startTime: a.startTime,
       shotCount: a.shotCount, clipKey: a.clipKey || null, modelVersion: a.modelVersion ?? null, now: nowIso,
     });
-    return this.get(a.eventId) as DetectionRecord;
+    return this.get(a.stationId, a.eventId) as DetectionRecord;
   }
 
   /** The sidecar is the station's final word on the detection; `clipAvailable` says whether the clip is stored yet. */
@@ -119,11 +119,12 @@ export class DetectionsRepo {
         shot_count, alert, state, clip_key, clip_available, clip_codec, clip_bytes, model_version, source, scores, created_at, updated_at)
       VALUES (@eventId, @stationId, @label, @confidence, @startTime, @endTime, @peakTime, @windowCount, @shotCount, 0, 'closed',
         @clipKey, @clipAvailable, @clipCodec, @clipBytes, @modelVersion, @source, @scores, @createdAt, @now)
-      ON CONFLICT (event_id) DO UPDATE SET label = excluded.label, confidence = excluded.confidence,
+      ON CONFLICT (station_id, event_id) DO UPDATE SET label = excluded.label, confidence = excluded.confidence,
         start_time = excluded.start_time, end_time = excluded.end_time, peak_time = excluded.peak_time,
         window_count = excluded.window_count, shot_count = COALESCE(excluded.shot_count, shot_count), state = 'closed',
-        clip_key = excluded.clip_key, clip_available = MAX(clip_available, excluded.clip_available),
-        clip_codec = excluded.clip_codec, clip_bytes = excluded.clip_bytes, model_version = excluded.model_version, source = excluded.source,
+        clip_key = CASE WHEN reviewed_at IS NULL THEN excluded.clip_key ELSE clip_key END, clip_available = MAX(clip_available, excluded.clip_available),
+        clip_codec = CASE WHEN reviewed_at IS NULL THEN excluded.clip_codec ELSE clip_codec END,
+        clip_bytes = CASE WHEN reviewed_at IS NULL THEN excluded.clip_bytes ELSE clip_bytes END, model_version = excluded.model_version, source = excluded.source,
         scores = excluded.scores, updated_at = excluded.updated_at`).run({
       eventId: d.eventId, stationId: s.stationId, label: d.label, confidence: d.confidence, startTime: d.startTime,
       endTime: d.endTime, peakTime: d.peakTime, windowCount: d.windowCount, shotCount: d.shotCount, clipKey: s.clipKey,
@@ -132,7 +133,7 @@ export class DetectionsRepo {
       // Sidecars from before codecs have no codec field: their clips are WAV.
       clipCodec: s.codec ?? codecOfKey(s.clipKey) ?? 'wav', clipBytes: Number.isSafeInteger(s.bytes) && s.bytes >= 0 ? s.bytes : null,
     });
-    return this.get(d.eventId) as DetectionRecord;
+    return this.get(s.stationId, d.eventId) as DetectionRecord;
   }
 
   /** Restores a whole record (reindex from `events/` documents). Existing sidecar data wins. */
@@ -141,25 +142,31 @@ export class DetectionsRepo {
         shot_count, alert, state, clip_key, clip_available, model_version, source, scores, created_at, updated_at)
       VALUES (@id, @stationId, @label, @confidence, @startTime, @endTime, @peakTime, @windowCount, @shotCount, @alert, @state,
         @clipKey, 0, @modelVersion, @source, @scores, @createdAt, @updatedAt)
-      ON CONFLICT (event_id) DO UPDATE SET alert = MAX(alert, excluded.alert), shot_count = COALESCE(shot_count, excluded.shot_count)`).run({
+      ON CONFLICT (station_id, event_id) DO UPDATE SET alert = MAX(alert, excluded.alert), shot_count = COALESCE(shot_count, excluded.shot_count)`).run({
       ...r, alert: r.alert ? 1 : 0, scores: r.scores ? JSON.stringify(r.scores) : null,
     });
   }
 
-  setReview(id: string, label: string, reviewedAt: string): DetectionRecord | undefined {
-    this.db.prepare('UPDATE detections SET reviewed_label = ?, reviewed_at = ?, updated_at = ? WHERE event_id = ?').run(label, reviewedAt, reviewedAt, id);
-    return this.get(id);
+  setReview(stationId: string, eventId: string, label: string, reviewedAt: string): DetectionRecord | undefined {
+    this.db.prepare('UPDATE detections SET reviewed_label = ?, reviewed_at = ?, updated_at = ? WHERE station_id = ? AND event_id = ?')
+      .run(label, reviewedAt, reviewedAt, stationId, eventId);
+    return this.get(stationId, eventId);
   }
 
   markClipAvailable(clipKey: string, nowIso: string): DetectionRecord[] {
-    const rows = this.db.prepare('SELECT event_id FROM detections WHERE clip_key = ? AND clip_available = 0').all(clipKey) as { event_id: string }[];
+    const rows = this.db.prepare('SELECT station_id, event_id FROM detections WHERE clip_key = ? AND clip_available = 0').all(clipKey) as Pick<Row, 'station_id' | 'event_id'>[];
     this.db.prepare('UPDATE detections SET clip_available = 1, updated_at = ? WHERE clip_key = ? AND clip_available = 0').run(nowIso, clipKey);
-    return rows.map((r) => this.get(r.event_id) as DetectionRecord);
+    return rows.map((r) => this.get(r.station_id, r.event_id) as DetectionRecord);
   }
 
-  get(id: string): DetectionRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM detections WHERE event_id = ?').get(id) as Row | undefined;
+  get(stationId: string, eventId: string): DetectionRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM detections WHERE station_id = ? AND event_id = ?').get(stationId, eventId) as Row | undefined;
     return row ? toRecord(row) : undefined;
+  }
+
+  /** Every station's detection with this event id (legacy ids without a station may repeat across stations). */
+  byEventId(eventId: string): DetectionRecord[] {
+    return (this.db.prepare('SELECT * FROM detections WHERE event_id = ? ORDER BY station_id').all(eventId) as Row[]).map(toRecord);
   }
 
   list(f: DetectionFilter): { items: DetectionRecord[]; total: number } {
@@ -180,7 +187,7 @@ export class DetectionsRepo {
   /** Reviewed detections whose clip is in storage: training data. */
   reviewedWithClips(): DetectionRecord[] {
     return (this.db.prepare(`SELECT * FROM detections WHERE reviewed_at IS NOT NULL AND clip_available = 1 AND clip_key IS NOT NULL
-      ORDER BY event_id`).all() as Row[]).map(toRecord);
+      ORDER BY event_id, station_id`).all() as Row[]).map(toRecord);
   }
 
   countReviewedSince(cutoffIso: string): number {
@@ -199,7 +206,7 @@ export class DetectionsRepo {
   }
 
   all(): DetectionRecord[] {
-    return (this.db.prepare('SELECT * FROM detections ORDER BY event_id').all() as Row[]).map(toRecord);
+    return (this.db.prepare('SELECT * FROM detections ORDER BY event_id, station_id').all() as Row[]).map(toRecord);
   }
 }
 

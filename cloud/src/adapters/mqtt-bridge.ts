@@ -8,6 +8,13 @@ export interface MqttSettings {
   prefix: string;
   /** Listen to station topics (the API); workers and CLI commands only publish. */
   subscribe: boolean;
+  /**
+   * Client id of the subscribing API: fixed, with a persistent session (clean:
+   * false) and QoS 1, so what stations publish while the API restarts waits at
+   * the broker. Publish-only processes use a throwaway id (sharing the fixed one
+   * would disconnect the API).
+   */
+  clientId: string;
 }
 
 export type StationMessageHandler = (kind: StationTopicKind, stationId: string, payload: Buffer) => Promise<void>;
@@ -53,10 +60,10 @@ export class MqttBridge {
   start(): void {
     if (this.client) return;
     const client = mqtt.connect(this.settings.url, {
-      clientId: `ecosight-cloud-${hostname()}-${process.pid}`,
+      clientId: this.settings.subscribe ? this.settings.clientId : `ecosight-cloud-${hostname()}-${process.pid}`,
       reconnectPeriod: 2_000,
       connectTimeout: 10_000,
-      clean: true,
+      clean: !this.settings.subscribe,
     });
     this.client = client;
     client.on('connect', () => {

@@ -9,8 +9,9 @@ import type { ObjectInfo, ObjectStorage, PresignedPut, PresignOptions } from './
 
 /**
  * Objects as files under one folder (the embedded default). Writes are atomic
- * (temp file in `<root>/.tmp`, fsync, rename), so a reader or a listing never
- * sees half an object.
+ * and durable (temp file in `<root>/.tmp`, fsync, rename, fsync of the folder),
+ * so a reader or a listing never sees half an object, and a write that returned
+ * survives a power cut.
  */
 export class FsStorage implements ObjectStorage {
   readonly driver = 'fs' as const;
@@ -41,6 +42,9 @@ export class FsStorage implements ObjectStorage {
     try {
       await writeSynced(tmp, body);
       await rename(tmp, path);
+      // The rename is only durable once the folder's entry is on disk: without this a power
+      // cut can leave the old object (or none) although put() returned.
+      await syncDir(dirname(path));
     } catch (err) {
       await rm(tmp, { force: true });
       throw new StorageError(`cannot write ${key}: ${(err as Error).message}`, { cause: err });
@@ -53,6 +57,7 @@ export class FsStorage implements ObjectStorage {
     try {
       await writeSynced(tmp, body);
       await link(tmp, path);
+      await syncDir(dirname(path));
       return true;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -114,11 +119,12 @@ export class FsStorage implements ObjectStorage {
     assertSafeKey(key);
     const expires = Math.floor(Date.now() / 1000) + options.expiresSec;
     const contentType = contentTypeFor(key);
-    const sig = this.signer.sign(key, expires, contentType);
+    const sig = this.signer.sign(key, expires, contentType, options.bytes);
     const base = options.serviceBaseUrl.replace(/\/+$/, '');
+    const length = options.bytes === undefined ? '' : `&bytes=${options.bytes}`;
     return {
       key,
-      url: `${base}/api/objects/${key}?expires=${expires}&sig=${sig}`,
+      url: `${base}/api/objects/${key}?expires=${expires}${length}&sig=${sig}`,
       method: 'PUT',
       headers: { 'content-type': contentType },
       expiresAt: new Date(expires * 1000).toISOString(),
@@ -169,6 +175,16 @@ async function writeSynced(path: string, body: Uint8Array | string): Promise<voi
   const handle = await open(path, 'w');
   try {
     await handle.writeFile(body);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** fsyncs a directory, so the entries renamed or linked into it are durable. */
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
     await handle.sync();
   } finally {
     await handle.close();

@@ -17,8 +17,13 @@ export interface StationRegistration {
   v: 1;
   id: string;
   name: string;
+  /** SHA-256 of the station token, or `revoked`. */
   tokenSha256: string;
   createdAt: string;
+  /** Mosquitto hash of the token (the station's broker password), for `ecosight-cloud mqtt-acl`. */
+  mqttPasswordHash?: string;
+  rotatedAt?: string;
+  revokedAt?: string;
 }
 
 export interface StationHealthPatch {
@@ -55,9 +60,15 @@ export class StationsRepo {
       ON CONFLICT (id) DO UPDATE SET name = excluded.name, token_sha256 = excluded.token_sha256, created_at = excluded.created_at`).run(reg);
   }
 
+  /** The station's token hash; `revoked` for a revoked station; undefined when never registered. */
   tokenHash(id: string): string | undefined {
     const row = this.db.prepare('SELECT token_sha256 FROM stations WHERE id = ?').get(id) as { token_sha256: string } | undefined;
     return row?.token_sha256 || undefined;
+  }
+
+  /** Registered with a token that works (not revoked): only these stations' MQTT messages are believed. */
+  isActive(id: string): boolean {
+    return /^[0-9a-f]{64}$/.test(this.tokenHash(id) ?? '');
   }
 
   stationForTokenHash(hash: string): string | undefined {
@@ -81,13 +92,8 @@ export class StationsRepo {
     return (this.db.prepare('SELECT * FROM stations ORDER BY id').all() as Row[]).map(toRecord);
   }
 
-  /**
-   * Records health from MQTT. A station that talks before it is registered (it
-   * uploads with its own S3 keys) gets a row without a token, so it is still shown.
-   */
-  touch(id: string, patch: StationHealthPatch): StationRecord {
-    this.db.prepare(`INSERT INTO stations (id, name, token_sha256, created_at) VALUES (?, ?, '', ?) ON CONFLICT (id) DO NOTHING`)
-      .run(id, id, patch.lastSeen);
+  /** Records health from MQTT, for registered stations only (the ingestor drops the others). */
+  touch(id: string, patch: StationHealthPatch): StationRecord | undefined {
     this.db.prepare(`UPDATE stations SET
         last_seen = CASE WHEN last_seen IS NULL OR last_seen < @lastSeen THEN @lastSeen ELSE last_seen END,
         state = COALESCE(@state, state),
@@ -102,7 +108,7 @@ export class StationsRepo {
       modelVersion: patch.modelVersion ?? null,
       telemetry: patch.telemetry ? JSON.stringify(patch.telemetry) : null,
     });
-    return this.get(id) as StationRecord;
+    return this.get(id);
   }
 }
 

@@ -94,4 +94,40 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE detections ADD COLUMN clip_codec TEXT;
   ALTER TABLE detections ADD COLUMN clip_bytes INTEGER;
   `,
+  // 4: detections keyed by (station, event): an event id alone let one station's messages rewrite another's row.
+  `
+  CREATE TABLE detections_v2 (
+    station_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    label TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    start_time TEXT NOT NULL,
+    end_time TEXT,
+    peak_time TEXT,
+    window_count INTEGER,
+    shot_count INTEGER,
+    alert INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL,
+    clip_key TEXT,
+    clip_available INTEGER NOT NULL DEFAULT 0,
+    clip_codec TEXT,
+    clip_bytes INTEGER,
+    model_version TEXT,
+    source TEXT,
+    scores TEXT,
+    reviewed_label TEXT,
+    reviewed_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (station_id, event_id)
+  );
+  INSERT INTO detections_v2 SELECT station_id, event_id, label, confidence, start_time, end_time, peak_time, window_count, shot_count,
+    alert, state, clip_key, clip_available, clip_codec, clip_bytes, model_version, source, scores, reviewed_label, reviewed_at, created_at, updated_at FROM detections;
+  DROP TABLE detections;
+  ALTER TABLE detections_v2 RENAME TO detections;
+  CREATE INDEX detections_start ON detections (start_time);
+  CREATE INDEX detections_station ON detections (station_id, start_time);
+  CREATE INDEX detections_clip ON detections (clip_key);
+  CREATE INDEX detections_event ON detections (event_id);
+  `,
 ];

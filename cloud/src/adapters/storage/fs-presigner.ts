@@ -4,7 +4,8 @@ import { dirname } from 'node:path';
 
 /**
  * Signs and checks the fs driver's upload URLs: HMAC-SHA256 over the method,
- * key, expiry and content type with a secret that never leaves the data dir.
+ * key, expiry, content type and (when the station declared it) the exact body
+ * length, with a secret that never leaves the data dir.
  */
 export class UrlSigner {
   private readonly secret: Buffer;
@@ -13,13 +14,14 @@ export class UrlSigner {
     this.secret = secret;
   }
 
-  sign(key: string, expiresUnixSec: number, contentType: string): string {
-    return createHmac('sha256', this.secret).update(`PUT\n${key}\n${expiresUnixSec}\n${contentType}`).digest('hex');
+  sign(key: string, expiresUnixSec: number, contentType: string, bytes?: number): string {
+    const length = bytes === undefined ? '' : `\n${bytes}`;
+    return createHmac('sha256', this.secret).update(`PUT\n${key}\n${expiresUnixSec}\n${contentType}${length}`).digest('hex');
   }
 
-  /** 'ok', 'expired' or 'bad-signature' (a changed key, expiry or content type breaks the signature). */
-  check(key: string, expiresUnixSec: number, contentType: string, signature: string, nowMs: number): 'ok' | 'expired' | 'bad-signature' {
-    const want = Buffer.from(this.sign(key, expiresUnixSec, contentType), 'hex');
+  /** 'ok', 'expired' or 'bad-signature' (a changed key, expiry, content type or length breaks the signature). */
+  check(key: string, expiresUnixSec: number, contentType: string, signature: string, nowMs: number, bytes?: number): 'ok' | 'expired' | 'bad-signature' {
+    const want = Buffer.from(this.sign(key, expiresUnixSec, contentType, bytes), 'hex');
     const got = /^[0-9a-f]{64}$/.test(signature) ? Buffer.from(signature, 'hex') : Buffer.alloc(0);
     if (got.length !== want.length || !timingSafeEqual(got, want)) return 'bad-signature';
     if (nowMs > expiresUnixSec * 1000) return 'expired';

@@ -21,7 +21,7 @@ describe('DetectionsRepo merges', () => {
     const rows = orders.map((order) => {
       const repo = new DetectionsRepo(openIndexDb(':memory:').db);
       for (const i of order) repo.applyEvent(messages[i], '2026-01-01T00:00:05.000Z');
-      const { createdAt: _c, updatedAt: _u, ...row } = repo.get('e1')!;
+      const { createdAt: _c, updatedAt: _u, ...row } = repo.get('s1', 'e1')!;
       return row;
     });
     for (const row of rows) expect(row).toEqual(rows[0]);
@@ -31,12 +31,12 @@ describe('DetectionsRepo merges', () => {
   it('keeps a review and the alert flag when the sidecar arrives', () => {
     const repo = new DetectionsRepo(openIndexDb(':memory:').db);
     repo.applyEvent(ev('end', { alert: true }), 't');
-    repo.setReview('e1', 'background', '2026-01-02T00:00:00.000Z');
+    repo.setReview('s1', 'e1', 'background', '2026-01-02T00:00:00.000Z');
     repo.applySidecar({
       v: 1, stationId: 's1', clipId: 'e1', clipKey: 'stations/s1/2026/01/01/e1.wav', sha256: '', bytes: 1, sampleRateHz: 16000, durationSec: 1,
       clipStartTime: '', modelVersion: 'm1', source: 'mic', createdAt: '2026-01-01T00:00:03.000Z',
       detection: { eventId: 'e1', label: 'gunshot', confidence: 0.8, startTime: '2026-01-01T00:00:00.000Z', endTime: '2026-01-01T00:00:02.000Z', peakTime: '2026-01-01T00:00:00.500Z', windowCount: 4, shotCount: 2, scores: { gunshot: 0.8 } },
     }, 't2', true);
-    expect(repo.get('e1')).toMatchObject({ alert: true, reviewedLabel: 'background', clipAvailable: true, shotCount: 2, scores: { gunshot: 0.8 } });
+    expect(repo.get('s1', 'e1')).toMatchObject({ alert: true, reviewedLabel: 'background', clipAvailable: true, shotCount: 2, scores: { gunshot: 0.8 } });
   });
 });
