@@ -64,8 +64,10 @@ describe.each(RUNS)('power cut with $codec clips: SIGKILL at random instants whi
       const station = new StationProcess(dataDir, config, env);
       station.start(['--exit-when-idle', '--idle-timeout', '30']);
       await station.waitForLog(/station composed/, 30_000);
-      // Kill somewhere in the next 2.5 s: the pipeline, the clip writes, the uploads and the alerts all run in it.
-      const delay = rand() * 2500;
+      // Kill somewhere in the next 1.5 s: the pipeline, the clip writes (and their encoder), the first uploads and the
+      // alerts all run in it. A run on an idle machine is over in about 1.7 s with small (Opus) clips, so a wider
+      // window would mostly fire after the station has already exited and inject too few faults.
+      const delay = rand() * 1500;
       const exited = await Promise.race([station.wait().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), delay))]);
       if (!exited) {
         station.kill('SIGKILL');
