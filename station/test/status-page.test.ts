@@ -171,7 +171,7 @@ describe.skipIf(!hasChromium())('station status page in headless Chromium', () =
       for (const s of stalled) s.destroy();
     }
     // Slots are released when those browsers go away.
-    await waitFor(async () => ((await call(`${base}clips/${clipId}`, { headers: { cookie } })).status === 200 ? true : undefined), 10_000, 'a clip slot');
+    await waitFor(async () => ((await call(`${base}clips/${clipId}`, { headers: { cookie } })).status === 200 ? true : undefined), 30_000, 'a clip slot');
   }, 60_000);
 });
 

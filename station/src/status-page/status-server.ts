@@ -34,7 +34,7 @@ export interface StatusServerParts {
 }
 
 const SESSION_COOKIE = 'ecosight_status';
-const CLIP_ID = /^\/clips\/([A-Za-z0-9_-]{1,128})$/;
+const CLIP_ID = /^\/clips\/([A-Za-z0-9_-][A-Za-z0-9._-]{0,127})$/; // clip ids name their station: `<stationId>.ev-<hash>`
 
 /**
  * The station status page, served from the daemon's own process: the live level
