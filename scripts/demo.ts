@@ -45,6 +45,9 @@ async function main(): Promise<void> {
   const cloudConfig = loadCloudConfig(process.env, {
     port, host: '127.0.0.1', dataDir: join(root, 'cloud'), storage: 'fs', apiKey: secrets.apiKey,
     modelSigningKey: secrets.signingKey, mqttUrl: broker.url, publicUrl: cloudUrl, jobRunner: 'inline', minNewSamples: 3,
+    // The demo listens on 127.0.0.1 only, so its dashboard is readable without a key on this machine
+    // (a deployed cloud is private by default: PUBLIC_DASHBOARD=false, docs/deploy-render.md).
+    publicDashboard: true,
   });
   const cloud = await createCloud({ config: cloudConfig, logger: createLogger({ name: 'cloud', level: process.env.ECOSIGHT_DEMO_CLOUD_LOG ?? 'warn' }), role: 'serve', scanIntervalMs: 15_000 });
   await cloud.start();
