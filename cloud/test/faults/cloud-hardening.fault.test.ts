@@ -187,7 +187,7 @@ describe('cloud hardening (issue 13 items 8, 10, 11, 12, 14)', () => {
 
   it('fs storage put makes the rename durable (fsync of the folder after the rename)', async () => {
     const f = new Findings();
-    const module = join(repositoryRoot(), 'dist', 'cloud', 'src', 'plugins', 'storage', 'fs-storage.js');
+    const module = join(repositoryRoot(), 'dist', 'cloud', 'src', 'adapters', 'storage', 'fs-storage.js');
     if (!existsSync(module) || !existsSync('/usr/bin/strace')) throw new Error('needs `npx tsc -b` (dist/) and strace');
     const root = mkdtempSync(join(tmpdir(), 'ecosight-fsync-'));
     const log = join(root, 'strace.log');
