@@ -1,3 +1,5 @@
+import { frameEnergies } from './frame-energy.js';
+
 /**
  * Shot onsets to the sample, for locating a shot across stations (1 ms of
  * onset error is 0.34 m of range difference).
@@ -37,12 +39,7 @@ export function pickShotOnsets(samples: Float32Array, options: OnsetPickerOption
 function coarseOnsetFrames(samples: Float32Array, frame: number, options: OnsetPickerOptions): number[] {
   const frames = Math.floor(samples.length / frame);
   if (frames < 3) return [];
-  const energy = new Float64Array(frames);
-  for (let f = 0; f < frames; f++) {
-    let s = 0;
-    for (let i = f * frame; i < (f + 1) * frame; i++) s += samples[i] * samples[i];
-    energy[f] = s / frame + 1e-12;
-  }
+  const energy = frameEnergies(samples, frame);
   const median = Float64Array.from(energy).sort()[Math.floor(frames / 2)];
   const rise = 10 ** ((options.riseDb ?? 12) / 10);
   const refractory = Math.ceil((options.refractoryMs ?? 50) / FRAME_MS);

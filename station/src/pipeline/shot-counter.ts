@@ -1,3 +1,5 @@
+import { frameEnergies } from './frame-energy.js';
+
 /**
  * Finds impulsive onsets (shots) in a stretch of audio: 5 ms energy frames,
  * an onset where a frame jumps well above the median level of the stretch,
@@ -22,12 +24,7 @@ export function findShots(samples: Float32Array, options: ShotCounterOptions): S
   const frame = Math.max(1, Math.round(options.sampleRateHz * 0.005));
   const frames = Math.floor(samples.length / frame);
   if (frames < 3) return { count: 0, firstOnsetSample: undefined };
-  const energy = new Float64Array(frames);
-  for (let f = 0; f < frames; f++) {
-    let s = 0;
-    for (let i = f * frame; i < (f + 1) * frame; i++) s += samples[i] * samples[i];
-    energy[f] = s / frame + 1e-12;
-  }
+  const energy = frameEnergies(samples, frame);
   const median = Float64Array.from(energy).sort()[Math.floor(frames / 2)];
   const rise = 10 ** ((options.riseDb ?? 12) / 10);
   const refractory = Math.ceil((options.refractoryMs ?? 50) / 5);
