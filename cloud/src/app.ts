@@ -7,7 +7,7 @@ import { encodePayload } from '#shared/mqtt/payloads.js';
 import { incidentsTopic, modelAnnounceTopic, type StationTopicKind } from '#shared/mqtt/topics.js';
 import type { Logger } from '#shared/util/logger.js';
 import { describeError } from '#shared/errors.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '#shared/util/clock.js';
 import { buildApp } from './http.js';
 import { DEFAULT_CORRELATOR_OPTIONS, IncidentCorrelator } from './incidents/correlator.js';
 import { IncidentService } from './incidents/incident-service.js';
@@ -141,7 +141,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     },
   });
   const services: CloudServices = {
-    config, logger, clock, version: softwareVersion(), startedAt: clock.now(), storage, urlSigner, repos, live,
+    config, logger, clock, version: softwareVersion(), startedAt: new Date(clock.now()), storage, urlSigner, repos, live,
     auth: createAuthGuards({ apiKey: config.apiKey, viewerKey: config.viewerKey, publicDashboard: config.publicDashboard }, repos.stations),
     stations: new StationService({ storage, stations: repos.stations, clock }),
     ingestor,

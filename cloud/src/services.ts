@@ -1,6 +1,6 @@
 import type { CloudConfig } from '#shared/config/cloud-config.js';
 import type { Logger } from '#shared/util/logger.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '#shared/util/clock.js';
 import type { IncidentService } from './incidents/incident-service.js';
 import type { Ingestor } from './ingest/ingestor.js';
 import type { SidecarScanner } from './ingest/sidecar-scanner.js';

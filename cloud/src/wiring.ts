@@ -4,7 +4,7 @@ import type { CloudConfig } from '#shared/config/cloud-config.js';
 import { packageVersion } from '#shared/util/package-version.js';
 import { createS3Client } from '#shared/s3/client.js';
 import type { Logger } from '#shared/util/logger.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '#shared/util/clock.js';
 import { Ingestor } from './ingest/ingestor.js';
 import { rebuildIndex, type ReindexCounts } from './ingest/reindex.js';
 import { DetectionsRepo } from './adapters/db/detections-repo.js';

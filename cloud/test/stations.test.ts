@@ -115,11 +115,11 @@ describe('stations on fs storage', () => {
 
     // The same URL after it expired.
     const realNow = cloud.services.clock.now;
-    (cloud.services.clock as { now: () => Date }).now = () => new Date(Date.parse(wavUrl.expiresAt) + 1000);
+    (cloud.services.clock as { now: () => number }).now = () => Date.parse(wavUrl.expiresAt) + 1000;
     try {
       expect((await put(wavUrl.url, wavUrl.headers, wav)).status).toBe(403);
     } finally {
-      (cloud.services.clock as { now: () => Date }).now = realNow;
+      (cloud.services.clock as { now: () => number }).now = realNow;
     }
     expect(cloud.logs.join('')).not.toMatch(/sig=[0-9a-f]{64}/);
   });

@@ -2,7 +2,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isStationDocKey, STATIONS_PREFIX } from '#shared/bucket/layout.js';
 import type { CloudConfig } from '#shared/config/cloud-config.js';
-import { systemClock } from '../clock.js';
+import { systemClock } from '#shared/util/clock.js';
 import type { StationRegistration } from '../adapters/db/stations-repo.js';
 import { getJson, type ObjectStorage } from '../adapters/storage/object-storage.js';
 import { brokerAuthFiles, mosquittoPasswordHash, mqttUrlCredentials, type BrokerUser } from '../stations/mqtt-credentials.js';

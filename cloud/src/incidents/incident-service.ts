@@ -4,7 +4,7 @@ import { decodePayload, type AlertPayload, type StatusPayload, type TelemetryPay
 import type { StationTopicKind } from '#shared/mqtt/topics.js';
 import { inBackground } from '#shared/util/background.js';
 import type { Logger } from '#shared/util/logger.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '#shared/util/clock.js';
 import { checkAlert } from '../ingest/payload-checks.js';
 import type { LiveHub } from '../adapters/live-hub.js';
 import { putJson, type ObjectStorage } from '../adapters/storage/object-storage.js';
@@ -52,7 +52,7 @@ export class IncidentService {
 
   /** Called for every station message that passed the ingest (the checks are repeated: they are cheap). */
   onStationMessage(kind: StationTopicKind, stationId: string, raw: Buffer): void {
-    const now = this.deps.clock.now().getTime();
+    const now = this.deps.clock.now();
     if (kind === 'status' || kind === 'telemetry') {
       const p = decodePayload<(StatusPayload | TelemetryPayload) & StationLocationFields>(raw, ['stationId']);
       if (!p || p.stationId !== stationId) return;
@@ -73,7 +73,7 @@ export class IncidentService {
 
   /** Finalises incidents whose settle time has passed. */
   sweep(): void {
-    for (const incident of this.deps.correlator.sweep(this.deps.clock.now().getTime())) this.emit(incident, 'update');
+    for (const incident of this.deps.correlator.sweep(this.deps.clock.now())) this.emit(incident, 'update');
   }
 
   list(): IncidentPayload[] {

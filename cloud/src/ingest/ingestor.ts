@@ -4,7 +4,7 @@ import { decodePayload } from '#shared/mqtt/payloads.js';
 import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 import type { StationTopicKind } from '#shared/mqtt/topics.js';
 import type { Logger } from '#shared/util/logger.js';
-import type { Clock } from '../clock.js';
+import { isoNow, type Clock } from '#shared/util/clock.js';
 import type { DetectionRecord, DetectionsRepo } from '../adapters/db/detections-repo.js';
 import type { StationsRepo } from '../adapters/db/stations-repo.js';
 import type { LiveHub } from '../adapters/live-hub.js';
@@ -175,13 +175,13 @@ export class Ingestor {
 
   /** A message's own time, but never in the future (a station with a wrong clock). */
   private seenAt(time: string | undefined): string {
-    const now = this.deps.clock.now();
+    const now = new Date(this.deps.clock.now());
     const t = time ? Date.parse(time) : NaN;
     return Number.isNaN(t) || t > now.getTime() ? now.toISOString() : new Date(t).toISOString();
   }
 
   private now(): string {
-    return this.deps.clock.now().toISOString();
+    return isoNow(this.deps.clock);
   }
 
   private drop(kind: string, stationId: string, problem: string | undefined): void {

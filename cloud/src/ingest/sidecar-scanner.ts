@@ -1,6 +1,6 @@
 import { clipDayPrefix, clipKeysFor, isSidecarKey, sidecarKeyFor } from '#shared/bucket/layout.js';
 import type { Logger } from '#shared/util/logger.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '#shared/util/clock.js';
 import type { DetectionsRepo } from '../adapters/db/detections-repo.js';
 import type { StationsRepo } from '../adapters/db/stations-repo.js';
 import type { ObjectStorage } from '../adapters/storage/object-storage.js';
@@ -64,7 +64,7 @@ export class SidecarScanner {
 
   private async scanOnce(): Promise<ScanResult> {
     const result: ScanResult = { sidecars: 0, clipsFound: 0 };
-    const now = this.deps.clock.now();
+    const now = new Date(this.deps.clock.now());
     const since = new Date(now.getTime() - PENDING_LOOKBACK_DAYS * 86_400_000).toISOString();
     for (const clipKey of this.deps.detections.pendingClipKeys(since, PENDING_LIMIT)) {
       const sidecarKey = sidecarKeyFor(clipKey);

@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import { isoNow, type Clock } from '#shared/util/clock.js';
 import type { JobStore } from './job-store.js';
 import { MAX_LOG_LINES, RETRAIN_STAGES, type JobStatus, type RetrainStage } from './job-status.js';
 
@@ -58,7 +58,7 @@ export class JobProgress implements ProgressSink {
   }
 
   log(message: string): void {
-    const log = [...this.status.log, { time: this.clock.now().toISOString(), message }].slice(-MAX_LOG_LINES);
+    const log = [...this.status.log, { time: isoNow(this.clock), message }].slice(-MAX_LOG_LINES);
     this.status = { ...this.status, log };
     this.echo?.(message, this.status);
     this.schedule();

@@ -1,6 +1,6 @@
 import type { Logger } from '#shared/util/logger.js';
 import { describeError } from '#shared/errors.js';
-import type { Clock } from '../clock.js';
+import { isoNow, type Clock } from '#shared/util/clock.js';
 import { clash } from '../errors.js';
 import { JobProgress } from './job-progress.js';
 import type { JobStore } from './job-store.js';
@@ -50,7 +50,7 @@ export class JobRunner {
       }
       precheck?.();
       const full: JobRequest = {
-        v: 1, id: this.deps.store.newId(), kind: 'retrain', requestedAt: this.deps.clock.now().toISOString(), runner: this.deps.mode, ...request,
+        v: 1, id: this.deps.store.newId(), kind: 'retrain', requestedAt: isoNow(this.deps.clock), runner: this.deps.mode, ...request,
       };
       const status = await this.deps.store.create(full);
       if (this.deps.mode === 'inline') this.startInBackground(status);
@@ -122,8 +122,8 @@ export class JobRunner {
       logger.info({ job: queued.id }, 'retrain job started');
       const result = await this.deps.execute(request, progress, this.abort.signal);
       await progress.finish({
-        state: 'succeeded', percent: 100, result, finishedAt: clock.now().toISOString(),
-        log: [...progress.current.log, { time: clock.now().toISOString(), message: `done: ${result.outcome} ${result.version}` }],
+        state: 'succeeded', percent: 100, result, finishedAt: isoNow(clock),
+        log: [...progress.current.log, { time: isoNow(clock), message: `done: ${result.outcome} ${result.version}` }],
       });
       logger.info({ job: queued.id, outcome: result.outcome, version: result.version }, 'retrain job finished');
     } catch (err) {
@@ -131,8 +131,8 @@ export class JobRunner {
       logger.error({ job: queued.id, err: message }, 'retrain job failed');
       if (progress) {
         await progress.finish({
-          state: 'failed', error: message, finishedAt: clock.now().toISOString(),
-          log: [...progress.current.log, { time: clock.now().toISOString(), message: `failed: ${message}` }],
+          state: 'failed', error: message, finishedAt: isoNow(clock),
+          log: [...progress.current.log, { time: isoNow(clock), message: `failed: ${message}` }],
         }).catch(() => undefined);
       } else {
         await store.fail(queued, message).catch(() => undefined);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '#shared/s3/client.js';
 import { TestS3 } from '#testkit/s3rver.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '#shared/util/clock.js';
 import { openIndexDb } from '../adapters/db/index-db.js';
 import { JobsRepo } from '../adapters/db/jobs-repo.js';
 import { LiveHub } from '../adapters/live-hub.js';
@@ -20,7 +20,7 @@ function processStore(storage: ObjectStorage, clock: Clock): JobStore {
   return new JobStore({ storage, jobs: new JobsRepo(openIndexDb(':memory:').db), live: new LiveHub(), clock });
 }
 
-const clockAt = (t: { ms: number }): Clock => ({ now: () => new Date(t.ms) });
+const clockAt = (t: { ms: number }): Clock => ({ now: () => t.ms, sleepUntil: () => Promise.resolve() });
 
 async function queuedJob(store: JobStore, id: string) {
   return store.create({ v: 1, id, kind: 'retrain', minSamples: 0, mode: 'head', requestedAt: new Date().toISOString(), runner: 'worker' });

@@ -1,7 +1,7 @@
 import { JOBS_PREFIX, jobClaimKey, jobRequestKey, jobStatusKey } from '#shared/bucket/layout.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Clock } from '../clock.js';
+import { isoNow, type Clock } from '#shared/util/clock.js';
 import type { JobsRepo } from '../adapters/db/jobs-repo.js';
 import type { LiveHub } from '../adapters/live-hub.js';
 import { getJson, putJson, type ObjectStorage } from '../adapters/storage/object-storage.js';
@@ -42,7 +42,7 @@ export class JobStore {
   }
 
   newId(): string {
-    const t = this.deps.clock.now().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    const t = isoNow(this.deps.clock).replace(/[-:T]/g, '').slice(0, 14);
     return `job-${t}-${randomBytes(3).toString('hex')}`;
   }
 
@@ -105,7 +105,7 @@ export class JobStore {
 
   /** Writes a new status (seq + 1), updates the index, tells watchers and the live channel. */
   async write(status: JobStatus): Promise<JobStatus> {
-    const next: JobStatus = { ...status, seq: status.seq + 1, updatedAt: this.deps.clock.now().toISOString(), log: status.log.slice(-MAX_LOG_LINES) };
+    const next: JobStatus = { ...status, seq: status.seq + 1, updatedAt: isoNow(this.deps.clock), log: status.log.slice(-MAX_LOG_LINES) };
     await putJson(this.deps.storage, jobStatusKey(next.id), next);
     this.deps.jobs.upsert(next);
     const { log: _log, ...summary } = next;
@@ -140,7 +140,7 @@ export class JobStore {
     for (const id of ids) {
       const status = await this.read(id);
       if (!status || !isActive(status)) continue;
-      const now = this.deps.clock.now().getTime();
+      const now = this.deps.clock.now();
       if (status.state === 'running' && now - Date.parse(status.updatedAt) > STALE_AFTER_MS) {
         await this.fail(status, `no progress for ${STALE_AFTER_MS / 60_000} minutes: the process running it probably stopped`);
         continue;
@@ -166,7 +166,7 @@ export class JobStore {
    */
   async claim(status: JobStatus): Promise<JobStatus | undefined> {
     const { storage } = this.deps;
-    const now = this.deps.clock.now().toISOString();
+    const now = isoNow(this.deps.clock);
     const mine: ClaimDoc = { token: randomBytes(16).toString('hex'), by: `${hostname()}:${process.pid}`, at: now };
     if (!(await storage.createIfAbsent(jobClaimKey(status.id), JSON.stringify(mine), 'application/json'))) return undefined;
     if ((await getJson<ClaimDoc>(storage, jobClaimKey(status.id))).token !== mine.token) return undefined;
@@ -179,7 +179,7 @@ export class JobStore {
   }
 
   async fail(status: JobStatus, message: string): Promise<JobStatus> {
-    const now = this.deps.clock.now().toISOString();
+    const now = isoNow(this.deps.clock);
     return this.write({ ...status, state: 'failed', error: message, finishedAt: now, log: [...status.log, { time: now, message: `failed: ${message}` }] });
   }
 }

@@ -5,7 +5,7 @@ import type { LatestPointer, ReleaseAnnouncement } from '#shared/release/pointer
 import type { ReleaseRecord } from '#shared/release/record.js';
 import { releaseManifestUrl } from '#shared/release/urls.js';
 import type { Logger } from '#shared/util/logger.js';
-import type { Clock } from '../clock.js';
+import { isoNow, type Clock } from '#shared/util/clock.js';
 import { unavailable } from '../errors.js';
 import type { LiveHub } from '../adapters/live-hub.js';
 import type { Signer } from './signing-role.js';
@@ -77,7 +77,7 @@ export class ReleasePublisher {
   async publish(input: PublishInput): Promise<ReleaseRecord> {
     const key = this.deps.signingKey;
     if (!key) throw unavailable('PUBLISHING_DISABLED', NO_SIGNING_KEY_REASON);
-    const createdAt = this.deps.clock.now().toISOString();
+    const createdAt = isoNow(this.deps.clock);
     const files = await this.uploadFiles(input);
     const manifest: Manifest = signManifest({
       schemaVersion: 1,
@@ -101,7 +101,7 @@ export class ReleasePublisher {
 
   /** Keeps a candidate that failed the gate, with its report; stations never see it. */
   async reject(input: PublishInput): Promise<ReleaseRecord> {
-    const createdAt = this.deps.clock.now().toISOString();
+    const createdAt = isoNow(this.deps.clock);
     const files = await this.uploadFiles(input);
     const record = this.record(input, 'rejected', createdAt, files);
     await putJson(this.deps.storage, releaseRecordKey(input.version), record);

@@ -1,3 +1,4 @@
+import { isoNow } from '#shared/util/clock.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { describeError } from '#shared/errors.js';
@@ -76,7 +77,7 @@ export const statusRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }
       publishing: { enabled: reason === undefined, signer: services.publisher.signer, ...(reason ? { reason } : {}) },
       jobRunner: services.config.jobRunner,
       uptimeSec: Math.round((Date.now() - services.startedAt.getTime()) / 100) / 10,
-      time: services.clock.now().toISOString(),
+      time: isoNow(services.clock),
     };
   });
 };

@@ -1,6 +1,6 @@
 import { stationDocKey } from '#shared/bucket/layout.js';
 import { EcoSightError } from '#shared/errors.js';
-import type { Clock } from '../clock.js';
+import { isoNow, type Clock } from '#shared/util/clock.js';
 import { newStationToken, sha256Token } from '../plugins/auth.js';
 import type { StationRegistration, StationsRepo } from '../adapters/db/stations-repo.js';
 import { getJson, putJson, type ObjectStorage } from '../adapters/storage/object-storage.js';
@@ -38,7 +38,7 @@ export class StationService {
     const { storage, stations } = this.deps;
     if (stations.tokenHash(id) || (await storage.head(stationDocKey(id)))) throw new StationError('STATION_EXISTS', `station ${id} is already registered`);
     const token = newStationToken();
-    const reg = this.registration(id, name ?? id, token, this.deps.clock.now().toISOString());
+    const reg = this.registration(id, name ?? id, token, isoNow(this.deps.clock));
     await putJson(storage, stationDocKey(id), reg);
     if (!stations.register(reg)) throw new StationError('STATION_EXISTS', `station ${id} is already registered`);
     return { id, token };
@@ -57,7 +57,7 @@ export class StationService {
   /** No token works for the station any more; its data stays. */
   async revoke(id: string): Promise<void> {
     const current = await this.current(id);
-    const reg: StationRegistration = { v: 1, id, name: current.name, tokenSha256: REVOKED, createdAt: current.createdAt, revokedAt: this.deps.clock.now().toISOString() };
+    const reg: StationRegistration = { v: 1, id, name: current.name, tokenSha256: REVOKED, createdAt: current.createdAt, revokedAt: isoNow(this.deps.clock) };
     await putJson(this.deps.storage, stationDocKey(id), reg);
     this.deps.stations.upsertRegistration(reg);
   }
@@ -72,7 +72,7 @@ export class StationService {
   }
 
   private registration(id: string, name: string, token: string, createdAt: string): StationRegistration {
-    return { v: 1, id, name, tokenSha256: sha256Token(token), mqttPasswordHash: mosquittoPasswordHash(token), createdAt, rotatedAt: this.deps.clock.now().toISOString() };
+    return { v: 1, id, name, tokenSha256: sha256Token(token), mqttPasswordHash: mosquittoPasswordHash(token), createdAt, rotatedAt: isoNow(this.deps.clock) };
   }
 }
 

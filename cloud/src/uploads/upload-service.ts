@@ -1,5 +1,5 @@
 import { clipContentType, clipExtension, type ClipCodec } from '#shared/audio/clip-codec.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '#shared/util/clock.js';
 import { clash, invalid } from '../errors.js';
 import type { UploadsRepo } from '../adapters/db/uploads-repo.js';
 import type { ObjectStorage } from '../adapters/storage/object-storage.js';
@@ -62,7 +62,7 @@ export class UploadService {
     const audio = await decodeAudioWithin(bytes, SAMPLE_RATE_HZ, this.deps.maxDecodedSamples);
     if (audio.samples.length === 0) throw invalid('AUDIO_DECODE', 'the audio file holds no audio');
 
-    const now = this.deps.clock.now();
+    const now = new Date(this.deps.clock.now());
     const timestamp = uploadTimestamp(now);
     const key = await this.freeKey(className, timestamp, safeStem(fileName), audio.codec);
     try {

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Clock } from '../../clock.js';
+import { isoNow, type Clock } from '#shared/util/clock.js';
 import type { CurrentModel } from '../../models/current-model.js';
 import type { ReleasePublisher } from '../../models/publisher.js';
 import { nextVersion } from '../../models/versioning.js';
@@ -62,7 +62,7 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
     const load = (originals: readonly LabelledOriginal[]) =>
       loadOriginals(deps.storage, originals, sampleRateHz, (f, m) => progress.update(f, m), deps.maxDecodedSamples);
     const existing = deps.repos.releases.list().map((r) => r.version);
-    const version = nextVersion([...existing, current.version], deps.clock.now());
+    const version = nextVersion([...existing, current.version], new Date(deps.clock.now()));
     const trained = await trainCandidate(deps, { request, split, load, version, classes, base: current.pkg, progress, signal });
     const { candidate } = trained;
     candidateModel = candidate.model;
@@ -81,7 +81,7 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
     progress.log(`gate ${decision.passed ? 'passed' : 'failed'}: ${decision.reasons.join('; ')}`);
 
     await progress.stage('publish');
-    const createdAt = deps.clock.now().toISOString();
+    const createdAt = isoNow(deps.clock);
     const report = {
       jobId: request.id, mode: request.mode, parentVersion: current.version, dataCutoff,
       originals: { train: trained.counts.originals, valid: trained.validOriginals, eval: evalSet.length },

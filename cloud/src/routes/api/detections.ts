@@ -1,3 +1,4 @@
+import { isoNow } from '#shared/util/clock.js';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { clipContentType, codecOfKey } from '#shared/audio/clip-codec.js';
@@ -106,7 +107,7 @@ export const detectionRoutes: FastifyPluginAsyncTypebox<{ services: CloudService
     const classes = (await services.currentModel.get()).pkg.classNames;
     if (!classes.includes(label)) throw badRequest('UNKNOWN_CLASS', `label ${JSON.stringify(label)} is not one of: ${classes.join(', ')}`);
     if (!d.clipKey || !d.clipAvailable) throw conflict('CONFLICT', `the clip of detection ${d.id} is not in storage yet, so it cannot become training data`);
-    const reviewedAt = services.clock.now().toISOString();
+    const reviewedAt = isoNow(services.clock);
     const doc: LabelDoc = { v: 1, eventId: d.id, stationId: d.stationId, clipKey: d.clipKey, label, detectedLabel: d.label, reviewedAt };
     // Storage first: the label survives even if the index is lost right after.
     await putJson(storage, labelDocKey(d.stationId, d.id), doc);

@@ -29,7 +29,7 @@ export const objectRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }
     const key = assertSafeKey((request.params as { '*': string })['*']);
     const { expires, sig, bytes } = request.query as { expires?: string; sig?: string; bytes?: string };
     const contentType = String(request.headers['content-type'] ?? '').split(';')[0].trim();
-    return signer.check(key, Number(expires), contentType, String(sig ?? ''), services.clock.now().getTime(), bytes === undefined ? undefined : Number(bytes));
+    return signer.check(key, Number(expires), contentType, String(sig ?? ''), services.clock.now(), bytes === undefined ? undefined : Number(bytes));
   };
 
   app.put('/api/objects/*', {
