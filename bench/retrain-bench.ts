@@ -47,13 +47,14 @@ async function main(): Promise<void> {
     const seedSec = (performance.now() - t0) / 1000;
     const out = execFileSync(process.execPath, [join(here, 'retrain-run.js'), dataDir, values.mode as string], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
     const result = JSON.parse(out.trim().split('\n').at(-1) as string) as {
-      mode: string; outcome: string | null; error: string | null; totalSec: number; stageSec: Record<string, number>; peakRssMb: number;
+      mode: string; outcome: string | null; error: string | null; totalSec: number; userCpuSec: number;
+      stageSec: Record<string, number>; stagePeakRssMb: Record<string, number>; peakRssMb: number;
     };
     const rows: Array<[string, string]> = [
       ['originals', `${originals} x 4 s in ${BENCH_CLASSES.length} classes (${BENCH_CLASSES.join(', ')}), seeded in ${seedSec.toFixed(0)} s`],
       ['mode', result.mode],
-      ...Object.entries(result.stageSec).map(([k, v]): [string, string] => [`  ${k}`, `${v.toFixed(1)} s`]),
-      ['total', `${result.totalSec.toFixed(1)} s`],
+      ...Object.entries(result.stageSec).map(([k, v]): [string, string] => [`  ${k}`, `${v.toFixed(1)} s, peak RSS ${result.stagePeakRssMb[k]?.toFixed(0)} MB by its end`]),
+      ['total', `${result.totalSec.toFixed(1)} s wall, ${result.userCpuSec.toFixed(1)} s user CPU`],
       ['peak RSS', `${result.peakRssMb.toFixed(0)} MB`],
       ['outcome', result.outcome ?? `failed: ${result.error}`],
     ];

@@ -4,13 +4,13 @@ import type { ModelMetadata } from '#shared/model/metadata.js';
 import type { tf } from '#shared/model/tf.js';
 import { createRandom } from '#shared/util/random.js';
 import { detectEvents, matchEvents, type TimedEvent, type WindowTiming } from './events.js';
-import type { LongRecording } from './long-audio.js';
+import { wholeAudio, type LongAudio, type LongRecording } from './long-audio.js';
 import {
   classMetrics, confusionMatrix, macroF1, NONE_LABEL,
   type EvaluationReport, type LongAudioMetrics, type WindowTruth,
 } from './metrics.js';
 import { buildPatchSet, type PatchSet } from './patch-set.js';
-import { predictPatchSet, scoreSignal } from './score-signal.js';
+import { predictPatchSet, scoreSignal, scoreStream } from './score-signal.js';
 import type { LabelledClip } from './types.js';
 
 /** What evaluation needs of a model: the network and its metadata (a ModelPackage fits). */
@@ -24,22 +24,45 @@ export interface EvaluateOptions {
   thresholds?: Record<string, number>;
   /** Class whose events are counted on long audio. Default `gunshot`. */
   alarmClass?: string;
-  /** Long audio without the alarm class: false alarms per hour. */
-  alarmFree?: LongRecording;
+  /** Long audio without the alarm class: false alarms per hour (a LongAudio is scored a chunk at a time). */
+  alarmFree?: LongRecording | LongAudio;
   /** Long audio with labelled alarm-class events: event recall (false alarms here are not counted). */
-  withEvents?: LongRecording;
+  withEvents?: LongRecording | LongAudio;
   /** Onset collar for event matching. Default 0.5 s. */
   collarSec?: number;
   /** Seed of the noise floor added to clips (as in training). Default 1. */
   ditherSeed?: number;
 }
 
-/** Window scores and truth for a set of labelled clips (evaluated like validation in training). */
-export function scoreClips(pkg: EvaluableModel, clips: readonly LabelledClip[], ditherSeed = 1): { set: PatchSet; scores: Float32Array; truth: WindowTruth } {
-  const frontEnd = new LogMelFrontEnd(pkg.metadata.frontEnd);
-  const set = buildPatchSet(clips, pkg.metadata.classes, { frontEnd, random: createRandom(`dither-${ditherSeed}`) });
-  const scores = predictPatchSet(pkg.model, set);
-  return { set, scores, truth: patchSetTruth(set) };
+/** Clips turned into patches and scored together by scoreClips: a few megabytes of patches at a time. */
+const CLIPS_PER_BATCH = 32;
+
+/**
+ * Window scores and truth for a set of labelled clips (evaluated like
+ * validation in training). The clips are featurised and scored a batch at a
+ * time and only scores and truth are kept, so a large held-out set never has
+ * all its patches in memory; each clip's patches depend only on the clip (the
+ * dither is forked per clip), so batching changes nothing.
+ */
+export function scoreClips(pkg: EvaluableModel, clips: readonly LabelledClip[], ditherSeed = 1): { scores: Float32Array; truth: WindowTruth } {
+  return scoreClipsWith(pkg.model, pkg.metadata.frontEnd, pkg.metadata.classes, clips, ditherSeed);
+}
+
+/** scoreClips for a model whose metadata is not written yet (training's thresholds). */
+export function scoreClipsWith(model: tf.LayersModel, frontEndParams: FrontEndParams, classes: string[], clips: readonly LabelledClip[], ditherSeed = 1): { scores: Float32Array; truth: WindowTruth } {
+  const frontEnd = new LogMelFrontEnd(frontEndParams);
+  const random = createRandom(`dither-${ditherSeed}`);
+  const scores: Float32Array[] = [];
+  const values: Int8Array[] = [];
+  const dominant: (string | null)[] = [];
+  for (let b = 0; b < clips.length; b += CLIPS_PER_BATCH) {
+    const set = buildPatchSet(clips.slice(b, b + CLIPS_PER_BATCH), classes, { frontEnd, random });
+    scores.push(predictPatchSet(model, set));
+    const truth = patchSetTruth(set);
+    values.push(truth.values);
+    dominant.push(...truth.dominant);
+  }
+  return { scores: concat(scores), truth: { values: concatInt8(values), dominant } };
 }
 
 /** Truth of a PatchSet's windows: its labels; the confusion row is the clip's first label. */
@@ -87,18 +110,20 @@ function longAudioMetrics(pkg: EvaluableModel, alarm: string, threshold: number,
   const timing = windowTiming(pkg.metadata.frontEnd);
   const k = pkg.metadata.classes.indexOf(alarm);
   const collar = opts.collarSec ?? 0.5;
-  const eventsOf = (samples: Float32Array) => detectEvents(classColumn(scoreSignal(pkg.model, frontEnd, samples).scores, k, pkg.metadata.classes.length), threshold, timing);
+  const eventsOf = (audio: LongAudio) => detectEvents(classColumn(scoreStream(pkg.model, frontEnd, audio).scores, k, pkg.metadata.classes.length), threshold, timing);
+  const alarmFree = opts.alarmFree && asLongAudio(opts.alarmFree);
+  const withEvents = opts.withEvents && asLongAudio(opts.withEvents);
   let hours = 0;
   let falseAlarms = 0;
-  if (opts.alarmFree && opts.alarmFree.samples.length > 0) {
-    hours = opts.alarmFree.samples.length / pkg.metadata.frontEnd.sampleRateHz / 3600;
-    falseAlarms = matchEvents([], eventsOf(opts.alarmFree.samples), timing, collar).falseAlarms;
+  if (alarmFree && alarmFree.lengthSamples > 0) {
+    hours = alarmFree.lengthSamples / pkg.metadata.frontEnd.sampleRateHz / 3600;
+    falseAlarms = matchEvents([], eventsOf(alarmFree), timing, collar).falseAlarms;
   }
   let events = 0;
   let detected = 0;
   let overlapped = 0;
-  if (opts.withEvents) {
-    const match = matchEvents(opts.withEvents.events, eventsOf(opts.withEvents.samples), timing, collar);
+  if (withEvents) {
+    const match = matchEvents(withEvents.events, eventsOf(withEvents), timing, collar);
     events = match.truthEvents;
     detected = match.detectedTruth;
     overlapped = match.overlappedTruth;
@@ -227,6 +252,10 @@ export function classColumn(scores: Float32Array, k: number, classes: number): F
   const out = new Float32Array(scores.length / classes);
   for (let w = 0; w < out.length; w++) out[w] = scores[w * classes + k];
   return out;
+}
+
+function asLongAudio(x: LongRecording | LongAudio): LongAudio {
+  return 'samples' in x ? wholeAudio(x) : x;
 }
 
 function concat(parts: Float32Array[]): Float32Array {

@@ -17,18 +17,79 @@ export interface SignalScores {
  * hour of audio never needs all its patches in memory at once.
  */
 export function scoreSignal(model: tf.LayersModel, frontEnd: LogMelFrontEnd, samples: Float32Array, batchSize = 64): SignalScores {
+  return scoreStream(model, frontEnd, { lengthSamples: samples.length, chunks: () => [samples] }, batchSize);
+}
+
+/** A signal read in pieces (a LongAudio fits). */
+export interface ChunkedSignal {
+  lengthSamples: number;
+  chunks(chunkSamples?: number): Iterable<Float32Array>;
+}
+
+/**
+ * scoreSignal over a signal that arrives in chunks: the same segments of
+ * SEGMENT_PATCHES windows are scored as soon as their samples are in, and the
+ * samples no later segment needs are dropped, so only one segment's audio
+ * (about two minutes) is held however long the signal. Same scores as
+ * scoreSignal on the whole signal.
+ */
+export function scoreStream(model: tf.LayersModel, frontEnd: LogMelFrontEnd, signal: ChunkedSignal, batchSize = 64): SignalScores {
   const { patchSamples, patchHopSamples } = frontEnd.geometry;
   const classes = (model.outputs[0].shape[1] as number);
-  const windows = samples.length < patchSamples ? 1 : 1 + Math.floor((samples.length - patchSamples) / patchHopSamples);
+  const length = signal.lengthSamples;
+  const windows = length < patchSamples ? 1 : 1 + Math.floor((length - patchSamples) / patchHopSamples);
   const scores = new Float32Array(windows * classes);
-  for (let first = 0; first < windows; first += SEGMENT_PATCHES) {
-    const count = Math.min(SEGMENT_PATCHES, windows - first);
-    const start = first * patchHopSamples;
-    const end = Math.min(samples.length, start + (count - 1) * patchHopSamples + patchSamples);
-    const patches = frontEnd.patches(samples.subarray(start, end)).slice(0, count);
-    scores.set(predictPatches(model, patches, batchSize), first * classes);
+  const held = new HeldSamples();
+  let first = 0;
+  const scoreReady = () => {
+    while (first < windows) {
+      const count = Math.min(SEGMENT_PATCHES, windows - first);
+      const start = first * patchHopSamples;
+      const end = Math.min(length, start + (count - 1) * patchHopSamples + patchSamples);
+      if (held.end < end) return;
+      const patches = frontEnd.patches(held.view(start, end)).slice(0, count);
+      scores.set(predictPatches(model, patches, batchSize), first * classes);
+      first += SEGMENT_PATCHES;
+      held.dropBefore(Math.min(length, first * patchHopSamples));
+    }
+  };
+  scoreReady();
+  for (const chunk of signal.chunks(SEGMENT_PATCHES * patchHopSamples)) {
+    held.push(chunk);
+    scoreReady();
   }
   return { scores, windows, classes };
+}
+
+/** The not yet scored tail of a chunked signal: samples [base, end). */
+class HeldSamples {
+  private samples: Float32Array = new Float32Array(0);
+  private base = 0;
+
+  get end(): number {
+    return this.base + this.samples.length;
+  }
+
+  push(chunk: Float32Array): void {
+    if (this.samples.length === 0) {
+      this.samples = chunk;
+      return;
+    }
+    const joined = new Float32Array(this.samples.length + chunk.length);
+    joined.set(this.samples);
+    joined.set(chunk, this.samples.length);
+    this.samples = joined;
+  }
+
+  view(from: number, to: number): Float32Array {
+    return this.samples.subarray(from - this.base, to - this.base);
+  }
+
+  dropBefore(at: number): void {
+    const keep = this.samples.subarray(Math.min(this.samples.length, at - this.base));
+    this.samples = keep.length === 0 ? new Float32Array(0) : keep;
+    this.base = Math.max(this.base, at);
+  }
 }
 
 /** Scores for a list of patches, batched. */

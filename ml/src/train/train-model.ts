@@ -4,13 +4,13 @@ import type { ModelMetadata } from '#shared/model/metadata.js';
 import type { tf } from '#shared/model/tf.js';
 import { createRandom, type Random } from '#shared/util/random.js';
 import { buildModel, EMBEDDING_LAYER, normalisationOf } from './architecture.js';
-import { evaluateModel, classColumn, patchSetTruth } from './evaluate.js';
-import { embeddingSet, fitHeadOnEmbeddings, headBackbone } from './head-trainer.js';
+import { evaluateModel, classColumn, scoreClipsWith } from './evaluate.js';
+import { fitHeadOnEmbeddings, headBackbone } from './head-trainer.js';
 import { streamEmbeddings } from './embedding-stream.js';
-import { alarmFreeStream, eventStream, type LongRecording } from './long-audio.js';
+import { alarmFreeAudio, withEventsAudio, type LongAudio } from './long-audio-stream.js';
 import type { EvaluationReport } from './metrics.js';
 import { buildPatchSet, type PatchSet } from './patch-set.js';
-import { predictPatchSet, scoreSignal } from './score-signal.js';
+import { scoreStream } from './score-signal.js';
 import { chooseThresholds } from './thresholds.js';
 import { TrainError, throwIfAborted } from './train-errors.js';
 import { fitNetwork, type EpochSelection, type FitOptions, type FitResult } from './trainer.js';
@@ -39,19 +39,24 @@ export async function trainModel(train: readonly LabelledClip[] | ClipStream, va
   const count = isClipArray(train) ? train.length : train.count;
   report({ stage: 'features', percent: 0, message: `log-mel patches of ${count} training clips` });
   const onClip = (done: number, total: number) => progressEvery(done, total, (f) => report({ stage: 'features', percent: 12 * f, message: `features ${done}/${total} clips` }));
-  const validSet = buildPatchSet(valid, opts.classes, { frontEnd, random: createRandom(`dither-${VALIDATION_DITHER_SEED}`), signal: opts.signal });
   const summary = new ClipSummary(valid);
+  const validDither = () => createRandom(`dither-${VALIDATION_DITHER_SEED}`);
   let trainSet: PatchSet;
+  let validStats: PatchCounts;
   let fitted: { model: tf.LayersModel; fit: FitResult };
   if (opts.mode === 'head') {
-    // Head-only: the training clips become embeddings as they arrive; neither they nor their patches are kept.
+    // Head-only: training and validation clips become embeddings as they arrive; neither they nor their patches are kept.
     const base = (opts.base as NonNullable<TrainOptions['base']>).model;
     const backbone = headBackbone(base);
     const stream = isClipArray(train) ? clipStream(train) : train;
     trainSet = await streamEmbeddings(stream, backbone, opts.classes, { frontEnd, random: rand.fork('dither-train'), check: (c) => summary.add(c), signal: opts.signal, onClip });
     if (trainSet.count === 0) throw new TrainError('no training patches: every training clip was empty or silent');
-    fitted = await fitHeadOnEmbeddings(base, opts.classes, trainSet, embeddingSet(backbone, validSet), opts.seed, fitOptions(opts, rand));
+    const validEmb = await streamEmbeddings(clipStream(valid), backbone, opts.classes, { frontEnd, random: validDither(), check: () => undefined, signal: opts.signal });
+    validStats = validEmb;
+    fitted = await fitHeadOnEmbeddings(base, opts.classes, trainSet, validEmb, opts.seed, fitOptions(opts, rand));
   } else {
+    const validSet = buildPatchSet(valid, opts.classes, { frontEnd, random: validDither(), signal: opts.signal });
+    validStats = validSet;
     const clips = isClipArray(train) ? train : await collect(train);
     for (const c of clips) summary.add(c);
     trainSet = buildPatchSet(clips, opts.classes, { frontEnd, random: rand.fork('dither-train'), signal: opts.signal, onClip });
@@ -63,22 +68,23 @@ export async function trainModel(train: readonly LabelledClip[] | ClipStream, va
 
   report({ stage: 'thresholds', percent: 88, message: 'choosing thresholds on validation' });
   const alarm = opts.alarmClass ?? 'gunshot';
+  // Long audio is rendered and scored a chunk at a time: it is never held whole.
   const longAudio = validationLongAudio(valid, alarm, opts.longNegativeMinutes ?? 60, opts.seed);
-  const validScores = predictPatchSet(model, validSet);
+  const validScored = scoreClipsWith(model, frontEndParams, opts.classes, valid, VALIDATION_DITHER_SEED);
   const alarmIndex = opts.classes.indexOf(alarm);
-  const alarmFreeScores = alarmIndex >= 0 && longAudio.alarmFree.samples.length > 0
-    ? classColumn(scoreSignal(model, frontEnd, longAudio.alarmFree.samples).scores, alarmIndex, opts.classes.length)
+  const alarmFreeScores = alarmIndex >= 0 && longAudio.alarmFree.lengthSamples > 0
+    ? classColumn(scoreStream(model, frontEnd, longAudio.alarmFree).scores, alarmIndex, opts.classes.length)
     : undefined;
-  const choice = chooseThresholds(validScores, patchSetTruth(validSet), opts.classes, {
+  const choice = chooseThresholds(validScored.scores, validScored.truth, opts.classes, {
     alarmClass: alarm,
     maxFalseAlarmsPerHour: opts.gunshotMaxFalseAlarmsPerHour ?? 1,
     alarmFreeScores,
-    alarmFreeHours: longAudio.alarmFree.samples.length / frontEndParams.sampleRateHz / 3600,
+    alarmFreeHours: longAudio.alarmFree.lengthSamples / frontEndParams.sampleRateHz / 3600,
   });
   throwIfAborted(opts.signal);
 
   report({ stage: 'evaluate', percent: 94, message: 'evaluating on validation' });
-  const metadata = describe(model, opts, frontEndParams, choice.thresholds, trainSet, validSet, fit, summary);
+  const metadata = describe(model, opts, frontEndParams, choice.thresholds, trainSet, validStats, fit, summary);
   const validation = evaluateModel({ model, metadata }, valid, {
     alarmClass: alarm, alarmFree: longAudio.alarmFree, withEvents: longAudio.withEvents, ditherSeed: VALIDATION_DITHER_SEED,
   });
@@ -142,19 +148,22 @@ function epochSelection(opts: TrainOptions): EpochSelection {
  * dropped into alarm-free audio (event recall). Depends only on its arguments,
  * so `npm run eval` rebuilds exactly what training used.
  */
-export function validationLongAudio(valid: readonly LabelledClip[], alarm: string, minutes: number, seed: number): { alarmFree: LongRecording; withEvents?: LongRecording } {
+export function validationLongAudio(valid: readonly LabelledClip[], alarm: string, minutes: number, seed: number): { alarmFree: LongAudio; withEvents?: LongAudio } {
   const rand = createRandom(`long-audio-${seed}`);
-  const alarmFree = alarmFreeStream(valid, alarm, minutes * 60, rand.fork('alarm-free'));
+  const alarmFree = alarmFreeAudio(valid, alarm, minutes * 60, rand.fork('alarm-free'));
   const positives = valid.filter((c) => c.labels.includes(alarm));
-  if (positives.length === 0 || alarmFree.samples.length === 0) return { alarmFree };
+  if (positives.length === 0 || alarmFree.lengthSamples === 0) return { alarmFree };
   const needSec = positives.reduce((s, c) => s + c.samples.length / SAMPLE_RATE_HZ + 12, 10);
-  const background = alarmFreeStream(valid, alarm, needSec, rand.fork('event-background'));
-  return { alarmFree, withEvents: eventStream(background.samples, positives, alarm, rand.fork('events')) };
+  const background = alarmFreeAudio(valid, alarm, needSec, rand.fork('event-background'));
+  return { alarmFree, withEvents: withEventsAudio(background, positives, alarm, rand.fork('events')) };
 }
+
+/** What metadata records of a patch set (a PatchSet, or the embeddings made from one). */
+type PatchCounts = Pick<PatchSet, 'count' | 'positives' | 'negatives'>;
 
 function describe(
   model: tf.LayersModel, opts: TrainOptions, frontEnd: ModelMetadata['frontEnd'], thresholds: Record<string, number>,
-  trainSet: PatchSet, validSet: PatchSet, fit: FitResult, clips: ClipSummary,
+  trainSet: PatchSet, validSet: PatchCounts, fit: FitResult, clips: ClipSummary,
 ): ModelMetadata {
   return {
     schemaVersion: 1,

@@ -66,7 +66,16 @@ export function trainingStream(train: readonly LabelledOriginal[], deps: Trainin
   return { stream, counts };
 }
 
-/** Held-out originals as training clips (validation: no augmentation). */
+/**
+ * Held-out originals as training clips (validation: no augmentation). Each
+ * clip reads its original's samples when asked, so originals held on disk
+ * (held-originals.ts) stay there.
+ */
 export function asClips(originals: readonly AudioOriginal[]): TrainingClip[] {
-  return originals.map((o) => ({ id: o.id, samples: o.samples, labels: [o.label], group: o.id }));
+  return originals.map((o) => ({
+    id: o.id, labels: [o.label], group: o.id,
+    get samples() {
+      return o.samples;
+    },
+  }));
 }

@@ -1,5 +1,6 @@
 import { evaluateModel, type EvaluationReport, type LabelledClip } from '#ml/train/index.js';
 import { validationLongAudio } from '#ml/train/train-model.js';
+import { asClips } from './augment.js';
 import type { EvalMetrics, Evaluator } from './ports.js';
 
 export const GUNSHOT_CLASS = 'gunshot';
@@ -12,11 +13,13 @@ const LONG_AUDIO_SEED = 1;
  * training's validation does): gunshot-free audio for false alarms per hour,
  * and a stream with the gunshot clips dropped in for event recall, which is
  * what the gate compares (window recall when there are no gunshot clips).
+ * The originals are read one at a time and the long audio is rendered and
+ * scored a chunk at a time, so neither is held whole.
  */
 export function sharedEvaluator(longNegativeMinutes: number): Evaluator {
   return {
     async evaluate(pkg, originals) {
-      const clips: LabelledClip[] = originals.map((o) => ({ id: o.id, samples: o.samples, labels: [o.label], group: o.id }));
+      const clips: LabelledClip[] = asClips(originals);
       if (clips.length === 0) return emptyMetrics(pkg.classNames);
       const long = validationLongAudio(clips, GUNSHOT_CLASS, longNegativeMinutes, LONG_AUDIO_SEED);
       const report = evaluateModel(pkg, clips, { alarmClass: GUNSHOT_CLASS, alarmFree: long.alarmFree, withEvents: long.withEvents });

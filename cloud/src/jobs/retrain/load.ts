@@ -17,7 +17,8 @@ export async function loadOriginal(storage: ObjectStorage, o: LabelledOriginal, 
 
 /**
  * Loads several originals (loadOriginal); one that fails is skipped with a
- * log line: it must not sink the whole job.
+ * log line: it must not sink the whole job. `hold` decides where each loaded
+ * original's audio lives (held-originals.ts keeps it in a scratch file).
  */
 export async function loadOriginals(
   storage: ObjectStorage,
@@ -25,12 +26,13 @@ export async function loadOriginals(
   sampleRateHz: number,
   report: (fraction: number, message?: string) => void,
   maxSamples = Number.MAX_SAFE_INTEGER,
+  hold: (o: AudioOriginal) => AudioOriginal = (o) => o,
 ): Promise<AudioOriginal[]> {
   const out: AudioOriginal[] = [];
   for (let i = 0; i < originals.length; i++) {
     const o = originals[i];
     try {
-      out.push(await loadOriginal(storage, o, sampleRateHz, maxSamples));
+      out.push(hold(await loadOriginal(storage, o, sampleRateHz, maxSamples)));
       report((i + 1) / originals.length);
     } catch (err) {
       report((i + 1) / originals.length, `skipped ${o.key}: ${describeError(err)}`);

@@ -11,6 +11,7 @@ import type { JobRequest, JobResult } from '../job-status.js';
 import { asClips, backgroundPool, trainingStream, type TrainingStreamCounts } from './augment.js';
 import { collectOriginals } from './collect.js';
 import { gate, type GateDecision } from './gate.js';
+import { HeldOriginals } from './held-originals.js';
 import { loadOriginal, loadOriginals } from './load.js';
 import type { AudioOriginal, Augmenter, Evaluator, LabelledOriginal, TrainedCandidate, Trainer, TrainOptions, TrainProgressReport } from './ports.js';
 import { saveCandidate } from './save-candidate.js';
@@ -46,6 +47,8 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
     if (signal.aborted) throw new Error('job cancelled: the service is shutting down');
   };
   let candidateModel: { dispose(): void } | undefined;
+  // Validation and evaluation originals live in a scratch file, read back one at a time when used.
+  const held = new HeldOriginals(join(workDir, 'held-originals.f32'));
   try {
     await progress.stage('collect');
     const current = await deps.currentModel.get();
@@ -59,18 +62,19 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
     if (split.train.length === 0) throw new Error('no training originals after the split');
 
     const sampleRateHz = current.pkg.metadata.frontEnd.sampleRateHz;
-    const load = (originals: readonly LabelledOriginal[]) =>
-      loadOriginals(deps.storage, originals, sampleRateHz, (f, m) => progress.update(f, m), deps.maxDecodedSamples);
+    const loadTo = (hold?: (o: AudioOriginal) => AudioOriginal) => (originals: readonly LabelledOriginal[]) =>
+      loadOriginals(deps.storage, originals, sampleRateHz, (f, m) => progress.update(f, m), deps.maxDecodedSamples, hold);
+    const load = loadTo((o) => held.add(o));
     const existing = deps.repos.releases.list().map((r) => r.version);
     const version = nextVersion([...existing, current.version], new Date(deps.clock.now()));
-    const trained = await trainCandidate(deps, { request, split, load, version, classes, base: current.pkg, progress, signal });
+    const trained = await trainCandidate(deps, { request, split, load, loadInMemory: loadTo(), version, classes, base: current.pkg, progress, signal });
     const { candidate } = trained;
     candidateModel = candidate.model;
     check();
 
-    // The evaluation originals are loaded only now, after training released the validation ones.
     await progress.stage('evaluate');
     const evalSet = await load(split.eval);
+    progress.log(`held-out audio in scratch: ${(held.bytes / 2 ** 20).toFixed(0)} MB`);
     const candidateView = { model: candidate.model, metadata: candidate.metadata, classNames: candidate.metadata.classes };
     const candidateMetrics = await deps.evaluator.evaluate(candidateView, evalSet);
     progress.update(0.5);
@@ -104,6 +108,7 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
     };
   } finally {
     candidateModel?.dispose();
+    held.close();
     await rm(workDir, { recursive: true, force: true });
   }
 }
@@ -111,7 +116,10 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
 interface TrainContext {
   request: JobRequest;
   split: { train: LabelledOriginal[]; valid: LabelledOriginal[] };
+  /** Loads held-out originals into the job's scratch file (held-originals.ts). */
   load: (originals: readonly LabelledOriginal[]) => Promise<AudioOriginal[]>;
+  /** Loads originals into memory (the bounded background pool, used for every training original). */
+  loadInMemory: (originals: readonly LabelledOriginal[]) => Promise<AudioOriginal[]>;
   version: string;
   classes: string[];
   base: TrainOptions['base'];
@@ -128,10 +136,9 @@ interface TrainedStage {
 }
 
 /**
- * load -> augment -> features -> train. Only the validation originals and a
- * bounded background pool are held; training originals are streamed into the
- * trainer one at a time (trainingStream). Everything loaded here is released
- * when it returns, before the evaluation originals are loaded.
+ * load -> augment -> features -> train. Only a bounded background pool is held
+ * in memory (the validation originals are in the job's scratch file); training
+ * originals are streamed into the trainer one at a time (trainingStream).
  */
 async function trainCandidate(deps: RetrainDeps, c: TrainContext): Promise<TrainedStage> {
   const { progress, split } = c;
@@ -140,7 +147,7 @@ async function trainCandidate(deps: RetrainDeps, c: TrainContext): Promise<Train
   if (c.signal.aborted) throw new Error('job cancelled: the service is shutting down');
 
   await progress.stage('augment');
-  const backgrounds = await c.load(backgroundPool(split.train));
+  const backgrounds = await c.loadInMemory(backgroundPool(split.train));
   const sampleRateHz = c.base.metadata.frontEnd.sampleRateHz;
   const training = trainingStream(split.train, {
     load: (o) => loadOriginal(deps.storage, o, sampleRateHz, deps.maxDecodedSamples),
