@@ -3,8 +3,10 @@
  * labelled originals of 4 s in four classes (default 3,500, the seed's scale)
  * into a fresh folder-storage cloud, then runs one `retrain` job in a child
  * process and prints seconds per stage and the child's peak RSS.
- *   npm run bench:retrain -- [--originals N] [--mode head|full]
+ *   npm run bench:retrain -- [--originals N] [--mode head|full] [--max-steps N]
  * Target: head mode < 4 min and < 400 MB peak RSS on 2 cores; full < 2 GB.
+ * `--max-steps` caps the optimiser steps (a full retrain's memory is set by
+ * its data, not by how long it trains; uncapped it runs for hours on wasm).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,15 +16,19 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateSigningKeyPair } from '#shared/manifest/keys.js';
 import { loadCloudConfig } from '#shared/config/cloud-config.js';
+import { systemClock } from '#shared/util/clock.js';
 import { createLogger } from '#shared/util/logger.js';
 import { createCloud } from '../cloud/src/app.js';
 import { BENCH_CLASSES, benchOriginal } from './retrain-originals.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+const SEED_TIME_MS = Date.UTC(2026, 0, 1);
 
 async function seed(dataDir: string, originals: number): Promise<void> {
   const config = loadCloudConfig({ ...process.env, DATA_DIR: dataDir, STORAGE: 'fs', MQTT_URL: '', LOG_LEVEL: 'warn' });
-  const cloud = await createCloud({ config, logger: createLogger({ name: 'retrain-bench', level: 'warn' }), role: 'cli' });
+  // A fixed upload time: object keys (and so the split) are the same in every run.
+  const clock = { ...systemClock, now: () => SEED_TIME_MS };
+  const cloud = await createCloud({ config, logger: createLogger({ name: 'retrain-bench', level: 'warn' }), role: 'cli', clock });
   try {
     for (let i = 0; i < originals; i++) {
       const cls = BENCH_CLASSES[i % BENCH_CLASSES.length];
@@ -35,7 +41,7 @@ async function seed(dataDir: string, originals: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { originals: { type: 'string', default: '3500' }, mode: { type: 'string', default: 'head' } } });
+  const { values } = parseArgs({ options: { originals: { type: 'string', default: '3500' }, mode: { type: 'string', default: 'head' }, 'max-steps': { type: 'string' } } });
   const originals = Number(values.originals);
   if (!Number.isInteger(originals) || originals < 8) throw new Error('--originals must be a whole number >= 8');
   const dataDir = mkdtempSync(join(tmpdir(), 'ecosight-retrain-bench-'));
@@ -45,14 +51,15 @@ async function main(): Promise<void> {
     process.env.MODEL_SIGNING_KEY = env.MODEL_SIGNING_KEY;
     await seed(dataDir, originals);
     const seedSec = (performance.now() - t0) / 1000;
-    const out = execFileSync(process.execPath, [join(here, 'retrain-run.js'), dataDir, values.mode as string], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+    const args = [join(here, 'retrain-run.js'), dataDir, values.mode as string, ...(values['max-steps'] ? [values['max-steps']] : [])];
+    const out = execFileSync(process.execPath, args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
     const result = JSON.parse(out.trim().split('\n').at(-1) as string) as {
       mode: string; outcome: string | null; error: string | null; totalSec: number; userCpuSec: number;
       stageSec: Record<string, number>; stagePeakRssMb: Record<string, number>; peakRssMb: number;
     };
     const rows: Array<[string, string]> = [
       ['originals', `${originals} x 4 s in ${BENCH_CLASSES.length} classes (${BENCH_CLASSES.join(', ')}), seeded in ${seedSec.toFixed(0)} s`],
-      ['mode', result.mode],
+      ['mode', `${result.mode}${values['max-steps'] ? ` (at most ${values['max-steps']} optimiser steps)` : ''}`],
       ...Object.entries(result.stageSec).map(([k, v]): [string, string] => [`  ${k}`, `${v.toFixed(1)} s, peak RSS ${result.stagePeakRssMb[k]?.toFixed(0)} MB by its end`]),
       ['total', `${result.totalSec.toFixed(1)} s wall, ${result.userCpuSec.toFixed(1)} s user CPU`],
       ['peak RSS', `${result.peakRssMb.toFixed(0)} MB`],

@@ -1,6 +1,6 @@
 /**
  * One retrain job measured in its own process (so peak RSS is the job's):
- *   node dist/bench/retrain-run.js <dataDir> <head|full>
+ *   node dist/bench/retrain-run.js <dataDir> <head|full> [maxSteps]
  * The cloud is configured as `ecosight-cloud retrain` would be (folder storage
  * in <dataDir>); prints one JSON line: seconds per stage, the peak resident
  * memory reached by the end of each stage (the stage where it grows is where
@@ -12,8 +12,8 @@ import { createLogger } from '#shared/util/logger.js';
 import { createCloud } from '../cloud/src/app.js';
 
 async function main(): Promise<void> {
-  const [dataDir, mode = 'head'] = process.argv.slice(2);
-  if (!dataDir || (mode !== 'head' && mode !== 'full')) throw new Error('usage: retrain-run.js <dataDir> <head|full>');
+  const [dataDir, mode = 'head', maxSteps] = process.argv.slice(2);
+  if (!dataDir || (mode !== 'head' && mode !== 'full')) throw new Error('usage: retrain-run.js <dataDir> <head|full> [maxSteps]');
   const config = loadCloudConfig({ ...process.env, DATA_DIR: dataDir, STORAGE: 'fs', MQTT_URL: '', LOG_LEVEL: 'warn' });
   const stageSec: Record<string, number> = {};
   const stagePeakRssMb: Record<string, number> = {};
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const started = stageStart;
   const cloud = await createCloud({
     config, logger: createLogger({ name: 'retrain-bench', level: 'warn' }), role: 'cli',
+    training: maxSteps ? { maxSteps: Number(maxSteps) } : undefined,
     jobEcho: (_line, status) => {
       const next = status.stage ?? stage;
       if (next === stage) return;

@@ -30,20 +30,39 @@ export async function streamEmbeddings(
   clips: ClipStream, backbone: tf.LayersModel, classes: string[], opts: EmbeddingStreamOptions,
 ): Promise<PatchSet> {
   const size = backbone.outputs[0].shape[1] as number;
-  const out = new PatchSet(classes, 1, size);
+  return streamInto(clips, new PatchSet(classes, 1, size), opts, (patches) => {
+    const embeddings = predictPatchSet(backbone, patches);
+    return (i) => embeddings.subarray(i * size, (i + 1) * size);
+  });
+}
+
+/**
+ * Full training without holding the training audio: each clip of the stream
+ * becomes log-mel patches that go straight into `out` (a PatchSet on disk
+ * storage keeps them out of memory). The same patches as buildPatchSet over
+ * all the clips at once.
+ */
+export async function streamPatches(clips: ClipStream, out: PatchSet, opts: EmbeddingStreamOptions): Promise<PatchSet> {
+  return streamInto(clips, out, opts, (patches) => (i) => patches.patch(i));
+}
+
+/** Featurises the stream CLIPS_PER_BATCH clips at a time and adds `vectorOf(batch)(i)` for each patch i of a batch to `out`. */
+async function streamInto(
+  clips: ClipStream, out: PatchSet, opts: EmbeddingStreamOptions, vectorOf: (batch: PatchSet) => (i: number) => Float32Array,
+): Promise<PatchSet> {
   let pending: LabelledClip[] = [];
   let done = 0;
   const flush = () => {
     if (pending.length === 0) return;
-    const patches = buildPatchSet(pending, classes, { frontEnd: opts.frontEnd, random: opts.random });
-    const embeddings = predictPatchSet(backbone, patches);
+    const before = done;
+    const patches = buildPatchSet(pending, out.classes, { frontEnd: opts.frontEnd, random: opts.random, onClip: (k) => opts.onClip?.(before + k, clips.count) });
+    const vector = vectorOf(patches);
     const firstClip = out.clipIds.length;
-    for (let i = 0; i < patches.count; i++) out.add(embeddings.subarray(i * size, (i + 1) * size), patches.labels(i), firstClip + patches.clipOf(i));
+    for (let i = 0; i < patches.count; i++) out.add(vector(i), patches.labels(i), firstClip + patches.clipOf(i));
     out.clipIds.push(...patches.clipIds);
     out.clipLabels.push(...patches.clipLabels);
     out.clipGroups.push(...patches.clipGroups);
     done += pending.length;
-    opts.onClip?.(done, clips.count);
     pending = [];
   };
   for await (const clip of clips) {

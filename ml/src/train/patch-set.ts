@@ -6,9 +6,41 @@ import type { LabelledClip } from './types.js';
 
 const CHUNK_PATCHES = 512;
 
+/** Where a PatchSet keeps its patch values (labels and clip indexes always stay in memory). */
+export interface PatchStorage {
+  /** Appends one patch (copied). */
+  append(patch: Float32Array): void;
+  /** Patch i: a view or a fresh copy; callers only read it, and not after the next append. */
+  read(i: number): Float32Array;
+}
+
+/** Patches in memory, in fixed-size chunks: a set of tens of thousands of patches is a few large arrays, not one object each. */
+export class MemoryPatches implements PatchStorage {
+  private readonly patchSize: number;
+  private readonly chunks: Float32Array[] = [];
+  private count = 0;
+
+  constructor(patchSize: number) {
+    this.patchSize = patchSize;
+  }
+
+  append(patch: Float32Array): void {
+    const chunk = Math.floor(this.count / CHUNK_PATCHES);
+    if (chunk === this.chunks.length) this.chunks.push(new Float32Array(CHUNK_PATCHES * this.patchSize));
+    this.chunks[chunk].set(patch, (this.count % CHUNK_PATCHES) * this.patchSize);
+    this.count++;
+  }
+
+  read(i: number): Float32Array {
+    const off = (i % CHUNK_PATCHES) * this.patchSize;
+    return this.chunks[Math.floor(i / CHUNK_PATCHES)].subarray(off, off + this.patchSize);
+  }
+}
+
 /**
- * Log-mel patches with their multi-hot labels, stored in fixed-size chunks so a
- * set of tens of thousands of patches is a few large arrays, not one object each.
+ * Log-mel patches with their multi-hot labels. The patch values live in a
+ * PatchStorage: memory by default, a scratch file for full retraining
+ * (disk-patches.ts), where they would not fit.
  */
 export class PatchSet {
   readonly classes: string[];
@@ -16,7 +48,7 @@ export class PatchSet {
   readonly bands: number;
   /** frames x bands values per patch. */
   readonly patchSize: number;
-  private readonly chunks: Float32Array[] = [];
+  private readonly storage: PatchStorage;
   private labelBytes = new Uint8Array(0);
   private clipIndex = new Int32Array(0);
   readonly clipIds: string[] = [];
@@ -25,20 +57,19 @@ export class PatchSet {
   readonly clipGroups: string[] = [];
   count = 0;
 
-  constructor(classes: string[], frames: number, bands: number) {
+  constructor(classes: string[], frames: number, bands: number, storage?: PatchStorage) {
     this.classes = classes;
     this.frames = frames;
     this.bands = bands;
     this.patchSize = frames * bands;
+    this.storage = storage ?? new MemoryPatches(this.patchSize);
   }
 
   /** Adds one patch (copied) with its labels; returns its index. */
   add(patch: Float32Array, labels: Uint8Array, clip: number): number {
     if (patch.length !== this.patchSize) throw new TrainError(`patch has ${patch.length} values, expected ${this.patchSize}`);
     const i = this.count;
-    const chunk = Math.floor(i / CHUNK_PATCHES);
-    if (chunk === this.chunks.length) this.chunks.push(new Float32Array(CHUNK_PATCHES * this.patchSize));
-    this.chunks[chunk].set(patch, (i % CHUNK_PATCHES) * this.patchSize);
+    this.storage.append(patch);
     const c = this.classes.length;
     if (i >= this.clipIndex.length) {
       const capacity = Math.max(1024, this.clipIndex.length * 2);
@@ -55,10 +86,9 @@ export class PatchSet {
     return i;
   }
 
-  /** A view (not a copy) of patch i. */
+  /** Patch i: a view in memory, a fresh copy from disk storage; read it, do not keep or change it. */
   patch(i: number): Float32Array {
-    const off = (i % CHUNK_PATCHES) * this.patchSize;
-    return this.chunks[Math.floor(i / CHUNK_PATCHES)].subarray(off, off + this.patchSize);
+    return this.storage.read(i);
   }
 
   /** Multi-hot labels of patch i (a view). */
@@ -115,6 +145,8 @@ export interface PatchSetOptions {
    * fixed seed for validation). Without it, clips are used as they are.
    */
   random?: Random;
+  /** Where the set keeps its patches; default memory. */
+  storage?: PatchStorage;
   /** Evenly thin long clips to at most this many patches. Default 48 (~23 s). */
   maxPatchesPerClip?: number;
   activityRangeDb?: number;
@@ -125,7 +157,7 @@ export interface PatchSetOptions {
 /** Turns clips into a PatchSet; patches too quiet to carry a labelled clip's labels are left out. */
 export function buildPatchSet(clips: readonly LabelledClip[], classes: string[], opts: PatchSetOptions): PatchSet {
   const geometry = opts.frontEnd.params;
-  const set = new PatchSet(classes, geometry.patchFrames, geometry.melBands);
+  const set = new PatchSet(classes, geometry.patchFrames, geometry.melBands, opts.storage);
   const classIndex = new Map(classes.map((c, i) => [c, i]));
   const maxPerClip = opts.maxPatchesPerClip ?? 48;
   clips.forEach((clip, clipNo) => {

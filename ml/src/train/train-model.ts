@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { LogMelFrontEnd } from '#shared/features/log-mel.js';
 import { YAMNET_FRONT_END } from '#shared/features/params.js';
 import type { ModelMetadata } from '#shared/model/metadata.js';
@@ -6,10 +7,11 @@ import { createRandom, type Random } from '#shared/util/random.js';
 import { buildModel, EMBEDDING_LAYER, normalisationOf } from './architecture.js';
 import { evaluateModel, classColumn, scoreClipsWith } from './evaluate.js';
 import { fitHeadOnEmbeddings, headBackbone } from './head-trainer.js';
-import { streamEmbeddings } from './embedding-stream.js';
+import { streamEmbeddings, streamPatches } from './embedding-stream.js';
+import { DiskPatches } from './disk-patches.js';
 import { alarmFreeAudio, withEventsAudio, type LongAudio } from './long-audio-stream.js';
 import type { EvaluationReport } from './metrics.js';
-import { buildPatchSet, type PatchSet } from './patch-set.js';
+import { buildPatchSet, PatchSet } from './patch-set.js';
 import { scoreStream } from './score-signal.js';
 import { chooseThresholds } from './thresholds.js';
 import { TrainError, throwIfAborted } from './train-errors.js';
@@ -55,13 +57,21 @@ export async function trainModel(train: readonly LabelledClip[] | ClipStream, va
     validStats = validEmb;
     fitted = await fitHeadOnEmbeddings(base, opts.classes, trainSet, validEmb, opts.seed, fitOptions(opts, rand));
   } else {
-    const validSet = buildPatchSet(valid, opts.classes, { frontEnd, random: validDither(), signal: opts.signal });
-    validStats = validSet;
-    const clips = isClipArray(train) ? train : await collect(train);
-    for (const c of clips) summary.add(c);
-    trainSet = buildPatchSet(clips, opts.classes, { frontEnd, random: rand.fork('dither-train'), signal: opts.signal, onClip });
-    if (trainSet.count === 0) throw new TrainError('no training patches: every training clip was empty or silent');
-    fitted = await fitFull(trainSet, validSet, opts, rand);
+    // Full: the patches themselves are the training data; with a scratch directory they live on disk.
+    const disk = (name: string) => (opts.scratchDir ? new DiskPatches(join(opts.scratchDir, name), frontEndParams.patchFrames * frontEndParams.melBands) : undefined);
+    const stores = [disk('valid.f32'), disk('train.f32')];
+    try {
+      const validSet = buildPatchSet(valid, opts.classes, { frontEnd, random: validDither(), signal: opts.signal, storage: stores[0] });
+      validStats = validSet;
+      const stream = isClipArray(train) ? clipStream(train) : train;
+      trainSet = await streamPatches(stream, new PatchSet(opts.classes, frontEndParams.patchFrames, frontEndParams.melBands, stores[1]), {
+        frontEnd, random: rand.fork('dither-train'), check: (c) => summary.add(c), signal: opts.signal, onClip,
+      });
+      if (trainSet.count === 0) throw new TrainError('no training patches: every training clip was empty or silent');
+      fitted = await fitFull(trainSet, validSet, opts, rand);
+    } finally {
+      for (const s of stores) s?.close();
+    }
   }
   const { model, fit } = fitted;
   throwIfAborted(opts.signal);
@@ -272,12 +282,6 @@ function clipStream(clips: readonly LabelledClip[]): ClipStream {
       yield* clips;
     },
   };
-}
-
-async function collect(stream: ClipStream): Promise<LabelledClip[]> {
-  const out: LabelledClip[] = [];
-  for await (const c of stream) out.push(c);
-  return out;
 }
 
 function progressEvery(done: number, total: number, fn: (fraction: number) => void): void {

@@ -77,6 +77,12 @@ export interface TrainOptions {
   alarmClass?: string;
   /** Minutes of gunshot-free audio to build from validation negatives. Default 60. */
   longNegativeMinutes?: number;
+  /**
+   * Full mode: keep the training and validation patches in files here
+   * (disk-patches.ts) instead of memory; the caller removes the directory.
+   * A seed-scale full retrain makes about 3 GB of patches.
+   */
+  scratchDir?: string;
   /** SpecAugment + between-class mixing during training. Default true. */
   augmentBatches?: boolean;
   /** Label smoothing eps (targets eps/2 and 1 - eps/2). Default 0. */

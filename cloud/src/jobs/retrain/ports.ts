@@ -73,6 +73,8 @@ export interface TrainOptions {
   /** Version the candidate will carry. */
   version: string;
   seed: number;
+  /** Scratch directory of the job (full mode keeps its patches there); removed when the job ends. */
+  scratchDir?: string;
   onProgress: (p: TrainProgressReport) => void;
   signal: AbortSignal;
 }

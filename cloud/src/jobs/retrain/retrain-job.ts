@@ -67,7 +67,9 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
     const load = loadTo((o) => held.add(o));
     const existing = deps.repos.releases.list().map((r) => r.version);
     const version = nextVersion([...existing, current.version], new Date(deps.clock.now()));
-    const trained = await trainCandidate(deps, { request, split, load, loadInMemory: loadTo(), version, classes, base: current.pkg, progress, signal });
+    const trained = await trainCandidate(deps, {
+      request, split, load, loadInMemory: loadTo(), version, classes, base: current.pkg, progress, signal, scratchDir: join(workDir, 'patches'),
+    });
     const { candidate } = trained;
     candidateModel = candidate.model;
     check();
@@ -123,6 +125,8 @@ interface TrainContext {
   version: string;
   classes: string[];
   base: TrainOptions['base'];
+  /** Where a full retrain keeps its patches. */
+  scratchDir: string;
   progress: ProgressSink;
   signal: AbortSignal;
 }
@@ -157,7 +161,7 @@ async function trainCandidate(deps: RetrainDeps, c: TrainContext): Promise<Train
 
   await progress.stage('features');
   const candidate = await deps.trainer.train(training.stream, asClips(valid), {
-    mode: c.request.mode, base: c.base, classes: c.classes, version: c.version, seed: hashSeed(c.request.id), signal: c.signal,
+    mode: c.request.mode, base: c.base, classes: c.classes, version: c.version, seed: hashSeed(c.request.id), signal: c.signal, scratchDir: c.scratchDir,
     onProgress: trainProgressTo(progress),
   });
   const firstOfLabel = valid.filter((o, i) => valid.findIndex((p) => p.label === o.label) === i);

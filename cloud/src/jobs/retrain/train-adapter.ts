@@ -36,6 +36,7 @@ export function sharedTrainer(settings: RetrainTrainingSettings = DEFAULT_RETRAI
         patience: settings.patience,
         longNegativeMinutes: settings.longNegativeMinutes,
         maxSteps: settings.maxSteps,
+        scratchDir: o.scratchDir,
         signal: o.signal,
         onProgress: (p: TrainProgress) => {
           // One log line per epoch and per stage change; the percent moves on every report.
