@@ -32,6 +32,10 @@ export interface EvaluateOptions {
   collarSec?: number;
   /** Seed of the noise floor added to clips (as in training). Default 1. */
   ditherSeed?: number;
+  /** This model's scoreClips result for `clips` with `ditherSeed`, when the caller already has it (training's thresholds). */
+  clipScores?: { scores: Float32Array; truth: WindowTruth };
+  /** This model's alarm-class window scores over `alarmFree`, when the caller already has them (training's thresholds). */
+  alarmFreeScores?: Float32Array;
 }
 
 /** Clips turned into patches and scored together by scoreClips: a few megabytes of patches at a time. */
@@ -85,7 +89,7 @@ export function patchSetTruth(set: PatchSet): WindowTruth {
 export function evaluateModel(pkg: EvaluableModel, clips: readonly LabelledClip[], opts: EvaluateOptions = {}): EvaluationReport {
   const thresholds = opts.thresholds ?? pkg.metadata.thresholds;
   const classes = pkg.metadata.classes;
-  const { scores, truth } = scoreClips(pkg, clips, opts.ditherSeed);
+  const { scores, truth } = opts.clipScores ?? scoreClips(pkg, clips, opts.ditherSeed);
   const perClass = classMetrics(scores, truth, classes, thresholds);
   const notes: string[] = [];
   let longAudio: LongAudioMetrics | undefined;
@@ -117,7 +121,8 @@ function longAudioMetrics(pkg: EvaluableModel, alarm: string, threshold: number,
   let falseAlarms = 0;
   if (alarmFree && alarmFree.lengthSamples > 0) {
     hours = alarmFree.lengthSamples / pkg.metadata.frontEnd.sampleRateHz / 3600;
-    falseAlarms = matchEvents([], eventsOf(alarmFree), timing, collar).falseAlarms;
+    const detected = opts.alarmFreeScores ? detectEvents(opts.alarmFreeScores, threshold, timing) : eventsOf(alarmFree);
+    falseAlarms = matchEvents([], detected, timing, collar).falseAlarms;
   }
   let events = 0;
   let detected = 0;

@@ -95,8 +95,10 @@ export async function trainModel(train: readonly LabelledClip[] | ClipStream, va
 
   report({ stage: 'evaluate', percent: 94, message: 'evaluating on validation' });
   const metadata = describe(model, opts, frontEndParams, choice.thresholds, trainSet, validStats, fit, summary);
+  // The validation clips and the alarm-free audio were scored by this model for the thresholds: not again.
   const validation = evaluateModel({ model, metadata }, valid, {
     alarmClass: alarm, alarmFree: longAudio.alarmFree, withEvents: longAudio.withEvents, ditherSeed: VALIDATION_DITHER_SEED,
+    clipScores: validScored, alarmFreeScores,
   });
   metadata.metrics = { validation: compactReport(validation), thresholdReasons: choice.reasons };
   metadata.weakClasses = weakClasses(opts.classes, trainSet, validation);
