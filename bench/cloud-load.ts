@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runStationLoad, verifyStationLoad } from '#testkit/station-load.js';
+import { runStationLoad } from '#testkit/station-load.js';
+import { verifyStationLoad } from '#testkit/station-load-verify.js';
 import { freePort, waitFor } from '#testkit/ports.js';
 
 export interface CloudLoadFigures {
