@@ -3,6 +3,8 @@
  * last line, as JSON:
  *   {"realtimeFactor", "featuresRealtimeFactor", "peakRssMb", "alertLatencyMsP50", "alertLatencyMsP99", ...}
  * `--localisation` prints only issue 15's figures (location error, false incidents).
+ * The ingest cost section (issue 16; alone: `npm run bench:ingest`) prints S3 requests,
+ * bytes, API calls and MQTT messages per station per day, listing vs confirmations.
  * Targets (issues 2 and 4): realtimeFactor >= 300 on the wasm backend, one
  * core; peakRssMb < 200; alertLatencyMsP99 < 250 on loopback.
  */
@@ -16,6 +18,8 @@ import { shippedModelDir } from '#shared/model/model-package.js';
 import { impulseTrain, seededRandom, whiteNoise } from '#testkit/signals.js';
 import { measureAlertLatency } from './alert-latency.js';
 import { measureCloudLoad } from './cloud-load.js';
+import { printIngestCost } from './ingest-cost.js';
+import { measureIngest } from './ingest-measure.js';
 import { measureFalseIncidents, measureLocalisation } from './localisation-bench.js';
 import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
@@ -83,8 +87,11 @@ async function main(): Promise<void> {
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
   const localisation = localisationReport();
+  // Issue 16: S3 requests, bytes, API calls and MQTT messages per station per day, listing vs confirmations.
+  const ingestCost = printIngestCost(await measureIngest(modelDir));
   process.stdout.write(JSON.stringify({
     ...localisation,
+    ingestCost,
     realtimeFactor: round(Number(full.realtimeFactor)),
     featuresRealtimeFactor: round(Number(features.realtimeFactor)),
     peakRssMb: round(Number(full.peakRssMb)),
