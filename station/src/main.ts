@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { StationConfig } from '#shared/config/station-config.js';
 import { describeError } from '#shared/errors.js';
 import { initBackend } from '#shared/model/backend.js';
-import { loadModelPackage, shippedModelDir, type ModelPackage } from '#shared/model/model-package.js';
+import { shippedModelDir, type ModelPackage } from '#shared/model/model-package.js';
+import { loadInitialModel } from './ota/initial-model.js';
 import { packageVersion } from '#shared/util/package-version.js';
 import { createS3Client } from '#shared/s3/client.js';
 import type { Logger } from '#shared/util/logger.js';
@@ -82,7 +82,7 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
   if (recovery.tempFilesRemoved + recovery.detectionsInterrupted > 0) logger.warn(recovery, 'recovered from an unclean stop');
 
   await initBackend(logger, config.model.backend);
-  const model = await loadInitialModel(config, dataDir, logger);
+  const model = await loadInitialModel(config.model.dir, dataDir, logger);
   // Event ids name the station, so the cloud never mixes two stations' detections.
   const stages = buildStages(model, { ...stationStageOptions(model, config.detection, config.model.maxBatch), stationId: config.stationId });
   const modelVersion = (): string => stages.classifier.model.metadata.version;
@@ -298,25 +298,4 @@ function buildUploadTarget(config: StationConfig): UploadTarget | undefined {
   if (!u.bucket) return undefined;
   const client = createS3Client({ endpoint: u.endpoint, region: u.region, forcePathStyle: u.forcePathStyle, requestTimeoutMs: u.attemptTimeoutSec * 1000 });
   return new S3Target(client, u.bucket, u.multipartThresholdMb * 1024 * 1024);
-}
-
-/**
- * The model installed over the air (`models/current`) if any, else the
- * configured baseline (`model.dir`), else the previous OTA model, else the
- * shipped one: an update survives restarts even where `model.dir` is set.
- */
-async function loadInitialModel(config: StationConfig, dataDir: string, logger: Logger): Promise<ModelPackage> {
-  const candidates = [join(dataDir, 'models', 'current'), config.model.dir, join(dataDir, 'models', 'previous'), shippedModelDir()].filter((d) => d && existsSync(d));
-  let lastError: unknown;
-  for (const dir of candidates) {
-    try {
-      const pkg = await loadModelPackage(dir);
-      logger.info({ dir, version: pkg.metadata.version }, 'model loaded');
-      return pkg;
-    } catch (err) {
-      lastError = err;
-      logger.error({ dir, err: describeError(err) }, 'model failed to load; trying the next one');
-    }
-  }
-  throw lastError ?? new Error('no model found');
 }
