@@ -14,7 +14,8 @@ import { IncidentService } from './incidents/incident-service.js';
 import { StationRegistry } from './incidents/station-registry.js';
 import { Ingestor } from './ingest/ingestor.js';
 import { rebuildIndex } from './ingest/reindex.js';
-import { SidecarScanner } from './ingest/sidecar-scanner.js';
+import { reconcileListDays, SidecarScanner } from './ingest/sidecar-scanner.js';
+import { UploadConfirmer } from './ingest/upload-confirmer.js';
 import { JobRunner } from './jobs/job-runner.js';
 import type { JobStatus } from './jobs/job-status.js';
 import { JobStore } from './jobs/job-store.js';
@@ -64,7 +65,7 @@ export interface CloudOptions {
   training?: Partial<RetrainTrainingSettings>;
   /** Test seam: an S3 client other than the one built from the config. */
   s3Client?: S3Client;
-  /** Sidecar scan interval (default 60 s); 0 turns the timer off (POST /api/scan still scans). */
+  /** Reconciliation interval; default RECONCILE_INTERVAL_SEC; 0 turns the timer off (POST /api/scan still scans). */
   scanIntervalMs?: number;
   /** How often a worker looks for queued jobs (default 5 s). */
   workerPollMs?: number;
@@ -154,7 +155,11 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     stations: new StationService({ storage, stations: repos.stations, clock }),
     ingestor,
     incidents,
-    scanner: new SidecarScanner({ storage, detections: repos.detections, stations: repos.stations, ingestor, logger, clock }),
+    scanner: new SidecarScanner({
+      storage, detections: repos.detections, stations: repos.stations, ingestor, logger, clock,
+      listDays: reconcileListDays(options.scanIntervalMs !== undefined ? options.scanIntervalMs / 1000 : config.reconcileIntervalSec),
+    }),
+    confirmer: new UploadConfirmer({ storage, detections: repos.detections, ingestor }),
     mqtt, currentModel, publisher, jobStore, runner,
     retrain: new RetrainService(repos, runner, publisher),
     uploads: new UploadService({

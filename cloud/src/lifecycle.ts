@@ -91,7 +91,8 @@ export function cloudLifecycle(parts: LifecycleParts): { start(): Promise<void>;
         });
         incidents.start();
         publisher.announceLatest();
-        const scanMs = parts.scanIntervalMs ?? 60_000;
+        // Confirmations are the ingest path; this listing only repairs what they missed (daily by default).
+        const scanMs = parts.scanIntervalMs ?? config.reconcileIntervalSec * 1000;
         if (scanMs > 0) services.scanner.start(scanMs);
         if (config.jobRunner === 'inline') await runner.recover();
         else {

@@ -123,13 +123,22 @@ export class Ingestor {
       this.deps.logger.warn({ key, err: (err as Error).message }, 'unreadable clip sidecar skipped');
       return undefined;
     }
+    return this.ingestSidecar(key, sidecar, clipExists);
+  }
+
+  /**
+   * A sidecar already read (the scanner's path via onSidecar, or a confirmation): check, index
+   * (an upsert keyed by station and event: ingesting twice leaves one row), push live.
+   * `clipExists` undefined: HEAD the clip here.
+   */
+  async ingestSidecar(key: string, sidecar: ClipSidecar, clipExists?: boolean): Promise<DetectionRecord | undefined> {
     const problem = checkSidecar(sidecar, key);
     if (problem) {
       this.deps.logger.warn({ key, problem }, 'clip sidecar skipped');
       return undefined;
     }
     const present = clipExists ?? (await this.deps.storage.head(sidecar.clipKey)) !== undefined;
-    const record = this.deps.detections.applySidecar(cleanSidecar(sidecar), this.now(), present);
+    const record = await this.deps.detections.applySidecar(cleanSidecar(sidecar), this.now(), present);
     this.deps.live.publish('detection', detectionView(record));
     return record;
   }

@@ -1,4 +1,5 @@
 import { CLIP_CODECS, CLIP_EXTENSION_PATTERN, clipExtension, type ClipCodec } from '../audio/clip-codec.js';
+import { isSafeName } from '../util/safe-name.js';
 
 /**
  * The bucket's key layout: where uploads, station clips and sidecars, event
@@ -94,6 +95,33 @@ export function isClipKey(key: string): boolean {
 /** The station a `stations/<id>/...` key belongs to. */
 export function stationOfKey(key: string): string | undefined {
   return /^stations\/([^/]+)\//.exec(key)?.[1];
+}
+
+/** Longest clip or sidecar file name a station may write (a clip id of a 64-character station id, plus its extension). */
+const STATION_FILE_MAX_LENGTH = 200;
+const STATION_UPLOAD_KEY = /^stations\/[^/]+\/\d{4}\/\d{2}\/\d{2}\/([^/]+)$/;
+
+/** Why a key a station names (confirm, presign) is not one of its own clips or sidecars. */
+export interface StationKeyProblem {
+  /** `foreign`: another station's prefix or none; `malformed`: not a clip or sidecar key. */
+  kind: 'foreign' | 'malformed';
+  message: string;
+}
+
+/**
+ * Checks a key that arrives from a station (hostile input) against that station's own
+ * layout: `stations/<stationId>/<yyyy>/<mm>/<dd>/<safe name>.<json|wav|flac|opus>`.
+ * Undefined when it is one; the station document and anything outside the day folders are not.
+ */
+export function stationUploadKeyProblem(stationId: string, key: unknown): StationKeyProblem | undefined {
+  if (typeof key !== 'string') return { kind: 'malformed', message: 'a key must be a string' };
+  const shown = JSON.stringify(key.slice(0, 120));
+  if (stationOfKey(key) !== stationId) return { kind: 'foreign', message: `key ${shown} is outside ${stationPrefix(stationId)}` };
+  const file = STATION_UPLOAD_KEY.exec(key)?.[1];
+  if (file === undefined || !isSafeName(file, STATION_FILE_MAX_LENGTH) || !(isSidecarKey(key) || isClipKey(key))) {
+    return { kind: 'malformed', message: `key ${shown} is not a clip or sidecar key (${stationPrefix(stationId)}<yyyy>/<mm>/<dd>/<name>.<json|wav|flac|opus>)` };
+  }
+  return undefined;
 }
 
 // ---- events and labels: the cloud's documents, one per (station, event)
