@@ -15,7 +15,7 @@ import { loadCloudConfig } from '#shared/config/cloud-config.js';
 import { describeError } from '#shared/errors.js';
 import { generateSigningKeyPair } from '#shared/manifest/keys.js';
 import { createLogger } from '#shared/util/logger.js';
-import { createCloud } from '../cloud/src/app.js';
+import { createCloud, type Cloud } from '../cloud/src/app.js';
 import { DEMO_FILE_SEC, DEMO_STATIONS, DemoRecorders, type DemoStation } from './demo-field.js';
 import { recorderFolder, startDemoStation } from './demo-stations.js';
 import { EmbeddedBroker } from './embedded-broker.js';
@@ -41,18 +41,7 @@ async function main(): Promise<void> {
   const broker = new EmbeddedBroker();
   await broker.start(Number(process.env.ECOSIGHT_DEMO_MQTT_PORT ?? 0));
 
-  const cloudConfig = loadCloudConfig(process.env, {
-    port, host: '127.0.0.1', dataDir: join(root, 'cloud'), storage: 'fs', apiKey: secrets.apiKey,
-    modelSigningKey: secrets.signingKey, mqttUrl: broker.url, publicUrl: cloudUrl, jobRunner: 'inline', minNewSamples: 3,
-    // The demo listens on 127.0.0.1 only, so its dashboard is readable without a key on this machine
-    // (a deployed cloud is private by default: PUBLIC_DASHBOARD=false, docs/deploy-render.md).
-    publicDashboard: true,
-    // The demo's shots are 100-250 m from every station; a short settle time finalises incidents quickly.
-    incidentSettleSec: 5,
-  });
-  const cloud = await createCloud({ config: cloudConfig, logger: createLogger({ name: 'cloud', level: process.env.ECOSIGHT_DEMO_CLOUD_LOG ?? 'warn' }), role: 'serve', scanIntervalMs: 15_000 });
-  await cloud.start();
-  await cloud.app.listen({ port, host: '127.0.0.1' });
+  const cloud = await startCloud(root, port, secrets, broker.url);
 
   const tokens = await registerStations(cloudUrl, secrets, DEMO_STATIONS);
   writeFileSync(join(root, 'secrets.json'), JSON.stringify({ ...secrets, stationToken: undefined, stationTokens: tokens }, null, 2), { mode: 0o600 });
@@ -83,6 +72,11 @@ async function main(): Promise<void> {
     process.stdout.write('EcoSight stopped.\n');
     process.exit(0);
   };
+  onCtrlC(stop);
+}
+
+/** Runs `stop` on SIGINT and SIGTERM; exits 1 if stopping fails. */
+function onCtrlC(stop: (signal: string) => Promise<void>): void {
   const onSignal = (signal: NodeJS.Signals): void => {
     stop(signal).catch((err: unknown) => {
       process.stderr.write(`demo: error while stopping: ${String(err)}\n`);
@@ -91,6 +85,23 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+}
+
+/** The cloud on folder storage under `root`, listening on 127.0.0.1:`port`. */
+async function startCloud(root: string, port: number, secrets: DemoSecrets, mqttUrl: string): Promise<Cloud> {
+  const config = loadCloudConfig(process.env, {
+    port, host: '127.0.0.1', dataDir: join(root, 'cloud'), storage: 'fs', apiKey: secrets.apiKey,
+    modelSigningKey: secrets.signingKey, mqttUrl, publicUrl: `http://127.0.0.1:${port}`, jobRunner: 'inline', minNewSamples: 3,
+    // The demo listens on 127.0.0.1 only, so its dashboard is readable without a key on this machine
+    // (a deployed cloud is private by default: PUBLIC_DASHBOARD=false, docs/deploy-render.md).
+    publicDashboard: true,
+    // The demo's shots are 100-250 m from every station; a short settle time finalises incidents quickly.
+    incidentSettleSec: 5,
+  });
+  const cloud = await createCloud({ config, logger: createLogger({ name: 'cloud', level: process.env.ECOSIGHT_DEMO_CLOUD_LOG ?? 'warn' }), role: 'serve', scanIntervalMs: 15_000 });
+  await cloud.start();
+  await cloud.app.listen({ port, host: '127.0.0.1' });
+  return cloud;
 }
 
 function banner(cloudUrl: string, apiKey: string, broker: EmbeddedBroker, root: string): string {
