@@ -79,6 +79,10 @@ export function cloudLifecycle(parts: LifecycleParts): { start(): Promise<void>;
         });
       }
       await currentModel.get().catch((err) => logger.error({ err: describeError(err) }, 'no usable model: /predict and uploads will fail'));
+      // Incidents formed before a restart, read back before MQTT redelivers any of their alerts.
+      if (role === 'serve') {
+        await incidents.restore().catch((err) => logger.error({ err: describeError(err) }, 'could not read incidents back from storage'));
+      }
       parts.relay?.start();
       mqtt?.start();
       if (role === 'serve') {

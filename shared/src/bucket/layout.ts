@@ -142,3 +142,23 @@ export const JOBS_PREFIX = 'jobs/';
 export const jobRequestKey = (id: string) => `${JOBS_PREFIX}${id}/request.json`;
 export const jobStatusKey = (id: string) => `${JOBS_PREFIX}${id}/status.json`;
 export const jobClaimKey = (id: string) => `${JOBS_PREFIX}${id}/claim.json`;
+
+// ---- incidents: `incidents/<yyyy-mm-dd>/<incidentId>.json`, the latest form of each (the cloud's)
+
+export const INCIDENTS_PREFIX = 'incidents/';
+
+/** The day folder `incidents/<yyyy-mm-dd>/` of incidents whose first alert's onset fell on that UTC day. */
+export function incidentDayPrefix(day: Date): string {
+  return `${INCIDENTS_PREFIX}${day.toISOString().slice(0, 10)}/`;
+}
+
+/**
+ * `incidents/<yyyy-mm-dd>/<incidentId>.json`, dated by the incident's first
+ * alert's onset (fixed when the incident forms, so the key does not move as it
+ * grows); rewritten with each change. Before persistence was reloaded:
+ * `incidents/<incidentId>.json`, still read.
+ */
+export const incidentDocKey = (incidentId: string, firstOnsetMs: number) => `${incidentDayPrefix(new Date(firstOnsetMs))}${incidentId}.json`;
+
+/** An incident document, dated or in the older flat form. */
+export const isIncidentDocKey = (key: string) => /^incidents\/(?:\d{4}-\d{2}-\d{2}\/)?[^/]+\.json$/.test(key);
