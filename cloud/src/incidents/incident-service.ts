@@ -56,7 +56,7 @@ export class IncidentService {
   /** Reads the recent incidents back from storage (before MQTT starts, so redelivered alerts are recognised); returns how many. */
   async restore(): Promise<number> {
     const found = await readRecentIncidents(this.deps.storage, {
-      nowMs: this.deps.clock.now().getTime(), days: this.deps.restoreDays ?? 30, max: this.deps.restoreMax ?? 2000,
+      nowMs: this.deps.clock.now(), days: this.deps.restoreDays ?? 30, max: this.deps.restoreMax ?? 2000,
     }, this.deps.logger);
     for (const doc of found) {
       if (this.deps.correlator.get(doc.incidentId)) continue;
