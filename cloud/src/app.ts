@@ -160,7 +160,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
       listDays: reconcileListDays(options.scanIntervalMs !== undefined ? options.scanIntervalMs / 1000 : config.reconcileIntervalSec),
     }),
     confirmer: new UploadConfirmer({ storage, detections: repos.detections, ingestor }),
-    mqtt, currentModel, publisher, jobStore, runner,
+    mqtt, ingestLink, currentModel, publisher, jobStore, runner,
     retrain: new RetrainService(repos, runner, publisher),
     uploads: new UploadService({
       storage, uploads: repos.uploads, clock, classes: async () => (await currentModel.get()).pkg.classNames, maxDecodedSamples: maxDecodedSamples(config.maxUploadMb),
@@ -169,6 +169,10 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   };
   const app = await buildApp(services, { requestTimeoutMs: options.requestTimeoutMs });
   // Load a newly published model in the background, so /predict and /status move to it at once.
+  // Incidents another instance formed (it leads the ingest) are listed here too.
+  live.subscribe((e) => {
+    if (e.remote && e.event === 'incident') incidents.adopt(e.data);
+  });
   live.subscribe((e) => {
     if (e.event === 'model' && (e.data as { status?: string }).status === 'published') {
       currentModel.get().catch((err) => logger.error({ err: describeError(err) }, 'cannot load the new release'));

@@ -14,6 +14,7 @@ import type { AuthGuards } from './plugins/auth.js';
 import type { Repos } from './adapters/db/repos.js';
 import type { LiveHub } from './adapters/live-hub.js';
 import type { MqttBridge } from './adapters/mqtt-bridge.js';
+import type { StationIngestLink } from './adapters/station-ingest-link.js';
 import type { UrlSigner } from './adapters/storage/fs-presigner.js';
 import type { ObjectStorage } from './adapters/storage/object-storage.js';
 import type { UploadService } from './uploads/upload-service.js';
@@ -43,6 +44,8 @@ export interface CloudServices {
   confirmer: UploadConfirmer;
   /** Undefined when MQTT_URL is empty. */
   mqtt: MqttBridge | undefined;
+  /** The station-topic subscription (the API with MQTT); it runs while this instance leads the ingest. */
+  ingestLink?: StationIngestLink;
   currentModel: CurrentModel;
   publisher: ReleasePublisher;
   jobStore: JobStore;

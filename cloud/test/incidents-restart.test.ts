@@ -64,7 +64,7 @@ describe('incidents after a cloud restart', () => {
 
   it('lists an incident formed before the restart with its position, and ignores its alerts redelivered', async () => {
     cloud = await startTestCloud(env);
-    await waitFor(() => cloud?.services.mqtt?.connected || undefined, 10_000, 'cloud MQTT connection');
+    await waitFor(() => cloud?.services.ingestLink?.subscribed || undefined, 10_000, 'cloud MQTT connection');
     // Within the days read back at start: an hour ago, on a whole minute (its onsets fall on the same day).
     const fire = Math.floor((Date.now() - 3_600_000) / 60_000) * 60_000;
     for (const id of Object.keys(SITES)) await publish(id, alert(id, fire));
@@ -84,7 +84,7 @@ describe('incidents after a cloud restart', () => {
     expect((await cloud.app.inject({ method: 'GET', url: `/api/incidents/${formed.incidentId}` })).json()).toMatchObject({ incidentId: formed.incidentId });
 
     // A station (or the broker) delivers an alert again after the restart: it is part of the restored incident.
-    await waitFor(() => cloud?.services.mqtt?.connected || undefined, 10_000, 'cloud MQTT connection after the restart');
+    await waitFor(() => cloud?.services.ingestLink?.subscribed || undefined, 10_000, 'cloud MQTT connection after the restart');
     await publish('st-a', alert('st-a', fire));
     // A new shot after it shows the messages were read (MQTT keeps one publisher's order).
     const later = fire + 60_000;

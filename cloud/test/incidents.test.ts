@@ -50,7 +50,7 @@ describe('incidents: corroboration and location over a real broker', () => {
     listener = await mqtt.connectAsync(broker.url, { clientId: 'incident-listener' });
     listener.on('message', (_t, p) => heard.push(JSON.parse(p.toString()) as IncidentPayload));
     await listener.subscribeAsync(incidentsTopic(PREFIX), { qos: 1 });
-    await waitFor(() => cloud.services.mqtt?.connected || undefined, 10_000, 'cloud MQTT connection');
+    await waitFor(() => cloud.services.ingestLink?.subscribed || undefined, 10_000, 'cloud MQTT connection');
     for (const id of Object.keys(SITES)) {
       const status: StatusPayload & StationLocationFields = { v: 1, stationId: id, state: 'online', time: new Date().toISOString(), position: position(id) };
       await publish(stationTopics(PREFIX, id).status, status);

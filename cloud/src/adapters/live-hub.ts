@@ -11,6 +11,8 @@ export const LIVE_EVENT_NAMES: readonly LiveEventName[] = ['detection', 'alert',
 export interface LiveEvent {
   event: LiveEventName;
   data: unknown;
+  /** True when another instance published it (relayed through the broker). */
+  remote?: boolean;
 }
 
 export type LiveListener = (e: LiveEvent) => void;

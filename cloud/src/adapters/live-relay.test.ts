@@ -45,7 +45,7 @@ describe('LiveRelay', () => {
     a.hub.publish('detection', { eventId: 'st-1.ev-1', label: 'gunshot' });
     await waitFor(async () => b.seen.length > 0 || undefined, 5_000, 'the other instance to hear it');
     await new Promise((r) => setTimeout(r, 300));
-    expect(b.seen).toEqual([{ event: 'detection', data: { eventId: 'st-1.ev-1', label: 'gunshot' } }]);
+    expect(b.seen).toEqual([{ event: 'detection', data: { eventId: 'st-1.ev-1', label: 'gunshot' }, remote: true }]);
     // Its own message comes back from the broker and is not delivered a second time.
     expect(a.seen).toHaveLength(1);
     expect(b.relay.counts.delivered).toBe(1);
@@ -63,6 +63,6 @@ describe('LiveRelay', () => {
     await waitFor(async () => b.relay.counts.refused >= 3 || undefined, 5_000, 'the messages to be refused');
     a.hub.publish('job', { id: 'j-1', state: 'running' });
     await waitFor(async () => b.seen.length > before || undefined, 5_000, 'the next real update');
-    expect(b.seen.slice(before)).toEqual([{ event: 'job', data: { id: 'j-1', state: 'running' } }]);
+    expect(b.seen.slice(before)).toEqual([{ event: 'job', data: { id: 'j-1', state: 'running' }, remote: true }]);
   });
 });

@@ -52,7 +52,7 @@ export class LiveRelay {
     }
     if (message.origin === this.instanceId) return;
     this.counts.delivered++;
-    this.hub.deliver({ event: message.event, data: message.data });
+    this.hub.deliver({ event: message.event, data: message.data, remote: true });
   }
 }
 

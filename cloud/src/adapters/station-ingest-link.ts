@@ -26,11 +26,17 @@ export interface StationIngestSettings {
  */
 export class StationIngestLink {
   private client: MqttClient | undefined;
+  private subscribedNow = false;
 
   constructor(private readonly settings: StationIngestSettings, private readonly logger: Logger, private readonly handler: StationMessageHandler) {}
 
   get connected(): boolean {
     return this.client?.connected === true;
+  }
+
+  /** Connected and subscribed: what stations publish from now on is ingested (and, with the persistent session, what they publish while it is down). */
+  get subscribed(): boolean {
+    return this.subscribedNow && this.connected;
   }
 
   get running(): boolean {
@@ -45,6 +51,7 @@ export class StationIngestLink {
       this.logger.info({ clientId: this.settings.clientId }, 'ingesting station topics');
       client.subscribe(KINDS.map((k) => allStationsTopic(this.settings.prefix, k)), { qos: 1 }, (err) => {
         if (err) this.logger.error({ err: err.message }, 'MQTT subscribe failed');
+        else this.subscribedNow = true;
       });
     });
     client.on('error', (err) => this.logger.debug({ err: err.message }, 'MQTT ingest error'));
@@ -61,6 +68,7 @@ export class StationIngestLink {
   async stop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
+    this.subscribedNow = false;
     if (client) await client.endAsync(false).catch(() => undefined);
   }
 }

@@ -67,6 +67,24 @@ export class IncidentService {
     return found.length;
   }
 
+  /**
+   * An incident another instance formed or changed (its live update, relayed):
+   * listed here as it was sent, and its alerts count as seen, so that this
+   * instance serves the same /api/incidents and, should it take over the
+   * ingest, does not form the incident a second time. Ignored when this
+   * instance has it in its own correlator or when the payload is malformed.
+   */
+  adopt(data: unknown): boolean {
+    const p = data as Partial<IncidentPayload> | null;
+    const ok = p !== null && typeof p === 'object' && typeof p.incidentId === 'string' && p.incidentId.length <= 200
+      && typeof p.startTime === 'string' && Array.isArray(p.stations) && p.stations.every((s) => typeof s?.alertId === 'string');
+    if (!ok || this.deps.correlator.get(p.incidentId as string)) return false;
+    const payload = p as IncidentPayload;
+    this.restored.set(payload.incidentId, { ...payload, type: 'update' });
+    for (const s of payload.stations) this.restoredAlerts.add(s.alertId);
+    return true;
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;

@@ -48,7 +48,7 @@ export const statusRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }
           }),
           latestRelease: Type.Union([Type.String(), Type.Null()]),
           storage: Type.Object({ driver: Type.String(), ok: Type.Boolean(), error: Type.Optional(Type.String()) }),
-          broker: Type.Object({ configured: Type.Boolean(), connected: Type.Boolean() }),
+          broker: Type.Object({ configured: Type.Boolean(), connected: Type.Boolean(), ingesting: Type.Boolean({ description: 'this instance holds the station-topic subscription (it leads the ingest)' }) }),
           publishing: Type.Object({
             enabled: Type.Boolean(),
             signer: Type.Union([Type.Literal('this process'), Type.Literal('worker'), Type.Literal('none')], { description: 'who holds MODEL_SIGNING_KEY' }),
@@ -73,7 +73,7 @@ export const statusRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }
       weakClasses: model?.pkg.metadata.weakClasses ?? {},
       latestRelease: services.repos.releases.latest() ?? null,
       storage: { driver: services.storage.driver, ok: storage.ok, ...(storage.error ? { error: storage.error } : {}) },
-      broker: { configured: services.mqtt !== undefined, connected: services.mqtt?.connected ?? false },
+      broker: { configured: services.mqtt !== undefined, connected: services.mqtt?.connected ?? false, ingesting: services.ingestLink?.subscribed ?? false },
       publishing: { enabled: reason === undefined, signer: services.publisher.signer, ...(reason ? { reason } : {}) },
       jobRunner: services.config.jobRunner,
       uptimeSec: Math.round((Date.now() - services.startedAt.getTime()) / 100) / 10,

@@ -69,7 +69,7 @@ describe('MQTT: who may speak for a station', () => {
     broker = new TestMosquitto({ persistence: true, authFiles: { passwords: readFileSync(join(out, 'passwd'), 'utf8'), acl: readFileSync(join(out, 'acl'), 'utf8') } });
     broker.port = port;
     await broker.start();
-    await waitFor(() => cloud?.services.mqtt?.connected || undefined, 15_000, 'cloud connected to the locked broker');
+    await waitFor(() => cloud?.services.ingestLink?.subscribed || undefined, 15_000, 'cloud connected to the locked broker');
 
     // Who may connect at all.
     for (const [what, user, password] of [
