@@ -10,37 +10,19 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { incidentDocKey } from '#shared/bucket/layout.js';
-import { enuToGeodetic, speedOfSoundMps } from '#shared/geo/enu.js';
-import type { AlertLocationFields, IncidentPayload, StationPosition } from '#shared/mqtt/location.js';
-import type { AlertPayload } from '#shared/mqtt/payloads.js';
+import type { IncidentPayload } from '#shared/mqtt/location.js';
 import { stationTopics } from '#shared/mqtt/topics.js';
 import { TestMosquitto } from '#testkit/mosquitto.js';
 import { waitFor } from '#testkit/ports.js';
 import { getJson, putJson } from '../src/adapters/storage/object-storage.js';
+import { locatedAlert } from './support/located-alert.js';
 import { startTestCloud, type TestCloud } from './support/test-cloud.js';
 
 const PREFIX = 'ecorestart';
-const REF = { latitude: -1.95, longitude: 30.06, altitudeM: 1500 };
 const SITES: Record<string, [number, number]> = { 'st-a': [0, 0], 'st-b': [400, 0], 'st-c': [400, 400], 'st-d': [0, 400] };
 const SOURCE: [number, number] = [120, 250];
-const C = speedOfSoundMps(20);
 
-function position(id: string): StationPosition {
-  const [x, y] = SITES[id];
-  return { ...enuToGeodetic(REF, { eastM: x, northM: y, upM: 0 }), source: 'config', accuracyM: 1 };
-}
-
-function alert(id: string, fireMs: number): AlertPayload & AlertLocationFields {
-  const [x, y] = SITES[id];
-  const onset = fireMs + (Math.hypot(SOURCE[0] - x, SOURCE[1] - y) / C) * 1000;
-  const iso = new Date(Math.floor(onset)).toISOString();
-  return {
-    v: 1, alertId: `al-${id}-1`, stationId: id, label: 'gunshot', confidence: 0.9, startTime: iso, windowEndTime: iso, shotCount: 1, delayed: false,
-    clipKey: `stations/${id}/2026/12/04/ev-${id}-1.wav`, modelVersion: '2026.01.01-1', eventId: `ev-${id}-1`, raisedAt: iso, sentAt: iso,
-    shotOnsetsMs: [onset], position: position(id), airTemperatureC: 20,
-    clock: { synchronized: true, source: 'gps-pps', estimatedErrorMs: 0.5, systemDriftPpm: 0.1, audioDriftPpm: null, timeBase: 'file-name' },
-  };
-}
+const alert = (id: string, fireMs: number) => locatedAlert(SITES, id, 1, SOURCE, fireMs);
 
 describe('incidents after a cloud restart', () => {
   const broker = new TestMosquitto();

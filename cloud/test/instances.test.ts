@@ -6,36 +6,22 @@
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enuToGeodetic, speedOfSoundMps } from '#shared/geo/enu.js';
-import type { AlertLocationFields, IncidentPayload, StationPosition } from '#shared/mqtt/location.js';
-import type { AlertPayload } from '#shared/mqtt/payloads.js';
+import type { IncidentPayload } from '#shared/mqtt/location.js';
 import { stationTopics } from '#shared/mqtt/topics.js';
 import { TestMosquitto } from '#testkit/mosquitto.js';
 import { waitFor } from '#testkit/ports.js';
 import type { IngestLeadership } from '../src/adapters/ingest-leadership.js';
 import type { LiveEvent } from '../src/adapters/live-hub.js';
+import { locatedAlert } from './support/located-alert.js';
 import { startTestCloud, type TestCloud } from './support/test-cloud.js';
 
 const PREFIX = 'ecoinstances';
-const REF = { latitude: -1.95, longitude: 30.06, altitudeM: 1500 };
 const SITES: Record<string, [number, number]> = { 'st-a': [0, 0], 'st-b': [400, 0], 'st-c': [400, 400] };
-const C = speedOfSoundMps(20);
 
 /** A follower: never leads (what a second instance is while the first holds the lock). */
 const follower: IngestLeadership = { leading: false, describe: 'test follower', start: (onChange) => onChange(false), stop: async () => undefined };
 
-function alert(id: string, fireMs: number): AlertPayload & AlertLocationFields {
-  const [x, y] = SITES[id];
-  const onset = fireMs + (Math.hypot(150 - x, 220 - y) / C) * 1000;
-  const iso = new Date(Math.floor(onset)).toISOString();
-  const position: StationPosition = { ...enuToGeodetic(REF, { eastM: x, northM: y, upM: 0 }), source: 'config', accuracyM: 1 };
-  return {
-    v: 1, alertId: `al-${id}-1`, stationId: id, label: 'gunshot', confidence: 0.9, startTime: iso, windowEndTime: iso, shotCount: 1, delayed: false,
-    clipKey: `stations/${id}/2026/12/04/${id}.ev-1.wav`, modelVersion: '2026.01.01-1', eventId: `${id}.ev-1`, raisedAt: iso, sentAt: iso,
-    shotOnsetsMs: [onset], position, airTemperatureC: 20,
-    clock: { synchronized: true, source: 'gps-pps', estimatedErrorMs: 0.5, systemDriftPpm: 0.1, audioDriftPpm: null, timeBase: 'file-name' },
-  };
-}
+const alert = (id: string, fireMs: number) => ({ ...locatedAlert(SITES, id, 1, [150, 220], fireMs), alertId: `${id}.al-1`, eventId: `${id}.ev-1` });
 
 describe('two API instances on one broker', () => {
   const broker = new TestMosquitto();
