@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadCloudConfig, CLOUD_ENV, type CloudConfig } from '#shared/config/cloud-config.js';
 import { ConfigError, describeError } from '#shared/errors.js';
 import { generateSigningKeyPair } from '#shared/manifest/keys.js';
 import { createLogger, type Logger } from '#shared/util/logger.js';
-import { createCloud, createStorage, indexPath, openIndex, reindexFromStorage } from './app.js';
+import { createCloud, createStorage, rebuildIndexTarget, reindexFromStorage } from './app.js';
 import type { JobStatus } from './jobs/job-status.js';
 import { runCloud } from './server.js';
 import { mqttAcl, stationToken } from './commands/station-commands.js';
@@ -150,23 +149,14 @@ async function retrain(config: CloudConfig, logger: Logger, minSamples: string |
 
 async function reindex(config: CloudConfig, logger: Logger): Promise<number> {
   const { storage } = await createStorage(config);
-  const target = indexPath(config);
-  const tmp = `${target}.rebuild-${process.pid}`;
-  await rm(tmp, { force: true });
-  const { repos } = openIndex(tmp);
+  const target = await rebuildIndexTarget(config);
   try {
-    const counts = await reindexFromStorage(storage, repos, logger);
-    repos.db.pragma('wal_checkpoint(TRUNCATE)');
-    repos.db.close();
-    for (const suffix of ['-wal', '-shm']) await rm(`${target}${suffix}`, { force: true });
-    await rename(tmp, target);
-    await rm(`${tmp}-wal`, { force: true });
-    await rm(`${tmp}-shm`, { force: true });
-    process.stdout.write(`index rebuilt at ${target}: ${JSON.stringify(counts)}\n`);
+    const counts = await reindexFromStorage(storage, target.repos, logger);
+    const where = await target.commit();
+    process.stdout.write(`index rebuilt at ${where}: ${JSON.stringify(counts)}\n`);
     return 0;
   } catch (err) {
-    if (repos.db.open) repos.db.close();
-    await rm(tmp, { force: true });
+    await target.discard();
     throw err;
   }
 }

@@ -74,7 +74,7 @@ export function cloudLifecycle(parts: LifecycleParts): { start(): Promise<void>;
       mqtt?.start();
       if (role === 'serve') {
         incidents.start();
-        publisher.announceLatest();
+        await publisher.announceLatest();
         const scanMs = parts.scanIntervalMs ?? 60_000;
         if (scanMs > 0) services.scanner.start(scanMs);
         if (config.jobRunner === 'inline') await runner.recover();
@@ -105,7 +105,7 @@ export function cloudLifecycle(parts: LifecycleParts): { start(): Promise<void>;
       await mqtt?.stop();
       await incidents.stop();
       await services.scanner.stop();
-      repos.db.close();
+      await repos.close();
     },
   };
 }

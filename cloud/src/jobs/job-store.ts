@@ -65,12 +65,12 @@ export class JobStore {
 
   /** Reads the status from storage (the truth) and refreshes the index; undefined when unknown. */
   async read(id: string): Promise<JobStatus | undefined> {
-    const cached = this.deps.jobs.get(id);
+    const cached = await this.deps.jobs.get(id);
     if (cached && !isActive(cached)) return cached;
     try {
       const status = await this.readStatusDoc(id);
       if (!status) return cached;
-      this.deps.jobs.upsert(status);
+      await this.deps.jobs.upsert(status);
       if (!cached || status.seq > cached.seq) {
         const { log: _log, ...summary } = status;
         this.deps.live.publish('job', summary);
@@ -107,7 +107,7 @@ export class JobStore {
   async write(status: JobStatus): Promise<JobStatus> {
     const next: JobStatus = { ...status, seq: status.seq + 1, updatedAt: isoNow(this.deps.clock), log: status.log.slice(-MAX_LOG_LINES) };
     await putJson(this.deps.storage, jobStatusKey(next.id), next);
-    this.deps.jobs.upsert(next);
+    await this.deps.jobs.upsert(next);
     const { log: _log, ...summary } = next;
     this.deps.live.publish('job', summary);
     for (const fn of this.listeners.get(next.id) ?? []) fn(next);
@@ -131,10 +131,10 @@ export class JobStore {
    * block retraining forever.
    */
   async active(): Promise<JobStatus[]> {
-    const ids = new Set(this.deps.jobs.active().map((j) => j.id));
+    const ids = new Set((await this.deps.jobs.active()).map((j) => j.id));
     for await (const info of this.deps.storage.list(JOBS_PREFIX)) {
       const m = /^jobs\/([^/]+)\/status\.json$/.exec(info.key);
-      if (m && !this.deps.jobs.get(m[1])) ids.add(m[1]);
+      if (m && !(await this.deps.jobs.get(m[1]))) ids.add(m[1]);
     }
     const out: JobStatus[] = [];
     for (const id of ids) {
