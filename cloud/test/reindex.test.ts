@@ -12,6 +12,7 @@ import type { Repos } from '../src/adapters/db/repos.js';
 import { putJson } from '../src/adapters/storage/object-storage.js';
 import { loudWav, quietWav } from './support/audio.js';
 import { formBody } from './support/multipart.js';
+import { dropSchema, engineUnavailable, INDEX_ENGINES, privatePostgres } from './support/index-engines.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from './support/test-cloud.js';
 import { writeTrainableBaseDir } from './support/tiny-model.js';
 
@@ -42,7 +43,10 @@ function sidecar(eventId: string, clipKey: string, label: string): ClipSidecar {
   };
 }
 
-describe('reindex rebuilds the same index from the bucket alone', () => {
+describe.each(INDEX_ENGINES)('reindex rebuilds the same index (%s) from the bucket alone', (engine) => {
+  const unavailable = engineUnavailable(engine);
+  if (unavailable) return void it.skip(unavailable);
+  const postgres = engine === 'postgres' ? privatePostgres() : undefined;
   const s3 = new TestS3('reindex-test');
   let cloud: TestCloud;
   let env: Record<string, string>;
@@ -54,6 +58,7 @@ describe('reindex rebuilds the same index from the bucket alone', () => {
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
     shippedModelDir = await writeTrainableBaseDir();
     env = { STORAGE: 's3', ...s3.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'ecosight-reindex-')), MIN_NEW_SAMPLES: '1' };
+    if (postgres) env.DATABASE_URL = await postgres.url();
     cloud = await startTestCloud(env, { shippedModelDir });
     env.MODEL_SIGNING_KEY = cloud.config.modelSigningKey;
 
@@ -101,8 +106,9 @@ describe('reindex rebuilds the same index from the bucket alone', () => {
   });
   afterAll(() => s3.stop());
 
-  it('with `ecosight-cloud reindex` after the SQLite file is deleted', async () => {
-    for (const f of readdirSync(env.DATA_DIR)) if (f.startsWith('index.sqlite')) rmSync(join(env.DATA_DIR, f));
+  it('with `ecosight-cloud reindex` after the index is deleted', async () => {
+    if (postgres) await dropSchema(env.DATABASE_URL, 'ecosight');
+    else for (const f of readdirSync(env.DATA_DIR)) if (f.startsWith('index.sqlite')) rmSync(join(env.DATA_DIR, f));
     const saved = { ...process.env };
     Object.assign(process.env, env, { API_KEY: ADMIN_KEY, LOG_LEVEL: 'silent' });
     try {
@@ -120,8 +126,9 @@ describe('reindex rebuilds the same index from the bucket alone', () => {
     }
   });
 
-  it('by itself when the service starts on a wiped disk', async () => {
-    const fresh = await startTestCloud({ ...env, DATA_DIR: mkdtempSync(join(tmpdir(), 'ecosight-reindex-fresh-')) }, { shippedModelDir });
+  it('by itself when the service starts on a wiped disk (or an empty database)', async () => {
+    const wiped = { ...env, DATA_DIR: mkdtempSync(join(tmpdir(), 'ecosight-reindex-fresh-')), ...(postgres ? { DATABASE_URL: await postgres.url() } : {}) };
+    const fresh = await startTestCloud(wiped, { shippedModelDir });
     try {
       expect(await snapshot(fresh.services.repos)).toEqual(before);
       // And it keeps working from there: reviews are back and station tokens still authenticate.

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { postgresUnavailable, TestPostgres } from '#testkit/postgres.js';
 import { openIndexDb } from '../../src/adapters/db/index-db.js';
@@ -49,4 +50,15 @@ export function privatePostgres(): { url(): Promise<string>; server: TestPostgre
   beforeAll(() => server.start(), 120_000);
   afterAll(() => server.stop());
   return { server, url: () => server.createDatabase() };
+}
+
+/** Drops the index's schema (and everything in it), as if the database had been emptied. */
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
 }
