@@ -19,7 +19,7 @@ Commands:
   serve      run the API and dashboard (PORT, default 8000)
   worker     run queued retrain jobs from storage (JOB_RUNNER=worker)
   retrain    run one retrain job here, with a progress bar
-  reindex    rebuild the SQLite index from storage alone
+  reindex    rebuild the index (SQLite, or PostgreSQL with DATABASE_URL) from storage alone
   keygen     print a new Ed25519 key pair for model signing
   station-token rotate|revoke <id>   replace or revoke a station's token
   mqtt-acl   write Mosquitto password and ACL files (each station: its own topics)
@@ -46,9 +46,12 @@ progress. Refused when another job is queued or running, or when fewer than
 N (default MIN_NEW_SAMPLES) new labelled samples exist.`,
   reindex: `ecosight-cloud reindex
 
-Rebuilds DATA_DIR/index.sqlite from storage alone (uploads, station clips and
-sidecars, labels, jobs, model releases). Stop the service first, or restart it
-afterwards: it keeps using the old file until then.`,
+Rebuilds the index from storage alone (uploads, station clips and sidecars,
+labels, jobs, model releases): DATA_DIR/index.sqlite, or with DATABASE_URL the
+PostgreSQL schema 'ecosight'. The new index is built beside the live one and
+swapped in at once. With SQLite, restart the service afterwards: it keeps using
+the old file until then. With PostgreSQL, running instances see the new index
+from their next query on.`,
   'station-token': `ecosight-cloud station-token rotate <id> | revoke <id>
 
 rotate: prints a new token for the station (once) and refuses the old one at

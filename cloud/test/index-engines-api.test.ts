@@ -2,8 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mqtt from 'mqtt';
 import type { EventPayload } from '#shared/mqtt/payloads.js';
+import { stationTopics } from '#shared/mqtt/topics.js';
+import { TestMosquitto } from '#testkit/mosquitto.js';
+import { waitFor } from '#testkit/ports.js';
 import { engineUnavailable, INDEX_ENGINES, privatePostgres } from './support/index-engines.js';
+import { openEventStream } from './support/sse.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from './support/test-cloud.js';
 
 const admin = { 'x-api-key': ADMIN_KEY };
@@ -19,10 +24,15 @@ describe.each(INDEX_ENGINES)('the API on %s', (engine) => {
   const unavailable = engineUnavailable(engine);
   if (unavailable) return void it.skip(unavailable);
   const postgres = engine === 'postgres' ? privatePostgres() : undefined;
+  const broker = new TestMosquitto();
   let a: TestCloud;
   let b: TestCloud;
   beforeAll(async () => {
-    const env: Record<string, string> = { DATA_DIR: mkdtempSync(join(tmpdir(), `ecosight-${engine}-api-`)) };
+    await broker.start();
+    // {instance}: each API instance subscribes under its own client id, as the fleet blueprint sets it.
+    const env: Record<string, string> = {
+      DATA_DIR: mkdtempSync(join(tmpdir(), `ecosight-${engine}-api-`)), MQTT_URL: broker.url, MQTT_PREFIX: 'fleet', MQTT_CLIENT_ID: 'api-{instance}',
+    };
     if (postgres) env.DATABASE_URL = await postgres.url();
     a = await startTestCloud(env);
     b = postgres ? await startTestCloud(env) : a;
@@ -30,6 +40,7 @@ describe.each(INDEX_ENGINES)('the API on %s', (engine) => {
   afterAll(async () => {
     if (b !== a) await b?.stop();
     await a?.stop();
+    await broker.stop();
   });
 
   it('registers a station, ingests its detection from concurrent messages, lists and reviews it', async () => {
@@ -71,5 +82,28 @@ describe.each(INDEX_ENGINES)('the API on %s', (engine) => {
     expect(review.statusCode).toBe(200);
     expect((await a.app.inject({ method: 'GET', url: '/api/detections/st-1.ev-1' })).json()).toMatchObject({ reviewedLabel: 'background', clipAvailable: true });
     expect((await a.app.inject({ method: 'GET', url: '/api/detections?reviewed=true' })).json().total).toBe(1);
+  });
+
+  it('every instance hears a station on MQTT and pushes its detection to its own live clients', async () => {
+    const feeds = [];
+    for (const cloud of new Set([a, b])) {
+      await waitFor(() => cloud.services.mqtt?.connected || undefined, 10_000, 'MQTT connection');
+      const feed = openEventStream(`${await cloud.app.listen({ port: 0, host: '127.0.0.1' })}/api/live`);
+      await feed.ready;
+      feeds.push(feed);
+    }
+    const station = await mqtt.connectAsync(broker.url, { clientId: 'fleet-station' });
+    try {
+      await station.publishAsync(stationTopics('fleet', 'st-1').event, JSON.stringify(event('end', { eventId: 'st-1.ev-2', clipKey: '' })), { qos: 1 });
+      for (const feed of feeds) {
+        await waitFor(() => feed.events.some((e) => e.event === 'detection' && (e.data as { id: string }).id === 'st-1.ev-2') || undefined, 10_000, 'live detection');
+      }
+      expect((await b.app.inject({ method: 'GET', url: '/api/detections?station=st-1' })).json().total).toBe(2);
+      // Both stayed connected: distinct client ids, so the broker never took one's session for the other's.
+      expect([a, b].every((cloud) => cloud.services.mqtt?.connected)).toBe(true);
+    } finally {
+      await station.endAsync();
+      for (const feed of feeds) feed.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import mqtt, { type MqttClient } from 'mqtt';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { allStationsTopic, parseStationTopic, type StationTopicKind } from '#shared/mqtt/topics.js';
 import type { Logger } from '#shared/util/logger.js';
@@ -12,7 +13,9 @@ export interface MqttSettings {
    * Client id of the subscribing API: fixed, with a persistent session (clean:
    * false) and QoS 1, so what stations publish while the API restarts waits at
    * the broker. Publish-only processes use a throwaway id (sharing the fixed one
-   * would disconnect the API).
+   * would disconnect the API). `{instance}` in it is replaced by the host name and a random suffix:
+   * every instance of a replicated API then subscribes under its own id with a
+   * clean session and gets every station message (ingest is idempotent).
    */
   clientId: string;
 }
@@ -60,10 +63,11 @@ export class MqttBridge {
   start(): void {
     if (this.client) return;
     const client = mqtt.connect(this.settings.url, {
-      clientId: this.settings.subscribe ? this.settings.clientId : `ecosight-cloud-${hostname()}-${process.pid}`,
+      clientId: this.settings.subscribe ? this.settings.clientId.replace('{instance}', `${hostname()}-${randomBytes(3).toString('hex')}`) : `ecosight-cloud-${hostname()}-${process.pid}`,
       reconnectPeriod: 2_000,
       connectTimeout: 10_000,
-      clean: !this.settings.subscribe,
+      // Per-host ids change with every deploy: persistent sessions would pile up at the broker.
+      clean: !this.settings.subscribe || this.settings.clientId.includes('{instance}'),
     });
     this.client = client;
     client.on('connect', () => {

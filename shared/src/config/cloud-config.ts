@@ -53,8 +53,11 @@ export const CloudConfigSchema = Type.Object({
   predictQueue: Type.Integer({ minimum: 0, maximum: 1000, default: 8 }),
   /** Longest audio /predict accepts, in seconds (training uploads keep MAX_UPLOAD_MB). */
   maxPredictSec: Type.Number({ minimum: 1, maximum: 3600, default: 120 }),
-  /** MQTT client id of the API's subscription: fixed, with a persistent session, so messages sent while it restarts wait at the broker. */
-  mqttClientId: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', default: 'ecosight-cloud-api' }),
+  /**
+   * MQTT client id of the API's subscription: fixed, with a persistent session, so messages sent while it restarts wait at the broker.
+   * With `{instance}` in it (several API instances) each instance subscribes under its own id, with a clean session, and hears every message.
+   */
+  mqttClientId: Type.String({ pattern: '^[A-Za-z0-9_.-]*(\\{instance\\}[A-Za-z0-9_.-]*)?$', minLength: 1, maxLength: 64, default: 'ecosight-cloud-api' }),
   /** `inline`: the API runs retrain jobs itself; `worker`: a separate worker claims them. */
   jobRunner: Type.Union([Type.Literal('inline'), Type.Literal('worker')], { default: 'inline' }),
   /** How far a gunshot is heard, m: online stations this close that report nothing make an alert uncorroborated. */
