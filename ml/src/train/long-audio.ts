@@ -1,4 +1,4 @@
-import type { Random } from '#shared/util/random.js';
+import { shuffledIndices, type Random } from '#shared/util/random.js';
 import type { TimedEvent } from './events.js';
 import type { LabelledClip } from './types.js';
 import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
@@ -30,11 +30,11 @@ export function alarmFreeStream(clips: readonly LabelledClip[], alarmClass: stri
   const samples = new Float32Array(pool.length === 0 ? 0 : Math.round(seconds * SAMPLE_RATE_HZ));
   const sources: string[] = [];
   let at = 0;
-  let order = shuffled(pool.length, rand);
+  let order = shuffledIndices(pool.length, rand);
   let next = 0;
   while (at < samples.length && pool.length > 0) {
     if (next === order.length) {
-      order = shuffled(pool.length, rand);
+      order = shuffledIndices(pool.length, rand);
       next = 0;
     }
     const clip = pool[order[next++]];
@@ -60,7 +60,7 @@ export function eventStream(background: Float32Array, positives: readonly Labell
   const events: TimedEvent[] = [];
   const sources: string[] = [];
   let at = Math.round(rand.uniform(1, 4) * SAMPLE_RATE_HZ);
-  for (const i of shuffled(positives.length, rand)) {
+  for (const i of shuffledIndices(positives.length, rand)) {
     const clip = positives[i];
     if (at + clip.samples.length >= samples.length) break;
     splice(samples, clip.samples, at, SPLICE_FADE_SAMPLES);
@@ -111,13 +111,4 @@ function addFaded(out: Float32Array, clip: Float32Array, at: number, gain: numbe
     out[at + i] += clip[i] * gain * ramp;
   }
   return n;
-}
-
-function shuffled(n: number, rand: Random): number[] {
-  const a = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rand.int(0, i + 1);
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
 }
