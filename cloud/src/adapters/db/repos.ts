@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { DetectionsRepo } from './detections-repo.js';
 import type { JobsRepo } from './jobs-repo.js';
 import type { LoggingRepo } from './logging-repo.js';
@@ -29,6 +30,11 @@ export interface OpenedIndex {
   repos: Repos;
   /** True when the index was empty before (a fresh disk or database): the caller should reindex from storage. */
   created: boolean;
+  /**
+   * PostgreSQL only: the index's connection pool, for work across instances that is
+   * not a repository's (advisory locks, LISTEN/NOTIFY). Closed by repos.close().
+   */
+  pgPool?: pg.Pool;
 }
 
 /**

@@ -13,10 +13,11 @@ import { PgUploadsRepo } from './pg-uploads-repo.js';
  * lets one migrate while the others wait).
  */
 export async function openPostgresIndex(target: PgTarget): Promise<OpenedIndex> {
-  const db = new PgDb(createPgPool(target));
+  const pool = createPgPool(target);
+  const db = new PgDb(pool);
   try {
     const applied = await migratePg(db, target.schema);
-    return { created: applied.from === 0, repos: pgRepos(db) };
+    return { created: applied.from === 0, repos: pgRepos(db), pgPool: pool };
   } catch (err) {
     await db.close();
     throw err;
@@ -64,8 +65,13 @@ export async function migratePg(db: PgDb, schema: string): Promise<{ from: numbe
 export async function rebuildPostgresIndex(target: PgTarget): Promise<IndexRebuild> {
   const rebuild = { ...target, schema: `${target.schema}_rebuild_${process.pid}`, maxConnections: 2 };
   const scratch = new PgDb(createPgPool(rebuild));
-  await scratch.run(`DROP SCHEMA IF EXISTS ${rebuild.schema} CASCADE`);
-  await migratePg(scratch, rebuild.schema);
+  try {
+    await scratch.run(`DROP SCHEMA IF EXISTS ${rebuild.schema} CASCADE`);
+    await migratePg(scratch, rebuild.schema);
+  } catch (err) {
+    await scratch.close();
+    throw err;
+  }
   const repos = pgRepos(scratch);
   return {
     repos,
