@@ -8,7 +8,10 @@ import { getJson, putJson, type ObjectStorage } from '../adapters/storage/object
 import { ObjectNotFoundError } from '../errors.js';
 import { isActive, MAX_LOG_LINES, RETRAIN_STAGES, type JobRequest, type JobStatus } from './job-status.js';
 
-/** Created once by the process that wins the job (createIfAbsent): two workers cannot both run it. */
+/**
+ * Who won the job and when. On SQLite it is the claim itself (createIfAbsent: two
+ * workers cannot both create it); on PostgreSQL the database claims and this records it.
+ */
 
 interface ClaimDoc {
   token: string;
@@ -160,16 +163,23 @@ export class JobStore {
 
   /**
    * Claims a queued job for this process and marks it running; undefined when
-   * another process claimed it first (or it is no longer queued). The claim is
-   * an object only one caller can create; reading it back also settles the
-   * race on S3-compatible servers that ignore conditional writes.
+   * another process claimed it first (or it is no longer queued). A shared index
+   * (PostgreSQL) claims in one statement; otherwise the claim is an object only one
+   * caller can create, and reading it back also settles the race on S3-compatible
+   * servers that ignore conditional writes.
    */
   async claim(status: JobStatus): Promise<JobStatus | undefined> {
-    const { storage } = this.deps;
+    const { storage, jobs } = this.deps;
     const now = isoNow(this.deps.clock);
     const mine: ClaimDoc = { token: randomBytes(16).toString('hex'), by: `${hostname()}:${process.pid}`, at: now };
-    if (!(await storage.createIfAbsent(jobClaimKey(status.id), JSON.stringify(mine), 'application/json'))) return undefined;
-    if ((await getJson<ClaimDoc>(storage, jobClaimKey(status.id))).token !== mine.token) return undefined;
+    if (jobs.claim) {
+      if (!(await jobs.claim(status.id, mine.by, now))) return undefined;
+      // Kept for the stale-claim check in active() (its age) and for diagnosis.
+      await storage.createIfAbsent(jobClaimKey(status.id), JSON.stringify(mine), 'application/json');
+    } else {
+      if (!(await storage.createIfAbsent(jobClaimKey(status.id), JSON.stringify(mine), 'application/json'))) return undefined;
+      if ((await getJson<ClaimDoc>(storage, jobClaimKey(status.id))).token !== mine.token) return undefined;
+    }
     const current = (await this.readStatusDoc(status.id)) ?? status;
     if (current.state !== 'queued') return undefined;
     return this.write({

@@ -9,6 +9,13 @@ export interface JobsRepo {
   active(): Promise<JobStatus[]>;
   /** The data cutoff of the newest finished job that consumed data. */
   lastDataCutoff(): Promise<string | undefined>;
+  /**
+   * Claims a queued job for `by` in the index itself; resolves true for exactly one
+   * caller. Only an index every process shares has it (PostgreSQL: SELECT ... FOR
+   * UPDATE SKIP LOCKED). SQLite leaves it out: each process has its own file (the
+   * worker's is a copy), so there the claim object in the bucket decides.
+   */
+  claim?(id: string, by: string, atIso: string): Promise<boolean>;
 }
 
 export class SqliteJobsRepo implements JobsRepo {

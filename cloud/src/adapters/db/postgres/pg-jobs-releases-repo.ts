@@ -39,6 +39,15 @@ export class PgJobsRepo implements JobsRepo {
       FROM jobs WHERE state = 'succeeded'`);
     return row?.cutoff ?? undefined;
   }
+
+  async claim(id: string, by: string, atIso: string): Promise<boolean> {
+    // A racing claimer skips the row this one has locked rather than waiting for it, and
+    // finds it claimed afterwards: one statement, one winner, no lock held past it.
+    const won = await this.db.one<{ id: string }>(`UPDATE jobs SET claimed_by = @by, claimed_at = @at
+      WHERE id = (SELECT id FROM jobs WHERE id = @id AND state = 'queued' AND claimed_by IS NULL FOR UPDATE SKIP LOCKED)
+      RETURNING id`, { id, by, at: atIso });
+    return won !== undefined;
+  }
 }
 
 export class PgReleasesRepo implements ReleasesRepo {

@@ -95,4 +95,9 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX logging_alerts_start ON logging_alerts (start_time);
   `,
+  // 2: retrain jobs are claimed in the database (FOR UPDATE SKIP LOCKED), not by a bucket object.
+  `
+  ALTER TABLE jobs ADD COLUMN claimed_by TEXT;
+  ALTER TABLE jobs ADD COLUMN claimed_at TEXT;
+  `,
 ];
