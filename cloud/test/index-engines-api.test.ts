@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,13 +25,14 @@ describe.each(INDEX_ENGINES)('the API on %s', (engine) => {
   if (unavailable) return void it.skip(unavailable);
   const postgres = engine === 'postgres' ? privatePostgres() : undefined;
   const broker = new TestMosquitto();
+  const dataDir = mkdtempSync(join(tmpdir(), `ecosight-${engine}-api-`));
   let a: TestCloud;
   let b: TestCloud;
   beforeAll(async () => {
     await broker.start();
     // {instance}: each API instance subscribes under its own client id, as the fleet blueprint sets it.
     const env: Record<string, string> = {
-      DATA_DIR: mkdtempSync(join(tmpdir(), `ecosight-${engine}-api-`)), MQTT_URL: broker.url, MQTT_PREFIX: 'fleet', MQTT_CLIENT_ID: 'api-{instance}',
+      DATA_DIR: dataDir, MQTT_URL: broker.url, MQTT_PREFIX: 'fleet', MQTT_CLIENT_ID: 'api-{instance}',
     };
     if (postgres) env.DATABASE_URL = await postgres.url();
     a = await startTestCloud(env);
@@ -41,6 +42,7 @@ describe.each(INDEX_ENGINES)('the API on %s', (engine) => {
     if (b !== a) await b?.stop();
     await a?.stop();
     await broker.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('registers a station, ingests its detection from concurrent messages, lists and reviews it', async () => {
