@@ -86,7 +86,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const role = options.role ?? 'serve';
   const clock = options.clock ?? systemClock;
   const { storage, urlSigner } = await createStorage(config, options.s3Client);
-  const { repos, created } = await openIndex(config);
+  const { repos, created } = await openIndex(config, logger);
   const live = new LiveHub();
   const ingestor = new Ingestor({ storage, detections: repos.detections, stations: repos.stations, live, logger, clock, logging: repos.logging });
   const registry = new StationRegistry(STATION_STALE_MS);

@@ -24,8 +24,8 @@ import { S3Storage } from './adapters/storage/s3-storage.js';
 export const indexPath = (config: CloudConfig) => join(config.dataDir, 'index.sqlite');
 
 /** Opens the configured index and its repositories. */
-export async function openIndex(config: CloudConfig): Promise<OpenedIndex> {
-  if (config.databaseUrl) return openPostgresIndex(pgTarget(config));
+export async function openIndex(config: CloudConfig, logger?: Logger): Promise<OpenedIndex> {
+  if (config.databaseUrl) return openPostgresIndex(pgTarget(config, logger));
   return openSqliteIndex(indexPath(config));
 }
 
@@ -35,7 +35,11 @@ export async function rebuildIndexTarget(config: CloudConfig): Promise<IndexRebu
   return rebuildSqliteIndex(indexPath(config));
 }
 
-const pgTarget = (config: CloudConfig): PgTarget => ({ url: config.databaseUrl, schema: DEFAULT_PG_SCHEMA });
+const pgTarget = (config: CloudConfig, logger?: Logger): PgTarget => ({
+  url: config.databaseUrl,
+  schema: DEFAULT_PG_SCHEMA,
+  onIdleError: (err) => logger?.warn({ err: err.message }, 'PostgreSQL connection lost; the next query reconnects'),
+});
 
 /** The configured storage driver. */
 export async function createStorage(config: CloudConfig, s3Client?: S3Client): Promise<{ storage: ObjectStorage; urlSigner: UrlSigner | undefined }> {

@@ -11,6 +11,12 @@ export interface PgTarget {
   schema: string;
   /** Most connections this process opens (default 10). */
   maxConnections?: number;
+  /**
+   * Told when an idle connection fails (the server restarted, a network blip): the pool
+   * drops it and opens another on the next query. Without a listener Node would treat
+   * the pool's 'error' event as fatal.
+   */
+  onIdleError?: (err: Error) => void;
 }
 
 export const DEFAULT_PG_SCHEMA = 'ecosight';
@@ -26,12 +32,14 @@ export function createPgPool(target: PgTarget): pg.Pool {
   if (!SCHEMA_NAME.test(target.schema)) throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(target.schema)}`);
   const getTypeParser = ((oid: number, format?: string) =>
     oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser;
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: target.url,
     options: `-c search_path=${target.schema}`,
     types: { getTypeParser },
     max: target.maxConnections ?? 10,
   });
+  pool.on('error', (err) => target.onIdleError?.(err));
+  return pool;
 }
 
 /** Rewrites `@name` placeholders to PostgreSQL's `$n`, each name bound once. */
