@@ -3,6 +3,8 @@
  * last line, as JSON:
  *   {"realtimeFactor", "featuresRealtimeFactor", "peakRssMb", "alertLatencyMsP50", "alertLatencyMsP99", ...}
  * `--localisation` prints only issue 15's figures (location error, false incidents).
+ * The ingest cost section (issue 16; alone: `npm run bench:ingest`) prints S3 requests,
+ * bytes, API calls and MQTT messages per station per day, listing vs confirmations.
  * The fleet table (issue 16) comes from a short `runFleet`; `npm run bench:fleet` runs longer or larger ones.
  * Targets (issues 2 and 4): realtimeFactor >= 300 on the wasm backend, one
  * core; peakRssMb < 200; alertLatencyMsP99 < 250 on loopback.
@@ -17,6 +19,8 @@ import { shippedModelDir } from '#shared/model/model-package.js';
 import { impulseTrain, seededRandom, whiteNoise } from '#testkit/signals.js';
 import { measureAlertLatency } from './alert-latency.js';
 import { measureCloudLoad } from './cloud-load.js';
+import { printIngestCost } from './ingest-cost.js';
+import { measureIngest } from './ingest-measure.js';
 import { printFleetReport, type FleetReport } from './fleet/fleet-report.js';
 import { runFleet } from './fleet/run-fleet.js';
 import { measureFalseIncidents, measureLocalisation } from './localisation-bench.js';
@@ -87,9 +91,12 @@ async function main(): Promise<void> {
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
   const localisation = localisationReport();
   const fleet = await fleetReport();
+  // Issue 16: S3 requests, bytes, API calls and MQTT messages per station per day, listing vs confirmations.
+  const ingestCost = printIngestCost(await measureIngest(modelDir));
   process.stdout.write(JSON.stringify({
     ...localisation,
     fleet,
+    ingestCost,
     realtimeFactor: round(Number(full.realtimeFactor)),
     featuresRealtimeFactor: round(Number(features.realtimeFactor)),
     peakRssMb: round(Number(full.peakRssMb)),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { sidecarKeyFor } from '#shared/bucket/layout.js';
 import { encodePayload, type EventPayload, type TelemetryPayload } from '#shared/mqtt/payloads.js';
@@ -69,7 +70,7 @@ export class FleetWire {
     await this.publish('telemetry', station, encodePayload(payload));
   }
 
-  /** One detection: MQTT start event, presign, clip PUT, sidecar PUT, MQTT end event. */
+  /** One detection: MQTT start event, presign, clip PUT, sidecar PUT, confirmation, MQTT end event. */
   async detection(station: FleetStation): Promise<void> {
     const n = this.serial++;
     const eventId = `${station.id}.ev-${n.toString(16).padStart(8, '0')}`;
@@ -84,6 +85,7 @@ export class FleetWire {
     if (!urls) return;
     if (!(await this.put('put-clip', urls.get(clipKey), wav))) return;
     if (!(await this.put('put-sidecar', urls.get(sidecarKeyFor(clipKey)), sidecar))) return;
+    await this.confirm(station, [{ key: clipKey, body: wav }, { key: sidecarKeyFor(clipKey), body: sidecar }]);
     this.counts.uploadedEvents.push({ stationId: station.id, eventId });
     await this.publish('event', station, event('end'));
   }
@@ -107,6 +109,15 @@ export class FleetWire {
     if (!res) return undefined;
     const { urls } = (await res.json()) as { urls: Array<{ key: string; url: string; headers: Record<string, string> }> };
     return new Map(urls.map((u) => [u.key, { url: u.url, headers: u.headers }]));
+  }
+
+  /** What a station does after its PUTs: POST /api/stations/:id/uploads/confirm with keys, sizes and sha256s. */
+  private async confirm(station: FleetStation, objects: Array<{ key: string; body: Buffer }>): Promise<void> {
+    const body = JSON.stringify({ objects: objects.map((o) => ({ key: o.key, bytes: o.body.byteLength, sha256: createHash('sha256').update(o.body).digest('hex') })) });
+    const res = await this.timed('confirm', () => fetch(`${this.o.baseUrl()}/api/stations/${station.id}/uploads/confirm`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-station-token': station.token }, body,
+    }));
+    await res?.arrayBuffer();
   }
 
   private async put(kind: string, target: { url: string; headers: Record<string, string> } | undefined, body: Buffer): Promise<boolean> {

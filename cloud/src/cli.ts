@@ -31,7 +31,10 @@ Run 'ecosight-cloud <command> --help' for a command's options.`,
 Runs the API, the dashboard (/) and the API description (/docs) on HOST:PORT.
 With JOB_RUNNER=inline (default) it also runs retrain jobs and signs releases
 (MODEL_SIGNING_KEY); with worker, an 'ecosight-cloud worker' process runs them
-and alone holds MODEL_SIGNING_KEY: the API refuses to start with it set.`,
+and alone holds MODEL_SIGNING_KEY: the API refuses to start with it set.
+Stations confirm their uploads, which indexes them at once; every
+RECONCILE_INTERVAL_SEC (default 86400) the API also lists each station's recent
+clip folders for uploads no confirmation announced (POST /api/scan: now).`,
   worker: `ecosight-cloud worker
 
 Claims queued retrain jobs from storage (jobs/<id>/request.json) and runs them

@@ -4,6 +4,7 @@ import type { Clock } from '#shared/util/clock.js';
 import type { IncidentService } from './incidents/incident-service.js';
 import type { Ingestor } from './ingest/ingestor.js';
 import type { SidecarScanner } from './ingest/sidecar-scanner.js';
+import type { UploadConfirmer } from './ingest/upload-confirmer.js';
 import type { JobRunner } from './jobs/job-runner.js';
 import type { JobStore } from './jobs/job-store.js';
 import type { RetrainService } from './jobs/retrain-service.js';
@@ -36,7 +37,10 @@ export interface CloudServices {
   ingestor: Ingestor;
   /** Corroborates alerts across stations and locates shots (incidents). */
   incidents: IncidentService;
+  /** The reconciliation: lists recent station folders (RECONCILE_INTERVAL_SEC, POST /api/scan). */
   scanner: SidecarScanner;
+  /** Checks and ingests the objects a station confirms it uploaded (the hot ingest path). */
+  confirmer: UploadConfirmer;
   /** Undefined when MQTT_URL is empty. */
   mqtt: MqttBridge | undefined;
   currentModel: CurrentModel;

@@ -52,7 +52,7 @@ describe('auth with the default (public) dashboard', () => {
 
   it('serves the OpenAPI description with every route', async () => {
     const doc = (await cloud.app.inject({ method: 'GET', url: '/docs/json' })).json();
-    for (const path of ['/upload', '/predict', '/retrain', '/status', '/api/detections', '/api/detections/{id}', '/api/stations/{id}/presign', '/api/models/latest', '/api/jobs/{id}/events', '/api/live']) {
+    for (const path of ['/upload', '/predict', '/retrain', '/status', '/api/detections', '/api/detections/{id}', '/api/stations/{id}/presign', '/api/stations/{id}/uploads/confirm', '/api/models/latest', '/api/jobs/{id}/events', '/api/live']) {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect((await cloud.app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);

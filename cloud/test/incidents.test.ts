@@ -1,5 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { incidentDocKey } from '#shared/bucket/layout.js';
 import { enuToGeodetic, speedOfSoundMps } from '#shared/geo/enu.js';
 import type { AlertLocationFields, IncidentPayload, StationLocationFields, StationPosition } from '#shared/mqtt/location.js';
 import type { AlertPayload, StatusPayload } from '#shared/mqtt/payloads.js';
@@ -85,7 +86,7 @@ describe('incidents: corroboration and location over a real broker', () => {
     await waitFor(() => heard.find((h) => h.incidentId === incident.incidentId && h.stations.length === 4), 10_000, 'MQTT incident');
     expect(heard.find((h) => h.incidentId === incident.incidentId)?.type).toBe('new');
     await waitFor(() => live.events.find((e) => e.event === 'incident') || undefined, 5_000, 'live incident');
-    const doc = await waitFor(() => getJson<IncidentPayload>(cloud.services.storage, `incidents/${incident.incidentId}.json`)
+    const doc = await waitFor(() => getJson<IncidentPayload>(cloud.services.storage, incidentDocKey(incident.incidentId, fire))
       .then((d) => (d.stations.length === 4 ? d : undefined), () => undefined), 5_000, 'incident in storage');
     expect(doc.location?.kind).toBe('point');
     live.close();

@@ -105,8 +105,6 @@ describe('render.yaml describes the EcoSight deployment', () => {
     const database = blueprint.databases?.[0];
     expect(database?.name).toBeDefined();
     for (const s of [api, worker]) expect(envEntry(s, 'DATABASE_URL')?.fromDatabase).toEqual({ name: database?.name, property: 'connectionString' });
-    // Every instance subscribes under its own MQTT client id: one fixed id would make them kick each other off the broker.
-    expect(envEntry(api, 'MQTT_CLIENT_ID')?.value).toContain('{instance}');
   });
 
   it('keeps a single-instance layout with SQLite on a 10 GB disk at DATA_DIR, otherwise the same', () => {
@@ -115,7 +113,6 @@ describe('render.yaml describes the EcoSight deployment', () => {
     expect(singleApi.disk?.sizeGB).toBe(10);
     expect(singleApi.numInstances ?? 1).toBe(1);
     expect(envEntry(singleApi, 'DATA_DIR')?.value).toBe(singleApi.disk?.mountPath);
-    expect(envEntry(singleApi, 'MQTT_CLIENT_ID')?.value).toBe('ecosight-cloud-api');
     const keys = (doc: Blueprint) => doc.services.map((s) => `${s.name}: ${(s.envVars ?? []).map((e) => e.key).sort().join(' ')}`);
     const withoutDatabase = (doc: Blueprint) => ({ ...doc, services: doc.services.map((s) => ({ ...s, envVars: s.envVars?.filter((e) => e.key !== 'DATABASE_URL') })) });
     expect(keys(single)).toEqual(keys(withoutDatabase(blueprint)));

@@ -123,6 +123,15 @@ export class Ingestor {
       this.deps.logger.warn({ key, err: (err as Error).message }, 'unreadable clip sidecar skipped');
       return undefined;
     }
+    return this.ingestSidecar(key, sidecar, clipExists);
+  }
+
+  /**
+   * A sidecar already read (the scanner's path via onSidecar, or a confirmation): check, index
+   * (an upsert keyed by station and event: ingesting twice leaves one row), push live.
+   * `clipExists` undefined: HEAD the clip here.
+   */
+  async ingestSidecar(key: string, sidecar: ClipSidecar, clipExists?: boolean): Promise<DetectionRecord | undefined> {
     const problem = checkSidecar(sidecar, key);
     if (problem) {
       this.deps.logger.warn({ key, problem }, 'clip sidecar skipped');

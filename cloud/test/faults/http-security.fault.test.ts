@@ -213,6 +213,15 @@ describe('HTTP security (fs storage, dashboard served)', () => {
     f.refused("A's token asking for B's keys", await presign('st-a', ['stations/st-b/2026/01/01/c1.wav'], { 'x-station-token': tokenA }), [403]);
     f.refused("A's token for B's route and keys", await presign('st-b', ['stations/st-b/2026/01/01/c1.wav'], { 'x-station-token': tokenA }), [403]);
     f.refused('one bad key among good ones', await presign('st-a', [...own, 'stations/st-b/2026/01/01/c2.wav'], { 'x-station-token': tokenA }), [403]);
+    // The upload confirmation takes the same token rule and the same prefix rule, before storage is read.
+    const confirm = (id: string, keys: string[], headers: Record<string, string>) => inject({
+      method: 'POST', url: `/api/stations/${id}/uploads/confirm`, headers: { ...json, ...headers }, payload: { objects: keys.map((key) => ({ key, bytes: 1, sha256: '0'.repeat(64) })) },
+    });
+    for (const [what, headers, status] of badStation) f.refused(`confirm for st-a with ${what}`, await confirm('st-a', own, headers), [status]);
+    f.refused("A's token confirming B's keys", await confirm('st-a', ['stations/st-b/2026/01/01/c1.wav'], { 'x-station-token': tokenA }), [403]);
+    f.refused("A's token on B's confirm route", await confirm('st-b', ['stations/st-b/2026/01/01/c1.wav'], { 'x-station-token': tokenA }), [403]);
+    f.refused('confirming a traversal key', await confirm('st-a', ['stations/st-a/../st-b/2026/01/01/c1.wav'], { 'x-station-token': tokenA }), [400]);
+    f.check('own token confirms (a missing object is reported, not an error)', (await confirm('st-a', own, { 'x-station-token': tokenA })).json().results?.[0]?.status === 'missing');
     // Sanity: the right credentials do work (so the refusals above are about the credentials).
     f.check('own token works', (await presign('st-a', own, { 'x-station-token': tokenA })).statusCode === 200);
     f.check('admin may presign', (await presign('st-b', ['stations/st-b/2026/01/01/c1.wav'], admin)).statusCode === 200);

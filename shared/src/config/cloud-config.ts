@@ -53,11 +53,8 @@ export const CloudConfigSchema = Type.Object({
   predictQueue: Type.Integer({ minimum: 0, maximum: 1000, default: 8 }),
   /** Longest audio /predict accepts, in seconds (training uploads keep MAX_UPLOAD_MB). */
   maxPredictSec: Type.Number({ minimum: 1, maximum: 3600, default: 120 }),
-  /**
-   * MQTT client id of the API's subscription: fixed, with a persistent session, so messages sent while it restarts wait at the broker.
-   * With `{instance}` in it (several API instances) each instance subscribes under its own id, with a clean session, and hears every message.
-   */
-  mqttClientId: Type.String({ pattern: '^[A-Za-z0-9_.-]*(\\{instance\\}[A-Za-z0-9_.-]*)?$', minLength: 1, maxLength: 64, default: 'ecosight-cloud-api' }),
+  /** MQTT client id of the API's subscription: fixed, with a persistent session, so messages sent while it restarts wait at the broker. */
+  mqttClientId: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', default: 'ecosight-cloud-api' }),
   /** `inline`: the API runs retrain jobs itself; `worker`: a separate worker claims them. */
   jobRunner: Type.Union([Type.Literal('inline'), Type.Literal('worker')], { default: 'inline' }),
   /** How far a gunshot is heard, m: online stations this close that report nothing make an alert uncorroborated. */
@@ -66,6 +63,13 @@ export const CloudConfigSchema = Type.Object({
   incidentAirTemperatureC: Type.Number({ minimum: -50, maximum: 60, default: 20 }),
   /** Seconds after an incident's last alert before its corroboration verdict is final. */
   incidentSettleSec: Type.Number({ minimum: 0, maximum: 3600, default: 15 }),
+  /**
+   * Seconds between reconciliations: listings of each station's recent clip folders that find
+   * uploads no confirmation announced (older stations, lost confirmations). Stations confirm each
+   * upload (POST /api/stations/:id/uploads/confirm), so this is a repair, not the ingest path:
+   * daily by default; 0 = never on a timer (POST /api/scan still runs one).
+   */
+  reconcileIntervalSec: Type.Integer({ minimum: 0, maximum: 7 * 86_400, default: 86_400 }),
 }, { additionalProperties: false });
 
 export type CloudConfig = Static<typeof CloudConfigSchema>;
@@ -101,6 +105,7 @@ export const CLOUD_ENV: Readonly<Record<string, keyof CloudConfig>> = {
   INCIDENT_HEARING_RANGE_M: 'incidentHearingRangeM',
   INCIDENT_AIR_TEMPERATURE_C: 'incidentAirTemperatureC',
   INCIDENT_SETTLE_SEC: 'incidentSettleSec',
+  RECONCILE_INTERVAL_SEC: 'reconcileIntervalSec',
 };
 
 /** Variables the AWS SDK reads itself (declared in render.yaml, never read by our code). */
@@ -131,7 +136,7 @@ export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env, overrides:
 
 const NUMERIC = new Set<keyof CloudConfig>([
   'port', 'minNewSamples', 'maxUploadMb', 'uploadsPerMinute', 'predictConcurrency', 'predictQueue', 'maxPredictSec',
-  'incidentHearingRangeM', 'incidentAirTemperatureC', 'incidentSettleSec',
+  'incidentHearingRangeM', 'incidentAirTemperatureC', 'incidentSettleSec', 'reconcileIntervalSec',
 ]);
 const BOOLEAN = new Set<keyof CloudConfig>(['s3ForcePathStyle', 'publicDashboard']);
 

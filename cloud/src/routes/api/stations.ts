@@ -114,7 +114,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices 
   app.post('/api/scan', {
     onRequest: auth.admin,
     schema: {
-      summary: 'Look for new clip sidecars in storage now',
+      summary: 'Run the reconciliation now: list recent station folders for sidecars no confirmation announced',
       tags: ['stations'],
       response: { 200: Type.Object({ sidecars: Type.Integer(), clipsFound: Type.Integer() }), ...errors(401) },
     },
