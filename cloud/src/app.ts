@@ -40,9 +40,9 @@ import type { CloudServices } from './services.js';
 import { StationService } from './stations/station-service.js';
 import { maxDecodedSamples } from './uploads/audio-limits.js';
 import { UploadService } from './uploads/upload-service.js';
-import { createStorage, indexPath, openIndex, softwareVersion } from './wiring.js';
+import { createStorage, openIndex, softwareVersion } from './wiring.js';
 
-export { createStorage, indexPath, openIndex, reindexFromStorage, softwareVersion } from './wiring.js';
+export { createStorage, indexPath, openIndex, rebuildIndexTarget, reindexFromStorage, softwareVersion } from './wiring.js';
 export { buildApp, type HttpSettings } from './http.js';
 
 /** What runs in this process: the API (`serve`), the job worker, or a one-off CLI command. */
@@ -92,7 +92,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const role = options.role ?? 'serve';
   const clock = options.clock ?? systemClock;
   const { storage, urlSigner } = await createStorage(config, options.s3Client);
-  const { repos, created } = openIndex(indexPath(config));
+  const { repos, created } = await openIndex(config, logger);
   const live = new LiveHub();
   const ingestor = new Ingestor({ storage, detections: repos.detections, stations: repos.stations, live, logger, clock, logging: repos.logging });
   const registry = new StationRegistry(STATION_STALE_MS);

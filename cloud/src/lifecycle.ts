@@ -94,7 +94,7 @@ export function cloudLifecycle(parts: LifecycleParts): { start(): Promise<void>;
           else link.stop().catch(() => undefined);
         });
         incidents.start();
-        publisher.announceLatest();
+        await publisher.announceLatest();
         // Confirmations are the ingest path; this listing only repairs what they missed (daily by default).
         const scanMs = parts.scanIntervalMs ?? config.reconcileIntervalSec * 1000;
         if (scanMs > 0) services.scanner.start(scanMs);
@@ -129,7 +129,7 @@ export function cloudLifecycle(parts: LifecycleParts): { start(): Promise<void>;
       await mqtt?.stop();
       await incidents.stop();
       await services.scanner.stop();
-      repos.db.close();
+      await repos.close();
     },
   };
 }

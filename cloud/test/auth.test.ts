@@ -26,8 +26,8 @@ describe('auth with the default (public) dashboard', () => {
         expect(res.json()).toMatchObject({ success: false, code: 'UNAUTHORIZED' });
       }
     }
-    expect(cloud.services.repos.stations.list()).toEqual([]);
-    expect(cloud.services.repos.jobs.list(10)).toEqual([]);
+    expect(await cloud.services.repos.stations.list()).toEqual([]);
+    expect(await cloud.services.repos.jobs.list(10)).toEqual([]);
   });
 
   it('serves read-only routes without a key', async () => {

@@ -102,7 +102,7 @@ describe('MQTT ingestion', () => {
     expect((await cloud.app.inject({ method: 'GET', url: '/api/detections/ev-spoof' })).statusCode).toBe(404);
     expect((await cloud.app.inject({ method: 'GET', url: '/api/detections?station=st-other' })).json().total).toBe(0);
     expect((await cloud.app.inject({ method: 'GET', url: '/api/detections?station=st-unknown' })).json().total).toBe(0);
-    expect(cloud.services.repos.stations.get('st-unknown')).toBeUndefined();
+    expect(await cloud.services.repos.stations.get('st-unknown')).toBeUndefined();
   });
 
   it('announces the latest release on the retained topic', async () => {

@@ -93,26 +93,31 @@ export class SidecarScanner {
     const now = new Date(this.deps.clock.now());
     const listDays = this.deps.listDays ?? 2;
     const since = new Date(now.getTime() - Math.max(PENDING_LOOKBACK_DAYS, listDays) * 86_400_000).toISOString();
-    for (const clipKey of this.deps.detections.pendingClipKeys(since, PENDING_LIMIT)) {
+    for (const clipKey of await this.deps.detections.pendingClipKeys(since, PENDING_LIMIT)) {
       const sidecarKey = sidecarKeyFor(clipKey);
-      if (!this.deps.detections.hasSidecar(clipKey) && (await this.deps.storage.head(sidecarKey))) {
+      if (!(await this.deps.detections.hasSidecar(clipKey)) && (await this.deps.storage.head(sidecarKey))) {
         if (await this.deps.ingestor.onSidecar(sidecarKey)) result.sidecars++;
       }
       if (await this.deps.storage.head(clipKey)) {
-        result.clipsFound += this.deps.detections.markClipAvailable(clipKey, now.toISOString()).length;
+        result.clipsFound += (await this.deps.detections.markClipAvailable(clipKey, now.toISOString())).length;
       }
     }
     const days = Array.from({ length: listDays }, (_, i) => new Date(now.getTime() - i * 86_400_000));
-    for (const station of this.deps.stations.list()) {
+    for (const station of await this.deps.stations.list()) {
       for (const day of days) {
         for await (const info of this.deps.storage.list(clipDayPrefix(station.id, day))) {
           if (!isSidecarKey(info.key)) continue;
-          if (clipKeysFor(info.key).some((k) => this.deps.detections.hasSidecar(k))) continue;
+          if (await this.anyIndexed(clipKeysFor(info.key))) continue;
           if (await this.deps.ingestor.onSidecar(info.key)) result.sidecars++;
         }
       }
     }
     if (result.sidecars || result.clipsFound) this.deps.logger.info(result, 'reconciliation found clips no confirmation announced');
     return result;
+  }
+
+  private async anyIndexed(clipKeys: readonly string[]): Promise<boolean> {
+    for (const k of clipKeys) if (await this.deps.detections.hasSidecar(k)) return true;
+    return false;
   }
 }

@@ -71,7 +71,7 @@ export const statusRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }
       modelVersion: model?.version ?? null,
       modelSource: model?.source ?? 'none',
       weakClasses: model?.pkg.metadata.weakClasses ?? {},
-      latestRelease: services.repos.releases.latest() ?? null,
+      latestRelease: (await services.repos.releases.latest()) ?? null,
       storage: { driver: services.storage.driver, ok: storage.ok, ...(storage.error ? { error: storage.error } : {}) },
       broker: { configured: services.mqtt !== undefined, connected: services.mqtt?.connected ?? false, ingesting: services.ingestLink?.subscribed ?? false },
       publishing: { enabled: reason === undefined, signer: services.publisher.signer, ...(reason ? { reason } : {}) },

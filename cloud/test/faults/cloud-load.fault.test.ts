@@ -86,7 +86,7 @@ describe('cloud under load: 50 stations presigning and uploading, plus dashboard
     expect(answers.map((a) => a.statusCode)).toEqual(Array(n).fill(200));
     expect(new Set(paths).size).toBe(n);
     expect(stored.length).toBe(n);
-    expect(cloud.services.repos.uploads.all().length).toBe(n);
+    expect((await cloud.services.repos.uploads.all()).length).toBe(n);
     expect(lost).toBe(0);
   });
 });

@@ -107,8 +107,8 @@ describe('MQTT: who may speak for a station', () => {
     // A honest message from A, as the marker that everything before it was processed.
     await a.publishAsync(stationTopics(PREFIX, 'st-a').alert, JSON.stringify(alert('st-a', 'st-a.ev-honest', 1)), { qos: 1 });
     await waitFor(() => cloud?.services.repos.detections.get('st-a', 'st-a.ev-honest'), 10_000, "A's honest alert");
-    f.check("A's forged alert for B not ingested", cloud.services.repos.detections.get('st-b', 'st-b.ev-forged') === undefined);
-    f.check("A's forged offline status for B not ingested", cloud.services.repos.stations.get('st-b')?.state !== 'offline');
+    f.check("A's forged alert for B not ingested", (await cloud.services.repos.detections.get('st-b', 'st-b.ev-forged')) === undefined);
+    f.check("A's forged offline status for B not ingested", (await cloud.services.repos.stations.get('st-b'))?.state !== 'offline');
     f.check("A's forged live update never reaches the dashboards", !liveSeen.some((e) => e.includes('forgedBy')));
     const loggingIngested = await waitFor(() => cloud?.services.repos.logging.get('st-a.log-1'), 10_000, "A's logging alert").catch(() => undefined);
     f.check("A's own logging alert is ingested", loggingIngested !== undefined);
@@ -119,15 +119,16 @@ describe('MQTT: who may speak for a station', () => {
     f.check('the retained announcement is still the cloud\'s', !announced.includes('../../clips'), announced.slice(0, 120));
 
     // Anyone else on an open path: unknown station ids are counted and dropped, never stored.
-    const before = cloud.services.repos.stations.list().length;
+    const before = (await cloud.services.repos.stations.list()).length;
     for (let i = 0; i < 200; i++) {
       const id = `st-spam-${i}`;
       await cloud.services.ingestor.onStationMessage('status', id, Buffer.from(JSON.stringify({ v: 1, stationId: id, state: 'online', time: new Date().toISOString() })));
     }
     f.attacks += 200;
-    f.check('no rows for unregistered stations', cloud.services.repos.stations.list().length === before, `${cloud.services.repos.stations.list().length - before} new rows`);
+    const after = (await cloud.services.repos.stations.list()).length;
+    f.check('no rows for unregistered stations', after === before, `${after - before} new rows`);
     await cloud.services.ingestor.onStationMessage('alert', 'st-c', Buffer.from(JSON.stringify(alert('st-c', 'st-c.ev-1', 1))));
-    f.check('a revoked station is not believed', cloud.services.repos.detections.get('st-c', 'st-c.ev-1') === undefined);
+    f.check('a revoked station is not believed', (await cloud.services.repos.detections.get('st-c', 'st-c.ev-1')) === undefined);
 
     // What A publishes while the cloud restarts is delivered when it is back (persistent session).
     await cloud.stop();

@@ -10,6 +10,11 @@ export const CloudConfigSchema = Type.Object({
   port: Type.Integer({ minimum: 0, maximum: 65535, default: 8000 }),
   host: Type.String({ default: '0.0.0.0' }),
   dataDir: Type.String({ default: './var/cloud' }),
+  /**
+   * PostgreSQL connection URL (`postgres://user:password@host:5432/db`) for the
+   * index; empty keeps it in SQLite at DATA_DIR/index.sqlite (one instance only).
+   */
+  databaseUrl: Type.String({ pattern: '^(postgres(ql)?://.+)?$', default: '' }),
   storage: Type.Union([Type.Literal('fs'), Type.Literal('s3')], { default: 'fs' }),
   s3Bucket: Type.String({ default: '' }),
   s3Endpoint: Type.String({ default: '' }),
@@ -74,6 +79,7 @@ export const CLOUD_ENV: Readonly<Record<string, keyof CloudConfig>> = {
   PORT: 'port',
   HOST: 'host',
   DATA_DIR: 'dataDir',
+  DATABASE_URL: 'databaseUrl',
   STORAGE: 'storage',
   S3_BUCKET: 's3Bucket',
   S3_ENDPOINT: 's3Endpoint',
