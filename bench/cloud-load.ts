@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { runStationLoad, verifyStationLoad } from '#testkit/station-load.js';
-import { freePort, waitFor } from '#testkit/ports.js';
+import { runStationLoad } from '#testkit/station-load.js';
+import { verifyStationLoad } from '#testkit/station-load-verify.js';
+import { startCloudProcess } from './fleet/cloud-process.js';
 
 export interface CloudLoadFigures {
   /** Requests answered per second over the whole run (presign, PUTs and dashboard reads together). */
@@ -30,27 +29,14 @@ const CYCLES_PER_STATION = 20;
  */
 export async function measureCloudLoad(): Promise<CloudLoadFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ecosight-bench-cloud-'));
-  const port = await freePort();
   const adminKey = randomBytes(24).toString('hex');
-  const cli = fileURLToPath(new URL('../cloud/src/cli.js', import.meta.url));
-  const child = spawn(process.execPath, [cli, 'serve'], {
-    env: {
-      ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, STORAGE: 'fs', API_KEY: adminKey, MQTT_URL: '',
-      // All 50 stations share 127.0.0.1 here; the per-IP upload limit would otherwise be what is measured.
-      UPLOADS_PER_MINUTE: '1000000', LOG_LEVEL: 'warn', ECOSIGHT_TF_BACKEND: process.env.ECOSIGHT_TF_BACKEND ?? 'wasm',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const cloud = await startCloudProcess({
+    DATA_DIR: dataDir, STORAGE: 'fs', API_KEY: adminKey, MQTT_URL: '',
+    // All 50 stations share 127.0.0.1 here; the per-IP upload limit would otherwise be what is measured.
+    UPLOADS_PER_MINUTE: '1000000',
   });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
-  });
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = cloud.baseUrl;
   try {
-    await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error(`the cloud exited (${child.exitCode}): ${stderr}`);
-      return (await fetch(`${baseUrl}/status`).catch(() => undefined))?.ok || undefined;
-    }, 60_000, 'the cloud service to listen');
     const run = await runStationLoad({ baseUrl, adminKey, stations: STATIONS, cyclesPerStation: CYCLES_PER_STATION, maxDurationSec: 45 });
     const verdict = await verifyStationLoad(run, baseUrl, adminKey, async (key) => {
       try {
@@ -67,8 +53,7 @@ export async function measureCloudLoad(): Promise<CloudLoadFigures> {
       lost: verdict.lost.length,
     };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
+    await cloud.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

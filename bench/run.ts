@@ -3,6 +3,9 @@
  * last line, as JSON:
  *   {"realtimeFactor", "featuresRealtimeFactor", "peakRssMb", "alertLatencyMsP50", "alertLatencyMsP99", ...}
  * `--localisation` prints only issue 15's figures (location error, false incidents).
+ * The ingest cost section (issue 16; alone: `npm run bench:ingest`) prints S3 requests,
+ * bytes, API calls and MQTT messages per station per day, listing vs confirmations.
+ * The fleet table (issue 16) comes from a short `runFleet`; `npm run bench:fleet` runs longer or larger ones.
  * Targets (issues 2 and 4): realtimeFactor >= 300 on the wasm backend, one
  * core; peakRssMb < 200; alertLatencyMsP99 < 250 on loopback.
  */
@@ -16,6 +19,10 @@ import { shippedModelDir } from '#shared/model/model-package.js';
 import { impulseTrain, seededRandom, whiteNoise } from '#testkit/signals.js';
 import { measureAlertLatency } from './alert-latency.js';
 import { measureCloudLoad } from './cloud-load.js';
+import { printIngestCost } from './ingest-cost.js';
+import { measureIngest } from './ingest-measure.js';
+import { printFleetReport, type FleetReport } from './fleet/fleet-report.js';
+import { runFleet } from './fleet/run-fleet.js';
 import { measureFalseIncidents, measureLocalisation } from './localisation-bench.js';
 import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
@@ -83,8 +90,13 @@ async function main(): Promise<void> {
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
   const localisation = localisationReport();
+  const fleet = await fleetReport();
+  // Issue 16: S3 requests, bytes, API calls and MQTT messages per station per day, listing vs confirmations.
+  const ingestCost = printIngestCost(await measureIngest(modelDir));
   process.stdout.write(JSON.stringify({
     ...localisation,
+    fleet,
+    ingestCost,
     realtimeFactor: round(Number(full.realtimeFactor)),
     featuresRealtimeFactor: round(Number(features.realtimeFactor)),
     peakRssMb: round(Number(full.peakRssMb)),
@@ -93,6 +105,16 @@ async function main(): Promise<void> {
     cloudRequestsPerSec: cloud.requestsPerSec,
     cloudP99Ms: cloud.p99Ms,
   }) + '\n');
+}
+
+/** Issue 16's fleet table, short: 1,000 stations for a minute at real rates, then a storm (`npm run bench:fleet` for more). */
+async function fleetReport(): Promise<FleetReport> {
+  process.stdout.write('\n');
+  const report = await runFleet({
+    stations: 1000, durationSec: 60, telemetrySec: 60, detectionsPerHour: 3, storm: { atSec: 0, fraction: 0.2, perStation: 10, spreadSec: 30 }, seed: 16,
+  }, 1, 16, 256);
+  printFleetReport(report);
+  return report;
 }
 
 function round(x: number): number {

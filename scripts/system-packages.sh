@@ -4,13 +4,14 @@
 #   flac, opus-tools      the station's clip encoders (flac, opusenc); the codec bench
 #   alsa-utils            arecord (live capture) and arecord -l (doctor, installer)
 #   mosquitto             a real broker the integration tests start on private ports
+#   postgresql            initdb/pg_ctl: the index tests start a private server on both engines (testkit/src/postgres.ts)
 #   systemd               systemd-analyze verify (unit test), systemd-notify (sd_notify)
 #   shellcheck            lints deploy/install-station.sh
 #   python3               receives sd_notify datagrams on a unix socket in tests
 #   chromium              the dashboard's browser test (headless, driven by playwright-core)
 #   dpkg-dev              dpkg-deb for the data:fetch tests (fake .deb packages)
 set -euo pipefail
-PACKAGES=(sox libsox-fmt-all flac opus-tools alsa-utils mosquitto systemd shellcheck python3 chromium dpkg-dev)
+PACKAGES=(sox libsox-fmt-all flac opus-tools alsa-utils mosquitto postgresql systemd shellcheck python3 chromium dpkg-dev)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -27,4 +28,4 @@ echo "installing: ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# The packaged broker is not needed as a service: tests start their own on private ports.
+# The packaged broker and database cluster are not needed as services: tests start their own on private ports.

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CloudConfig } from '#shared/config/cloud-config.js';
 import { loadModelPackage, repositoryRoot, shippedModelDir } from '#shared/model/model-package.js';
 import { encodePayload } from '#shared/mqtt/payloads.js';
-import { incidentsTopic, modelAnnounceTopic, type StationTopicKind } from '#shared/mqtt/topics.js';
+import { cloudLiveTopic, incidentsTopic, modelAnnounceTopic, type StationTopicKind } from '#shared/mqtt/topics.js';
 import type { Logger } from '#shared/util/logger.js';
 import { describeError } from '#shared/errors.js';
 import { systemClock, type Clock } from '#shared/util/clock.js';
@@ -14,7 +14,8 @@ import { IncidentService } from './incidents/incident-service.js';
 import { StationRegistry } from './incidents/station-registry.js';
 import { Ingestor } from './ingest/ingestor.js';
 import { rebuildIndex } from './ingest/reindex.js';
-import { SidecarScanner } from './ingest/sidecar-scanner.js';
+import { reconcileListDays, SidecarScanner } from './ingest/sidecar-scanner.js';
+import { UploadConfirmer } from './ingest/upload-confirmer.js';
 import { JobRunner } from './jobs/job-runner.js';
 import type { JobStatus } from './jobs/job-status.js';
 import { JobStore } from './jobs/job-store.js';
@@ -31,14 +32,17 @@ import { syncReleases } from './models/release-sync.js';
 import { signingSetup } from './models/signing-role.js';
 import { createAuthGuards } from './plugins/auth.js';
 import { LiveHub } from './adapters/live-hub.js';
+import { LiveRelay } from './adapters/live-relay.js';
 import { MqttBridge } from './adapters/mqtt-bridge.js';
+import { SoleInstance, type IngestLeadership } from './adapters/ingest-leadership.js';
+import { StationIngestLink } from './adapters/station-ingest-link.js';
 import type { CloudServices } from './services.js';
 import { StationService } from './stations/station-service.js';
 import { maxDecodedSamples } from './uploads/audio-limits.js';
 import { UploadService } from './uploads/upload-service.js';
-import { createStorage, indexPath, openIndex, softwareVersion } from './wiring.js';
+import { createStorage, openIndex, softwareVersion } from './wiring.js';
 
-export { createStorage, indexPath, openIndex, reindexFromStorage, softwareVersion } from './wiring.js';
+export { createStorage, indexPath, openIndex, rebuildIndexTarget, reindexFromStorage, softwareVersion } from './wiring.js';
 export { buildApp, type HttpSettings } from './http.js';
 
 /** What runs in this process: the API (`serve`), the job worker, or a one-off CLI command. */
@@ -61,7 +65,7 @@ export interface CloudOptions {
   training?: Partial<RetrainTrainingSettings>;
   /** Test seam: an S3 client other than the one built from the config. */
   s3Client?: S3Client;
-  /** Sidecar scan interval (default 60 s); 0 turns the timer off (POST /api/scan still scans). */
+  /** Reconciliation interval; default RECONCILE_INTERVAL_SEC; 0 turns the timer off (POST /api/scan still scans). */
   scanIntervalMs?: number;
   /** How often a worker looks for queued jobs (default 5 s). */
   workerPollMs?: number;
@@ -69,6 +73,8 @@ export interface CloudOptions {
   jobEcho?: (line: string, status: JobStatus) => void;
   /** Time a client has to send a whole request (default 5 minutes); see HttpSettings. */
   requestTimeoutMs?: number;
+  /** Who ingests station messages among several instances (default: this one, alone). */
+  leadership?: IngestLeadership;
 }
 
 export interface Cloud {
@@ -86,7 +92,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const role = options.role ?? 'serve';
   const clock = options.clock ?? systemClock;
   const { storage, urlSigner } = await createStorage(config, options.s3Client);
-  const { repos, created } = openIndex(indexPath(config));
+  const { repos, created } = await openIndex(config, logger);
   const live = new LiveHub();
   const ingestor = new Ingestor({ storage, detections: repos.detections, stations: repos.stations, live, logger, clock, logging: repos.logging });
   const registry = new StationRegistry(STATION_STALE_MS);
@@ -98,9 +104,12 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     await ingestor.onStationMessage(kind, id, payload);
     incidents.onStationMessage(kind, id, payload);
   };
-  const mqtt = config.mqttUrl
-    ? new MqttBridge({ url: config.mqttUrl, prefix: config.mqttPrefix, subscribe: role === 'serve', clientId: config.mqttClientId }, logger, onStationMessage)
+  const mqtt = config.mqttUrl ? new MqttBridge({ url: config.mqttUrl }, logger) : undefined;
+  const ingestLink = config.mqttUrl && role === 'serve'
+    ? new StationIngestLink({ url: config.mqttUrl, prefix: config.mqttPrefix, clientId: config.mqttClientId }, logger, onStationMessage)
     : undefined;
+  // Several API instances: what one publishes live reaches every instance's dashboards through the broker.
+  const relay = mqtt && role === 'serve' ? new LiveRelay(live, mqtt, cloudLiveTopic(config.mqttPrefix), logger) : undefined;
   const incidents = new IncidentService({
     correlator, registry, live, storage, logger, clock,
     publish: mqtt ? (payload) => mqtt.publish(incidentsTopic(config.mqttPrefix), encodePayload(payload)) : undefined,
@@ -146,8 +155,12 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     stations: new StationService({ storage, stations: repos.stations, clock }),
     ingestor,
     incidents,
-    scanner: new SidecarScanner({ storage, detections: repos.detections, stations: repos.stations, ingestor, logger, clock }),
-    mqtt, currentModel, publisher, jobStore, runner,
+    scanner: new SidecarScanner({
+      storage, detections: repos.detections, stations: repos.stations, ingestor, logger, clock,
+      listDays: reconcileListDays(options.scanIntervalMs !== undefined ? options.scanIntervalMs / 1000 : config.reconcileIntervalSec),
+    }),
+    confirmer: new UploadConfirmer({ storage, detections: repos.detections, ingestor }),
+    mqtt, ingestLink, currentModel, publisher, jobStore, runner,
     retrain: new RetrainService(repos, runner, publisher),
     uploads: new UploadService({
       storage, uploads: repos.uploads, clock, classes: async () => (await currentModel.get()).pkg.classNames, maxDecodedSamples: maxDecodedSamples(config.maxUploadMb),
@@ -156,6 +169,10 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   };
   const app = await buildApp(services, { requestTimeoutMs: options.requestTimeoutMs });
   // Load a newly published model in the background, so /predict and /status move to it at once.
+  // Incidents another instance formed (it leads the ingest) are listed here too.
+  live.subscribe((e) => {
+    if (e.remote && e.event === 'incident') incidents.adopt(e.data);
+  });
   live.subscribe((e) => {
     if (e.event === 'model' && (e.data as { status?: string }).status === 'published') {
       currentModel.get().catch((err) => logger.error({ err: describeError(err) }, 'cannot load the new release'));
@@ -163,7 +180,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   });
 
   return { app, services, ...cloudLifecycle({
-    config, logger, role, app, services, storage, repos, created, ingestor, publisher, currentModel, runner, mqtt, live, incidents, shippedDir,
+    config, logger, role, app, services, storage, repos, created, ingestor, publisher, currentModel, runner, mqtt, ingestLink, leadership: options.leadership ?? new SoleInstance(), live, relay, incidents, shippedDir,
     signer: signing.signer, scanIntervalMs: options.scanIntervalMs, workerPollMs: options.workerPollMs,
   }) };
 }

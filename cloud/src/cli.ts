@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadCloudConfig, CLOUD_ENV, type CloudConfig } from '#shared/config/cloud-config.js';
 import { ConfigError, describeError } from '#shared/errors.js';
 import { generateSigningKeyPair } from '#shared/manifest/keys.js';
 import { createLogger, type Logger } from '#shared/util/logger.js';
-import { createCloud, createStorage, indexPath, openIndex, reindexFromStorage } from './app.js';
+import { createCloud, createStorage, rebuildIndexTarget, reindexFromStorage } from './app.js';
 import type { JobStatus } from './jobs/job-status.js';
 import { runCloud } from './server.js';
 import { mqttAcl, stationToken } from './commands/station-commands.js';
@@ -20,7 +19,7 @@ Commands:
   serve      run the API and dashboard (PORT, default 8000)
   worker     run queued retrain jobs from storage (JOB_RUNNER=worker)
   retrain    run one retrain job here, with a progress bar
-  reindex    rebuild the SQLite index from storage alone
+  reindex    rebuild the index (SQLite, or PostgreSQL with DATABASE_URL) from storage alone
   keygen     print a new Ed25519 key pair for model signing
   station-token rotate|revoke <id>   replace or revoke a station's token
   mqtt-acl   write Mosquitto password and ACL files (each station: its own topics)
@@ -32,7 +31,10 @@ Run 'ecosight-cloud <command> --help' for a command's options.`,
 Runs the API, the dashboard (/) and the API description (/docs) on HOST:PORT.
 With JOB_RUNNER=inline (default) it also runs retrain jobs and signs releases
 (MODEL_SIGNING_KEY); with worker, an 'ecosight-cloud worker' process runs them
-and alone holds MODEL_SIGNING_KEY: the API refuses to start with it set.`,
+and alone holds MODEL_SIGNING_KEY: the API refuses to start with it set.
+Stations confirm their uploads, which indexes them at once; every
+RECONCILE_INTERVAL_SEC (default 86400) the API also lists each station's recent
+clip folders for uploads no confirmation announced (POST /api/scan: now).`,
   worker: `ecosight-cloud worker
 
 Claims queued retrain jobs from storage (jobs/<id>/request.json) and runs them
@@ -47,9 +49,12 @@ progress. Refused when another job is queued or running, or when fewer than
 N (default MIN_NEW_SAMPLES) new labelled samples exist.`,
   reindex: `ecosight-cloud reindex
 
-Rebuilds DATA_DIR/index.sqlite from storage alone (uploads, station clips and
-sidecars, labels, jobs, model releases). Stop the service first, or restart it
-afterwards: it keeps using the old file until then.`,
+Rebuilds the index from storage alone (uploads, station clips and sidecars,
+labels, jobs, model releases): DATA_DIR/index.sqlite, or with DATABASE_URL the
+PostgreSQL schema 'ecosight'. The new index is built beside the live one and
+swapped in at once. With SQLite, restart the service afterwards: it keeps using
+the old file until then. With PostgreSQL, running instances see the new index
+from their next query on.`,
   'station-token': `ecosight-cloud station-token rotate <id> | revoke <id>
 
 rotate: prints a new token for the station (once) and refuses the old one at
@@ -150,23 +155,14 @@ async function retrain(config: CloudConfig, logger: Logger, minSamples: string |
 
 async function reindex(config: CloudConfig, logger: Logger): Promise<number> {
   const { storage } = await createStorage(config);
-  const target = indexPath(config);
-  const tmp = `${target}.rebuild-${process.pid}`;
-  await rm(tmp, { force: true });
-  const { repos } = openIndex(tmp);
+  const target = await rebuildIndexTarget(config);
   try {
-    const counts = await reindexFromStorage(storage, repos, logger);
-    repos.db.pragma('wal_checkpoint(TRUNCATE)');
-    repos.db.close();
-    for (const suffix of ['-wal', '-shm']) await rm(`${target}${suffix}`, { force: true });
-    await rename(tmp, target);
-    await rm(`${tmp}-wal`, { force: true });
-    await rm(`${tmp}-shm`, { force: true });
-    process.stdout.write(`index rebuilt at ${target}: ${JSON.stringify(counts)}\n`);
+    const counts = await reindexFromStorage(storage, target.repos, logger);
+    const where = await target.commit();
+    process.stdout.write(`index rebuilt at ${where}: ${JSON.stringify(counts)}\n`);
     return 0;
   } catch (err) {
-    if (repos.db.open) repos.db.close();
-    await rm(tmp, { force: true });
+    await target.discard();
     throw err;
   }
 }

@@ -12,6 +12,7 @@ import { objectRoutes } from './routes/api/objects.js';
 import { predictRoutes } from './routes/api/predict.js';
 import { retrainRoutes } from './routes/api/retrain.js';
 import { stationRoutes } from './routes/api/stations.js';
+import { uploadConfirmRoutes } from './routes/api/upload-confirm.js';
 import { uploadRoutes } from './routes/api/uploads.js';
 import { dashboardRoutes } from './routes/dashboard/static.js';
 import { installErrorHandler } from './routes/error-handler.js';
@@ -66,6 +67,7 @@ export async function buildApp(services: CloudServices, http: HttpSettings = {})
   await app.register(uploadRoutes, opts);
   await app.register(predictRoutes, opts);
   await app.register(stationRoutes, opts);
+  await app.register(uploadConfirmRoutes, opts);
   await app.register(objectRoutes, opts);
   await app.register(detectionRoutes, opts);
   await app.register(retrainRoutes, opts);

@@ -14,6 +14,9 @@ import type { ReleasePublisher } from './models/publisher.js';
 import { syncReleases } from './models/release-sync.js';
 import type { Repos } from './adapters/db/repos.js';
 import type { LiveHub } from './adapters/live-hub.js';
+import type { LiveRelay } from './adapters/live-relay.js';
+import type { IngestLeadership } from './adapters/ingest-leadership.js';
+import type { StationIngestLink } from './adapters/station-ingest-link.js';
 import type { MqttBridge } from './adapters/mqtt-bridge.js';
 import type { ObjectStorage } from './adapters/storage/object-storage.js';
 import type { CloudServices } from './services.js';
@@ -38,6 +41,11 @@ export interface LifecycleParts {
   runner: JobRunner;
   mqtt: MqttBridge | undefined;
   live: LiveHub;
+  /** Live updates to and from the other API instances (with MQTT). */
+  relay?: LiveRelay;
+  /** The station-topic subscription, run while this instance leads the ingest. */
+  ingestLink?: StationIngestLink;
+  leadership: IngestLeadership;
   /** Cross-station incidents: started with the API, stopped after MQTT. */
   incidents: IncidentService;
   shippedDir: string;
@@ -71,11 +79,24 @@ export function cloudLifecycle(parts: LifecycleParts): { start(): Promise<void>;
         });
       }
       await currentModel.get().catch((err) => logger.error({ err: describeError(err) }, 'no usable model: /predict and uploads will fail'));
+      // Incidents formed before a restart, read back before MQTT redelivers any of their alerts.
+      if (role === 'serve') {
+        await incidents.restore().catch((err) => logger.error({ err: describeError(err) }, 'could not read incidents back from storage'));
+      }
+      parts.relay?.start();
       mqtt?.start();
       if (role === 'serve') {
+        const link = parts.ingestLink;
+        parts.leadership.start((leading) => {
+          logger.info({ leadership: parts.leadership.describe, leading }, leading ? 'this instance ingests station messages' : 'another instance ingests station messages');
+          if (!link) return;
+          if (leading) link.start();
+          else link.stop().catch(() => undefined);
+        });
         incidents.start();
-        publisher.announceLatest();
-        const scanMs = parts.scanIntervalMs ?? 60_000;
+        await publisher.announceLatest();
+        // Confirmations are the ingest path; this listing only repairs what they missed (daily by default).
+        const scanMs = parts.scanIntervalMs ?? config.reconcileIntervalSec * 1000;
         if (scanMs > 0) services.scanner.start(scanMs);
         if (config.jobRunner === 'inline') await runner.recover();
         else {
@@ -102,10 +123,13 @@ export function cloudLifecycle(parts: LifecycleParts): { start(): Promise<void>;
       if (started) await runner.stop();
       // A short-lived worker or CLI may have published while the broker was still connecting.
       if (mqtt && role !== 'serve' && !(await mqtt.flush(5_000))) logger.warn('the model announcement could not be sent to the broker');
+      parts.relay?.stop();
+      await parts.leadership.stop();
+      await parts.ingestLink?.stop();
       await mqtt?.stop();
       await incidents.stop();
       await services.scanner.stop();
-      repos.db.close();
+      await repos.close();
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Clock } from '#shared/util/clock.js';
 import type { IncidentService } from './incidents/incident-service.js';
 import type { Ingestor } from './ingest/ingestor.js';
 import type { SidecarScanner } from './ingest/sidecar-scanner.js';
+import type { UploadConfirmer } from './ingest/upload-confirmer.js';
 import type { JobRunner } from './jobs/job-runner.js';
 import type { JobStore } from './jobs/job-store.js';
 import type { RetrainService } from './jobs/retrain-service.js';
@@ -13,6 +14,7 @@ import type { AuthGuards } from './plugins/auth.js';
 import type { Repos } from './adapters/db/repos.js';
 import type { LiveHub } from './adapters/live-hub.js';
 import type { MqttBridge } from './adapters/mqtt-bridge.js';
+import type { StationIngestLink } from './adapters/station-ingest-link.js';
 import type { UrlSigner } from './adapters/storage/fs-presigner.js';
 import type { ObjectStorage } from './adapters/storage/object-storage.js';
 import type { UploadService } from './uploads/upload-service.js';
@@ -36,9 +38,14 @@ export interface CloudServices {
   ingestor: Ingestor;
   /** Corroborates alerts across stations and locates shots (incidents). */
   incidents: IncidentService;
+  /** The reconciliation: lists recent station folders (RECONCILE_INTERVAL_SEC, POST /api/scan). */
   scanner: SidecarScanner;
+  /** Checks and ingests the objects a station confirms it uploaded (the hot ingest path). */
+  confirmer: UploadConfirmer;
   /** Undefined when MQTT_URL is empty. */
   mqtt: MqttBridge | undefined;
+  /** The station-topic subscription (the API with MQTT); it runs while this instance leads the ingest. */
+  ingestLink?: StationIngestLink;
   currentModel: CurrentModel;
   publisher: ReleasePublisher;
   jobStore: JobStore;

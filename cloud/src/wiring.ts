@@ -7,14 +7,10 @@ import type { Logger } from '#shared/util/logger.js';
 import { systemClock, type Clock } from '#shared/util/clock.js';
 import { Ingestor } from './ingest/ingestor.js';
 import { rebuildIndex, type ReindexCounts } from './ingest/reindex.js';
-import { DetectionsRepo } from './adapters/db/detections-repo.js';
-import { openIndexDb } from './adapters/db/index-db.js';
-import { JobsRepo } from './adapters/db/jobs-repo.js';
-import { LoggingRepo } from './adapters/db/logging-repo.js';
-import { ReleasesRepo } from './adapters/db/releases-repo.js';
-import type { Repos } from './adapters/db/repos.js';
-import { StationsRepo } from './adapters/db/stations-repo.js';
-import { UploadsRepo } from './adapters/db/uploads-repo.js';
+import type { IndexRebuild, OpenedIndex, Repos } from './adapters/db/repos.js';
+import { DEFAULT_PG_SCHEMA, type PgTarget } from './adapters/db/postgres/pg-db.js';
+import { openPostgresIndex, rebuildPostgresIndex } from './adapters/db/postgres/pg-index.js';
+import { openSqliteIndex, rebuildSqliteIndex } from './adapters/db/sqlite-index.js';
 import { LiveHub } from './adapters/live-hub.js';
 import { loadOrCreateSecret, UrlSigner } from './adapters/storage/fs-presigner.js';
 import { FsStorage } from './adapters/storage/fs-storage.js';
@@ -27,22 +23,23 @@ import { S3Storage } from './adapters/storage/s3-storage.js';
 /** The SQLite index file inside DATA_DIR. */
 export const indexPath = (config: CloudConfig) => join(config.dataDir, 'index.sqlite');
 
-/** Opens the index and its repositories. */
-export function openIndex(path: string): { repos: Repos; created: boolean } {
-  const { db, created } = openIndexDb(path);
-  return {
-    created,
-    repos: {
-      db,
-      stations: new StationsRepo(db),
-      uploads: new UploadsRepo(db),
-      detections: new DetectionsRepo(db),
-      jobs: new JobsRepo(db),
-      releases: new ReleasesRepo(db),
-      logging: new LoggingRepo(db),
-    },
-  };
+/** Opens the configured index and its repositories. */
+export async function openIndex(config: CloudConfig, logger?: Logger): Promise<OpenedIndex> {
+  if (config.databaseUrl) return openPostgresIndex(pgTarget(config, logger));
+  return openSqliteIndex(indexPath(config));
 }
+
+/** A fresh index beside the configured one, to fill and swap in (`ecosight-cloud reindex`). */
+export async function rebuildIndexTarget(config: CloudConfig): Promise<IndexRebuild> {
+  if (config.databaseUrl) return rebuildPostgresIndex(pgTarget(config));
+  return rebuildSqliteIndex(indexPath(config));
+}
+
+const pgTarget = (config: CloudConfig, logger?: Logger): PgTarget => ({
+  url: config.databaseUrl,
+  schema: DEFAULT_PG_SCHEMA,
+  onIdleError: (err) => logger?.warn({ err: err.message }, 'PostgreSQL connection lost; the next query reconnects'),
+});
 
 /** The configured storage driver. */
 export async function createStorage(config: CloudConfig, s3Client?: S3Client): Promise<{ storage: ObjectStorage; urlSigner: UrlSigner | undefined }> {

@@ -26,8 +26,8 @@ describe('auth with the default (public) dashboard', () => {
         expect(res.json()).toMatchObject({ success: false, code: 'UNAUTHORIZED' });
       }
     }
-    expect(cloud.services.repos.stations.list()).toEqual([]);
-    expect(cloud.services.repos.jobs.list(10)).toEqual([]);
+    expect(await cloud.services.repos.stations.list()).toEqual([]);
+    expect(await cloud.services.repos.jobs.list(10)).toEqual([]);
   });
 
   it('serves read-only routes without a key', async () => {
@@ -52,7 +52,7 @@ describe('auth with the default (public) dashboard', () => {
 
   it('serves the OpenAPI description with every route', async () => {
     const doc = (await cloud.app.inject({ method: 'GET', url: '/docs/json' })).json();
-    for (const path of ['/upload', '/predict', '/retrain', '/status', '/api/detections', '/api/detections/{id}', '/api/stations/{id}/presign', '/api/models/latest', '/api/jobs/{id}/events', '/api/live']) {
+    for (const path of ['/upload', '/predict', '/retrain', '/status', '/api/detections', '/api/detections/{id}', '/api/stations/{id}/presign', '/api/stations/{id}/uploads/confirm', '/api/models/latest', '/api/jobs/{id}/events', '/api/live']) {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect((await cloud.app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);

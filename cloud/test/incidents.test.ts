@@ -1,36 +1,22 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enuToGeodetic, speedOfSoundMps } from '#shared/geo/enu.js';
-import type { AlertLocationFields, IncidentPayload, StationLocationFields, StationPosition } from '#shared/mqtt/location.js';
-import type { AlertPayload, StatusPayload } from '#shared/mqtt/payloads.js';
+import { incidentDocKey } from '#shared/bucket/layout.js';
+import { speedOfSoundMps } from '#shared/geo/enu.js';
+import type { IncidentPayload, StationLocationFields } from '#shared/mqtt/location.js';
+import type { StatusPayload } from '#shared/mqtt/payloads.js';
 import { incidentsTopic, stationTopics } from '#shared/mqtt/topics.js';
 import { TestMosquitto } from '#testkit/mosquitto.js';
 import { waitFor } from '#testkit/ports.js';
 import { getJson } from '../src/adapters/storage/object-storage.js';
 import { openEventStream } from './support/sse.js';
+import { locatedAlert, sitePosition } from './support/located-alert.js';
 import { startTestCloud, type TestCloud } from './support/test-cloud.js';
 
 const PREFIX = 'ecoinc';
-const REF = { latitude: -1.95, longitude: 30.06, altitudeM: 1500 };
 const SITES: Record<string, [number, number]> = { 'st-a': [0, 0], 'st-b': [450, 0], 'st-c': [450, 450], 'st-d': [0, 450], 'st-e': [3000, 3000], 'st-f': [3300, 3000] };
-const C = speedOfSoundMps(25);
 
-function position(id: string): StationPosition {
-  const [x, y] = SITES[id];
-  return { ...enuToGeodetic(REF, { eastM: x, northM: y, upM: 0 }), source: 'config', accuracyM: 1 };
-}
-
-function alert(id: string, n: number, source: [number, number], fireMs: number): AlertPayload & AlertLocationFields {
-  const [x, y] = SITES[id];
-  const onset = fireMs + (Math.hypot(source[0] - x, source[1] - y) / C) * 1000;
-  const iso = new Date(Math.floor(onset)).toISOString();
-  return {
-    v: 1, alertId: `al-${id}-${n}`, stationId: id, label: 'gunshot', confidence: 0.9, startTime: iso, windowEndTime: iso, shotCount: 1, delayed: false,
-    clipKey: `stations/${id}/2026/12/04/ev-${id}-${n}.wav`, modelVersion: '2026.01.01-1', eventId: `ev-${id}-${n}`, raisedAt: iso, sentAt: iso,
-    shotOnsetsMs: [onset], position: position(id), airTemperatureC: 25,
-    clock: { synchronized: true, source: 'gps-pps', estimatedErrorMs: 0.5, systemDriftPpm: 0.1, audioDriftPpm: null, timeBase: 'file-name' },
-  };
-}
+const alert = (id: string, n: number, source: [number, number], fireMs: number) => locatedAlert(SITES, id, n, source, fireMs, 25);
+const position = (id: string) => sitePosition(SITES, id);
 
 describe('incidents: corroboration and location over a real broker', () => {
   const broker = new TestMosquitto();
@@ -49,7 +35,7 @@ describe('incidents: corroboration and location over a real broker', () => {
     listener = await mqtt.connectAsync(broker.url, { clientId: 'incident-listener' });
     listener.on('message', (_t, p) => heard.push(JSON.parse(p.toString()) as IncidentPayload));
     await listener.subscribeAsync(incidentsTopic(PREFIX), { qos: 1 });
-    await waitFor(() => cloud.services.mqtt?.connected || undefined, 10_000, 'cloud MQTT connection');
+    await waitFor(() => cloud.services.ingestLink?.subscribed || undefined, 10_000, 'cloud MQTT connection');
     for (const id of Object.keys(SITES)) {
       const status: StatusPayload & StationLocationFields = { v: 1, stationId: id, state: 'online', time: new Date().toISOString(), position: position(id) };
       await publish(stationTopics(PREFIX, id).status, status);
@@ -75,7 +61,7 @@ describe('incidents: corroboration and location over a real broker', () => {
     expect(incident.location?.kind).toBe('point');
     // The frame's origin is the centroid (225, 225).
     expect(Math.hypot((incident.location?.eastM ?? 0) + 225 - 150, (incident.location?.northM ?? 0) + 225 - 300)).toBeLessThan(0.5);
-    expect(incident.location?.speedOfSoundMps).toBeCloseTo(C, 1);
+    expect(incident.location?.speedOfSoundMps).toBeCloseTo(speedOfSoundMps(25), 1);
     const one = await cloud.app.inject({ method: 'GET', url: `/api/incidents/${incident.incidentId}` });
     expect(one.json()).toMatchObject({ incidentId: incident.incidentId, stations: expect.any(Array) });
     // No clip was uploaded here: the clips route still lists every station, without media.
@@ -85,7 +71,7 @@ describe('incidents: corroboration and location over a real broker', () => {
     await waitFor(() => heard.find((h) => h.incidentId === incident.incidentId && h.stations.length === 4), 10_000, 'MQTT incident');
     expect(heard.find((h) => h.incidentId === incident.incidentId)?.type).toBe('new');
     await waitFor(() => live.events.find((e) => e.event === 'incident') || undefined, 5_000, 'live incident');
-    const doc = await waitFor(() => getJson<IncidentPayload>(cloud.services.storage, `incidents/${incident.incidentId}.json`)
+    const doc = await waitFor(() => getJson<IncidentPayload>(cloud.services.storage, incidentDocKey(incident.incidentId, fire))
       .then((d) => (d.stations.length === 4 ? d : undefined), () => undefined), 5_000, 'incident in storage');
     expect(doc.location?.kind).toBe('point');
     live.close();

@@ -60,7 +60,7 @@ describe('logging alert end to end: station -> MQTT -> cloud dashboard', () => {
     await broker.start();
     cloud = await startTestCloud({ MQTT_URL: broker.url, MQTT_PREFIX: PREFIX }, { uiDir: fileURLToPath(new URL('../src/ui', import.meta.url)) });
     base = await cloud.app.listen({ port: 0, host: '127.0.0.1' });
-    await waitFor(() => cloud.services.mqtt?.connected || undefined, 10_000, 'cloud MQTT connection');
+    await waitFor(() => cloud.services.ingestLink?.subscribed || undefined, 10_000, 'cloud MQTT connection');
   }, 60_000);
   afterAll(async () => {
     await cloud.stop();

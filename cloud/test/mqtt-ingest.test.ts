@@ -31,7 +31,7 @@ describe('MQTT ingestion', () => {
     // Only registered stations are believed.
     expect((await cloud.app.inject({ method: 'POST', url: '/api/stations', headers: { 'x-api-key': ADMIN_KEY }, payload: { id: 'st-m' } })).statusCode).toBe(201);
     station = await mqtt.connectAsync(broker.url, { clientId: 'test-station' });
-    await waitFor(() => cloud.services.mqtt?.connected || undefined, 10_000, 'cloud MQTT connection');
+    await waitFor(() => cloud.services.ingestLink?.subscribed || undefined, 10_000, 'cloud MQTT connection');
   });
   afterAll(async () => {
     await station.endAsync();
@@ -102,7 +102,7 @@ describe('MQTT ingestion', () => {
     expect((await cloud.app.inject({ method: 'GET', url: '/api/detections/ev-spoof' })).statusCode).toBe(404);
     expect((await cloud.app.inject({ method: 'GET', url: '/api/detections?station=st-other' })).json().total).toBe(0);
     expect((await cloud.app.inject({ method: 'GET', url: '/api/detections?station=st-unknown' })).json().total).toBe(0);
-    expect(cloud.services.repos.stations.get('st-unknown')).toBeUndefined();
+    expect(await cloud.services.repos.stations.get('st-unknown')).toBeUndefined();
   });
 
   it('announces the latest release on the retained topic', async () => {
@@ -113,16 +113,16 @@ describe('MQTT ingestion', () => {
     expect(announce).toMatchObject({ v: 1, version: '2026.01.01-1' });
     expect(announce.manifestUrl).toMatch(/\/api\/models\/2026\.01\.01-1\/manifest\.json$/);
     await listener.endAsync();
-    expect((await cloud.app.inject({ method: 'GET', url: '/status' })).json().broker).toEqual({ configured: true, connected: true });
+    expect((await cloud.app.inject({ method: 'GET', url: '/status' })).json().broker).toEqual({ configured: true, connected: true, ingesting: true });
   });
 
   it('keeps answering /status quickly when the broker is down', async () => {
     await broker.stop();
-    await waitFor(() => (cloud.services.mqtt?.connected === false) || undefined, 10_000, 'disconnect');
+    await waitFor(() => (cloud.services.mqtt?.connected === false && cloud.services.ingestLink?.subscribed === false) || undefined, 10_000, 'disconnect');
     const t0 = Date.now();
     const res = await cloud.app.inject({ method: 'GET', url: '/status' });
     expect(res.statusCode).toBe(200);
-    expect(res.json().broker).toEqual({ configured: true, connected: false });
+    expect(res.json().broker).toEqual({ configured: true, connected: false, ingesting: false });
     expect(Date.now() - t0).toBeLessThan(2_000);
     await broker.start();
   });

@@ -6,12 +6,13 @@ import type { EventPayload } from '#shared/mqtt/payloads.js';
 import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 import { waitFor } from '#testkit/ports.js';
 import { TestS3 } from '#testkit/s3rver.js';
-import { indexPath, openIndex } from '../src/app.js';
+import { openIndex } from '../src/app.js';
 import { main } from '../src/cli.js';
 import type { Repos } from '../src/adapters/db/repos.js';
 import { putJson } from '../src/adapters/storage/object-storage.js';
 import { loudWav, quietWav } from './support/audio.js';
 import { formBody } from './support/multipart.js';
+import { dropSchema, engineUnavailable, INDEX_ENGINES, privatePostgres } from './support/index-engines.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from './support/test-cloud.js';
 import { writeTrainableBaseDir } from './support/tiny-model.js';
 
@@ -22,14 +23,14 @@ const iso = (offsetSec: number) => new Date(T0.getTime() + offsetSec * 1000).toI
 const DAY = T0.toISOString().slice(0, 10).replaceAll('-', '/');
 
 /** Everything the index holds that storage must be able to give back (updatedAt is bookkeeping). */
-function snapshot(repos: Repos) {
+async function snapshot(repos: Repos) {
   return {
-    stations: repos.stations.registrations(),
-    uploads: repos.uploads.all(),
-    detections: repos.detections.all().map(({ updatedAt: _u, ...d }) => d),
-    jobs: repos.jobs.list(100),
-    releases: repos.releases.list(),
-    latest: repos.releases.latest(),
+    stations: await repos.stations.registrations(),
+    uploads: await repos.uploads.all(),
+    detections: (await repos.detections.all()).map(({ updatedAt: _u, ...d }) => d),
+    jobs: await repos.jobs.list(100),
+    releases: await repos.releases.list(),
+    latest: await repos.releases.latest(),
   };
 }
 
@@ -42,18 +43,22 @@ function sidecar(eventId: string, clipKey: string, label: string): ClipSidecar {
   };
 }
 
-describe('reindex rebuilds the same index from the bucket alone', () => {
+describe.each(INDEX_ENGINES)('reindex rebuilds the same index (%s) from the bucket alone', (engine) => {
+  const unavailable = engineUnavailable(engine);
+  if (unavailable) return void it.skip(unavailable);
+  const postgres = engine === 'postgres' ? privatePostgres() : undefined;
   const s3 = new TestS3('reindex-test');
   let cloud: TestCloud;
   let env: Record<string, string>;
   let shippedModelDir: string;
-  let before: ReturnType<typeof snapshot>;
+  let before: Awaited<ReturnType<typeof snapshot>>;
   let tokenX: string;
   beforeAll(async () => {
     await s3.start();
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
     shippedModelDir = await writeTrainableBaseDir();
     env = { STORAGE: 's3', ...s3.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'ecosight-reindex-')), MIN_NEW_SAMPLES: '1' };
+    if (postgres) env.DATABASE_URL = await postgres.url();
     cloud = await startTestCloud(env, { shippedModelDir });
     env.MODEL_SIGNING_KEY = cloud.config.modelSigningKey;
 
@@ -94,15 +99,16 @@ describe('reindex rebuilds the same index from the bucket alone', () => {
     expect(job.statusCode).toBe(202);
     await waitFor(async () => ['succeeded', 'failed'].includes((await cloud.services.jobStore.read(job.json().job_id))?.state ?? '') || undefined, 30_000, 'job');
 
-    before = snapshot(cloud.services.repos);
+    before = await snapshot(cloud.services.repos);
     expect(before.detections).toHaveLength(4);
     expect(before.releases).toHaveLength(2);
     await cloud.stop();
   });
   afterAll(() => s3.stop());
 
-  it('with `ecosight-cloud reindex` after the SQLite file is deleted', async () => {
-    for (const f of readdirSync(env.DATA_DIR)) if (f.startsWith('index.sqlite')) rmSync(join(env.DATA_DIR, f));
+  it('with `ecosight-cloud reindex` after the index is deleted', async () => {
+    if (postgres) await dropSchema(env.DATABASE_URL, 'ecosight');
+    else for (const f of readdirSync(env.DATA_DIR)) if (f.startsWith('index.sqlite')) rmSync(join(env.DATA_DIR, f));
     const saved = { ...process.env };
     Object.assign(process.env, env, { API_KEY: ADMIN_KEY, LOG_LEVEL: 'silent' });
     try {
@@ -110,20 +116,21 @@ describe('reindex rebuilds the same index from the bucket alone', () => {
     } finally {
       process.env = saved;
     }
-    const { repos } = openIndex(indexPath(cloud.config));
+    const { repos } = await openIndex(cloud.config);
     try {
-      expect(snapshot(repos)).toEqual(before);
-      expect(repos.detections.get('st-x', 'ev-1')).toMatchObject({ alert: true, shotCount: 3, reviewedLabel: 'gunshot', clipAvailable: true });
-      expect(repos.detections.get('st-x', 'ev-3')).toMatchObject({ clipAvailable: false, state: 'closed' });
+      expect(await snapshot(repos)).toEqual(before);
+      expect(await repos.detections.get('st-x', 'ev-1')).toMatchObject({ alert: true, shotCount: 3, reviewedLabel: 'gunshot', clipAvailable: true });
+      expect(await repos.detections.get('st-x', 'ev-3')).toMatchObject({ clipAvailable: false, state: 'closed' });
     } finally {
-      repos.db.close();
+      await repos.close();
     }
   });
 
-  it('by itself when the service starts on a wiped disk', async () => {
-    const fresh = await startTestCloud({ ...env, DATA_DIR: mkdtempSync(join(tmpdir(), 'ecosight-reindex-fresh-')) }, { shippedModelDir });
+  it('by itself when the service starts on a wiped disk (or an empty database)', async () => {
+    const wiped = { ...env, DATA_DIR: mkdtempSync(join(tmpdir(), 'ecosight-reindex-fresh-')), ...(postgres ? { DATABASE_URL: await postgres.url() } : {}) };
+    const fresh = await startTestCloud(wiped, { shippedModelDir });
     try {
-      expect(snapshot(fresh.services.repos)).toEqual(before);
+      expect(await snapshot(fresh.services.repos)).toEqual(before);
       // And it keeps working from there: reviews are back and station tokens still authenticate.
       expect((await fresh.app.inject({ method: 'GET', url: '/api/detections?reviewed=true' })).json().total).toBe(2);
       const presign = await fresh.app.inject({ method: 'POST', url: '/api/stations/st-x/presign', headers: { 'x-station-token': tokenX }, payload: { objects: [{ key: 'stations/st-x/2026/01/01/a.wav', bytes: 44 }] } });

@@ -22,7 +22,7 @@ async function storedUploads(cloud: TestCloud): Promise<string[]> {
 /** Nothing in storage, the index or the fs driver's temp folder. */
 async function expectNothingStored(cloud: TestCloud): Promise<void> {
   expect(await storedUploads(cloud)).toEqual([]);
-  expect(cloud.services.repos.uploads.all()).toEqual([]);
+  expect(await cloud.services.repos.uploads.all()).toEqual([]);
   if (cloud.config.storage === 'fs') {
     const tmp = join(cloud.config.dataDir, 'objects', '.tmp');
     expect(readdirSync(tmp, { withFileTypes: true }).filter((e) => e.isFile())).toEqual([]);

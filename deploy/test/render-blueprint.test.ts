@@ -14,14 +14,16 @@ import { checkBlueprint, type Blueprint, type EnvVarEntry, type RenderService } 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const blueprintText = readFileSync(join(REPO, 'render.yaml'), 'utf8');
 const blueprint = YAML.parse(blueprintText) as Blueprint;
+/** The single-instance layout (SQLite on the API's disk) for small deployments. */
+const single = YAML.parse(readFileSync(join(REPO, 'deploy/render-single.yaml'), 'utf8')) as Blueprint;
 const dockerfile = DockerfileParser.parse(readFileSync(join(REPO, 'deploy/Dockerfile'), 'utf8'));
 
 /** Variables Render sets on every service itself (render.com/docs/environment-variables). */
 const RENDER_PROVIDED = ['RENDER', 'RENDER_SERVICE_ID', 'RENDER_SERVICE_NAME', 'RENDER_SERVICE_TYPE', 'RENDER_EXTERNAL_HOSTNAME',
   'RENDER_EXTERNAL_URL', 'RENDER_GIT_BRANCH', 'RENDER_GIT_COMMIT', 'RENDER_GIT_REPO_SLUG', 'RENDER_INSTANCE_ID', 'RENDER_DISCOVERY_SERVICE', 'IS_PULL_REQUEST'];
 
-function service(name: string): RenderService {
-  const s = blueprint.services.find((x) => x.name === name);
+function service(name: string, doc: Blueprint = blueprint): RenderService {
+  const s = doc.services.find((x) => x.name === name);
   if (!s) throw new Error(`render.yaml has no service ${name}`);
   return s;
 }
@@ -52,8 +54,9 @@ function cloudEnvReads(): Map<string, string[]> {
 }
 
 describe('render.yaml against the Blueprint specification', () => {
-  it('uses only documented fields, each well formed, with references that resolve', () => {
+  it('uses only documented fields, each well formed, with references that resolve (both layouts)', () => {
     expect(checkBlueprint(blueprint)).toEqual([]);
+    expect(checkBlueprint(single)).toEqual([]);
   });
 
   it('the checker catches the mistakes it claims to', () => {
@@ -68,6 +71,8 @@ describe('render.yaml against the Blueprint specification', () => {
     worker.envVars!.push({ key: 'WRONG_TYPE', fromService: { type: 'pserv', name: 'ecosight-api', envVarKey: 'API_KEY' } });
     api.disk = { name: 'd', mountPath: 'relative', sizeGB: 0 };
     (api as Record<string, unknown>).type = 'webservice';
+    worker.envVars!.push({ key: 'NO_DB', fromDatabase: { name: 'elsewhere', property: 'connectionString' } });
+    broken.databases![0].diskSizeGB = 7;
     const problems = checkBlueprint(broken).join('\n');
     for (const expected of [
       'ecosight-worker: healthCheckPath is only for web services',
@@ -79,6 +84,9 @@ describe('render.yaml against the Blueprint specification', () => {
       'disk.mountPath must be an absolute path',
       'disk.sizeGB must be a whole number',
       'type "webservice" is not one of',
+      'a service with a disk cannot scale beyond one instance',
+      'fromDatabase names "elsewhere", which is not in this Blueprint',
+      'diskSizeGB must be 1 or a multiple of 5',
     ]) expect(problems).toContain(expected);
   });
 });
@@ -87,13 +95,27 @@ describe('render.yaml describes the EcoSight deployment', () => {
   const api = service('ecosight-api');
   const worker = service('ecosight-worker');
 
-  it('runs the API as a Docker web service checked on /status, with a 10 GB disk at DATA_DIR', () => {
+  it('runs the API as several Docker web service instances checked on /status, without a disk, on the managed PostgreSQL', () => {
     expect(api.type).toBe('web');
     expect(api.runtime).toBe('docker');
     expect(api.healthCheckPath).toBe('/status');
-    expect(api.disk?.sizeGB).toBe(10);
-    expect(envEntry(api, 'DATA_DIR')?.value).toBe(api.disk?.mountPath);
+    expect(api.disk).toBeUndefined();
+    expect(api.numInstances).toBeGreaterThanOrEqual(2);
     expect(api.dockerCommand ?? 'ecosight-cloud serve').toBe('ecosight-cloud serve');
+    const database = blueprint.databases?.[0];
+    expect(database?.name).toBeDefined();
+    for (const s of [api, worker]) expect(envEntry(s, 'DATABASE_URL')?.fromDatabase).toEqual({ name: database?.name, property: 'connectionString' });
+  });
+
+  it('keeps a single-instance layout with SQLite on a 10 GB disk at DATA_DIR, otherwise the same', () => {
+    const singleApi = service('ecosight-api', single);
+    expect(single.databases).toBeUndefined();
+    expect(singleApi.disk?.sizeGB).toBe(10);
+    expect(singleApi.numInstances ?? 1).toBe(1);
+    expect(envEntry(singleApi, 'DATA_DIR')?.value).toBe(singleApi.disk?.mountPath);
+    const keys = (doc: Blueprint) => doc.services.map((s) => `${s.name}: ${(s.envVars ?? []).map((e) => e.key).sort().join(' ')}`);
+    const withoutDatabase = (doc: Blueprint) => ({ ...doc, services: doc.services.map((s) => ({ ...s, envVars: s.envVars?.filter((e) => e.key !== 'DATABASE_URL') })) });
+    expect(keys(single)).toEqual(keys(withoutDatabase(blueprint)));
   });
 
   it('runs the retrain worker as a background worker from the same image', () => {
@@ -128,29 +150,35 @@ describe('render.yaml describes the EcoSight deployment', () => {
     expect(exposed).toContain(envEntry(api, 'PORT')?.value);
   });
 
-  it('gives each service a configuration the cloud accepts', () => {
+  it('gives each service of both layouts a configuration the cloud accepts', () => {
     const signingKey = generateSigningKeyPair().privateKey;
     // What an operator types for the prompts (sync: false); optional ones stay empty.
     const prompted: Record<string, string> = { S3_BUCKET: 'ecosight-clips', AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE', AWS_SECRET_ACCESS_KEY: 'secret', MODEL_SIGNING_KEY: signingKey };
-    const resolveEntry = (e: EnvVarEntry): string | undefined => {
-      if (e.value !== undefined) return e.value;
-      if (e.generateValue) return 'generated-base64-value';
-      if (e.sync === false) return prompted[e.key];
-      const ref = e.fromService;
-      const target = ref?.envVarKey ? envEntry(service(ref.name), ref.envVarKey) : undefined;
-      return target ? resolveEntry(target) : undefined;
-    };
-    for (const s of [api, worker]) {
-      const env: Record<string, string> = {};
-      for (const e of s.envVars ?? []) {
-        const v = resolveEntry(e);
-        if (v !== undefined) env[e.key] = v;
+    for (const doc of [blueprint, single]) {
+      const resolveEntry = (e: EnvVarEntry): string | undefined => {
+        if (e.value !== undefined) return e.value;
+        if (e.generateValue) return 'generated-base64-value';
+        if (e.sync === false) return prompted[e.key];
+        if (e.fromDatabase) return 'postgres://ecosight:generated@dpg-example-a/ecosight';
+        const ref = e.fromService;
+        const target = ref?.envVarKey ? envEntry(service(ref.name, doc), ref.envVarKey) : undefined;
+        return target ? resolveEntry(target) : undefined;
+      };
+      for (const s of doc.services) {
+        const env: Record<string, string> = {};
+        for (const e of s.envVars ?? []) {
+          const v = resolveEntry(e);
+          if (v !== undefined) env[e.key] = v;
+        }
+        const config = loadCloudConfig(env);
+        // The API starts without the signing key, the worker with it.
+        const isApi = s.name === 'ecosight-api';
+        expect(signingSetup(config, isApi ? 'serve' : 'worker').signer).toBe(isApi ? 'worker' : 'this process');
+        expect(config.jobRunner).toBe('worker');
+        expect(config.s3Bucket).toBe('ecosight-clips');
+        // The fleet layout's index is PostgreSQL; the single layout's, SQLite on the disk.
+        expect(config.databaseUrl).toBe(doc === single ? '' : 'postgres://ecosight:generated@dpg-example-a/ecosight');
       }
-      const config = loadCloudConfig(env);
-      // The API starts without the signing key, the worker with it.
-      expect(signingSetup(config, s === api ? 'serve' : 'worker').signer).toBe(s === api ? 'worker' : 'this process');
-      expect(config.jobRunner).toBe('worker');
-      expect(config.s3Bucket).toBe('ecosight-clips');
     }
   });
 

@@ -17,6 +17,11 @@ const SERVICE_KEYS = new Set([
   'ipAllowList', 'staticPublishPath', 'headers', 'routes', 'pullRequestPreviewsEnabled', 'buildPlan',
 ]);
 const DISK_KEYS = new Set(['name', 'mountPath', 'sizeGB']);
+const DATABASE_KEYS = new Set([
+  'name', 'databaseName', 'user', 'plan', 'region', 'postgresMajorVersion', 'ipAllowList', 'diskSizeGB', 'highAvailability',
+  'readReplicas', 'previewPlan', 'previewDiskSizeGB',
+]);
+const FROM_DATABASE_PROPERTIES = new Set(['connectionString', 'host', 'port', 'user', 'password', 'database']);
 /** Exactly one of these gives an env var its value. */
 const VALUE_SOURCES = ['value', 'generateValue', 'sync', 'fromService', 'fromDatabase'] as const;
 const FROM_SERVICE_PROPERTIES = new Set(['host', 'port', 'hostport', 'connectionString']);
@@ -45,8 +50,16 @@ export interface RenderService {
   [key: string]: unknown;
 }
 
+export interface RenderDatabase {
+  name: string;
+  plan?: string;
+  diskSizeGB?: number;
+  [key: string]: unknown;
+}
+
 export interface Blueprint {
   services: RenderService[];
+  databases?: RenderDatabase[];
 }
 
 /** Checks `doc` against the Blueprint fields above; returns problems, empty when valid. */
@@ -69,10 +82,28 @@ export function checkBlueprint(doc: unknown): string[] {
     names.add(name);
     problems.push(...checkService(raw, name || where));
   }
+  const databases = Array.isArray(doc.databases) ? doc.databases : [];
+  if (doc.databases !== undefined && !Array.isArray(doc.databases)) problems.push('(root): databases must be a list');
+  for (const [i, raw] of databases.entries()) problems.push(...checkDatabase(raw, `databases[${i}]`));
   for (const raw of services) {
-    if (isObject(raw)) problems.push(...checkReferences(raw, services.filter(isObject)));
+    if (isObject(raw)) problems.push(...checkReferences(raw, services.filter(isObject), databases.filter(isObject)));
   }
   return problems;
+}
+
+function checkDatabase(d: unknown, where: string): string[] {
+  if (!isObject(d)) return [`${where}: must be a mapping`];
+  const id = typeof d.name === 'string' && d.name ? d.name : where;
+  const p: string[] = [];
+  for (const key of Object.keys(d)) if (!DATABASE_KEYS.has(key)) p.push(`${id}: unknown key "${key}"`);
+  if (typeof d.name !== 'string' || d.name === '') p.push(`${where}: name is required`);
+  if (d.postgresMajorVersion !== undefined && (typeof d.postgresMajorVersion !== 'string' || !/^\d+$/.test(d.postgresMajorVersion))) {
+    p.push(`${id}: postgresMajorVersion must be a quoted number ("16")`);
+  }
+  const size = d.diskSizeGB;
+  if (size !== undefined && (typeof size !== 'number' || !Number.isInteger(size) || (size !== 1 && size % 5 !== 0))) p.push(`${id}: diskSizeGB must be 1 or a multiple of 5`);
+  if (d.ipAllowList !== undefined && !Array.isArray(d.ipAllowList)) p.push(`${id}: ipAllowList must be a list`);
+  return p;
 }
 
 function checkService(s: Record<string, unknown>, id: string): string[] {
@@ -95,6 +126,9 @@ function checkService(s: Record<string, unknown>, id: string): string[] {
   if (s.maxShutdownDelaySeconds !== undefined) {
     const d = s.maxShutdownDelaySeconds;
     if (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > 300) p.push(`${id}: maxShutdownDelaySeconds must be an integer 1..300`);
+  }
+  if (s.numInstances !== undefined && (typeof s.numInstances !== 'number' || !Number.isInteger(s.numInstances) || s.numInstances < 1)) {
+    p.push(`${id}: numInstances must be a whole number >= 1`);
   }
   if (s.disk !== undefined) p.push(...checkDisk(s, id, type));
   if (s.envVars !== undefined) p.push(...checkEnvVars(s.envVars, id));
@@ -144,8 +178,8 @@ function checkEnvVars(list: unknown, id: string): string[] {
     if ('generateValue' in e && e.generateValue !== true) p.push(`${where} (${e.key}): generateValue must be true`);
     if ('sync' in e && e.sync !== false) p.push(`${where} (${e.key}): sync can only be false`);
     if ('fromService' in e) p.push(...checkFromService(e.fromService, `${where} (${e.key})`));
-    if ('fromDatabase' in e && !(isObject(e.fromDatabase) && typeof e.fromDatabase.name === 'string' && typeof e.fromDatabase.property === 'string')) {
-      p.push(`${where} (${e.key}): fromDatabase needs name and property`);
+    if ('fromDatabase' in e && !(isObject(e.fromDatabase) && typeof e.fromDatabase.name === 'string' && FROM_DATABASE_PROPERTIES.has(String(e.fromDatabase.property)))) {
+      p.push(`${where} (${e.key}): fromDatabase needs name and a property (${[...FROM_DATABASE_PROPERTIES].join(', ')})`);
     }
   }
   return p;
@@ -167,9 +201,12 @@ function checkFromService(ref: unknown, where: string): string[] {
 
 // A reference must name a service of this Blueprint with that type, and an
 // envVarKey must be declared there (Render resolves it at deploy time, too late).
-function checkReferences(s: Record<string, unknown>, all: Record<string, unknown>[]): string[] {
+function checkReferences(s: Record<string, unknown>, all: Record<string, unknown>[], databases: Record<string, unknown>[]): string[] {
   const p: string[] = [];
   for (const e of Array.isArray(s.envVars) ? s.envVars : []) {
+    if (isObject(e) && isObject(e.fromDatabase) && !databases.some((d) => d.name === (e.fromDatabase as Record<string, unknown>).name)) {
+      p.push(`${String(s.name)} ${String(e.key)}: fromDatabase names "${String(e.fromDatabase.name)}", which is not in this Blueprint`);
+    }
     if (!isObject(e) || !isObject(e.fromService)) continue;
     const ref = e.fromService;
     const target = all.find((t) => t.name === ref.name);

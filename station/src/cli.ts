@@ -13,7 +13,7 @@ Usage:
       ECOSIGHT_MODEL_DIR, ECOSIGHT_LOG_LEVEL, ECOSIGHT_PRESIGN_URL, ECOSIGHT_STATION_TOKEN,
       ECOSIGHT_OTA_URL, ECOSIGHT_OTA_PUBLIC_KEY, ECOSIGHT_CLIP_CODEC (flac, opus, wav).
       --exit-when-idle   with a file: or folder: source, process everything, drain the
-                         outbox (uploads and MQTT), then exit 0; exit 3 if the outbox
+                         outbox (uploads, their confirmations, MQTT), then exit 0; exit 3 if the outbox
                          could not drain within --idle-timeout (default 120 s).
 
   ecosight-station classify FILE... [--format table|json|raven] [--model DIR] [--hop SECONDS]

@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { StationConfig } from '#shared/config/station-config.js';
 import { describeError } from '#shared/errors.js';
 import { initBackend } from '#shared/model/backend.js';
-import { loadModelPackage, shippedModelDir, type ModelPackage } from '#shared/model/model-package.js';
+import { shippedModelDir, type ModelPackage } from '#shared/model/model-package.js';
+import { loadInitialModel } from './ota/initial-model.js';
 import { packageVersion } from '#shared/util/package-version.js';
 import { createS3Client } from '#shared/s3/client.js';
 import type { Logger } from '#shared/util/logger.js';
@@ -14,6 +14,7 @@ import { OutboxWorker } from './actions/outbox-worker.js';
 import { DELAYED_AFTER_MS, PublishAlerts, PublishEvents } from './actions/publish-messages.js';
 import { SqliteOutgoingStore } from './store/mqtt-outgoing-store.js';
 import { UploadClips } from './actions/upload-clips.js';
+import { ConfirmUploads } from './actions/confirm-uploads.js';
 import { PresignedTarget, S3Target, type UploadTarget } from './actions/upload-target.js';
 import type { AudioSource } from './capture/audio-source.js';
 import { FileSource } from './capture/file-source.js';
@@ -45,6 +46,7 @@ import { openDatabase } from './store/database.js';
 import { StoreRetention } from './store/retention.js';
 import { DetectionStore } from './store/detection-store.js';
 import { Outbox } from './store/outbox.js';
+import { UploadLedger } from './store/upload-ledger.js';
 import { ProcessedFiles } from './capture/processed-files.js';
 import { recoverAfterCrash } from './store/recovery.js';
 import { GpsdClient } from './location/gpsd-client.js';
@@ -80,7 +82,7 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
   if (recovery.tempFilesRemoved + recovery.detectionsInterrupted > 0) logger.warn(recovery, 'recovered from an unclean stop');
 
   await initBackend(logger, config.model.backend);
-  const model = await loadInitialModel(config, dataDir, logger);
+  const model = await loadInitialModel(config.model.dir, dataDir, logger);
   // Event ids name the station, so the cloud never mixes two stations' detections.
   const stages = buildStages(model, { ...stationStageOptions(model, config.detection, config.model.maxBatch), stationId: config.stationId });
   const modelVersion = (): string => stages.classifier.model.metadata.version;
@@ -192,7 +194,7 @@ function buildActions(
   o: ComposeOptions,
 ): { link: MqttLink | undefined; workers: OutboxWorker<unknown>[] } {
   const { clock, logger } = o;
-  const { outbox, alerts, detections, db } = p.stores;
+  const { outbox, alerts, db } = p.stores;
   const mqttStore = new SqliteOutgoingStore(db, (outboxId, nowMs) => {
     // The broker completed a publish (possibly one resent after a restart): its outbox item is done.
     const item = outbox.getById<{ alertId?: string }>(outboxId);
@@ -219,16 +221,27 @@ function buildActions(
       }
     });
   }
-  if (p.uploadTarget) {
-    const backoff = { minMs: config.upload.retryMinSec * 1000, maxMs: config.upload.retryMaxSec * 1000 };
-    const limiter = new BandwidthLimiter(config.upload.maxBytesPerSec, clock);
-    const upload = new UploadClips(
-      { stationId: config.stationId, attemptTimeoutMs: config.upload.attemptTimeoutSec * 1000, rejectedRetryMs: Math.max(backoff.maxMs, 60_000) },
-      p.uploadTarget, detections, limiter, clock,
-    );
-    workers.push(new OutboxWorker('upload', outbox, upload, { concurrency: config.upload.concurrency, backoff, batch: 20 }, clock, logger) as OutboxWorker<unknown>);
-  }
+  if (p.uploadTarget) workers.push(...uploadWorkers(config, p.uploadTarget, p.stores, o));
   return { link, workers };
+}
+
+/** The upload worker and, for presigned uploads, the worker that confirms each upload to the cloud. */
+function uploadWorkers(config: StationConfig, target: UploadTarget, stores: StationStores, o: ComposeOptions): OutboxWorker<unknown>[] {
+  const { clock, logger } = o;
+  const { outbox, detections, db } = stores;
+  const backoff = { minMs: config.upload.retryMinSec * 1000, maxMs: config.upload.retryMaxSec * 1000 };
+  const limiter = new BandwidthLimiter(config.upload.maxBytesPerSec, clock);
+  const rejectedRetryMs = Math.max(backoff.maxMs, 60_000);
+  const attemptTimeoutMs = config.upload.attemptTimeoutSec * 1000;
+  // Presigned uploads confirm each clip to the cloud that presigned it (no listing there); direct S3 has no cloud to tell.
+  const { presignUrl, token } = config.upload;
+  const confirm = presignUrl && token ? new ConfirmUploads({ baseUrl: presignUrl, stationId: config.stationId, token, attemptTimeoutMs, rejectedRetryMs }, logger) : undefined;
+  const ledger = new UploadLedger(db, detections, outbox, confirm !== undefined);
+  const upload = new UploadClips({ stationId: config.stationId, attemptTimeoutMs, rejectedRetryMs }, target, detections, ledger, limiter, clock);
+  const options = { concurrency: config.upload.concurrency, backoff, batch: 20 };
+  const workers = [new OutboxWorker('upload', outbox, upload, options, clock, logger) as OutboxWorker<unknown>];
+  if (confirm) workers.push(new OutboxWorker('confirm', outbox, confirm, options, clock, logger) as OutboxWorker<unknown>);
+  return workers;
 }
 
 /** Over-the-air model updates, switching the running pipeline's model. */
@@ -285,25 +298,4 @@ function buildUploadTarget(config: StationConfig): UploadTarget | undefined {
   if (!u.bucket) return undefined;
   const client = createS3Client({ endpoint: u.endpoint, region: u.region, forcePathStyle: u.forcePathStyle, requestTimeoutMs: u.attemptTimeoutSec * 1000 });
   return new S3Target(client, u.bucket, u.multipartThresholdMb * 1024 * 1024);
-}
-
-/**
- * The model installed over the air (`models/current`) if any, else the
- * configured baseline (`model.dir`), else the previous OTA model, else the
- * shipped one: an update survives restarts even where `model.dir` is set.
- */
-async function loadInitialModel(config: StationConfig, dataDir: string, logger: Logger): Promise<ModelPackage> {
-  const candidates = [join(dataDir, 'models', 'current'), config.model.dir, join(dataDir, 'models', 'previous'), shippedModelDir()].filter((d) => d && existsSync(d));
-  let lastError: unknown;
-  for (const dir of candidates) {
-    try {
-      const pkg = await loadModelPackage(dir);
-      logger.info({ dir, version: pkg.metadata.version }, 'model loaded');
-      return pkg;
-    } catch (err) {
-      lastError = err;
-      logger.error({ dir, err: describeError(err) }, 'model failed to load; trying the next one');
-    }
-  }
-  throw lastError ?? new Error('no model found');
 }

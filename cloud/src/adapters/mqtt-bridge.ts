@@ -1,44 +1,32 @@
 import mqtt, { type MqttClient } from 'mqtt';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { allStationsTopic, parseStationTopic, type StationTopicKind } from '#shared/mqtt/topics.js';
 import type { Logger } from '#shared/util/logger.js';
 
 export interface MqttSettings {
   url: string;
-  prefix: string;
-  /** Listen to station topics (the API); workers and CLI commands only publish. */
-  subscribe: boolean;
-  /**
-   * Client id of the subscribing API: fixed, with a persistent session (clean:
-   * false) and QoS 1, so what stations publish while the API restarts waits at
-   * the broker. Publish-only processes use a throwaway id (sharing the fixed one
-   * would disconnect the API).
-   */
-  clientId: string;
 }
 
-export type StationMessageHandler = (kind: StationTopicKind, stationId: string, payload: Buffer) => Promise<void>;
-
-const KINDS: readonly StationTopicKind[] = ['event', 'alert', 'telemetry', 'status', 'logging'];
-
 /**
- * The service's MQTT connection: listens to every station's event, alert,
- * logging, telemetry and status topics and publishes the retained model announcement.
+ * The service's publishing MQTT connection (a throwaway client id, clean
+ * session): the retained model announcement, incidents, and the live updates
+ * between instances (`listen`). Station topics are ingested on a connection of
+ * their own (station-ingest-link.ts), held by one instance at a time.
  * The broker being down never blocks startup or requests; mqtt.js reconnects,
  * and a retained publish made while offline is sent on the next connect.
  */
 export class MqttBridge {
   private readonly settings: MqttSettings;
   private readonly logger: Logger;
-  private readonly handler: StationMessageHandler;
   private client: MqttClient | undefined;
   private readonly pendingRetained = new Map<string, Buffer>();
+  /** Extra subscriptions (made again on every connect), by topic. */
+  private readonly listeners = new Map<string, (payload: Buffer) => void>();
   private wasConnected = false;
 
-  constructor(settings: MqttSettings, logger: Logger, handler: StationMessageHandler) {
+  constructor(settings: MqttSettings, logger: Logger) {
     this.settings = settings;
     this.logger = logger;
-    this.handler = handler;
   }
 
   get connected(): boolean {
@@ -60,34 +48,28 @@ export class MqttBridge {
   start(): void {
     if (this.client) return;
     const client = mqtt.connect(this.settings.url, {
-      clientId: this.settings.subscribe ? this.settings.clientId : `ecosight-cloud-${hostname()}-${process.pid}`,
+      clientId: `ecosight-cloud-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
       reconnectPeriod: 2_000,
       connectTimeout: 10_000,
-      clean: !this.settings.subscribe,
+      clean: true,
     });
     this.client = client;
     client.on('connect', () => {
       this.logger.info({ broker: this.safeUrl }, 'MQTT connected');
       this.wasConnected = true;
       for (const [topic, payload] of this.pendingRetained) this.sendRetained(topic, payload);
-      if (!this.settings.subscribe) return;
-      const topics = KINDS.map((k) => allStationsTopic(this.settings.prefix, k));
-      client.subscribe(topics, { qos: 1 }, (err) => {
-        if (err) this.logger.error({ err: err.message }, 'MQTT subscribe failed');
-      });
+      if (this.listeners.size > 0) {
+        client.subscribe([...this.listeners.keys()], { qos: 0 }, (err) => {
+          if (err) this.logger.error({ err: err.message }, 'MQTT subscribe failed');
+        });
+      }
     });
     client.on('close', () => {
       if (this.wasConnected) this.logger.warn({ broker: this.safeUrl }, 'MQTT connection lost; reconnecting');
       this.wasConnected = false;
     });
     client.on('error', (err) => this.logger.debug({ err: err.message }, 'MQTT error'));
-    client.on('message', (topic, payload) => {
-      const parsed = parseStationTopic(this.settings.prefix, topic);
-      if (!parsed) return;
-      this.handler(parsed.kind, parsed.stationId, payload).catch((err: Error) => {
-        this.logger.error({ err: err.message, topic }, 'MQTT message handling failed');
-      });
-    });
+    client.on('message', (topic, payload) => this.listeners.get(topic)?.(payload));
   }
 
   /** Publishes a retained message now, or on the next connect if offline (latest per topic wins). */
@@ -105,6 +87,19 @@ export class MqttBridge {
     this.client?.publish(topic, payload, { qos: 1 }, (err) => {
       if (err) this.logger.warn({ err: err.message, topic }, 'MQTT publish failed');
     });
+  }
+
+  /**
+   * Listens to one exact topic at QoS 0 (from the next connect on; call before
+   * start()). For the cloud's own traffic between instances, not station topics.
+   */
+  listen(topic: string, handler: (payload: Buffer) => void): void {
+    this.listeners.set(topic, handler);
+  }
+
+  /** Publishes at QoS 0, not retained, dropped while offline: live updates, which are only worth something now. */
+  publishVolatile(topic: string, payload: Buffer): void {
+    if (this.connected) this.client?.publish(topic, payload, { qos: 0 });
   }
 
   /** Waits (bounded) until retained messages made while offline are out; for short-lived processes. */

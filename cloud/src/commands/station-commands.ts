@@ -7,7 +7,7 @@ import type { StationRegistration } from '../adapters/db/stations-repo.js';
 import { getJson, type ObjectStorage } from '../adapters/storage/object-storage.js';
 import { brokerAuthFiles, mosquittoPasswordHash, mqttUrlCredentials, type BrokerUser } from '../stations/mqtt-credentials.js';
 import { StationService } from '../stations/station-service.js';
-import { createStorage, indexPath, openIndex } from '../wiring.js';
+import { createStorage, openIndex } from '../wiring.js';
 
 /**
  * `ecosight-cloud station-token rotate|revoke <id>`: the same operation as the
@@ -16,7 +16,7 @@ import { createStorage, indexPath, openIndex } from '../wiring.js';
  */
 export async function stationToken(config: CloudConfig, action: 'rotate' | 'revoke', id: string): Promise<string> {
   const { storage } = await createStorage(config);
-  const { repos } = openIndex(indexPath(config));
+  const { repos } = await openIndex(config);
   try {
     const service = new StationService({ storage, stations: repos.stations, clock: systemClock });
     if (action === 'revoke') {
@@ -26,7 +26,7 @@ export async function stationToken(config: CloudConfig, action: 'rotate' | 'revo
     const { token } = await service.rotate(id);
     return `station ${id}: new token (shown once; put it in the station's upload.token and MQTT password):\n${token}\n`;
   } finally {
-    repos.db.close();
+    await repos.close();
   }
 }
 

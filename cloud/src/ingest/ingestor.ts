@@ -45,7 +45,7 @@ export class Ingestor {
     if (!isSafeId(stationId)) return this.drop(kind, stationId, 'unsafe station id');
     // Only registered stations are believed: anyone else on the broker would otherwise create rows
     // without limit (and sidecar listings every minute for each).
-    if (!this.deps.stations.isActive(stationId)) {
+    if (!(await this.deps.stations.isActive(stationId))) {
       if (this.droppedUnregistered++ % 1000 === 0) this.deps.logger.warn({ kind, stationId, dropped: this.droppedUnregistered }, 'MQTT message from an unregistered or revoked station dropped');
       return;
     }
@@ -68,15 +68,15 @@ export class Ingestor {
         const p = decodePayload<StatusPayload>(raw, ['stationId', 'state']);
         const problem = p ? checkStatus(p, stationId) : 'not a status payload';
         if (problem || !p) return this.drop(kind, stationId, problem);
-        const station = this.deps.stations.touch(stationId, { lastSeen: this.seenAt(p.time), ...cleanStatus(p) });
+        const station = await this.deps.stations.touch(stationId, { lastSeen: this.seenAt(p.time), ...cleanStatus(p) });
         if (station) this.deps.live.publish('station', station);
         return;
       }
       case 'logging': {
         const logging = this.deps.logging;
-        const result = logging ? ingestLoggingAlert({ logging, live: this.deps.live, now: () => this.now() }, stationId, raw) : { problem: 'logging alerts not kept here' };
+        const result = logging ? await ingestLoggingAlert({ logging, live: this.deps.live, now: () => this.now() }, stationId, raw) : { problem: 'logging alerts not kept here' };
         if (result.problem) return this.drop(kind, stationId, result.problem);
-        this.touch(stationId);
+        await this.touch(stationId);
         return;
       }
       case 'telemetry': {
@@ -84,7 +84,7 @@ export class Ingestor {
         const problem = p ? checkTelemetry(p, stationId) : 'not a telemetry payload';
         if (problem || !p) return this.drop(kind, stationId, problem);
         const { telemetry, modelVersion } = cleanTelemetry(p);
-        const station = this.deps.stations.touch(stationId, { lastSeen: this.seenAt(p.time), state: 'online', modelVersion, telemetry });
+        const station = await this.deps.stations.touch(stationId, { lastSeen: this.seenAt(p.time), state: 'online', modelVersion, telemetry });
         if (station) this.deps.live.publish('station', station);
         return;
       }
@@ -93,8 +93,8 @@ export class Ingestor {
 
   async onEvent(p: EventPayload): Promise<DetectionRecord> {
     const clean: EventPayload = { ...p, clipKey: isStationClipKey(p.stationId, p.clipKey) ? p.clipKey : '' };
-    const record = this.deps.detections.applyEvent(clean, this.now());
-    this.touch(p.stationId);
+    const record = await this.deps.detections.applyEvent(clean, this.now());
+    await this.touch(p.stationId);
     if (p.type === 'end') await this.persist(record);
     this.deps.live.publish('detection', detectionView(record));
     return record;
@@ -102,8 +102,8 @@ export class Ingestor {
 
   async onAlert(p: AlertPayload): Promise<DetectionRecord> {
     const clean: AlertPayload = { ...p, clipKey: isStationClipKey(p.stationId, p.clipKey) ? p.clipKey : '' };
-    const record = this.deps.detections.applyAlert(clean, this.now());
-    this.touch(p.stationId);
+    const record = await this.deps.detections.applyAlert(clean, this.now());
+    await this.touch(p.stationId);
     await this.persist(record);
     this.deps.live.publish('alert', {
       alertId: p.alertId, stationId: p.stationId, eventId: p.eventId, label: p.label, confidence: p.confidence,
@@ -123,13 +123,22 @@ export class Ingestor {
       this.deps.logger.warn({ key, err: (err as Error).message }, 'unreadable clip sidecar skipped');
       return undefined;
     }
+    return this.ingestSidecar(key, sidecar, clipExists);
+  }
+
+  /**
+   * A sidecar already read (the scanner's path via onSidecar, or a confirmation): check, index
+   * (an upsert keyed by station and event: ingesting twice leaves one row), push live.
+   * `clipExists` undefined: HEAD the clip here.
+   */
+  async ingestSidecar(key: string, sidecar: ClipSidecar, clipExists?: boolean): Promise<DetectionRecord | undefined> {
     const problem = checkSidecar(sidecar, key);
     if (problem) {
       this.deps.logger.warn({ key, problem }, 'clip sidecar skipped');
       return undefined;
     }
     const present = clipExists ?? (await this.deps.storage.head(sidecar.clipKey)) !== undefined;
-    const record = this.deps.detections.applySidecar(cleanSidecar(sidecar), this.now(), present);
+    const record = await this.deps.detections.applySidecar(cleanSidecar(sidecar), this.now(), present);
     this.deps.live.publish('detection', detectionView(record));
     return record;
   }
@@ -139,7 +148,7 @@ export class Ingestor {
     if (isSidecarKey(key)) {
       await this.onSidecar(key);
     } else if (isClipKey(key)) {
-      for (const record of this.deps.detections.markClipAvailable(key, this.now())) this.deps.live.publish('detection', detectionView(record));
+      for (const record of await this.deps.detections.markClipAvailable(key, this.now())) this.deps.live.publish('detection', detectionView(record));
     }
   }
 
@@ -152,7 +161,7 @@ export class Ingestor {
     const key = eventDocKey(record.stationId, record.id);
     const previous = this.writes.get(key) ?? Promise.resolve();
     const next = previous.then(async () => {
-      const latest = this.deps.detections.get(record.stationId, record.id) ?? record;
+      const latest = (await this.deps.detections.get(record.stationId, record.id)) ?? record;
       try {
         await putJson(this.deps.storage, key, latest);
       } catch (err) {
@@ -168,8 +177,8 @@ export class Ingestor {
     return next;
   }
 
-  private touch(stationId: string): void {
-    const station = this.deps.stations.touch(stationId, { lastSeen: this.now() });
+  private async touch(stationId: string): Promise<void> {
+    const station = await this.deps.stations.touch(stationId, { lastSeen: this.now() });
     if (station) this.deps.live.publish('station', station);
   }
 

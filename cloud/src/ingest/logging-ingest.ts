@@ -24,9 +24,9 @@ export function checkLoggingAlert(p: LoggingAlertPayload, topicStation: string):
  * prefix is dropped, free text capped), stored, pushed live. Returns the
  * problem when the message is refused.
  */
-export function ingestLoggingAlert(
+export async function ingestLoggingAlert(
   deps: { logging: LoggingRepo; live: LiveHub; now: () => string }, stationId: string, raw: Buffer,
-): { record?: LoggingAlertRecord; problem?: string } {
+): Promise<{ record?: LoggingAlertRecord; problem?: string }> {
   const p = decodePayload<LoggingAlertPayload>(raw, ['type', 'alertId', 'stationId', 'label', 'startTime', 'durationSec']);
   const problem = p ? checkLoggingAlert(p, stationId) : 'not a logging alert payload';
   if (problem || !p) return { problem };
@@ -40,7 +40,7 @@ export function ingestLoggingAlert(
     presentSec: p.presentSec,
     delayed: p.delayed === true,
   };
-  const record = deps.logging.apply(clean, deps.now());
+  const record = await deps.logging.apply(clean, deps.now());
   deps.live.publish('logging', record);
   return { record };
 }

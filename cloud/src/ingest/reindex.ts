@@ -47,14 +47,14 @@ export async function rebuildIndex(storage: ObjectStorage, repos: Repos, ingesto
   for (const key of stationKeys.filter(isStationDocKey)) {
     const reg = await read<StationRegistration>(key);
     if (reg?.id && reg.tokenSha256) {
-      repos.stations.upsertRegistration(reg);
+      await repos.stations.upsertRegistration(reg);
       counts.stations++;
     }
   }
   for await (const info of storage.list(EVENTS_PREFIX)) {
     const record = await read<DetectionRecord>(info.key);
     if (record?.id) {
-      repos.detections.restore(record);
+      await repos.detections.restore(record);
       counts.detections++;
     }
   }
@@ -62,25 +62,25 @@ export async function rebuildIndex(storage: ObjectStorage, repos: Repos, ingesto
     if (await ingestor.onSidecar(key, clipKeysFor(key).some((k) => stored.has(k)))) counts.sidecars++;
     else counts.skipped++;
   }
-  for (const d of repos.detections.all()) {
-    if (!d.clipAvailable && d.clipKey && stored.has(d.clipKey)) repos.detections.markClipAvailable(d.clipKey, d.updatedAt);
+  for (const d of await repos.detections.all()) {
+    if (!d.clipAvailable && d.clipKey && stored.has(d.clipKey)) await repos.detections.markClipAvailable(d.clipKey, d.updatedAt);
   }
   for await (const info of storage.list(LABELS_PREFIX)) {
     // Both layouts: labels/<station>/<event>.json, and the older labels/<event>.json (its document names the station).
     const doc = await read<LabelDoc>(info.key);
-    if (doc?.eventId && doc.stationId && repos.detections.setReview(doc.stationId, doc.eventId, doc.label, doc.reviewedAt)) counts.labels++;
+    if (doc?.eventId && doc.stationId && (await repos.detections.setReview(doc.stationId, doc.eventId, doc.label, doc.reviewedAt))) counts.labels++;
   }
   for await (const info of storage.list(UPLOADS_PREFIX)) {
     const parsed = parseUploadKey(info.key);
     if (!parsed) continue;
-    repos.uploads.upsert({ key: info.key, class: parsed.class, name: parsed.name, bytes: info.bytes, createdAt: parsed.createdAt ?? info.lastModified.toISOString() });
+    await repos.uploads.upsert({ key: info.key, class: parsed.class, name: parsed.name, bytes: info.bytes, createdAt: parsed.createdAt ?? info.lastModified.toISOString() });
     counts.uploads++;
   }
   for await (const info of storage.list(JOBS_PREFIX)) {
     if (!info.key.endsWith('/status.json')) continue;
     const status = await read<JobStatus>(info.key);
     if (status?.id) {
-      repos.jobs.upsert(status);
+      await repos.jobs.upsert(status);
       counts.jobs++;
     }
   }
@@ -100,13 +100,13 @@ export async function rebuildIndex(storage: ObjectStorage, repos: Repos, ingesto
     if (parseReleaseRecordKey(info.key) === undefined) continue;
     const record = await readChecked(ReleaseRecordSchema, info.key);
     if (record) {
-      repos.releases.upsert(record);
+      await repos.releases.upsert(record);
       counts.releases++;
     }
   }
   if (await storage.head(LATEST_KEY)) {
     const pointer = await readChecked(LatestPointerSchema, LATEST_KEY);
-    if (pointer && repos.releases.get(pointer.version)?.status === 'published') repos.releases.setLatest(pointer.version);
+    if (pointer && (await repos.releases.get(pointer.version))?.status === 'published') await repos.releases.setLatest(pointer.version);
   }
   logger.info(counts, 'index rebuilt from storage');
   return counts;

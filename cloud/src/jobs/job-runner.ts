@@ -42,13 +42,13 @@ export class JobRunner {
    * Creates a job, or throws 409 JOB_RUNNING with the active job's id. `precheck`
    * runs after the active-job check (so a running job is reported first) and may throw.
    */
-  submit(request: Omit<JobRequest, 'v' | 'id' | 'kind' | 'requestedAt' | 'runner'>, precheck?: () => void): Promise<JobStatus> {
+  submit(request: Omit<JobRequest, 'v' | 'id' | 'kind' | 'requestedAt' | 'runner'>, precheck?: () => Promise<void>): Promise<JobStatus> {
     const run = this.lock.then(async () => {
       const active = await this.deps.store.active();
       if (active.length > 0) {
         throw clash('JOB_RUNNING', `a retrain job is already ${active[0].state} (${active[0].id})`, { job_id: active[0].id });
       }
-      precheck?.();
+      await precheck?.();
       const full: JobRequest = {
         v: 1, id: this.deps.store.newId(), kind: 'retrain', requestedAt: isoNow(this.deps.clock), runner: this.deps.mode, ...request,
       };

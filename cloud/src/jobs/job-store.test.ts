@@ -6,7 +6,7 @@ import { createS3Client } from '#shared/s3/client.js';
 import { TestS3 } from '#testkit/s3rver.js';
 import type { Clock } from '#shared/util/clock.js';
 import { openIndexDb } from '../adapters/db/index-db.js';
-import { JobsRepo } from '../adapters/db/jobs-repo.js';
+import { SqliteJobsRepo } from '../adapters/db/jobs-repo.js';
 import { LiveHub } from '../adapters/live-hub.js';
 import { UrlSigner } from '../adapters/storage/fs-presigner.js';
 import { FsStorage } from '../adapters/storage/fs-storage.js';
@@ -17,7 +17,7 @@ import { JobStore, STALE_AFTER_MS } from './job-store.js';
 
 /** A JobStore as one process (API or worker) has it: its own index and live hub, shared storage. */
 function processStore(storage: ObjectStorage, clock: Clock): JobStore {
-  return new JobStore({ storage, jobs: new JobsRepo(openIndexDb(':memory:').db), live: new LiveHub(), clock });
+  return new JobStore({ storage, jobs: new SqliteJobsRepo(openIndexDb(':memory:').db), live: new LiveHub(), clock });
 }
 
 const clockAt = (t: { ms: number }): Clock => ({ now: () => t.ms, sleepUntil: () => Promise.resolve() });

@@ -8,7 +8,10 @@ import { getJson, putJson, type ObjectStorage } from '../adapters/storage/object
 import { ObjectNotFoundError } from '../errors.js';
 import { isActive, MAX_LOG_LINES, RETRAIN_STAGES, type JobRequest, type JobStatus } from './job-status.js';
 
-/** Created once by the process that wins the job (createIfAbsent): two workers cannot both run it. */
+/**
+ * Who won the job and when. On SQLite it is the claim itself (createIfAbsent: two
+ * workers cannot both create it); on PostgreSQL the database claims and this records it.
+ */
 
 interface ClaimDoc {
   token: string;
@@ -65,12 +68,12 @@ export class JobStore {
 
   /** Reads the status from storage (the truth) and refreshes the index; undefined when unknown. */
   async read(id: string): Promise<JobStatus | undefined> {
-    const cached = this.deps.jobs.get(id);
+    const cached = await this.deps.jobs.get(id);
     if (cached && !isActive(cached)) return cached;
     try {
       const status = await this.readStatusDoc(id);
       if (!status) return cached;
-      this.deps.jobs.upsert(status);
+      await this.deps.jobs.upsert(status);
       if (!cached || status.seq > cached.seq) {
         const { log: _log, ...summary } = status;
         this.deps.live.publish('job', summary);
@@ -107,7 +110,7 @@ export class JobStore {
   async write(status: JobStatus): Promise<JobStatus> {
     const next: JobStatus = { ...status, seq: status.seq + 1, updatedAt: isoNow(this.deps.clock), log: status.log.slice(-MAX_LOG_LINES) };
     await putJson(this.deps.storage, jobStatusKey(next.id), next);
-    this.deps.jobs.upsert(next);
+    await this.deps.jobs.upsert(next);
     const { log: _log, ...summary } = next;
     this.deps.live.publish('job', summary);
     for (const fn of this.listeners.get(next.id) ?? []) fn(next);
@@ -131,10 +134,10 @@ export class JobStore {
    * block retraining forever.
    */
   async active(): Promise<JobStatus[]> {
-    const ids = new Set(this.deps.jobs.active().map((j) => j.id));
+    const ids = new Set((await this.deps.jobs.active()).map((j) => j.id));
     for await (const info of this.deps.storage.list(JOBS_PREFIX)) {
       const m = /^jobs\/([^/]+)\/status\.json$/.exec(info.key);
-      if (m && !this.deps.jobs.get(m[1])) ids.add(m[1]);
+      if (m && !(await this.deps.jobs.get(m[1]))) ids.add(m[1]);
     }
     const out: JobStatus[] = [];
     for (const id of ids) {
@@ -160,16 +163,23 @@ export class JobStore {
 
   /**
    * Claims a queued job for this process and marks it running; undefined when
-   * another process claimed it first (or it is no longer queued). The claim is
-   * an object only one caller can create; reading it back also settles the
-   * race on S3-compatible servers that ignore conditional writes.
+   * another process claimed it first (or it is no longer queued). A shared index
+   * (PostgreSQL) claims in one statement; otherwise the claim is an object only one
+   * caller can create, and reading it back also settles the race on S3-compatible
+   * servers that ignore conditional writes.
    */
   async claim(status: JobStatus): Promise<JobStatus | undefined> {
-    const { storage } = this.deps;
+    const { storage, jobs } = this.deps;
     const now = isoNow(this.deps.clock);
     const mine: ClaimDoc = { token: randomBytes(16).toString('hex'), by: `${hostname()}:${process.pid}`, at: now };
-    if (!(await storage.createIfAbsent(jobClaimKey(status.id), JSON.stringify(mine), 'application/json'))) return undefined;
-    if ((await getJson<ClaimDoc>(storage, jobClaimKey(status.id))).token !== mine.token) return undefined;
+    if (jobs.claim) {
+      if (!(await jobs.claim(status.id, mine.by, now))) return undefined;
+      // Kept for the stale-claim check in active() (its age) and for diagnosis.
+      await storage.createIfAbsent(jobClaimKey(status.id), JSON.stringify(mine), 'application/json');
+    } else {
+      if (!(await storage.createIfAbsent(jobClaimKey(status.id), JSON.stringify(mine), 'application/json'))) return undefined;
+      if ((await getJson<ClaimDoc>(storage, jobClaimKey(status.id))).token !== mine.token) return undefined;
+    }
     const current = (await this.readStatusDoc(status.id)) ?? status;
     if (current.state !== 'queued') return undefined;
     return this.write({

@@ -25,16 +25,16 @@ export class RetrainService {
   }
 
   /** Labelled samples (uploads + reviewed clips in storage) newer than the last finished job's data. */
-  newSampleCount(): number {
-    const cutoff = this.repos.jobs.lastDataCutoff() ?? '';
-    return this.repos.uploads.countSince(cutoff) + this.repos.detections.countReviewedSince(cutoff);
+  async newSampleCount(): Promise<number> {
+    const cutoff = (await this.repos.jobs.lastDataCutoff()) ?? '';
+    return (await this.repos.uploads.countSince(cutoff)) + (await this.repos.detections.countReviewedSince(cutoff));
   }
 
   async start(request: RetrainRequest): Promise<JobStatus> {
     // With JOB_RUNNER=worker the API holds no key: the worker signs, so the request is queued.
     if (!this.publisher.publishingEnabled) throw unavailable('PUBLISHING_DISABLED', this.publisher.disabledReason ?? 'publishing is disabled');
-    return this.runner.submit({ minSamples: request.minSamples, mode: request.mode }, () => {
-      const count = this.newSampleCount();
+    return this.runner.submit({ minSamples: request.minSamples, mode: request.mode }, async () => {
+      const count = await this.newSampleCount();
       if (count < request.minSamples) {
         throw invalid('NOT_ENOUGH_SAMPLES',
           `only ${count} new labelled sample${count === 1 ? '' : 's'} since the last retrain; at least ${request.minSamples} needed (upload or review more clips, or lower min_samples)`,

@@ -21,7 +21,7 @@ export interface BootstrapDeps {
  * published (never unsigned): the service says so once and keeps serving.
  */
 export async function publishShippedIfNone(deps: BootstrapDeps): Promise<'published' | 'exists' | 'no-key'> {
-  if (deps.releases.latest() !== undefined) return 'exists';
+  if ((await deps.releases.latest()) !== undefined) return 'exists';
   if (!deps.publisher.canPublish) {
     deps.logger.warn(`${deps.publisher.disabledReason}; the shipped model is used for /predict but stations get no release`);
     return 'no-key';

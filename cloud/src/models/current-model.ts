@@ -46,7 +46,7 @@ export class CurrentModel {
   }
 
   async get(): Promise<ActiveModel> {
-    const wanted = this.deps.releases.latest();
+    const wanted = await this.deps.releases.latest();
     if (this.active && (wanted === undefined ? this.active.source === 'shipped' : this.active.version === wanted)) return this.active;
     if (!this.loading) {
       this.loading = this.load(wanted).finally(() => {
@@ -72,7 +72,7 @@ export class CurrentModel {
 
   /** Downloads a published release into the cache (once), checking every file against its record. */
   private async download(version: string): Promise<string> {
-    const record = this.deps.releases.get(version);
+    const record = await this.deps.releases.get(version);
     if (!record) throw new Error(`release ${version} is not in the index`);
     // The version and file paths come from storage: keep every derived path under the cache.
     const dir = pathUnder(this.deps.cacheDir, assertSafeName('release version', version));

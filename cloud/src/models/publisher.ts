@@ -91,8 +91,8 @@ export class ReleasePublisher {
     await putJson(this.deps.storage, releaseRecordKey(input.version), record);
     const pointer: LatestPointer = { v: 1, version: input.version, createdAt };
     await putJson(this.deps.storage, LATEST_KEY, pointer);
-    this.deps.releases.upsert(record);
-    this.deps.releases.setLatest(input.version);
+    await this.deps.releases.upsert(record);
+    await this.deps.releases.setLatest(input.version);
     this.deps.logger.info({ version: input.version, files: files.length }, 'model release published');
     this.announce(pointer);
     this.deps.live.publish('model', record);
@@ -105,16 +105,16 @@ export class ReleasePublisher {
     const files = await this.uploadFiles(input);
     const record = this.record(input, 'rejected', createdAt, files);
     await putJson(this.deps.storage, releaseRecordKey(input.version), record);
-    this.deps.releases.upsert(record);
+    await this.deps.releases.upsert(record);
     this.deps.logger.info({ version: input.version, reasons: input.gate?.reasons }, 'model candidate rejected');
     this.deps.live.publish('model', record);
     return record;
   }
 
   /** Re-announces the newest release (at startup, so a broker that lost its retained message gets it back). */
-  announceLatest(): void {
-    const latest = this.deps.releases.latest();
-    const record = latest ? this.deps.releases.get(latest) : undefined;
+  async announceLatest(): Promise<void> {
+    const latest = await this.deps.releases.latest();
+    const record = latest ? await this.deps.releases.get(latest) : undefined;
     if (record) this.announce({ v: 1, version: record.version, createdAt: record.createdAt });
   }
 

@@ -19,15 +19,15 @@ export async function syncReleases(storage: ObjectStorage, releases: ReleasesRep
   } catch (err) {
     if (!(err instanceof ObjectNotFoundError)) throw err;
   }
-  if (onlyIfPointerMoved && (pointer === undefined || pointer.version === releases.latest())) return [];
+  if (onlyIfPointerMoved && (pointer === undefined || pointer.version === (await releases.latest()))) return [];
   const added: ReleaseRecord[] = [];
   for await (const info of storage.list(MODELS_PREFIX)) {
     const version = parseReleaseRecordKey(info.key);
-    if (version === undefined || releases.get(version)) continue;
+    if (version === undefined || (await releases.get(version))) continue;
     const record = checkWire(ReleaseRecordSchema, await getJson(storage, info.key), info.key);
-    releases.upsert(record);
+    await releases.upsert(record);
     added.push(record);
   }
-  if (pointer && releases.get(pointer.version)?.status === 'published') releases.setLatest(pointer.version);
+  if (pointer && (await releases.get(pointer.version))?.status === 'published') await releases.setLatest(pointer.version);
   return added;
 }

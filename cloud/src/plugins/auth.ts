@@ -5,9 +5,9 @@ import { forbidden, unauthorized } from '../errors.js';
 /** Station token lookups (the index holds only SHA-256 hashes of tokens). */
 export interface TokenLookup {
   /** The token hash of a station; undefined when it has none. */
-  tokenHash(stationId: string): string | undefined;
+  tokenHash(stationId: string): Promise<string | undefined>;
   /** The station whose token has this hash. */
-  stationForTokenHash(hash: string): string | undefined;
+  stationForTokenHash(hash: string): Promise<string | undefined>;
 }
 
 export interface AuthSettings {
@@ -84,7 +84,7 @@ export function createAuthGuards(settings: AuthSettings, tokens: TokenLookup): A
     readModels: async (request) => {
       if (settings.publicDashboard || isAdmin(request) || isViewer(request)) return;
       const token = stationTokenOf(request);
-      if (token && tokens.stationForTokenHash(sha256Token(token)) !== undefined) return;
+      if (token && (await tokens.stationForTokenHash(sha256Token(token))) !== undefined) return;
       requireAdmin(request);
     },
     station: async (request) => {
@@ -92,10 +92,10 @@ export function createAuthGuards(settings: AuthSettings, tokens: TokenLookup): A
       const id = (request.params as { id?: string }).id ?? '';
       const token = stationTokenOf(request);
       if (!token) throw unauthorized('missing station token (send x-station-token or Authorization: Bearer)');
-      const want = tokens.tokenHash(id);
+      const want = await tokens.tokenHash(id);
       if (want && secretsEqual(want, sha256Token(token))) return;
       // A valid token of another station gets 403 (authenticated, not allowed); anything else 401.
-      if (tokens.stationForTokenHash(sha256Token(token)) !== undefined) throw forbidden(`this token may not act for station ${id}`);
+      if ((await tokens.stationForTokenHash(sha256Token(token))) !== undefined) throw forbidden(`this token may not act for station ${id}`);
       throw unauthorized('invalid station token');
     },
   };

@@ -36,11 +36,11 @@ export class StationService {
 
   async register(id: string, name: string | undefined): Promise<IssuedToken> {
     const { storage, stations } = this.deps;
-    if (stations.tokenHash(id) || (await storage.head(stationDocKey(id)))) throw new StationError('STATION_EXISTS', `station ${id} is already registered`);
+    if ((await stations.tokenHash(id)) || (await storage.head(stationDocKey(id)))) throw new StationError('STATION_EXISTS', `station ${id} is already registered`);
     const token = newStationToken();
     const reg = this.registration(id, name ?? id, token, isoNow(this.deps.clock));
     await putJson(storage, stationDocKey(id), reg);
-    if (!stations.register(reg)) throw new StationError('STATION_EXISTS', `station ${id} is already registered`);
+    if (!(await stations.register(reg))) throw new StationError('STATION_EXISTS', `station ${id} is already registered`);
     return { id, token };
   }
 
@@ -50,7 +50,7 @@ export class StationService {
     const token = newStationToken();
     const reg = this.registration(id, current.name, token, current.createdAt);
     await putJson(this.deps.storage, stationDocKey(id), reg);
-    this.deps.stations.upsertRegistration(reg);
+    await this.deps.stations.upsertRegistration(reg);
     return { id, token };
   }
 
@@ -59,7 +59,7 @@ export class StationService {
     const current = await this.current(id);
     const reg: StationRegistration = { v: 1, id, name: current.name, tokenSha256: REVOKED, createdAt: current.createdAt, revokedAt: isoNow(this.deps.clock) };
     await putJson(this.deps.storage, stationDocKey(id), reg);
-    this.deps.stations.upsertRegistration(reg);
+    await this.deps.stations.upsertRegistration(reg);
   }
 
   private async current(id: string): Promise<StationRegistration> {

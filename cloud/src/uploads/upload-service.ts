@@ -68,7 +68,7 @@ export class UploadService {
     try {
       await this.deps.storage.put(key, bytes, clipContentType(audio.codec));
       try {
-        this.deps.uploads.upsert({ key, class: className, name: key.slice(key.lastIndexOf('/') + 1 + timestamp.length + 1), bytes: bytes.byteLength, createdAt: new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString() });
+        await this.deps.uploads.upsert({ key, class: className, name: key.slice(key.lastIndexOf('/') + 1 + timestamp.length + 1), bytes: bytes.byteLength, createdAt: new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString() });
       } catch (err) {
         await this.deps.storage.delete(key).catch(() => undefined);
         throw err;
@@ -95,11 +95,11 @@ export class UploadService {
   private async freeKey(className: string, timestamp: string, stem: string, codec: ClipCodec): Promise<string> {
     for (let n = 1; n < 1000; n++) {
       const key = uploadKey(className, timestamp, `${stem}${n === 1 ? '' : `_${n}`}${clipExtension(codec)}`);
-      if (this.reserved.has(key) || this.deps.uploads.has(key)) continue;
+      if (this.reserved.has(key)) continue;
       this.reserved.add(key);
       let taken: boolean;
       try {
-        taken = (await this.deps.storage.head(key)) !== undefined;
+        taken = (await this.deps.uploads.has(key)) || (await this.deps.storage.head(key)) !== undefined;
       } catch (err) {
         this.reserved.delete(key);
         throw err;

@@ -39,7 +39,7 @@ describe.skipIf(!hasChromium())(title, () => {
       { uiDir: UI_DIR, shippedModelDir: await writeTrainableBaseDir(MODEL) },
     );
     base = await cloud.app.listen({ port: 0, host: '127.0.0.1' });
-    await waitFor(() => cloud.services.mqtt?.connected || undefined, 10_000, 'cloud MQTT connection');
+    await waitFor(() => cloud.services.ingestLink?.subscribed || undefined, 10_000, 'cloud MQTT connection');
     station = new TestStation('st-dash', base);
     await station.register(ADMIN_KEY);
     await station.connect(broker.url, PREFIX);

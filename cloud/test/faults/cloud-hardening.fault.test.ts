@@ -78,8 +78,8 @@ describe('cloud hardening (issue 13 items 8, 10, 11, 12, 14)', () => {
       f.check('a 20 MB sidecar is refused without being read whole', indexed === undefined && !reads.includes(hugeSidecar), `read whole: ${reads.includes(hugeSidecar)}`);
       const hugeClip = 'stations/st-p/2026/01/01/st-p.ev-huge.wav';
       await storage.put(hugeClip, Buffer.alloc(30 * 1024 * 1024));
-      cloud.services.repos.detections.applyEvent({ v: 1, type: 'end', stationId: 'st-p', eventId: 'st-p.ev-huge', label: 'gunshot', confidence: 0.9, startTime: new Date().toISOString(), peakTime: null, windowCount: 1, clipKey: hugeClip, modelVersion: null, source: null, alert: false, delayed: false } as never, new Date().toISOString());
-      cloud.services.repos.detections.markClipAvailable(hugeClip, new Date().toISOString());
+      await cloud.services.repos.detections.applyEvent({ v: 1, type: 'end', stationId: 'st-p', eventId: 'st-p.ev-huge', label: 'gunshot', confidence: 0.9, startTime: new Date().toISOString(), peakTime: null, windowCount: 1, clipKey: hugeClip, modelVersion: null, source: null, alert: false, delayed: false } as never, new Date().toISOString());
+      await cloud.services.repos.detections.markClipAvailable(hugeClip, new Date().toISOString());
       f.attacks++;
       const png = await cloud.app.inject({ method: 'GET', url: '/api/detections/st-p.ev-huge/spectrogram.png?station=st-p', headers: admin });
       f.check('a 30 MB clip is not read whole for a spectrogram', png.statusCode === 413 && !reads.includes(hugeClip), `answered ${png.statusCode}, read whole: ${reads.includes(hugeClip)}`);
@@ -101,7 +101,7 @@ describe('cloud hardening (issue 13 items 8, 10, 11, 12, 14)', () => {
     const mqttBelieved = async (eventId: string) => {
       const t = new Date().toISOString();
       await cloud.services.ingestor.onStationMessage('alert', 'st-t', Buffer.from(JSON.stringify({ v: 1, alertId: `al-${eventId}`, stationId: 'st-t', eventId, label: 'gunshot', confidence: 0.9, startTime: t, shotCount: 1, raisedAt: t, delayed: false, clipKey: '' })));
-      return cloud.services.repos.detections.get('st-t', eventId) !== undefined;
+      return (await cloud.services.repos.detections.get('st-t', eventId)) !== undefined;
     };
     f.check('the first token works', JSON.stringify(await uses(old)) === '{"presign":200,"download":200}');
     const rotated = await cloud.app.inject({ method: 'POST', url: '/api/stations/st-t/token', headers: admin });

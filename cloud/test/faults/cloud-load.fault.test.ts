@@ -5,7 +5,8 @@ import { listAll } from '../../src/adapters/storage/object-storage.js';
 import { loudWav } from '../support/audio.js';
 import { formBody } from '../support/multipart.js';
 import { ADMIN_KEY, startTestCloud, type TestCloud } from '../support/test-cloud.js';
-import { runStationLoad, runStationLoadWithFetch, verifyStationLoad, type StationLoadRun } from '#testkit/station-load.js';
+import { runStationLoad, runStationLoadWithFetch, type StationLoadRun } from '#testkit/station-load.js';
+import { verifyStationLoad } from '#testkit/station-load-verify.js';
 
 const STATIONS = 50;
 // Stations behind one NAT share an IP; here all of them share 127.0.0.1, so the per-IP upload limit is lifted.
@@ -85,7 +86,7 @@ describe('cloud under load: 50 stations presigning and uploading, plus dashboard
     expect(answers.map((a) => a.statusCode)).toEqual(Array(n).fill(200));
     expect(new Set(paths).size).toBe(n);
     expect(stored.length).toBe(n);
-    expect(cloud.services.repos.uploads.all().length).toBe(n);
+    expect((await cloud.services.repos.uploads.all()).length).toBe(n);
     expect(lost).toBe(0);
   });
 });

@@ -115,7 +115,7 @@ describe('HTTP security (fs storage, dashboard served)', () => {
     }
     const after = filesUnder(cloud.config.dataDir).filter((p) => !/^index\.sqlite/.test(p));
     f.check('no file written by the attacks', JSON.stringify(after) === JSON.stringify(before.filter((p) => !/^index\.sqlite/.test(p))), `new: ${after.filter((p) => !before.includes(p)).join(', ')}`);
-    f.check('no upload indexed', cloud.services.repos.uploads.all().length === 0);
+    f.check('no upload indexed', (await cloud.services.repos.uploads.all()).length === 0);
     record('HTTP: path traversal', f);
     expect(f.problems).toEqual([]);
   });
@@ -149,7 +149,7 @@ describe('HTTP security (fs storage, dashboard served)', () => {
     }
     f.check('memory stayed bounded', process.memoryUsage().rss - rssBefore < 200 * 2 ** 20, `RSS grew ${((process.memoryUsage().rss - rssBefore) / 2 ** 20).toFixed(0)} MB`);
     f.check('nothing stored for the oversized PUTs', (await cloud.services.storage.head(key)) === undefined);
-    f.check('no station registered', cloud.services.repos.stations.get('st-big') === undefined);
+    f.check('no station registered', (await cloud.services.repos.stations.get('st-big')) === undefined);
     record('HTTP: oversized bodies', f);
     expect(f.problems).toEqual([]);
   });
@@ -176,7 +176,7 @@ describe('HTTP security (fs storage, dashboard served)', () => {
     }
     // A .json key signed as JSON cannot be sent as HTML (stored objects keep the type their key implies).
     f.refused('signed JSON PUT sent as HTML', await inject({ method: 'PUT', url: signedPath('stations/st-a/2026/01/01/x.json', 'application/json'), headers: { 'content-type': 'text/html' }, payload: '<script>alert(1)</script>' }), [403]);
-    f.check('nothing stored', (await cloud.services.storage.head(key)) === undefined && cloud.services.repos.stations.get('st-proto') === undefined && cloud.services.repos.stations.get('st-ct') === undefined);
+    f.check('nothing stored', (await cloud.services.storage.head(key)) === undefined && (await cloud.services.repos.stations.get('st-proto')) === undefined && (await cloud.services.repos.stations.get('st-ct')) === undefined);
     f.check('Object.prototype untouched', ({} as Record<string, unknown>).isAdmin === undefined);
     record('HTTP: wrong content types', f);
     expect(f.problems).toEqual([]);
@@ -206,17 +206,26 @@ describe('HTTP security (fs storage, dashboard served)', () => {
       ['no token', {}, 401], ['empty token', { 'x-station-token': '' }, 401], ['forged token', { 'x-station-token': 'est_forged' }, 401],
       ["B's token", { 'x-station-token': tokenB }, 403], ["B's token as bearer", { authorization: `Bearer ${tokenB}` }, 403],
       ['token with a suffix', { 'x-station-token': `${tokenA}x` }, 401], ['basic auth', { authorization: `Basic ${Buffer.from(`st-a:${tokenA}`).toString('base64')}` }, 401],
-      ['bearer without token', { authorization: 'Bearer ' }, 401], ['wrong admin key', { 'x-api-key': 'nope' }, 401], ['token hash', { 'x-station-token': cloud.services.repos.stations.tokenHash('st-a') ?? '' }, 401],
+      ['bearer without token', { authorization: 'Bearer ' }, 401], ['wrong admin key', { 'x-api-key': 'nope' }, 401], ['token hash', { 'x-station-token': (await cloud.services.repos.stations.tokenHash('st-a')) ?? '' }, 401],
     ];
     for (const [what, headers, status] of badStation) f.refused(`presign for st-a with ${what}`, await presign('st-a', own, headers), [status]);
     f.refused("A's token for an unregistered station", await presign('st-zz', ['stations/st-zz/x.wav'], { 'x-station-token': tokenA }), [403]);
     f.refused("A's token asking for B's keys", await presign('st-a', ['stations/st-b/2026/01/01/c1.wav'], { 'x-station-token': tokenA }), [403]);
     f.refused("A's token for B's route and keys", await presign('st-b', ['stations/st-b/2026/01/01/c1.wav'], { 'x-station-token': tokenA }), [403]);
     f.refused('one bad key among good ones', await presign('st-a', [...own, 'stations/st-b/2026/01/01/c2.wav'], { 'x-station-token': tokenA }), [403]);
+    // The upload confirmation takes the same token rule and the same prefix rule, before storage is read.
+    const confirm = (id: string, keys: string[], headers: Record<string, string>) => inject({
+      method: 'POST', url: `/api/stations/${id}/uploads/confirm`, headers: { ...json, ...headers }, payload: { objects: keys.map((key) => ({ key, bytes: 1, sha256: '0'.repeat(64) })) },
+    });
+    for (const [what, headers, status] of badStation) f.refused(`confirm for st-a with ${what}`, await confirm('st-a', own, headers), [status]);
+    f.refused("A's token confirming B's keys", await confirm('st-a', ['stations/st-b/2026/01/01/c1.wav'], { 'x-station-token': tokenA }), [403]);
+    f.refused("A's token on B's confirm route", await confirm('st-b', ['stations/st-b/2026/01/01/c1.wav'], { 'x-station-token': tokenA }), [403]);
+    f.refused('confirming a traversal key', await confirm('st-a', ['stations/st-a/../st-b/2026/01/01/c1.wav'], { 'x-station-token': tokenA }), [400]);
+    f.check('own token confirms (a missing object is reported, not an error)', (await confirm('st-a', own, { 'x-station-token': tokenA })).json().results?.[0]?.status === 'missing');
     // Sanity: the right credentials do work (so the refusals above are about the credentials).
     f.check('own token works', (await presign('st-a', own, { 'x-station-token': tokenA })).statusCode === 200);
     f.check('admin may presign', (await presign('st-b', ['stations/st-b/2026/01/01/c1.wav'], admin)).statusCode === 200);
-    f.check('nothing registered', cloud.services.repos.stations.get('st-new') === undefined && cloud.services.repos.jobs.list(10).length === 0);
+    f.check('nothing registered', (await cloud.services.repos.stations.get('st-new')) === undefined && (await cloud.services.repos.jobs.list(10)).length === 0);
 
     // With PUBLIC_DASHBOARD=false: reads need the key; a station token reads models only.
     const closed = await startTestCloud({ PUBLIC_DASHBOARD: 'false' });

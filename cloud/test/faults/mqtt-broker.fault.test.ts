@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { AlertPayload, StatusPayload } from '#shared/mqtt/payloads.js';
-import { modelAnnounceTopic, stationTopics } from '#shared/mqtt/topics.js';
+import type { AlertPayload, LoggingAlertPayload, StatusPayload } from '#shared/mqtt/payloads.js';
+import { cloudLiveTopic, modelAnnounceTopic, stationTopics } from '#shared/mqtt/topics.js';
 import { recordScenario } from '#testkit/fault-report.js';
 import { TestMosquitto } from '#testkit/mosquitto.js';
 import { freePort, waitFor } from '#testkit/ports.js';
@@ -69,7 +69,7 @@ describe('MQTT: who may speak for a station', () => {
     broker = new TestMosquitto({ persistence: true, authFiles: { passwords: readFileSync(join(out, 'passwd'), 'utf8'), acl: readFileSync(join(out, 'acl'), 'utf8') } });
     broker.port = port;
     await broker.start();
-    await waitFor(() => cloud?.services.mqtt?.connected || undefined, 15_000, 'cloud connected to the locked broker');
+    await waitFor(() => cloud?.services.ingestLink?.subscribed || undefined, 15_000, 'cloud connected to the locked broker');
 
     // Who may connect at all.
     for (const [what, user, password] of [
@@ -92,11 +92,26 @@ describe('MQTT: who may speak for a station', () => {
     await a.publishAsync(stationTopics(PREFIX, 'st-b').status, JSON.stringify(offline), { qos: 1, retain: true });
     await a.publishAsync(modelAnnounceTopic(PREFIX), JSON.stringify({ v: 1, version: '../../clips', manifestUrl: 'http://evil/' }), { qos: 1, retain: true });
     f.attacks += 3;
+    // ... and a live update as if from another cloud instance (the dashboards would show it).
+    const liveSeen: string[] = [];
+    cloud.services.live.subscribe((e) => liveSeen.push(JSON.stringify(e)));
+    await a.publishAsync(cloudLiveTopic(PREFIX), JSON.stringify({ v: 1, origin: 'forger', event: 'incident', data: { forgedBy: 'st-a' } }), { qos: 1 });
+    f.attacks++;
+    // A's own logging alert is allowed (its fifth topic).
+    const logging: LoggingAlertPayload = {
+      v: 1, type: 'start', alertId: 'st-a.log-1', stationId: 'st-a', label: 'chainsaw', startTime: new Date().toISOString(), lastHeardTime: new Date().toISOString(),
+      durationSec: 20, presentSec: 20, peakConfidence: 0.9, meanConfidence: 0.8, onsetClipKey: null, onsetEventId: null, modelVersion: 'test', caveat: null,
+      raisedAt: new Date().toISOString(), delayed: false, sentAt: new Date().toISOString(),
+    };
+    await a.publishAsync(stationTopics(PREFIX, 'st-a').logging, JSON.stringify(logging), { qos: 1 });
     // A honest message from A, as the marker that everything before it was processed.
     await a.publishAsync(stationTopics(PREFIX, 'st-a').alert, JSON.stringify(alert('st-a', 'st-a.ev-honest', 1)), { qos: 1 });
     await waitFor(() => cloud?.services.repos.detections.get('st-a', 'st-a.ev-honest'), 10_000, "A's honest alert");
-    f.check("A's forged alert for B not ingested", cloud.services.repos.detections.get('st-b', 'st-b.ev-forged') === undefined);
-    f.check("A's forged offline status for B not ingested", cloud.services.repos.stations.get('st-b')?.state !== 'offline');
+    f.check("A's forged alert for B not ingested", (await cloud.services.repos.detections.get('st-b', 'st-b.ev-forged')) === undefined);
+    f.check("A's forged offline status for B not ingested", (await cloud.services.repos.stations.get('st-b'))?.state !== 'offline');
+    f.check("A's forged live update never reaches the dashboards", !liveSeen.some((e) => e.includes('forgedBy')));
+    const loggingIngested = await waitFor(() => cloud?.services.repos.logging.get('st-a.log-1'), 10_000, "A's logging alert").catch(() => undefined);
+    f.check("A's own logging alert is ingested", loggingIngested !== undefined);
     const announced = await new Promise<string>((resolve) => {
       b.on('message', (_t, p) => resolve(p.toString()));
       b.subscribe(modelAnnounceTopic(PREFIX), { qos: 1 });
@@ -104,15 +119,16 @@ describe('MQTT: who may speak for a station', () => {
     f.check('the retained announcement is still the cloud\'s', !announced.includes('../../clips'), announced.slice(0, 120));
 
     // Anyone else on an open path: unknown station ids are counted and dropped, never stored.
-    const before = cloud.services.repos.stations.list().length;
+    const before = (await cloud.services.repos.stations.list()).length;
     for (let i = 0; i < 200; i++) {
       const id = `st-spam-${i}`;
       await cloud.services.ingestor.onStationMessage('status', id, Buffer.from(JSON.stringify({ v: 1, stationId: id, state: 'online', time: new Date().toISOString() })));
     }
     f.attacks += 200;
-    f.check('no rows for unregistered stations', cloud.services.repos.stations.list().length === before, `${cloud.services.repos.stations.list().length - before} new rows`);
+    const after = (await cloud.services.repos.stations.list()).length;
+    f.check('no rows for unregistered stations', after === before, `${after - before} new rows`);
     await cloud.services.ingestor.onStationMessage('alert', 'st-c', Buffer.from(JSON.stringify(alert('st-c', 'st-c.ev-1', 1))));
-    f.check('a revoked station is not believed', cloud.services.repos.detections.get('st-c', 'st-c.ev-1') === undefined);
+    f.check('a revoked station is not believed', (await cloud.services.repos.detections.get('st-c', 'st-c.ev-1')) === undefined);
 
     // What A publishes while the cloud restarts is delivered when it is back (persistent session).
     await cloud.stop();

@@ -192,7 +192,7 @@ describe('secrets never reach the logs', () => {
     );
     clouds.push(cloud);
     const base = await cloud.app.listen({ port: 0, host: '127.0.0.1' });
-    await waitFor(() => cloud.services.mqtt?.connected || undefined, 10_000, 'cloud MQTT connection');
+    await waitFor(() => cloud.services.ingestLink?.subscribed || undefined, 10_000, 'cloud MQTT connection');
     const s3Run = await s3Flow(base, brokerUrl);
 
     const fsCloud = await startTestCloud({ LOG_LEVEL: 'trace' });

@@ -39,31 +39,32 @@ describe('station isolation (fs storage)', () => {
     const bClip = await b.uploadClip({ eventId: victimId, label: 'gunshot', confidence: 0.9, startTime, shotCount: 1 }, bWav, MODEL);
     const review = await cloud.app.inject({ method: 'PATCH', url: `/api/detections/${victimId}?station=st-b`, headers: admin, payload: { label: 'gunshot' } });
     f.check('B reviewed', review.statusCode === 200, `answered ${review.statusCode} ${review.body.slice(0, 200)}`);
-    const training = () => cloud.services.repos.detections.reviewedWithClips().map((d) => `${d.stationId}:${d.clipKey}`);
-    const before = training();
+    const training = async () => (await cloud.services.repos.detections.reviewedWithClips()).map((d) => `${d.stationId}:${d.clipKey}`);
+    const before = await training();
 
     // 1. A's sidecar (under A's prefix, its own audio) names B's reviewed event.
     f.attacks++;
     const aClip = await a.uploadClip({ eventId: victimId, label: 'background', confidence: 0.99, startTime, shotCount: null }, quietWav(1.5, 3), MODEL).catch((e: Error) => e.message);
-    f.check('sidecar naming B\'s event: training data unchanged', JSON.stringify(training()) === JSON.stringify(before), `${JSON.stringify(before)} -> ${JSON.stringify(training())} (${aClip})`);
+    const afterSidecar = await training();
+    f.check('sidecar naming B\'s event: training data unchanged', JSON.stringify(afterSidecar) === JSON.stringify(before), `${JSON.stringify(before)} -> ${JSON.stringify(afterSidecar)} (${aClip})`);
     // 2. A's MQTT event and alert naming B's event.
     const ev: EventPayload = { v: 1, type: 'end', stationId: 'st-a', eventId: victimId, label: 'background', confidence: 1, startTime, endTime: startTime, clipKey: 'stations/st-a/2026/01/01/x.wav', alert: false, delayed: false, peakTime: startTime, windowCount: 1, modelVersion: MODEL, source: 'mic' } as EventPayload;
     await cloud.services.ingestor.onStationMessage('event', 'st-a', Buffer.from(JSON.stringify(ev)));
     const alert: AlertPayload = { v: 1, alertId: 'al-x', stationId: 'st-a', eventId: victimId, label: 'gunshot', confidence: 1, startTime, shotCount: 99, raisedAt: startTime, delayed: false, clipKey: 'stations/st-a/2026/01/01/x.wav' } as AlertPayload;
     await cloud.services.ingestor.onStationMessage('alert', 'st-a', Buffer.from(JSON.stringify(alert)));
     f.attacks += 2;
-    const rows = cloud.services.repos.detections.all().filter((d) => d.id === victimId);
+    const rows = (await cloud.services.repos.detections.all()).filter((d) => d.id === victimId);
     const bRow = rows.find((d) => d.stationId === 'st-b');
     f.check('B\'s row still B\'s, with its clip and review', bRow?.clipKey === bClip && bRow.reviewedLabel === 'gunshot' && bRow.label === 'gunshot' && bRow.shotCount === 1, JSON.stringify(rows));
     f.check('no row of A carries B\'s station-scoped event id', !rows.some((d) => d.stationId === 'st-a'), JSON.stringify(rows.map((d) => d.stationId)));
-    f.check('training data unchanged after MQTT', JSON.stringify(training()) === JSON.stringify(before));
+    f.check('training data unchanged after MQTT', JSON.stringify(await training()) === JSON.stringify(before));
 
     // 3. Two honest stations replaying the same file produce the same legacy event id: both kept.
     const same = 'ev-0123456789abcdef01234567';
     await a.uploadClip({ eventId: same, label: 'gunshot', confidence: 0.8, startTime, shotCount: 1 }, loudWav(1.5, 21), MODEL);
     await b.uploadClip({ eventId: same, label: 'gunshot', confidence: 0.7, startTime, shotCount: 1 }, loudWav(1.5, 22), MODEL);
     f.attacks++;
-    const both = cloud.services.repos.detections.all().filter((d) => d.id === same).map((d) => d.stationId).sort();
+    const both = (await cloud.services.repos.detections.all()).filter((d) => d.id === same).map((d) => d.stationId).sort();
     f.check('same event id from two stations: two rows', JSON.stringify(both) === '["st-a","st-b"]', JSON.stringify(both));
 
     // 4. The reviewed clip cannot be overwritten, through a fresh URL or a replayed one.

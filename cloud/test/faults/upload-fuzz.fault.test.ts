@@ -58,7 +58,7 @@ describe('fuzzing the upload routes with mutated real WAV files', () => {
     const stored = await listAll(cloud.services.storage, 'extracted_audio/');
     for (const o of stored) if (!accepted.has(o.key)) problems.push(`${o.key} stored but never acknowledged`);
     for (const key of accepted.keys()) if (!stored.some((o) => o.key === key)) problems.push(`${key} acknowledged but not stored`);
-    const indexed = cloud.services.repos.uploads.all().map((u) => u.key);
+    const indexed = (await cloud.services.repos.uploads.all()).map((u) => u.key);
     if (indexed.length !== accepted.size || indexed.some((k) => !accepted.has(k))) problems.push(`index holds ${indexed.length} uploads, ${accepted.size} acknowledged`);
     const tmp = join(cloud.config.dataDir, 'objects', '.tmp');
     const temps = readdirSync(tmp, { withFileTypes: true }).filter((e) => e.isFile()).length;
@@ -115,7 +115,7 @@ describe('fuzzing the upload routes with mutated real WAV files', () => {
       slowestMs = Math.max(slowestMs, performance.now() - started);
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
       // Refused uploads leave nothing in the index (cheap, every case) or storage (every 250 cases and at the end).
-      const indexed = cloud.services.repos.uploads.list({ limit: 1, offset: 0 }).total;
+      const indexed = (await cloud.services.repos.uploads.list({ limit: 1, offset: 0 })).total;
       if (indexed !== accepted.size) problems.push(`case ${i} (${req.kind}): index holds ${indexed} uploads, ${accepted.size} acknowledged`);
       if (i % 250 === 249) problems.push(...(await leftovers()).map((p) => `after case ${i}: ${p}`));
     }

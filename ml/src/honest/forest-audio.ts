@@ -1,4 +1,4 @@
-import type { Random } from '#shared/util/random.js';
+import { shuffledIndices, type Random } from '#shared/util/random.js';
 import { activeSpan } from '../train/long-audio.js';
 import type { LabelledClip } from '../train/types.js';
 import { ambienceFloor } from './coloured-noise.js';
@@ -49,7 +49,7 @@ export interface ForestOptions {
 export function forestStream(clips: readonly LabelledClip[], o: ForestOptions): ForestRecording {
   const gap = o.gapSec ?? [2, 8];
   const gainDb = o.gainDb ?? [-6, 6];
-  const order = shuffled(clips.length, o.rand.fork('order'));
+  const order = shuffledIndices(clips.length, o.rand.fork('order'));
   const starts: number[] = [];
   let at = 0;
   for (const i of order) {
@@ -91,13 +91,4 @@ function addClip(out: Float32Array, clip: LabelledClip, at: number, gain: number
     out[at + i] += x[i] * g;
   }
   return piece ? 0 : onset;
-}
-
-function shuffled(n: number, rand: Random): number[] {
-  const a = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rand.int(0, i + 1);
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
 }

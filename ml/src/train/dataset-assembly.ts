@@ -4,7 +4,7 @@ import { decodeWav } from '#shared/audio/wav-decode.js';
 import { defaultCacheDir, readDatasetIndex, type DatasetEntry } from '../dataset/index-file.js';
 import { TRAINING_PACKAGES } from '../dataset/training-packages.js';
 import type { Logger } from '#shared/util/logger.js';
-import { createRandom, type Random } from '#shared/util/random.js';
+import { createRandom, shuffled, type Random } from '#shared/util/random.js';
 import type { PreparedData } from './run-training.js';
 import { syntheticChainsaws } from './synthetic-chainsaw-set.js';
 import { syntheticGunshots } from './synthetic-set.js';
@@ -170,7 +170,7 @@ async function validationSide(
 /** Keeps every file with a non-voice label, and at most `max` files labelled only human_voice. */
 export function capVoice(entries: DatasetEntry[], max: number, rand: Random): DatasetEntry[] {
   const voiceOnly = entries.filter((e) => e.labels.length === 1 && e.labels[0] === 'human_voice');
-  const keep = new Set(shuffle(voiceOnly, rand).slice(0, max));
+  const keep = new Set(shuffled(voiceOnly, rand).slice(0, max));
   return entries.filter((e) => !voiceOnly.includes(e) || keep.has(e));
 }
 
@@ -235,13 +235,4 @@ function perClass(entries: DatasetEntry[]): Record<string, { files: number; seco
 
 function packagesOf(entries: DatasetEntry[]): string[] {
   return [...new Set(entries.map((e) => e.package))].sort();
-}
-
-function shuffle<T>(xs: T[], rand: Random): T[] {
-  const a = [...xs];
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rand.int(0, i + 1);
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
 }

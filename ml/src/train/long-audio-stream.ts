@@ -1,4 +1,4 @@
-import type { Random } from '#shared/util/random.js';
+import { shuffledIndices, type Random } from '#shared/util/random.js';
 import type { TimedEvent } from './events.js';
 import type { LabelledClip } from './types.js';
 import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
@@ -53,11 +53,11 @@ export function alarmFreeAudio(clips: readonly LabelledClip[], alarmClass: strin
   const lengthSamples = pool.length === 0 ? 0 : Math.round(seconds * SAMPLE_RATE_HZ);
   const placements: Placement[] = [];
   let at = 0;
-  let order = shuffled(pool.length, rand);
+  let order = shuffledIndices(pool.length, rand);
   let next = 0;
   while (at < lengthSamples && pool.length > 0) {
     if (next === order.length) {
-      order = shuffled(pool.length, rand);
+      order = shuffledIndices(pool.length, rand);
       next = 0;
     }
     const k = order[next++];
@@ -93,7 +93,7 @@ export function planSplices(lengthSamples: number, positives: readonly LabelledC
   const splices: Splice[] = [];
   const events: TimedEvent[] = [];
   let at = Math.round(rand.uniform(1, 4) * SAMPLE_RATE_HZ);
-  for (const i of shuffled(positives.length, rand)) {
+  for (const i of shuffledIndices(positives.length, rand)) {
     const clip = positives[i];
     const samples = clip.samples;
     if (at + samples.length >= lengthSamples) break;
@@ -180,13 +180,4 @@ export function renderWhole(audio: LongAudio): Float32Array {
     at += chunk.length;
   }
   return out;
-}
-
-export function shuffled(n: number, rand: Random): number[] {
-  const a = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rand.int(0, i + 1);
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
 }

@@ -1,4 +1,5 @@
 import { CLIP_CODECS, CLIP_EXTENSION_PATTERN, clipExtension, type ClipCodec } from '../audio/clip-codec.js';
+import { isSafeName } from '../util/safe-name.js';
 
 /**
  * The bucket's key layout: where uploads, station clips and sidecars, event
@@ -96,6 +97,33 @@ export function stationOfKey(key: string): string | undefined {
   return /^stations\/([^/]+)\//.exec(key)?.[1];
 }
 
+/** Longest clip or sidecar file name a station may write (a clip id of a 64-character station id, plus its extension). */
+const STATION_FILE_MAX_LENGTH = 200;
+const STATION_UPLOAD_KEY = /^stations\/[^/]+\/\d{4}\/\d{2}\/\d{2}\/([^/]+)$/;
+
+/** Why a key a station names (confirm, presign) is not one of its own clips or sidecars. */
+export interface StationKeyProblem {
+  /** `foreign`: another station's prefix or none; `malformed`: not a clip or sidecar key. */
+  kind: 'foreign' | 'malformed';
+  message: string;
+}
+
+/**
+ * Checks a key that arrives from a station (hostile input) against that station's own
+ * layout: `stations/<stationId>/<yyyy>/<mm>/<dd>/<safe name>.<json|wav|flac|opus>`.
+ * Undefined when it is one; the station document and anything outside the day folders are not.
+ */
+export function stationUploadKeyProblem(stationId: string, key: unknown): StationKeyProblem | undefined {
+  if (typeof key !== 'string') return { kind: 'malformed', message: 'a key must be a string' };
+  const shown = JSON.stringify(key.slice(0, 120));
+  if (stationOfKey(key) !== stationId) return { kind: 'foreign', message: `key ${shown} is outside ${stationPrefix(stationId)}` };
+  const file = STATION_UPLOAD_KEY.exec(key)?.[1];
+  if (file === undefined || !isSafeName(file, STATION_FILE_MAX_LENGTH) || !(isSidecarKey(key) || isClipKey(key))) {
+    return { kind: 'malformed', message: `key ${shown} is not a clip or sidecar key (${stationPrefix(stationId)}<yyyy>/<mm>/<dd>/<name>.<json|wav|flac|opus>)` };
+  }
+  return undefined;
+}
+
 // ---- events and labels: the cloud's documents, one per (station, event)
 
 export const EVENTS_PREFIX = 'events/';
@@ -114,3 +142,23 @@ export const JOBS_PREFIX = 'jobs/';
 export const jobRequestKey = (id: string) => `${JOBS_PREFIX}${id}/request.json`;
 export const jobStatusKey = (id: string) => `${JOBS_PREFIX}${id}/status.json`;
 export const jobClaimKey = (id: string) => `${JOBS_PREFIX}${id}/claim.json`;
+
+// ---- incidents: `incidents/<yyyy-mm-dd>/<incidentId>.json`, the latest form of each (the cloud's)
+
+export const INCIDENTS_PREFIX = 'incidents/';
+
+/** The day folder `incidents/<yyyy-mm-dd>/` of incidents whose first alert's onset fell on that UTC day. */
+export function incidentDayPrefix(day: Date): string {
+  return `${INCIDENTS_PREFIX}${day.toISOString().slice(0, 10)}/`;
+}
+
+/**
+ * `incidents/<yyyy-mm-dd>/<incidentId>.json`, dated by the incident's first
+ * alert's onset (fixed when the incident forms, so the key does not move as it
+ * grows); rewritten with each change. Before persistence was reloaded:
+ * `incidents/<incidentId>.json`, still read.
+ */
+export const incidentDocKey = (incidentId: string, firstOnsetMs: number) => `${incidentDayPrefix(new Date(firstOnsetMs))}${incidentId}.json`;
+
+/** An incident document, dated or in the older flat form. */
+export const isIncidentDocKey = (key: string) => /^incidents\/(?:\d{4}-\d{2}-\d{2}\/)?[^/]+\.json$/.test(key);

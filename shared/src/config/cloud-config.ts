@@ -10,6 +10,11 @@ export const CloudConfigSchema = Type.Object({
   port: Type.Integer({ minimum: 0, maximum: 65535, default: 8000 }),
   host: Type.String({ default: '0.0.0.0' }),
   dataDir: Type.String({ default: './var/cloud' }),
+  /**
+   * PostgreSQL connection URL (`postgres://user:password@host:5432/db`) for the
+   * index; empty keeps it in SQLite at DATA_DIR/index.sqlite (one instance only).
+   */
+  databaseUrl: Type.String({ pattern: '^(postgres(ql)?://.+)?$', default: '' }),
   storage: Type.Union([Type.Literal('fs'), Type.Literal('s3')], { default: 'fs' }),
   s3Bucket: Type.String({ default: '' }),
   s3Endpoint: Type.String({ default: '' }),
@@ -58,6 +63,13 @@ export const CloudConfigSchema = Type.Object({
   incidentAirTemperatureC: Type.Number({ minimum: -50, maximum: 60, default: 20 }),
   /** Seconds after an incident's last alert before its corroboration verdict is final. */
   incidentSettleSec: Type.Number({ minimum: 0, maximum: 3600, default: 15 }),
+  /**
+   * Seconds between reconciliations: listings of each station's recent clip folders that find
+   * uploads no confirmation announced (older stations, lost confirmations). Stations confirm each
+   * upload (POST /api/stations/:id/uploads/confirm), so this is a repair, not the ingest path:
+   * daily by default; 0 = never on a timer (POST /api/scan still runs one).
+   */
+  reconcileIntervalSec: Type.Integer({ minimum: 0, maximum: 7 * 86_400, default: 86_400 }),
 }, { additionalProperties: false });
 
 export type CloudConfig = Static<typeof CloudConfigSchema>;
@@ -67,6 +79,7 @@ export const CLOUD_ENV: Readonly<Record<string, keyof CloudConfig>> = {
   PORT: 'port',
   HOST: 'host',
   DATA_DIR: 'dataDir',
+  DATABASE_URL: 'databaseUrl',
   STORAGE: 'storage',
   S3_BUCKET: 's3Bucket',
   S3_ENDPOINT: 's3Endpoint',
@@ -92,6 +105,7 @@ export const CLOUD_ENV: Readonly<Record<string, keyof CloudConfig>> = {
   INCIDENT_HEARING_RANGE_M: 'incidentHearingRangeM',
   INCIDENT_AIR_TEMPERATURE_C: 'incidentAirTemperatureC',
   INCIDENT_SETTLE_SEC: 'incidentSettleSec',
+  RECONCILE_INTERVAL_SEC: 'reconcileIntervalSec',
 };
 
 /** Variables the AWS SDK reads itself (declared in render.yaml, never read by our code). */
@@ -122,7 +136,7 @@ export function loadCloudConfig(env: NodeJS.ProcessEnv = process.env, overrides:
 
 const NUMERIC = new Set<keyof CloudConfig>([
   'port', 'minNewSamples', 'maxUploadMb', 'uploadsPerMinute', 'predictConcurrency', 'predictQueue', 'maxPredictSec',
-  'incidentHearingRangeM', 'incidentAirTemperatureC', 'incidentSettleSec',
+  'incidentHearingRangeM', 'incidentAirTemperatureC', 'incidentSettleSec', 'reconcileIntervalSec',
 ]);
 const BOOLEAN = new Set<keyof CloudConfig>(['s3ForcePathStyle', 'publicDashboard']);
 

@@ -61,6 +61,7 @@ const LOG10 = Math.log(10);
 export class ImpulseDetector {
   private readonly blockSamples: number;
   private readonly filters: Biquad[];
+  private scratch: Float64Array[] = [new Float64Array(0)];
   private readonly bandEnergy: Float64Array;
   private readonly bandBackground: Float64Array;
   private readonly bandSpread: Float64Array;
@@ -95,23 +96,47 @@ export class ImpulseDetector {
   /** Feeds samples; returns the triggers whose onset block ended inside them. */
   push(samples: Float32Array): ImpulseTrigger[] {
     const out: ImpulseTrigger[] = [];
-    const nb = this.filters.length;
+    const [y0, y1, y2] = this.bandOutputs(samples);
+    const energy = this.bandEnergy;
+    const history = this.history;
+    // The per-sample state lives in locals and is written back before each block's decision.
+    let [e0, e1, e2] = energy;
+    let at = this.historyAt;
+    let inBlock = this.inBlock;
+    let index = this.sampleIndex;
     for (let i = 0; i < samples.length; i++) {
-      let sum = 0;
-      for (let b = 0; b < nb; b++) {
-        const y = this.filters[b].step(samples[i]);
-        this.bandEnergy[b] += y * y;
-        sum += y;
-      }
-      this.history[this.historyAt] = sum;
-      this.historyAt = (this.historyAt + 1) % this.history.length;
-      this.sampleIndex++;
-      if (++this.inBlock === this.blockSamples) {
+      e0 += y0[i] * y0[i];
+      e1 += y1[i] * y1[i];
+      e2 += y2[i] * y2[i];
+      history[at] = 0 + y0[i] + y1[i] + y2[i];
+      if (++at === history.length) at = 0;
+      index++;
+      if (++inBlock === this.blockSamples) {
+        energy[0] = e0;
+        energy[1] = e1;
+        energy[2] = e2;
+        this.historyAt = at;
+        this.sampleIndex = index;
         const t = this.endBlock();
         if (t) out.push(t);
+        inBlock = 0;
+        e0 = e1 = e2 = 0;
       }
     }
+    energy[0] = e0;
+    energy[1] = e1;
+    energy[2] = e2;
+    this.historyAt = at;
+    this.sampleIndex = index;
+    this.inBlock = inBlock;
     return out;
+  }
+
+  /** Each band's filter output over `samples`, in scratch buffers grown to the largest chunk seen. */
+  private bandOutputs(samples: Float32Array): Float64Array[] {
+    if (this.scratch[0].length < samples.length) this.scratch = this.filters.map(() => new Float64Array(samples.length));
+    this.filters.forEach((f, b) => f.run(samples, this.scratch[b], samples.length));
+    return this.scratch;
   }
 
   /** Samples consumed so far. */

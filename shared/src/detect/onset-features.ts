@@ -46,21 +46,17 @@ export function onsetFeatures(samples: Float32Array, onsetSample: number, trigge
   const from = ms(REFERENCE_MS[0] - WARMUP_MS);
   const to = ms(BIN_EDGES_MS[BIN_EDGES_MS.length - 1]);
   const seg = new Float32Array(to - from);
-  for (let i = 0; i < seg.length; i++) {
-    const j = from + i;
-    seg[i] = j >= 0 && j < samples.length ? samples[j] : 0;
-  }
+  // Audio outside `samples` stays 0 (silence).
+  const a = Math.max(0, from);
+  const b = Math.min(samples.length, to);
+  if (b > a) seg.set(samples.subarray(a, b), a - from);
   const at = (t: number) => ms(t) - from;
   const out = new Float32Array(ONSET_FEATURES);
   const onsetBandDb: number[] = [];
   const bandsAtOnset: number[] = [];
+  const sq = new Float64Array(seg.length + 1);
   BANDS_HZ.forEach(([lo, hi], b) => {
-    const f = Biquad.bandPass(lo, hi, sampleRateHz);
-    const sq = new Float64Array(seg.length + 1);
-    for (let i = 0; i < seg.length; i++) {
-      const y = f.step(seg[i]);
-      sq[i + 1] = sq[i] + y * y;
-    }
+    Biquad.bandPass(lo, hi, sampleRateHz).runningEnergy(seg, sq);
     const mean = (a: number, c: number) => (sq[c] - sq[a]) / Math.max(1, c - a);
     const ref = db(mean(at(REFERENCE_MS[0]), at(REFERENCE_MS[1])));
     for (let k = 0; k < ONSET_PATCH_BINS; k++) {

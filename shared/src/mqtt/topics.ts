@@ -45,6 +45,15 @@ export function incidentsTopic(prefix: string): string {
   return `${normalisePrefix(prefix)}/incidents`;
 }
 
+/**
+ * Live updates between the cloud's own instances (one fans out what it ingested
+ * or changed to the dashboards of the others). `_cloud` cannot be a station id
+ * (ids start with a letter or digit), so no station's topics reach it.
+ */
+export function cloudLiveTopic(prefix: string): string {
+  return `${normalisePrefix(prefix)}/_cloud/live`;
+}
+
 /** Parses `<prefix>/<stationId>/<kind>`; undefined when the topic is not a station topic. */
 export function parseStationTopic(prefix: string, topic: string): { stationId: string; kind: StationTopicKind } | undefined {
   const p = normalisePrefix(prefix);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom } from './random.js';
+import { createRandom, shuffled, shuffledIndices } from './random.js';
 
 function draws(seed: number | string, n: number): number[] {
   const r = createRandom(seed);
@@ -94,5 +94,16 @@ describe('createRandom', () => {
     expect(a.next()).toBe(b.next());
     const c = createRandom(1);
     expect(c.fork('shift').next()).not.toBe(createRandom(1).fork('gain').next());
+  });
+
+  it('shuffles into a reproducible permutation and leaves the input alone', () => {
+    const items = Array.from({ length: 50 }, (_, i) => `x${i}`);
+    const a = shuffled(items, createRandom(7));
+    expect(a).toEqual(shuffled(items, createRandom(7)));
+    expect(a).not.toEqual(items);
+    expect([...a].sort()).toEqual([...items].sort());
+    expect(items[0]).toBe('x0');
+    expect(shuffledIndices(50, createRandom(7))).toEqual(a.map((x) => Number(x.slice(1))));
+    expect(shuffled([], createRandom(1))).toEqual([]);
   });
 });

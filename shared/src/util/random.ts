@@ -159,3 +159,18 @@ function hashNumber(n: number): [number, number, number, number] {
   view.setFloat64(0, n);
   return hashString(`#${view.getUint32(0)}:${view.getUint32(4)}`);
 }
+
+/** A shuffled copy of `items` (Fisher-Yates from the end, one `rand.int` per step: reproducible per seed). */
+export function shuffled<T>(items: readonly T[], rand: Random): T[] {
+  const a = [...items];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = rand.int(0, i + 1);
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+
+/** 0..n-1 in a shuffled order. */
+export function shuffledIndices(n: number, rand: Random): number[] {
+  return shuffled(Array.from({ length: n }, (_, i) => i), rand);
+}

@@ -5,6 +5,7 @@ import { sidecarKeyFor } from '#shared/bucket/layout.js';
 import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 import type { DetectionStore } from '../store/detection-store.js';
 import type { OutboxItem } from '../store/outbox.js';
+import type { UploadLedger } from '../store/upload-ledger.js';
 import type { Clock } from '../core/clock.js';
 import type { BandwidthLimiter } from './bandwidth-limiter.js';
 import type { ActionResult, OutboxAction } from './outbox-worker.js';
@@ -26,13 +27,16 @@ export interface UploadClipsOptions {
 /**
  * Uploads one clip and then its JSON sidecar under the clip's deterministic
  * key, so a retry overwrites instead of duplicating, and a sidecar in the
- * bucket always means its clip (WAV, FLAC or Opus) is there too.
+ * bucket always means its clip (WAV, FLAC or Opus) is there too. The ledger
+ * then marks the clip uploaded and queues its confirmation to the cloud
+ * (confirm-uploads.ts) in one transaction.
  */
 export class UploadClips implements OutboxAction<UploadJob> {
   constructor(
     private readonly options: UploadClipsOptions,
     private readonly target: UploadTarget,
     private readonly detections: DetectionStore,
+    private readonly ledger: UploadLedger,
     private readonly limiter: BandwidthLimiter,
     private readonly clock: Clock,
   ) {}
@@ -78,7 +82,11 @@ export class UploadClips implements OutboxAction<UploadJob> {
       const reason = attempt.aborted && !signal.aborted ? `attempt timed out after ${this.options.attemptTimeoutMs} ms` : (err as Error).message;
       return { outcome: 'deferred', reason: `link: ${reason}` };
     }
-    this.detections.markUploaded(clip.id, this.clock.now());
+    const sidecarKey = sidecarKeyFor(clip.objectKey);
+    this.ledger.recordUploaded(clip.id, [
+      { key: clip.objectKey, bytes: audio.byteLength, sha256: clip.sha256 },
+      { key: sidecarKey, bytes: json.byteLength, sha256: sha256Hex(json) },
+    ], this.clock.now());
     return { outcome: 'done' };
   }
 }

@@ -38,7 +38,7 @@ export class AlertJoiner {
       alerts.extend(joinable.id, event.endSample, detection.endTimeMs, event.peakConfidence);
       return;
     }
-    const alertId = 'al-' + detection.id.slice(3);
+    const alertId = alertIdFor(detection.id);
     alerts.insert({
       id: alertId, label: event.label, detectionId: detection.id, segmentId: segment.id, lastSample: event.endSample,
       firstTimeMs: detection.startTimeMs, lastTimeMs: detection.endTimeMs, shotCount: shots, confidence: event.peakConfidence, raisedAtMs: nowMs,
@@ -47,4 +47,14 @@ export class AlertJoiner {
     const payload = { ...alertPayload(this.options.stationId, alertId, detection, event, shots, nowMs), ...extras };
     outbox.enqueue('alert', `alert:${alertId}`, payload, nowMs, { priority: 10, state: this.options.mqttEnabled ? 'pending' : 'local' });
   }
+}
+
+/**
+ * The alert raised by an event is named after it: `<stationId>.ev-<hash>` ->
+ * `<stationId>.al-<hash>` (a legacy `ev-<hash>` -> `al-<hash>`).
+ */
+export function alertIdFor(eventId: string): string {
+  const at = eventId.indexOf('.ev-');
+  if (at > 0) return `${eventId.slice(0, at)}.al-${eventId.slice(at + 4)}`;
+  return `al-${eventId.replace(/^ev-/, '')}`;
 }

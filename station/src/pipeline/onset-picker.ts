@@ -1,14 +1,13 @@
-import { frameEnergies } from './frame-energy.js';
+import { SHOT_FRAME_MS, shotOnsetFrames } from './shot-frames.js';
 
 /**
  * Shot onsets to the sample, for locating a shot across stations (1 ms of
  * onset error is 0.34 m of range difference).
  *
- * Two steps. A coarse detector on 5 ms energy frames (the shot counter's rule,
- * stricter: a frame well above the stretch's median and 4x the 20 ms before
- * it, not inside a louder sound's reverberation, a 50 ms refractory period so
- * automatic fire counts shot by shot) finds each shot to
- * within a frame. Then the Akaike information criterion picker (Maeda 1985;
+ * Two steps. The shot counter's detector on 5 ms energy frames
+ * (`shot-frames.ts`: a jump well above the stretch's median and the 20 ms
+ * before it, not an echo of a louder sound, a 50 ms refractory period so
+ * automatic fire counts shot by shot) finds each shot to within a frame. Then the Akaike information criterion picker (Maeda 1985;
  * the standard for seismic and acoustic first arrivals) finds the sample where
  * the signal's variance changes inside a short window around it:
  *   AIC(k) = k log var(x[0..k]) + (N - k - 1) log var(x[k+1..N])
@@ -23,57 +22,14 @@ export interface OnsetPickerOptions {
   refractoryMs?: number;
 }
 
-const FRAME_MS = 5;
 /** Window of the AIC picker around a coarse onset: mostly noise before, the shot's first cycle after. */
 const AIC_BEFORE_MS = 25;
 const AIC_AFTER_MS = 8;
-const ECHO_LOOKBACK_MS = 1000;
-const ECHO_FRACTION = 0.35;
 
 /** Onset positions in samples relative to the stretch (integers), in order. */
 export function pickShotOnsets(samples: Float32Array, options: OnsetPickerOptions): number[] {
-  const frame = Math.max(1, Math.round((options.sampleRateHz * FRAME_MS) / 1000));
-  return coarseOnsetFrames(samples, frame, options).map((f) => refineOnset(samples, f * frame, frame, options.sampleRateHz));
-}
-
-function coarseOnsetFrames(samples: Float32Array, frame: number, options: OnsetPickerOptions): number[] {
-  const frames = Math.floor(samples.length / frame);
-  if (frames < 3) return [];
-  const energy = frameEnergies(samples, frame);
-  const median = Float64Array.from(energy).sort()[Math.floor(frames / 2)];
-  const rise = 10 ** ((options.riseDb ?? 12) / 10);
-  const refractory = Math.ceil((options.refractoryMs ?? 50) / FRAME_MS);
-  const onsets: number[] = [];
-  let last = -Infinity;
-  const lookback = Math.round(ECHO_LOOKBACK_MS / FRAME_MS);
-  for (let f = 1; f < frames; f++) {
-    if (energy[f] > rise * median && energy[f] > 4 * recentMean(energy, f) && f - last >= refractory && !isEcho(energy, f, lookback)) {
-      onsets.push(f);
-      last = f;
-    }
-  }
-  return onsets;
-}
-
-/** Mean energy of the 4 frames (20 ms) before f: a jump over one frame alone is often reverb flutter. */
-function recentMean(energy: Float64Array, f: number): number {
-  const from = Math.max(0, f - 4);
-  let s = 0;
-  for (let g = from; g < f; g++) s += energy[g];
-  return s / (f - from);
-}
-
-/**
- * A jump inside a louder sound's reverberation tail is not a new shot: a new
- * shot's peak (within 3 frames) reaches at least a third of the loudest
- * frame in the preceding second, while reverb flutter stays well below it.
- */
-function isEcho(energy: Float64Array, f: number, lookback: number): boolean {
-  let before = 0;
-  for (let g = Math.max(0, f - lookback); g < f; g++) before = Math.max(before, energy[g]);
-  let peak = 0;
-  for (let g = f; g < Math.min(energy.length, f + 3); g++) peak = Math.max(peak, energy[g]);
-  return peak < ECHO_FRACTION * before;
+  const frame = Math.max(1, Math.round((options.sampleRateHz * SHOT_FRAME_MS) / 1000));
+  return shotOnsetFrames(samples, frame, options).map((f) => refineOnset(samples, f * frame, frame, options.sampleRateHz));
 }
 
 /** AIC minimum in [coarse - 25 ms, coarse + frame + 8 ms], clipped to the stretch. */

@@ -1,7 +1,7 @@
 import type { Db } from '../core/db.js';
 
 /** Kinds of side effect the station performs from the outbox. */
-export type OutboxKind = 'alert' | 'event' | 'upload' | 'status' | 'logging';
+export type OutboxKind = 'alert' | 'event' | 'upload' | 'confirm' | 'status' | 'logging';
 
 export interface OutboxItem<P = unknown> {
   id: number;
@@ -110,7 +110,7 @@ export class Outbox {
   counts(): OutboxCounts {
     const rows = this.db.prepare(`SELECT kind, state, COUNT(*) AS n FROM outbox WHERE state != 'done' GROUP BY kind, state`).all() as Array<{ kind: OutboxKind; state: string; n: number }>;
     // `handed` items are owed by the MQTT layer (stored QoS handshakes): still pending work.
-    const counts: OutboxCounts = { pending: { alert: 0, event: 0, upload: 0, status: 0, logging: 0 }, failed: 0, local: 0 };
+    const counts: OutboxCounts = { pending: { alert: 0, event: 0, upload: 0, confirm: 0, status: 0, logging: 0 }, failed: 0, local: 0 };
     for (const r of rows) {
       if (r.state === 'pending' || r.state === 'handed') counts.pending[r.kind] += r.n;
       else if (r.state === 'failed') counts.failed += r.n;

@@ -99,7 +99,7 @@ export class StationLifecycle {
     for (const w of p.workers) w.wake();
     while (p.clock.now() < deadline) {
       const counts = p.outbox.counts();
-      const pending = counts.pending.alert + counts.pending.event + counts.pending.upload + counts.pending.logging;
+      const pending = counts.pending.alert + counts.pending.event + counts.pending.upload + counts.pending.confirm + counts.pending.logging;
       if (pending === 0 && p.workers.every((w) => w.busy === 0)) return EXIT_OK;
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -35,7 +35,7 @@ export async function collectTelemetry(s: TelemetrySources): Promise<TelemetryPa
     stationId: s.stationId,
     time: new Date(now).toISOString(),
     uptimeSec: Math.round((now - s.startedAtMs) / 1000),
-    queueDepth: pendingUploads + pendingAlerts + counts.pending.event + counts.pending.status,
+    queueDepth: pendingUploads + pendingAlerts + counts.pending.event + counts.pending.confirm + counts.pending.status,
     pendingUploads,
     pendingAlerts,
     diskFreeBytes: await diskFree(s.dataDir),

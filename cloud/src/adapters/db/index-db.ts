@@ -5,7 +5,7 @@ import { MIGRATIONS } from './migrations.js';
 
 export type IndexDb = Database.Database;
 
-export interface OpenedIndex {
+export interface OpenedIndexDb {
   db: IndexDb;
   /** True when the file did not exist before (a fresh disk): the caller should reindex from storage. */
   created: boolean;
@@ -15,7 +15,7 @@ export interface OpenedIndex {
  * Opens (creating if needed) the SQLite index in WAL mode and applies pending
  * migrations in one transaction each.
  */
-export function openIndexDb(path: string): OpenedIndex {
+export function openIndexDb(path: string): OpenedIndexDb {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const created = path === ':memory:' || !existsSync(path);
   const db = new Database(path);

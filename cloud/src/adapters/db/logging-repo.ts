@@ -24,7 +24,8 @@ export interface LoggingAlertRecord {
   updatedAt: string;
 }
 
-interface Row {
+/** A row as both engines return it (integers for flags, JSON as text). */
+export interface LoggingAlertRow {
   alert_id: string;
   station_id: string;
   label: string;
@@ -49,49 +50,71 @@ interface Row {
  * twice (QoS 1): an alert only grows (latest heard time, longest duration),
  * and once ended it stays ended.
  */
-export class LoggingRepo {
+export interface LoggingRepo {
+  apply(p: LoggingAlertPayload, nowIso: string): Promise<LoggingAlertRecord>;
+  get(alertId: string): Promise<LoggingAlertRecord | undefined>;
+  /** Newest first. */
+  list(limit: number): Promise<LoggingAlertRecord[]>;
+}
+
+export class SqliteLoggingRepo implements LoggingRepo {
   private readonly db: IndexDb;
 
   constructor(db: IndexDb) {
     this.db = db;
   }
 
-  apply(p: LoggingAlertPayload, nowIso: string): LoggingAlertRecord {
-    this.db.prepare(`INSERT INTO logging_alerts (alert_id, station_id, label, state, start_time, last_heard_time, duration_sec, present_sec,
-        peak_confidence, mean_confidence, onset_clip_key, onset_event_id, model_version, caveat, raised_at, delayed, updated_at)
-      VALUES (@alertId, @stationId, @label, @state, @startTime, @lastHeardTime, @durationSec, @presentSec,
-        @peakConfidence, @meanConfidence, @onsetClipKey, @onsetEventId, @modelVersion, @caveat, @raisedAt, @delayed, @now)
-      ON CONFLICT (alert_id) DO UPDATE SET
-        state = CASE WHEN logging_alerts.state = 'ended' OR excluded.state = 'ended' THEN 'ended' ELSE 'active' END,
-        last_heard_time = MAX(logging_alerts.last_heard_time, excluded.last_heard_time),
-        duration_sec = MAX(logging_alerts.duration_sec, excluded.duration_sec),
-        present_sec = MAX(logging_alerts.present_sec, excluded.present_sec),
-        peak_confidence = MAX(logging_alerts.peak_confidence, excluded.peak_confidence),
-        mean_confidence = CASE WHEN excluded.present_sec >= logging_alerts.present_sec THEN excluded.mean_confidence ELSE logging_alerts.mean_confidence END,
-        onset_clip_key = COALESCE(logging_alerts.onset_clip_key, excluded.onset_clip_key),
-        onset_event_id = COALESCE(logging_alerts.onset_event_id, excluded.onset_event_id),
-        delayed = MAX(logging_alerts.delayed, excluded.delayed),
-        updated_at = excluded.updated_at`).run({
-      alertId: p.alertId, stationId: p.stationId, label: p.label, state: p.type === 'end' ? 'ended' : 'active', startTime: p.startTime,
-      lastHeardTime: p.lastHeardTime, durationSec: p.durationSec, presentSec: p.presentSec, peakConfidence: p.peakConfidence,
-      meanConfidence: p.meanConfidence, onsetClipKey: p.onsetClipKey, onsetEventId: p.onsetEventId, modelVersion: p.modelVersion,
-      caveat: p.caveat, raisedAt: p.raisedAt, delayed: p.delayed ? 1 : 0, now: nowIso,
-    });
-    return this.get(p.alertId) as LoggingAlertRecord;
+  async apply(p: LoggingAlertPayload, nowIso: string): Promise<LoggingAlertRecord> {
+    this.db.prepare(loggingApplySql('MAX')).run(loggingParams(p, nowIso));
+    return this.getSync(p.alertId) as LoggingAlertRecord;
   }
 
-  get(alertId: string): LoggingAlertRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM logging_alerts WHERE alert_id = ?').get(alertId) as Row | undefined;
-    return row ? toRecord(row) : undefined;
+  async get(alertId: string): Promise<LoggingAlertRecord | undefined> {
+    return this.getSync(alertId);
   }
 
-  /** Newest first. */
-  list(limit: number): LoggingAlertRecord[] {
-    return (this.db.prepare('SELECT * FROM logging_alerts ORDER BY start_time DESC LIMIT ?').all(limit) as Row[]).map(toRecord);
+  private getSync(alertId: string): LoggingAlertRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM logging_alerts WHERE alert_id = ?').get(alertId) as LoggingAlertRow | undefined;
+    return row ? toLoggingAlertRecord(row) : undefined;
+  }
+
+  async list(limit: number): Promise<LoggingAlertRecord[]> {
+    return (this.db.prepare('SELECT * FROM logging_alerts ORDER BY start_time DESC LIMIT ?').all(limit) as LoggingAlertRow[]).map(toLoggingAlertRecord);
   }
 }
 
-function toRecord(r: Row): LoggingAlertRecord {
+/**
+ * The merge of one logging message, in either engine's words: `greatest` is
+ * SQLite's two-argument MAX or PostgreSQL's GREATEST.
+ */
+export function loggingApplySql(greatest: 'MAX' | 'GREATEST'): string {
+  return `INSERT INTO logging_alerts (alert_id, station_id, label, state, start_time, last_heard_time, duration_sec, present_sec,
+      peak_confidence, mean_confidence, onset_clip_key, onset_event_id, model_version, caveat, raised_at, delayed, updated_at)
+    VALUES (@alertId, @stationId, @label, @state, @startTime, @lastHeardTime, @durationSec, @presentSec,
+      @peakConfidence, @meanConfidence, @onsetClipKey, @onsetEventId, @modelVersion, @caveat, @raisedAt, @delayed, @now)
+    ON CONFLICT (alert_id) DO UPDATE SET
+      state = CASE WHEN logging_alerts.state = 'ended' OR excluded.state = 'ended' THEN 'ended' ELSE 'active' END,
+      last_heard_time = ${greatest}(logging_alerts.last_heard_time, excluded.last_heard_time),
+      duration_sec = ${greatest}(logging_alerts.duration_sec, excluded.duration_sec),
+      present_sec = ${greatest}(logging_alerts.present_sec, excluded.present_sec),
+      peak_confidence = ${greatest}(logging_alerts.peak_confidence, excluded.peak_confidence),
+      mean_confidence = CASE WHEN excluded.present_sec >= logging_alerts.present_sec THEN excluded.mean_confidence ELSE logging_alerts.mean_confidence END,
+      onset_clip_key = COALESCE(logging_alerts.onset_clip_key, excluded.onset_clip_key),
+      onset_event_id = COALESCE(logging_alerts.onset_event_id, excluded.onset_event_id),
+      delayed = ${greatest}(logging_alerts.delayed, excluded.delayed),
+      updated_at = excluded.updated_at`;
+}
+
+export function loggingParams(p: LoggingAlertPayload, nowIso: string): Record<string, unknown> {
+  return {
+    alertId: p.alertId, stationId: p.stationId, label: p.label, state: p.type === 'end' ? 'ended' : 'active', startTime: p.startTime,
+    lastHeardTime: p.lastHeardTime, durationSec: p.durationSec, presentSec: p.presentSec, peakConfidence: p.peakConfidence,
+    meanConfidence: p.meanConfidence, onsetClipKey: p.onsetClipKey, onsetEventId: p.onsetEventId, modelVersion: p.modelVersion,
+    caveat: p.caveat, raisedAt: p.raisedAt, delayed: p.delayed ? 1 : 0, now: nowIso,
+  };
+}
+
+export function toLoggingAlertRecord(r: LoggingAlertRow): LoggingAlertRecord {
   return {
     alertId: r.alert_id, stationId: r.station_id, label: r.label, state: r.state === 'ended' ? 'ended' : 'active', startTime: r.start_time,
     lastHeardTime: r.last_heard_time, durationSec: r.duration_sec, presentSec: r.present_sec, peakConfidence: r.peak_confidence,

@@ -6,7 +6,9 @@ import type { LabelledOriginal } from './ports.js';
  * and reviewed station clips whose WAV is in storage. Labels the model does not
  * have are reported, not used.
  */
-export function collectOriginals(repos: Pick<Repos, 'uploads' | 'detections'>, classes: readonly string[]): { originals: LabelledOriginal[]; unknownLabels: Record<string, number> } {
+export async function collectOriginals(
+  repos: Pick<Repos, 'uploads' | 'detections'>, classes: readonly string[],
+): Promise<{ originals: LabelledOriginal[]; unknownLabels: Record<string, number> }> {
   const known = new Set(classes);
   const unknownLabels: Record<string, number> = {};
   const originals: LabelledOriginal[] = [];
@@ -14,8 +16,8 @@ export function collectOriginals(repos: Pick<Repos, 'uploads' | 'detections'>, c
     if (known.has(o.label)) originals.push(o);
     else unknownLabels[o.label] = (unknownLabels[o.label] ?? 0) + 1;
   };
-  for (const u of repos.uploads.all()) add({ id: u.key, key: u.key, label: u.class, source: 'upload', labelledAt: u.createdAt });
-  for (const d of repos.detections.reviewedWithClips()) {
+  for (const u of await repos.uploads.all()) add({ id: u.key, key: u.key, label: u.class, source: 'upload', labelledAt: u.createdAt });
+  for (const d of await repos.detections.reviewedWithClips()) {
     if (d.clipKey && d.reviewedLabel && d.reviewedAt) {
       add({ id: d.clipKey, key: d.clipKey, label: d.reviewedLabel, source: 'station', labelledAt: d.reviewedAt });
     }

@@ -53,7 +53,7 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
     await progress.stage('collect');
     const current = await deps.currentModel.get();
     const classes = current.pkg.classNames;
-    const { originals, unknownLabels } = collectOriginals(deps.repos, classes);
+    const { originals, unknownLabels } = await collectOriginals(deps.repos, classes);
     for (const [label, n] of Object.entries(unknownLabels)) progress.log(`ignored ${n} sample(s) labelled "${label}": not a class of model ${current.version}`);
     if (originals.length < 2) throw new Error(`need at least 2 labelled originals to train and evaluate; have ${originals.length}`);
     const dataCutoff = originals.reduce((max, o) => (o.labelledAt > max ? o.labelledAt : max), '');
@@ -65,7 +65,7 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
     const loadTo = (hold?: (o: AudioOriginal) => AudioOriginal) => (originals: readonly LabelledOriginal[]) =>
       loadOriginals(deps.storage, originals, sampleRateHz, (f, m) => progress.update(f, m), deps.maxDecodedSamples, hold);
     const load = loadTo((o) => held.add(o));
-    const existing = deps.repos.releases.list().map((r) => r.version);
+    const existing = (await deps.repos.releases.list()).map((r) => r.version);
     const version = nextVersion([...existing, current.version], new Date(deps.clock.now()));
     const trained = await trainCandidate(deps, {
       request, split, load, loadInMemory: loadTo(), version, classes, base: current.pkg, progress, signal, scratchDir: join(workDir, 'patches'),

@@ -20,14 +20,14 @@ const StationQuery = Type.Object({ station: Type.Optional(StationIdSchema) });
 export const detectionRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }> = async (app, { services }) => {
   const { repos, auth, storage } = services;
 
-  const find = (id: string, station: string | undefined): DetectionRecord => {
-    const rows = station ? [repos.detections.get(station, id)].filter((d) => d !== undefined) : repos.detections.byEventId(id);
+  const find = async (id: string, station: string | undefined): Promise<DetectionRecord> => {
+    const rows = station ? [await repos.detections.get(station, id)].filter((d) => d !== undefined) : await repos.detections.byEventId(id);
     if (rows.length === 0) throw notFound(`no detection ${id}${station ? ` of station ${station}` : ''}`);
     if (rows.length > 1) throw conflict('AMBIGUOUS', `several stations have a detection ${id}: add ?station=<id>`, { stations: rows.map((d) => d.stationId) });
     return rows[0];
   };
-  const clipOf = (id: string, station: string | undefined): string => {
-    const d = find(id, station);
+  const clipOf = async (id: string, station: string | undefined): Promise<string> => {
+    const d = await find(id, station);
     if (!d.clipKey || !d.clipAvailable) throw notFound(`the clip of detection ${id} is not in storage (yet)`);
     return d.clipKey;
   };
@@ -54,7 +54,7 @@ export const detectionRoutes: FastifyPluginAsyncTypebox<{ services: CloudService
   }, async (request) => {
     const q = request.query;
     const iso = (t?: string) => (t ? new Date(t).toISOString() : undefined);
-    const { items, total } = repos.detections.list({
+    const { items, total } = await repos.detections.list({
       station: q.station, label: q.label, from: iso(q.from), to: iso(q.to), reviewed: q.reviewed, alert: q.alert, limit: q.limit, offset: q.offset,
     });
     return { items: items.map(detectionView), total, limit: q.limit, offset: q.offset };
@@ -63,13 +63,13 @@ export const detectionRoutes: FastifyPluginAsyncTypebox<{ services: CloudService
   app.get('/api/detections/:id', {
     onRequest: auth.read,
     schema: { summary: 'One detection', tags: ['detections'], params: IdParams, querystring: StationQuery, response: { 200: DetectionSchema, ...errors(401, 404, 409) } },
-  }, async (request) => detectionView(find(request.params.id, request.query.station)));
+  }, async (request) => detectionView(await find(request.params.id, request.query.station)));
 
   app.get('/api/detections/:id/audio', {
     onRequest: auth.read,
     schema: { summary: 'The clip as the station encoded it (audio/wav, audio/flac or audio/ogg)', tags: ['detections'], params: IdParams, querystring: StationQuery, response: { 200: Type.Any({ description: 'audio bytes' }), ...errors(401, 404, 409) } },
   }, async (request, reply) => {
-    const key = clipOf(request.params.id, request.query.station);
+    const key = await clipOf(request.params.id, request.query.station);
     const { stream, bytes } = await storage.getStream(key);
     // Browsers play all three natively; the type comes from the key the station chose.
     reply.header('content-type', clipContentType(codecOfKey(key) ?? 'wav')).header('cache-control', 'private, max-age=3600');
@@ -84,7 +84,7 @@ export const detectionRoutes: FastifyPluginAsyncTypebox<{ services: CloudService
     const model = await services.currentModel.get();
     const fe = model.pkg.metadata.frontEnd;
     // Clips come from stations: read no more than an upload may hold, whatever the object's size.
-    const clip = await getBounded(storage, clipOf(request.params.id, request.query.station), Math.round(services.config.maxUploadMb * 1024 * 1024));
+    const clip = await getBounded(storage, await clipOf(request.params.id, request.query.station), Math.round(services.config.maxUploadMb * 1024 * 1024));
     // Clips come from stations: one that decodes to more than an upload may hold is not rendered.
     const audio = await decodeAudioWithin(clip, fe.sampleRateHz, maxDecodedSamples(services.config.maxUploadMb));
     reply.header('content-type', 'image/png').header('cache-control', 'private, max-age=3600');
@@ -102,7 +102,7 @@ export const detectionRoutes: FastifyPluginAsyncTypebox<{ services: CloudService
       response: { 200: DetectionSchema, ...errors(400, 401, 404, 409) },
     },
   }, async (request) => {
-    const d = find(request.params.id, request.query.station);
+    const d = await find(request.params.id, request.query.station);
     const { label } = request.body;
     const classes = (await services.currentModel.get()).pkg.classNames;
     if (!classes.includes(label)) throw badRequest('UNKNOWN_CLASS', `label ${JSON.stringify(label)} is not one of: ${classes.join(', ')}`);
@@ -111,7 +111,7 @@ export const detectionRoutes: FastifyPluginAsyncTypebox<{ services: CloudService
     const doc: LabelDoc = { v: 1, eventId: d.id, stationId: d.stationId, clipKey: d.clipKey, label, detectedLabel: d.label, reviewedAt };
     // Storage first: the label survives even if the index is lost right after.
     await putJson(storage, labelDocKey(d.stationId, d.id), doc);
-    const updated = repos.detections.setReview(d.stationId, d.id, label, reviewedAt) as DetectionRecord;
+    const updated = (await repos.detections.setReview(d.stationId, d.id, label, reviewedAt)) as DetectionRecord;
     const view = detectionView(updated);
     services.live.publish('detection', view);
     return view;

@@ -54,7 +54,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices
     const incident = incidents.get(request.params.id);
     if (!incident) throw notFound(`no incident ${request.params.id}`);
     const items = await Promise.all(incident.stations.map(async (s) => {
-      const d = services.repos.detections.get(s.stationId, s.eventId);
+      const d = await services.repos.detections.get(s.stationId, s.eventId);
       const base = `/api/detections/${encodeURIComponent(s.eventId)}`;
       // Event ids are unique per station only: the station picks the row.
       const station = `?station=${encodeURIComponent(s.stationId)}`;

@@ -35,5 +35,5 @@ export const loggingRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices 
       querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }) }),
       response: { 200: Type.Object({ items: Type.Array(LoggingAlertSchema) }), ...errors(401) },
     },
-  }, async (request) => ({ items: services.repos.logging.list(request.query.limit) }));
+  }, async (request) => ({ items: await services.repos.logging.list(request.query.limit) }));
 };

@@ -16,7 +16,7 @@ const VersionParams = Type.Object({ version: ReleaseVersionSchema });
 
 export const modelRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }> = async (app, { services }) => {
   const { auth, repos, storage } = services;
-  const view = (r: ReleaseRecord) => ({ ...r, current: repos.releases.latest() === r.version });
+  const view = (r: ReleaseRecord, latest: string | undefined) => ({ ...r, current: latest === r.version });
 
   app.get(RELEASE_ROUTES.list, {
     onRequest: auth.read,
@@ -25,7 +25,10 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }>
       tags: ['models'],
       response: { 200: Type.Object({ items: Type.Array(ReleaseSchema), latest: Type.Union([Type.String(), Type.Null()]) }), ...errors(401) },
     },
-  }, async () => ({ items: repos.releases.list().map(view), latest: repos.releases.latest() ?? null }));
+  }, async () => {
+    const latest = await repos.releases.latest();
+    return { items: (await repos.releases.list()).map((r) => view(r, latest)), latest: latest ?? null };
+  });
 
   app.get(RELEASE_ROUTES.latest, {
     onRequest: auth.readModels,
@@ -39,8 +42,8 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }>
       },
     },
   }, async (request, reply) => {
-    const version = repos.releases.latest();
-    const record = version ? repos.releases.get(version) : undefined;
+    const version = await repos.releases.latest();
+    const record = version ? await repos.releases.get(version) : undefined;
     if (!record) throw notFound('no model release has been published yet');
     const body: ReleaseAnnouncement = {
       v: 1,
@@ -58,9 +61,9 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }>
     onRequest: auth.read,
     schema: { summary: 'One model version with its report', tags: ['models'], params: VersionParams, response: { 200: ReleaseSchema, ...errors(401, 404) } },
   }, async (request) => {
-    const record = repos.releases.get(request.params.version);
+    const record = await repos.releases.get(request.params.version);
     if (!record) throw notFound(`no model version ${request.params.version}`);
-    return view(record);
+    return view(record, await repos.releases.latest());
   });
 
   app.get(RELEASE_ROUTES.file, {
@@ -73,7 +76,7 @@ export const modelRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }>
     },
   }, async (request, reply) => {
     const { version, '*': file } = request.params;
-    const record = repos.releases.get(version);
+    const record = await repos.releases.get(version);
     if (!record || record.status !== 'published') throw notFound(`no published release ${version}`);
     const entry = record.files.find((f) => f.path === file);
     if (file !== MANIFEST_FILE && !entry) throw notFound(`release ${version} has no file ${JSON.stringify(file)}`);

@@ -43,7 +43,7 @@ export const retrainRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices 
     schema: { summary: 'Recent jobs, newest first', tags: ['retrain'], response: { 200: Type.Object({ items: Type.Array(JobSchema) }), ...errors(401) } },
   }, async () => {
     await jobStore.active(); // refreshes jobs a worker elsewhere may have moved on
-    return { items: services.repos.jobs.list(50) };
+    return { items: await services.repos.jobs.list(50) };
   });
 
   app.get('/api/jobs/:id', {

@@ -60,7 +60,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices 
   app.get('/api/stations', {
     onRequest: auth.read,
     schema: { summary: 'Stations with their health', tags: ['stations'], response: { 200: Type.Object({ items: Type.Array(StationSchema) }), ...errors(401) } },
-  }, async () => ({ items: repos.stations.list() }));
+  }, async () => ({ items: await repos.stations.list() }));
 
   const maxBytes = Math.round(services.config.maxUploadMb * 1024 * 1024);
   const PresignKey = Type.String({ maxLength: 512 });
@@ -95,7 +95,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices 
     },
   }, async (request) => {
     const { id } = request.params;
-    if (!repos.stations.get(id)) throw notFound(`station ${id} is not registered`);
+    if (!(await repos.stations.get(id))) throw notFound(`station ${id} is not registered`);
     // An admin may presign for a revoked station; its own (revoked) token never gets here.
     const wanted: Array<{ key: string; bytes?: number }> = request.body.objects ?? (request.body.keys ?? []).map((key) => ({ key }));
     if (wanted.length === 0 || (request.body.objects && request.body.keys)) throw badRequest('VALIDATION', 'send either objects [{key, bytes}] or keys');
@@ -114,7 +114,7 @@ export const stationRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices 
   app.post('/api/scan', {
     onRequest: auth.admin,
     schema: {
-      summary: 'Look for new clip sidecars in storage now',
+      summary: 'Run the reconciliation now: list recent station folders for sidecars no confirmation announced',
       tags: ['stations'],
       response: { 200: Type.Object({ sidecars: Type.Integer(), clipsFound: Type.Integer() }), ...errors(401) },
     },

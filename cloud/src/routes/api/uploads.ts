@@ -54,7 +54,7 @@ export const uploadRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices }
     },
   }, async (request) => {
     const { class: cls, limit, offset } = request.query;
-    return { ...services.repos.uploads.list({ class: cls, limit, offset }), limit, offset };
+    return { ...(await services.repos.uploads.list({ class: cls, limit, offset })), limit, offset };
   });
 
   app.get('/api/classes', {
