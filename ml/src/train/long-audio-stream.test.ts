@@ -64,7 +64,7 @@ describe('scoreStream', () => {
   it('scores a signal read in chunks exactly as scoreSignal scores it whole', () => {
     const frontEnd = new LogMelFrontEnd(YAMNET_FRONT_END);
     const model = buildModel({ classCount: 3, patchShape: [YAMNET_FRONT_END.patchFrames, YAMNET_FRONT_END.melBands], normalisation: { mean: 0, std: 1 }, seed: 1 });
-    // about 270 windows: more than one scoring segment (256 windows), so segments meet across chunk borders.
+    // about 270 windows: several scoring segments (64 windows each), meeting across chunk borders.
     const audio = alarmFreeAudio(clips(12), 'gunshot', 130, createRandom('s'));
     const whole = scoreSignal(model, frontEnd, renderWhole(audio));
     expect(whole.windows).toBeGreaterThan(256);

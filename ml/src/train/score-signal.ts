@@ -2,7 +2,14 @@ import type { LogMelFrontEnd } from '#shared/features/log-mel.js';
 import { tf } from '#shared/model/tf.js';
 import type { PatchSet } from './patch-set.js';
 
-const SEGMENT_PATCHES = 256;
+/**
+ * Windows scored per segment: 64 (one inference batch, 31 s of audio, 1.6 MB of
+ * patches). Any size gives the same scores (a segment starts on a window
+ * boundary and a window's patch depends only on its own samples); 256 held
+ * ~50 MB more at the peak of a 30-minute pass (transient patches and joined
+ * chunks), for nothing.
+ */
+const SEGMENT_PATCHES = 64;
 
 /** Window scores of a signal: scores[w * classes + k], windows every patchHopSec. */
 export interface SignalScores {
@@ -30,7 +37,7 @@ export interface ChunkedSignal {
  * scoreSignal over a signal that arrives in chunks: the same segments of
  * SEGMENT_PATCHES windows are scored as soon as their samples are in, and the
  * samples no later segment needs are dropped, so only one segment's audio
- * (about two minutes) is held however long the signal. Same scores as
+ * (about half a minute) is held however long the signal. Same scores as
  * scoreSignal on the whole signal.
  */
 export function scoreStream(model: tf.LayersModel, frontEnd: LogMelFrontEnd, signal: ChunkedSignal, batchSize = 64): SignalScores {
