@@ -45,7 +45,12 @@ async function main(): Promise<void> {
   const originals = Number(values.originals);
   if (!Number.isInteger(originals) || originals < 8) throw new Error('--originals must be a whole number >= 8');
   const dataDir = mkdtempSync(join(tmpdir(), 'ecosight-retrain-bench-'));
-  const env = { ...process.env, MODEL_SIGNING_KEY: process.env.MODEL_SIGNING_KEY ?? generateSigningKeyPair().privateKey, ECOSIGHT_TF_BACKEND: process.env.ECOSIGHT_TF_BACKEND ?? 'wasm' };
+  const env = {
+    ...process.env, MODEL_SIGNING_KEY: process.env.MODEL_SIGNING_KEY ?? generateSigningKeyPair().privateKey, ECOSIGHT_TF_BACKEND: process.env.ECOSIGHT_TF_BACKEND ?? 'wasm',
+    // As deploy/Dockerfile sets it (glibc returns freed audio buffers to the kernel); MALLOC_MMAP_THRESHOLD_=default measures glibc's own behaviour.
+    MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072',
+  };
+  if (env.MALLOC_MMAP_THRESHOLD_ === 'default') delete (env as Record<string, string | undefined>).MALLOC_MMAP_THRESHOLD_;
   try {
     const t0 = performance.now();
     process.env.MODEL_SIGNING_KEY = env.MODEL_SIGNING_KEY;
