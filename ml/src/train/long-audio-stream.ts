@@ -47,7 +47,7 @@ interface Splice {
  * it whole, so rendering the plan gives exactly the same samples.
  */
 export function alarmFreeAudio(clips: readonly LabelledClip[], alarmClass: string, seconds: number, rand: Random): LongAudio {
-  const lengths = clips.map((c) => (c.labels.includes(alarmClass) ? 0 : c.samples.length));
+  const lengths = clips.map((c) => (c.labels.includes(alarmClass) ? 0 : clipLength(c)));
   const pool = clips.filter((_, i) => lengths[i] > 0);
   const poolLengths = lengths.filter((n) => n > 0);
   const lengthSamples = pool.length === 0 ? 0 : Math.round(seconds * SAMPLE_RATE_HZ);
@@ -169,6 +169,11 @@ function* spliced(chunks: Iterable<Float32Array>, splices: readonly Splice[]): G
     from += chunk.length;
     yield chunk;
   }
+}
+
+/** A clip's length in samples, without reading clips held on disk when they say it. */
+export function clipLength(c: LabelledClip): number {
+  return c.lengthSamples ?? c.samples.length;
 }
 
 /** Every sample of a LongAudio in one array (for callers that need it whole; the retrain path never does). */

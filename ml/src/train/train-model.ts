@@ -9,7 +9,7 @@ import { evaluateModel, classColumn, scoreClipsWith } from './evaluate.js';
 import { fitHeadOnEmbeddings, headBackbone } from './head-trainer.js';
 import { streamEmbeddings, streamPatches } from './embedding-stream.js';
 import { DiskPatches } from './disk-patches.js';
-import { alarmFreeAudio, withEventsAudio, type LongAudio } from './long-audio-stream.js';
+import { alarmFreeAudio, clipLength, withEventsAudio, type LongAudio } from './long-audio-stream.js';
 import type { EvaluationReport } from './metrics.js';
 import { buildPatchSet, PatchSet } from './patch-set.js';
 import { scoreStream } from './score-signal.js';
@@ -165,7 +165,7 @@ export function validationLongAudio(valid: readonly LabelledClip[], alarm: strin
   const alarmFree = alarmFreeAudio(valid, alarm, minutes * 60, rand.fork('alarm-free'));
   const positives = valid.filter((c) => c.labels.includes(alarm));
   if (positives.length === 0 || alarmFree.lengthSamples === 0) return { alarmFree };
-  const needSec = positives.reduce((s, c) => s + c.samples.length / SAMPLE_RATE_HZ + 12, 10);
+  const needSec = positives.reduce((s, c) => s + clipLength(c) / SAMPLE_RATE_HZ + 12, 10);
   const background = alarmFreeAudio(valid, alarm, needSec, rand.fork('event-background'));
   return { alarmFree, withEvents: withEventsAudio(background, positives, alarm, rand.fork('events')) };
 }

@@ -10,6 +10,8 @@ export interface LabelledClip {
   id: string;
   /** 16 kHz mono, roughly [-1, 1]. */
   samples: Float32Array;
+  /** samples.length, when known without reading the samples (clips held on disk: code that needs only the length uses this). */
+  lengthSamples?: number;
   /** Class names present in the clip (subset of the model's classes); empty = none of them. */
   labels: string[];
   /**

@@ -73,7 +73,7 @@ export function trainingStream(train: readonly LabelledOriginal[], deps: Trainin
  */
 export function asClips(originals: readonly AudioOriginal[]): TrainingClip[] {
   return originals.map((o) => ({
-    id: o.id, labels: [o.label], group: o.id,
+    id: o.id, labels: [o.label], group: o.id, lengthSamples: o.lengthSamples,
     get samples() {
       return o.samples;
     },

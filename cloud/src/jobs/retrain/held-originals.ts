@@ -43,6 +43,7 @@ export class HeldOriginals {
     const read = () => this.read(offset, length);
     return {
       id: o.id, key: o.key, label: o.label, source: o.source, labelledAt: o.labelledAt, sampleRateHz: o.sampleRateHz, durationSec: o.durationSec,
+      lengthSamples: length,
       get samples() {
         return read();
       },

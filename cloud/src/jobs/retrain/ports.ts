@@ -16,6 +16,8 @@ export interface LabelledOriginal {
 /** An original decoded to the model's rate. */
 export interface AudioOriginal extends LabelledOriginal {
   samples: Float32Array;
+  /** samples.length, set when the samples are held on disk (held-originals.ts), so their length costs no read. */
+  lengthSamples?: number;
   sampleRateHz: number;
   durationSec: number;
 }
