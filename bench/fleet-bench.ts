@@ -9,6 +9,7 @@
  * station-day; the last line is JSON. Stops by itself.
  */
 import { parseArgs } from 'node:util';
+import { TestPostgres } from '#testkit/postgres.js';
 import { printFleetReport } from './fleet/fleet-report.js';
 import type { FleetPlan } from './fleet/fleet-schedule.js';
 import { runFleet } from './fleet/run-fleet.js';
@@ -16,7 +17,8 @@ import { runFleet } from './fleet/run-fleet.js';
 const HELP = `Usage: npm run bench:fleet -- [options]
   --stations N            simulated stations (default 1000)
   --minutes M             length of the run at real rates (default 2)
-  --instances K           API instances behind a round-robin proxy (default 1; K > 1 needs DATABASE_URL)
+  --instances K           API instances behind a round-robin proxy (default 1); K > 1 share one PostgreSQL
+                          index: DATABASE_URL, else a private server started for the run
   --detections-per-hour R detections per station per hour on a typical day (default 3)
   --telemetry-sec S       telemetry period (default 60, the station's default)
   --storm-fraction F      share of stations a storm sets off (default 0.2; 0: no storm)
@@ -51,11 +53,17 @@ async function main(): Promise<void> {
     seed: 16,
   };
   const instances = Number(values.instances);
-  const databaseUrl = process.env.DATABASE_URL;
-  if (instances > 1 && !databaseUrl) throw new Error('--instances > 1 needs a shared database: set DATABASE_URL (each instance would otherwise keep its own SQLite index)');
-  const report = await runFleet(plan, instances, Number(values['mqtt-connections']), Number(values['max-in-flight']), databaseUrl);
-  printFleetReport(report);
-  process.stdout.write(JSON.stringify(report) + '\n');
+  // Several instances share one index: DATABASE_URL, or a private PostgreSQL server for the run.
+  const server = instances > 1 && !process.env.DATABASE_URL ? new TestPostgres() : undefined;
+  try {
+    await server?.start();
+    const databaseUrl = process.env.DATABASE_URL ?? (await server?.createDatabase());
+    const report = await runFleet(plan, instances, Number(values['mqtt-connections']), Number(values['max-in-flight']), databaseUrl);
+    printFleetReport(report);
+    process.stdout.write(JSON.stringify(report) + '\n');
+  } finally {
+    await server?.stop();
+  }
 }
 
 main().catch((err: unknown) => {
