@@ -25,6 +25,7 @@ const HELP = `Usage: npm run bench:fleet -- [options]
   --storm-per-station N   detections each of them raises (default 10)
   --storm-at-sec T        when the storm starts (default: half-way)
   --storm-spread-sec S    over how long (default 30)
+  --postgres              the index on PostgreSQL even with one instance (DATABASE_URL, else a private server)
   --mqtt-connections N    MQTT connections the fleet shares (default 16)
   --max-in-flight N       actions running at once (default 256)
 `;
@@ -36,7 +37,8 @@ async function main(): Promise<void> {
       'detections-per-hour': { type: 'string', default: '3' }, 'telemetry-sec': { type: 'string', default: '60' },
       'storm-fraction': { type: 'string', default: '0.2' }, 'storm-per-station': { type: 'string', default: '10' },
       'storm-at-sec': { type: 'string' }, 'storm-spread-sec': { type: 'string', default: '30' },
-      'mqtt-connections': { type: 'string', default: '16' }, 'max-in-flight': { type: 'string', default: '256' }, help: { type: 'boolean', default: false },
+      'mqtt-connections': { type: 'string', default: '16' }, 'max-in-flight': { type: 'string', default: '256' }, postgres: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
   };
   const instances = Number(values.instances);
   // Several instances share one index: DATABASE_URL, or a private PostgreSQL server for the run.
-  const server = instances > 1 && !process.env.DATABASE_URL ? new TestPostgres() : undefined;
+  const server = (instances > 1 || values.postgres) && !process.env.DATABASE_URL ? new TestPostgres() : undefined;
   try {
     await server?.start();
     const databaseUrl = process.env.DATABASE_URL ?? (await server?.createDatabase());
