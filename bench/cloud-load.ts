@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStationLoad } from '#testkit/station-load.js';
 import { verifyStationLoad } from '#testkit/station-load-verify.js';
-import { startCloudProcess } from './fleet/cloud-process.js';
+import { fileURLToPath } from 'node:url';
+import { startCloudProcess } from '#testkit/cloud-process.js';
 
 export interface CloudLoadFigures {
   /** Requests answered per second over the whole run (presign, PUTs and dashboard reads together). */
@@ -34,7 +35,7 @@ export async function measureCloudLoad(): Promise<CloudLoadFigures> {
     DATA_DIR: dataDir, STORAGE: 'fs', API_KEY: adminKey, MQTT_URL: '',
     // All 50 stations share 127.0.0.1 here; the per-IP upload limit would otherwise be what is measured.
     UPLOADS_PER_MINUTE: '1000000',
-  });
+  }, { cliPath: fileURLToPath(new URL('../cloud/src/cli.js', import.meta.url)) });
   const baseUrl = cloud.baseUrl;
   try {
     const run = await runStationLoad({ baseUrl, adminKey, stations: STATIONS, cyclesPerStation: CYCLES_PER_STATION, maxDurationSec: 45 });

@@ -9,6 +9,7 @@
  * station-day; the last line is JSON. Stops by itself.
  */
 import { parseArgs } from 'node:util';
+import { TestPostgres } from '#testkit/postgres.js';
 import { printFleetReport } from './fleet/fleet-report.js';
 import type { FleetPlan } from './fleet/fleet-schedule.js';
 import { runFleet } from './fleet/run-fleet.js';
@@ -16,13 +17,15 @@ import { runFleet } from './fleet/run-fleet.js';
 const HELP = `Usage: npm run bench:fleet -- [options]
   --stations N            simulated stations (default 1000)
   --minutes M             length of the run at real rates (default 2)
-  --instances K           API instances behind a round-robin proxy (default 1; K > 1 needs DATABASE_URL)
+  --instances K           API instances behind a round-robin proxy (default 1); K > 1 share one PostgreSQL
+                          index: DATABASE_URL, else a private server started for the run
   --detections-per-hour R detections per station per hour on a typical day (default 3)
   --telemetry-sec S       telemetry period (default 60, the station's default)
   --storm-fraction F      share of stations a storm sets off (default 0.2; 0: no storm)
   --storm-per-station N   detections each of them raises (default 10)
   --storm-at-sec T        when the storm starts (default: half-way)
   --storm-spread-sec S    over how long (default 30)
+  --postgres              the index on PostgreSQL even with one instance (DATABASE_URL, else a private server)
   --mqtt-connections N    MQTT connections the fleet shares (default 16)
   --max-in-flight N       actions running at once (default 256)
 `;
@@ -34,7 +37,8 @@ async function main(): Promise<void> {
       'detections-per-hour': { type: 'string', default: '3' }, 'telemetry-sec': { type: 'string', default: '60' },
       'storm-fraction': { type: 'string', default: '0.2' }, 'storm-per-station': { type: 'string', default: '10' },
       'storm-at-sec': { type: 'string' }, 'storm-spread-sec': { type: 'string', default: '30' },
-      'mqtt-connections': { type: 'string', default: '16' }, 'max-in-flight': { type: 'string', default: '256' }, help: { type: 'boolean', default: false },
+      'mqtt-connections': { type: 'string', default: '16' }, 'max-in-flight': { type: 'string', default: '256' }, postgres: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
@@ -51,11 +55,17 @@ async function main(): Promise<void> {
     seed: 16,
   };
   const instances = Number(values.instances);
-  const databaseUrl = process.env.DATABASE_URL;
-  if (instances > 1 && !databaseUrl) throw new Error('--instances > 1 needs a shared database: set DATABASE_URL (each instance would otherwise keep its own SQLite index)');
-  const report = await runFleet(plan, instances, Number(values['mqtt-connections']), Number(values['max-in-flight']), databaseUrl);
-  printFleetReport(report);
-  process.stdout.write(JSON.stringify(report) + '\n');
+  // Several instances share one index: DATABASE_URL, or a private PostgreSQL server for the run.
+  const server = (instances > 1 || values.postgres) && !process.env.DATABASE_URL ? new TestPostgres() : undefined;
+  try {
+    await server?.start();
+    const databaseUrl = process.env.DATABASE_URL ?? (await server?.createDatabase());
+    const report = await runFleet(plan, instances, Number(values['mqtt-connections']), Number(values['max-in-flight']), databaseUrl);
+    printFleetReport(report);
+    process.stdout.write(JSON.stringify(report) + '\n');
+  } finally {
+    await server?.stop();
+  }
 }
 
 main().catch((err: unknown) => {

@@ -6,7 +6,9 @@ import { encodeWav16 } from '#shared/audio/wav-encode.js';
 import { TestMosquitto } from '#testkit/mosquitto.js';
 import { RoundRobinProxy } from '#testkit/round-robin-proxy.js';
 import { whiteNoise } from '#testkit/signals.js';
-import { startCloudProcess, type CloudProcess } from './cloud-process.js';
+import { fileURLToPath } from 'node:url';
+import { startCloudProcess, type CloudProcess } from '#testkit/cloud-process.js';
+import { freePort } from '#testkit/ports.js';
 import { driveFleet } from './fleet-driver.js';
 import type { FleetReport, PhaseReport } from './fleet-report.js';
 import { fleetSchedule, type FleetPlan } from './fleet-schedule.js';
@@ -29,16 +31,18 @@ export async function runFleet(plan: FleetPlan, instances: number, mqttConnectio
   let wire: FleetWire | undefined;
   try {
     await broker.start();
-    for (let i = 0; i < instances; i++) {
+    // Several instances sit behind the proxy, which must exist first: presigned URLs name it (PUBLIC_URL).
+    const ports = await Promise.all(Array.from({ length: instances }, () => freePort()));
+    if (instances > 1) {
+      proxy = new RoundRobinProxy(ports.map((p) => `http://127.0.0.1:${p}`));
+      await proxy.start();
+    }
+    for (const port of ports) {
       clouds.push(await startCloudProcess({
-        DATA_DIR: dataDir, STORAGE: 'fs', API_KEY: adminKey, MQTT_URL: broker.url, MQTT_CLIENT_ID: `ecosight-cloud-${i}`,
+        DATA_DIR: dataDir, STORAGE: 'fs', API_KEY: adminKey, MQTT_URL: broker.url, ...(proxy ? { PUBLIC_URL: proxy.url } : {}),
         // The whole fleet comes from 127.0.0.1: the per-address limit would otherwise be what is measured.
         UPLOADS_PER_MINUTE: '100000000', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-      }));
-    }
-    if (instances > 1) {
-      proxy = new RoundRobinProxy(clouds.map((c) => c.baseUrl));
-      await proxy.start();
+      }, { cliPath: CLOUD_CLI, port }));
     }
     const baseUrl = proxy?.url ?? clouds[0].baseUrl;
     const registerStarted = performance.now();
@@ -85,4 +89,5 @@ export async function runFleet(plan: FleetPlan, instances: number, mqttConnectio
   }
 }
 
+const CLOUD_CLI = fileURLToPath(new URL('../../cloud/src/cli.js', import.meta.url));
 const round = (x: number) => Math.round(x * 10) / 10;

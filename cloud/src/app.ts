@@ -35,6 +35,7 @@ import { LiveHub } from './adapters/live-hub.js';
 import { LiveRelay } from './adapters/live-relay.js';
 import { MqttBridge } from './adapters/mqtt-bridge.js';
 import { SoleInstance, type IngestLeadership } from './adapters/ingest-leadership.js';
+import { PgAdvisoryLeadership } from './adapters/pg-leadership.js';
 import { StationIngestLink } from './adapters/station-ingest-link.js';
 import type { CloudServices } from './services.js';
 import { StationService } from './stations/station-service.js';
@@ -73,7 +74,7 @@ export interface CloudOptions {
   jobEcho?: (line: string, status: JobStatus) => void;
   /** Time a client has to send a whole request (default 5 minutes); see HttpSettings. */
   requestTimeoutMs?: number;
-  /** Who ingests station messages among several instances (default: this one, alone). */
+  /** Who ingests station messages among several instances (default: a PostgreSQL advisory lock with DATABASE_URL, else this one alone). */
   leadership?: IngestLeadership;
 }
 
@@ -92,7 +93,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   const role = options.role ?? 'serve';
   const clock = options.clock ?? systemClock;
   const { storage, urlSigner } = await createStorage(config, options.s3Client);
-  const { repos, created } = await openIndex(config, logger);
+  const { repos, created, pgPool } = await openIndex(config, logger);
   const live = new LiveHub();
   const ingestor = new Ingestor({ storage, detections: repos.detections, stations: repos.stations, live, logger, clock, logging: repos.logging });
   const registry = new StationRegistry(STATION_STALE_MS);
@@ -180,7 +181,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   });
 
   return { app, services, ...cloudLifecycle({
-    config, logger, role, app, services, storage, repos, created, ingestor, publisher, currentModel, runner, mqtt, ingestLink, leadership: options.leadership ?? new SoleInstance(), live, relay, incidents, shippedDir,
+    config, logger, role, app, services, storage, repos, created, ingestor, publisher, currentModel, runner, mqtt, ingestLink, leadership: options.leadership ?? (pgPool ? new PgAdvisoryLeadership(pgPool, logger) : new SoleInstance()), live, relay, incidents, shippedDir,
     signer: signing.signer, scanIntervalMs: options.scanIntervalMs, workerPollMs: options.workerPollMs,
   }) };
 }

@@ -5,17 +5,13 @@ import { initBackend } from '#shared/model/backend.js';
 import { shippedModelDir, type ModelPackage } from '#shared/model/model-package.js';
 import { loadInitialModel } from './ota/initial-model.js';
 import { packageVersion } from '#shared/util/package-version.js';
-import { createS3Client } from '#shared/s3/client.js';
 import type { Logger } from '#shared/util/logger.js';
-import { BandwidthLimiter } from './actions/bandwidth-limiter.js';
 import { publishHomeAssistantDiscovery } from './actions/home-assistant.js';
 import { MqttLink } from './actions/mqtt-link.js';
 import { OutboxWorker } from './actions/outbox-worker.js';
 import { DELAYED_AFTER_MS, PublishAlerts, PublishEvents } from './actions/publish-messages.js';
 import { SqliteOutgoingStore } from './store/mqtt-outgoing-store.js';
-import { UploadClips } from './actions/upload-clips.js';
-import { ConfirmUploads } from './actions/confirm-uploads.js';
-import { PresignedTarget, S3Target, type UploadTarget } from './actions/upload-target.js';
+import type { UploadTarget } from './actions/upload-target.js';
 import type { AudioSource } from './capture/audio-source.js';
 import { FileSource } from './capture/file-source.js';
 import { FolderSource } from './capture/folder-source.js';
@@ -23,6 +19,7 @@ import { MicSource } from './capture/mic-source.js';
 import { startRecorder } from './capture/recorder-process.js';
 import { buildStages, type PipelineStages } from '#shared/pipeline/stages.js';
 import { composeLoggingStage, loggingWorker } from './logging-composition.js';
+import { buildUploadTarget, uploadWorkers } from './upload-composition.js';
 import { AlertJoiner } from './pipeline/alert-joiner.js';
 import { ClipWriter } from './pipeline/clip-writer.js';
 import { Clipper } from './pipeline/clipper.js';
@@ -46,7 +43,6 @@ import { openDatabase } from './store/database.js';
 import { StoreRetention } from './store/retention.js';
 import { DetectionStore } from './store/detection-store.js';
 import { Outbox } from './store/outbox.js';
-import { UploadLedger } from './store/upload-ledger.js';
 import { ProcessedFiles } from './capture/processed-files.js';
 import { recoverAfterCrash } from './store/recovery.js';
 import { GpsdClient } from './location/gpsd-client.js';
@@ -221,27 +217,8 @@ function buildActions(
       }
     });
   }
-  if (p.uploadTarget) workers.push(...uploadWorkers(config, p.uploadTarget, p.stores, o));
+  if (p.uploadTarget) workers.push(...uploadWorkers(config, p.uploadTarget, p.stores, o.clock, o.logger));
   return { link, workers };
-}
-
-/** The upload worker and, for presigned uploads, the worker that confirms each upload to the cloud. */
-function uploadWorkers(config: StationConfig, target: UploadTarget, stores: StationStores, o: ComposeOptions): OutboxWorker<unknown>[] {
-  const { clock, logger } = o;
-  const { outbox, detections, db } = stores;
-  const backoff = { minMs: config.upload.retryMinSec * 1000, maxMs: config.upload.retryMaxSec * 1000 };
-  const limiter = new BandwidthLimiter(config.upload.maxBytesPerSec, clock);
-  const rejectedRetryMs = Math.max(backoff.maxMs, 60_000);
-  const attemptTimeoutMs = config.upload.attemptTimeoutSec * 1000;
-  // Presigned uploads confirm each clip to the cloud that presigned it (no listing there); direct S3 has no cloud to tell.
-  const { presignUrl, token } = config.upload;
-  const confirm = presignUrl && token ? new ConfirmUploads({ baseUrl: presignUrl, stationId: config.stationId, token, attemptTimeoutMs, rejectedRetryMs }, logger) : undefined;
-  const ledger = new UploadLedger(db, detections, outbox, confirm !== undefined);
-  const upload = new UploadClips({ stationId: config.stationId, attemptTimeoutMs, rejectedRetryMs }, target, detections, ledger, limiter, clock);
-  const options = { concurrency: config.upload.concurrency, backoff, batch: 20 };
-  const workers = [new OutboxWorker('upload', outbox, upload, options, clock, logger) as OutboxWorker<unknown>];
-  if (confirm) workers.push(new OutboxWorker('confirm', outbox, confirm, options, clock, logger) as OutboxWorker<unknown>);
-  return workers;
 }
 
 /** Over-the-air model updates, switching the running pipeline's model. */
@@ -289,13 +266,3 @@ function buildSource(config: StationConfig, dataDir: string, o: ComposeOptions, 
   }, processed, o.clock, o.logger);
 }
 
-function buildUploadTarget(config: StationConfig): UploadTarget | undefined {
-  const u = config.upload;
-  if (u.presignUrl) {
-    if (!u.token) throw new Error('upload.presignUrl is set but upload.token (ECOSIGHT_STATION_TOKEN) is not');
-    return new PresignedTarget(u.presignUrl, config.stationId, u.token);
-  }
-  if (!u.bucket) return undefined;
-  const client = createS3Client({ endpoint: u.endpoint, region: u.region, forcePathStyle: u.forcePathStyle, requestTimeoutMs: u.attemptTimeoutSec * 1000 });
-  return new S3Target(client, u.bucket, u.multipartThresholdMb * 1024 * 1024);
-}

@@ -168,15 +168,9 @@ export class SqliteDetectionsRepo implements DetectionsRepo {
   }
 
   async list(f: DetectionFilter): Promise<{ items: DetectionRecord[]; total: number }> {
-    const clauses: string[] = [];
-    const params: Record<string, unknown> = { limit: f.limit, offset: f.offset };
-    if (f.station) { clauses.push('station_id = @station'); params.station = f.station; }
-    if (f.label) { clauses.push('label = @label'); params.label = f.label; }
-    if (f.from) { clauses.push('start_time >= @from'); params.from = f.from; }
-    if (f.to) { clauses.push('start_time <= @to'); params.to = f.to; }
-    if (f.reviewed !== undefined) clauses.push(f.reviewed ? 'reviewed_at IS NOT NULL' : 'reviewed_at IS NULL');
-    if (f.alert !== undefined) clauses.push(f.alert ? 'alert = 1' : 'alert = 0');
-    const where = clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+    const filter = detectionFilterClause(f);
+    const where = filter.where;
+    const params = { ...filter.params, limit: f.limit, offset: f.offset };
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM detections ${where}`).get(params) as { n: number }).n;
     const rows = this.db.prepare(`SELECT * FROM detections ${where} ORDER BY start_time DESC, event_id DESC LIMIT @limit OFFSET @offset`).all(params) as DetectionRow[];
     return { items: rows.map(toDetectionRecord), total };
@@ -272,4 +266,17 @@ export function toDetectionRecord(row: DetectionRow): DetectionRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** The WHERE clause of a detection listing (named @parameters), the same for both engines. */
+export function detectionFilterClause(f: DetectionFilter): { where: string; params: Record<string, unknown> } {
+  const clauses: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (f.station) { clauses.push('station_id = @station'); params.station = f.station; }
+  if (f.label) { clauses.push('label = @label'); params.label = f.label; }
+  if (f.from) { clauses.push('start_time >= @from'); params.from = f.from; }
+  if (f.to) { clauses.push('start_time <= @to'); params.to = f.to; }
+  if (f.reviewed !== undefined) clauses.push(f.reviewed ? 'reviewed_at IS NOT NULL' : 'reviewed_at IS NULL');
+  if (f.alert !== undefined) clauses.push(f.alert ? 'alert = 1' : 'alert = 0');
+  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }

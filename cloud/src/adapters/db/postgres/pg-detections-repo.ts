@@ -2,7 +2,7 @@ import type { AlertPayload, EventPayload } from '#shared/mqtt/payloads.js';
 import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 import {
   alertParams, eventParams, sidecarParams, toDetectionRecord,
-  type DetectionFilter, type DetectionRecord, type DetectionRow, type DetectionsRepo,
+  detectionFilterClause, type DetectionFilter, type DetectionRecord, type DetectionRow, type DetectionsRepo,
 } from '../detections-repo.js';
 import type { PgDb } from './pg-db.js';
 
@@ -102,7 +102,7 @@ export class PgDetectionsRepo implements DetectionsRepo {
   }
 
   async list(f: DetectionFilter): Promise<{ items: DetectionRecord[]; total: number }> {
-    const { where, params } = filterClause(f);
+    const { where, params } = detectionFilterClause(f);
     const total = (await this.db.one<{ n: number }>(`SELECT COUNT(*) AS n FROM detections ${where}`, params))?.n ?? 0;
     const rows = await this.db.rows<DetectionRow>(`SELECT * FROM detections ${where} ORDER BY start_time DESC, event_id DESC
       LIMIT @limit OFFSET @offset`, { ...params, limit: f.limit, offset: f.offset });
@@ -132,16 +132,4 @@ export class PgDetectionsRepo implements DetectionsRepo {
   async all(): Promise<DetectionRecord[]> {
     return (await this.db.rows<DetectionRow>('SELECT * FROM detections ORDER BY event_id, station_id')).map(toDetectionRecord);
   }
-}
-
-function filterClause(f: DetectionFilter): { where: string; params: Record<string, unknown> } {
-  const clauses: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (f.station) { clauses.push('station_id = @station'); params.station = f.station; }
-  if (f.label) { clauses.push('label = @label'); params.label = f.label; }
-  if (f.from) { clauses.push('start_time >= @from'); params.from = f.from; }
-  if (f.to) { clauses.push('start_time <= @to'); params.to = f.to; }
-  if (f.reviewed !== undefined) clauses.push(f.reviewed ? 'reviewed_at IS NOT NULL' : 'reviewed_at IS NULL');
-  if (f.alert !== undefined) clauses.push(f.alert ? 'alert = 1' : 'alert = 0');
-  return { where: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { freePort, waitFor } from '#testkit/ports.js';
+import { freePort, waitFor } from './ports.js';
 
 /** One `ecosight-cloud serve` process on 127.0.0.1, as it runs in production. */
 export interface CloudProcess {
@@ -12,14 +11,23 @@ export interface CloudProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
+export interface CloudProcessOptions {
+  /** The built cloud CLI (dist/cloud/src/cli.js): the caller knows where it is relative to itself. */
+  cliPath: string;
+  /** A port to listen on (e.g. the one a killed instance had); default a free one. */
+  port?: number;
+  timeoutMs?: number;
+}
+
 /**
  * Starts the cloud service in its own process with `env` on top of the
- * caller's environment (PORT and HOST are chosen here) and waits until
- * /status answers.
+ * caller's environment (PORT and HOST are set here) and waits until /status
+ * answers.
  */
-export async function startCloudProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<CloudProcess> {
-  const port = await freePort();
-  const cli = fileURLToPath(new URL('../../cloud/src/cli.js', import.meta.url));
+export async function startCloudProcess(env: Record<string, string>, options: CloudProcessOptions): Promise<CloudProcess> {
+  const port = options.port ?? (await freePort());
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const cli = options.cliPath;
   const child = spawn(process.execPath, [cli, 'serve'], {
     env: { ...process.env, ECOSIGHT_TF_BACKEND: process.env.ECOSIGHT_TF_BACKEND ?? 'wasm', LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'pipe'],
