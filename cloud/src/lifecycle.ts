@@ -87,17 +87,21 @@ export function cloudLifecycle(parts: LifecycleParts): { start(): Promise<void>;
       mqtt?.start();
       if (role === 'serve') {
         const link = parts.ingestLink;
+        // Confirmations are the ingest path; the listing only repairs what they missed (daily by default),
+        // run by the ingest leader alone so that several instances list the bucket once.
+        const scanMs = parts.scanIntervalMs ?? config.reconcileIntervalSec * 1000;
         parts.leadership.start((leading) => {
           logger.info({ leadership: parts.leadership.describe, leading }, leading ? 'this instance ingests station messages' : 'another instance ingests station messages');
-          if (!link) return;
-          if (leading) link.start();
-          else link.stop().catch(() => undefined);
+          if (leading) {
+            link?.start();
+            if (scanMs > 0) services.scanner.start(scanMs);
+          } else {
+            link?.stop().catch(() => undefined);
+            services.scanner.stop().catch(() => undefined);
+          }
         });
         incidents.start();
         await publisher.announceLatest();
-        // Confirmations are the ingest path; this listing only repairs what they missed (daily by default).
-        const scanMs = parts.scanIntervalMs ?? config.reconcileIntervalSec * 1000;
-        if (scanMs > 0) services.scanner.start(scanMs);
         if (config.jobRunner === 'inline') await runner.recover();
         else {
           // Releases a worker publishes reach this index when their job is read, or at the latest here.

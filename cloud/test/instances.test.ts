@@ -14,6 +14,9 @@ import type { IngestLeadership } from '../src/adapters/ingest-leadership.js';
 import type { LiveEvent } from '../src/adapters/live-hub.js';
 import { locatedAlert } from './support/located-alert.js';
 import { startTestCloud, type TestCloud } from './support/test-cloud.js';
+import { encodeWav16 } from '#shared/audio/wav-encode.js';
+import { sidecarKeyFor } from '#shared/bucket/layout.js';
+import { makeClip } from '#testkit/station-load.js';
 
 const PREFIX = 'ecoinstances';
 const SITES: Record<string, [number, number]> = { 'st-a': [0, 0], 'st-b': [400, 0], 'st-c': [400, 400] };
@@ -33,8 +36,9 @@ describe('two API instances on one broker', () => {
   beforeAll(async () => {
     await broker.start();
     const env = { MQTT_URL: broker.url, MQTT_PREFIX: PREFIX, INCIDENT_SETTLE_SEC: '1' };
-    leader = await startTestCloud(env);
-    other = await startTestCloud(env, { leadership: follower });
+    // The reconciliation timer is on (every 300 ms here) for both: only the leader's may list the bucket.
+    leader = await startTestCloud(env, { scanIntervalMs: 300 });
+    other = await startTestCloud(env, { leadership: follower, scanIntervalMs: 300 });
     other.services.live.subscribe((e) => otherLive.push(e));
     await waitFor(() => (leader.services.ingestLink?.subscribed && other.services.mqtt?.connected && leader.services.mqtt?.connected) || undefined, 10_000, 'both instances on the broker');
     await new Promise((r) => setTimeout(r, 300));
@@ -67,5 +71,18 @@ describe('two API instances on one broker', () => {
     // Only the leader ingested: the other instance's own index has no row for the alert.
     expect(await leader.services.repos.detections.get('st-a', 'st-a.ev-1')).toBeDefined();
     expect(await other.services.repos.detections.get('st-a', 'st-a.ev-1')).toBeUndefined();
+  });
+
+  it('reconciles the bucket on the leader only', async () => {
+    // An upload nobody confirmed (an old station, a lost confirmation), in each instance's own bucket here.
+    const base = encodeWav16(new Float32Array(1600), 16000);
+    for (const c of [leader, other]) {
+      const { clipKey, wav, sidecar } = makeClip('st-b', 'st-b.ev-unconfirmed', base, 1, Date.now() - 5_000);
+      await c.services.storage.put(clipKey, wav, 'audio/wav');
+      await c.services.storage.put(sidecarKeyFor(clipKey), sidecar, 'application/json');
+    }
+    await waitFor(async () => (await leader.services.repos.detections.get('st-b', 'st-b.ev-unconfirmed')) ?? undefined, 10_000, 'the leader to reconcile');
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await other.services.repos.detections.get('st-b', 'st-b.ev-unconfirmed')).toBeUndefined();
   });
 });

@@ -70,6 +70,7 @@ export class SidecarScanner {
    * redeployed more often than its interval still reconciles (one listing per station per start).
    */
   start(intervalMs: number): void {
+    if (this.timer) return;
     const run = (): void => {
       this.scan().catch((err: Error) => this.deps.logger.warn({ err: err.message }, 'reconciliation scan failed'));
     };
