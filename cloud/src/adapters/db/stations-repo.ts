@@ -129,14 +129,7 @@ export class SqliteStationsRepo implements StationsRepo {
         software_version = COALESCE(@softwareVersion, software_version),
         model_version = COALESCE(@modelVersion, model_version),
         telemetry = COALESCE(@telemetry, telemetry)
-      WHERE id = @id`).run({
-      id,
-      lastSeen: patch.lastSeen,
-      state: patch.state ?? null,
-      softwareVersion: patch.softwareVersion ?? null,
-      modelVersion: patch.modelVersion ?? null,
-      telemetry: patch.telemetry ? JSON.stringify(patch.telemetry) : null,
-    });
+      WHERE id = @id`).run(healthPatchParams(id, patch));
     return this.getSync(id);
   }
 }
@@ -152,5 +145,17 @@ export function toStationRecord(row: StationRow): StationRecord {
     softwareVersion: row.software_version,
     modelVersion: row.model_version,
     telemetry: row.telemetry ? JSON.parse(row.telemetry) : null,
+  };
+}
+
+/** The named parameters of a station's health update, the same for both index engines. */
+export function healthPatchParams(id: string, patch: StationHealthPatch): Record<string, unknown> {
+  return {
+    id,
+    lastSeen: patch.lastSeen,
+    state: patch.state ?? null,
+    softwareVersion: patch.softwareVersion ?? null,
+    modelVersion: patch.modelVersion ?? null,
+    telemetry: patch.telemetry ? JSON.stringify(patch.telemetry) : null,
   };
 }

@@ -1,4 +1,4 @@
-import { isTokenHash, toStationRecord, type StationHealthPatch, type StationRecord, type StationRegistration, type StationRow, type StationsRepo } from '../stations-repo.js';
+import { healthPatchParams, isTokenHash, toStationRecord, type StationHealthPatch, type StationRecord, type StationRegistration, type StationRow, type StationsRepo } from '../stations-repo.js';
 import type { PgDb } from './pg-db.js';
 
 const UPSERT = `INSERT INTO stations (id, name, token_sha256, created_at) VALUES (@id, @name, @tokenSha256, @createdAt)
@@ -57,14 +57,7 @@ export class PgStationsRepo implements StationsRepo {
         software_version = COALESCE(@softwareVersion, stations.software_version),
         model_version = COALESCE(@modelVersion, stations.model_version),
         telemetry = COALESCE(@telemetry, stations.telemetry)
-      WHERE id = @id RETURNING *`, {
-      id,
-      lastSeen: patch.lastSeen,
-      state: patch.state ?? null,
-      softwareVersion: patch.softwareVersion ?? null,
-      modelVersion: patch.modelVersion ?? null,
-      telemetry: patch.telemetry ? JSON.stringify(patch.telemetry) : null,
-    });
+      WHERE id = @id RETURNING *`, healthPatchParams(id, patch));
     return row ? toStationRecord(row) : undefined;
   }
 }
