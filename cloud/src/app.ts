@@ -38,6 +38,7 @@ import { SoleInstance, type IngestLeadership } from './adapters/ingest-leadershi
 import { PgAdvisoryLeadership } from './adapters/pg-leadership.js';
 import { StationIngestLink } from './adapters/station-ingest-link.js';
 import type { CloudServices } from './services.js';
+import { PredictGate } from './predict/predict-gate.js';
 import { StationService } from './stations/station-service.js';
 import { maxDecodedSamples } from './uploads/audio-limits.js';
 import { UploadService } from './uploads/upload-service.js';
@@ -162,6 +163,7 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
     }),
     confirmer: new UploadConfirmer({ storage, detections: repos.detections, ingestor }),
     mqtt, ingestLink, currentModel, publisher, jobStore, runner,
+    predictGate: new PredictGate({ concurrency: config.predictConcurrency, queue: config.predictQueue }),
     retrain: new RetrainService(repos, runner, publisher),
     uploads: new UploadService({
       storage, uploads: repos.uploads, clock, classes: async () => (await currentModel.get()).pkg.classNames, maxDecodedSamples: maxDecodedSamples(config.maxUploadMb),

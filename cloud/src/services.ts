@@ -17,6 +17,7 @@ import type { MqttBridge } from './adapters/mqtt-bridge.js';
 import type { StationIngestLink } from './adapters/station-ingest-link.js';
 import type { UrlSigner } from './adapters/storage/fs-presigner.js';
 import type { ObjectStorage } from './adapters/storage/object-storage.js';
+import type { PredictGate } from './predict/predict-gate.js';
 import type { UploadService } from './uploads/upload-service.js';
 import type { StationService } from './stations/station-service.js';
 
@@ -51,6 +52,8 @@ export interface CloudServices {
   jobStore: JobStore;
   runner: JobRunner;
   retrain: RetrainService;
+  /** Bounds the memory-heavy /predict decodes (PREDICT_CONCURRENCY running, PREDICT_QUEUE waiting). */
+  predictGate: PredictGate;
   uploads: UploadService;
   /** The dashboard's static files. */
   uiDir: string;

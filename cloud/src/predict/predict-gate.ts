@@ -18,6 +18,9 @@ export class GateFullError extends EcoSightError {
  */
 export class PredictGate {
   private running = 0;
+  private peakRunning = 0;
+  private peakWaiting = 0;
+  private refused = 0;
   private readonly waiting: Array<() => void> = [];
   private readonly settings: { concurrency: number; queue: number; retryAfterSec: number };
 
@@ -28,10 +31,17 @@ export class PredictGate {
   /** Runs `work` when a slot is free; throws GateFullError when the queue is full too. */
   async run<T>(work: () => Promise<T>): Promise<T> {
     if (this.running >= this.settings.concurrency) {
-      if (this.waiting.length >= this.settings.queue) throw new GateFullError(this.settings.retryAfterSec);
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      if (this.waiting.length >= this.settings.queue) {
+        this.refused++;
+        throw new GateFullError(this.settings.retryAfterSec);
+      }
+      await new Promise<void>((resolve) => {
+        this.waiting.push(resolve);
+        this.peakWaiting = Math.max(this.peakWaiting, this.waiting.length);
+      });
     } else {
       this.running++;
+      this.peakRunning = Math.max(this.peakRunning, this.running);
     }
     try {
       return await work();
@@ -43,7 +53,8 @@ export class PredictGate {
     }
   }
 
-  get stats(): { running: number; waiting: number } {
-    return { running: this.running, waiting: this.waiting.length };
+  /** Now, the most ever at once since start, and how many were refused. */
+  get stats(): { running: number; waiting: number; peakRunning: number; peakWaiting: number; refused: number } {
+    return { running: this.running, waiting: this.waiting.length, peakRunning: this.peakRunning, peakWaiting: this.peakWaiting, refused: this.refused };
   }
 }

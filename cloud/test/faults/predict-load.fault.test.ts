@@ -37,6 +37,7 @@ describe('/predict under a flood of large files', () => {
       return { status: res.status, retryAfter: res.headers.get('retry-after') };
     }));
     f.attacks += PARALLEL;
+    const gate = cloud.services.predictGate.stats;
     // The honest client: a short file, retrying as told.
     const small = formBody([{ name: 'file', filename: 'short.wav', content: loudWav(1.5) }]);
     let honest = 0;
@@ -49,7 +50,10 @@ describe('/predict under a flood of large files', () => {
     clearInterval(sampler);
     const busy = answers.filter((a) => a.status === 503);
     const growthMb = (peak - rss0) / 2 ** 20;
-    f.check('the excess is refused with 503 + Retry-After', busy.length >= PARALLEL - 8 && busy.every((a) => Number(a.retryAfter) > 0), answers.map((a) => a.status).join(','));
+    // How many arrive while slots are taken depends on the machine's pace; what may not vary is the
+    // bound the service itself saw (2 decoding, 2 waiting) and that every refusal says when to retry.
+    f.check('at most PREDICT_CONCURRENCY decode at once', gate.peakRunning <= 2 && gate.peakWaiting <= 2, `peak ${gate.peakRunning} running, ${gate.peakWaiting} waiting`);
+    f.check('the excess is refused with 503 + Retry-After', busy.length > 0 && busy.length === gate.refused && busy.every((a) => Number(a.retryAfter) > 0), answers.map((a) => a.status).join(','));
     f.check('everything else is answered', answers.every((a) => a.status === 200 || a.status === 503), answers.map((a) => a.status).join(','));
     f.check('memory stays bounded', growthMb < 600, `RSS grew ${growthMb.toFixed(0)} MB`);
     f.check('an honest client is served', honest === 200, `last answer ${honest}`);
@@ -57,7 +61,7 @@ describe('/predict under a flood of large files', () => {
     f.refused('audio over MAX_PREDICT_SEC', await cloud.app.inject({ method: 'POST', url: '/predict', headers: { 'content-type': tooLong.contentType }, payload: tooLong.body }), [413]);
     recordScenario({
       scenario: 'Predict: parallel large files', iterations: 1, faultsInjected: f.attacks, itemsChecked: f.checks, itemsLost: f.problems.length,
-      tried: `${PARALLEL} parallel 3-minute WAVs, then an honest client`, note: `RSS grew ${growthMb.toFixed(0)} MB`,
+      tried: `${PARALLEL} parallel 3-minute WAVs, then an honest client`, note: `RSS grew ${growthMb.toFixed(0)} MB; ${busy.length} of ${PARALLEL} refused`,
     });
     expect(f.problems).toEqual([]);
   });

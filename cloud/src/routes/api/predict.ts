@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ApiError, badRequest } from '../../errors.js';
-import { GateFullError, PredictGate } from '../../predict/predict-gate.js';
+import { GateFullError } from '../../predict/predict-gate.js';
 import { predictSamples } from '../../predict/predict.js';
 import type { CloudServices } from '../../services.js';
 import { decodeAudioWithin, maxDecodedSamples } from '../../uploads/audio-limits.js';
@@ -15,7 +15,7 @@ export const predictRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices 
   // /predict has its own cap (MAX_PREDICT_SEC), separate from training uploads: at most
   // that much audio at 48 kHz, 16-bit stereo, and never more than an upload.
   const maxFileBytes = Math.min(Math.round(config.maxUploadMb * 1024 * 1024), Math.round(config.maxPredictSec * 48_000 * 4) + 64 * 1024);
-  const gate = new PredictGate({ concurrency: config.predictConcurrency, queue: config.predictQueue });
+  const gate = services.predictGate;
 
   app.post('/predict', {
     onRequest: [services.auth.read, async (request) => rejectDeclaredOversize(request, maxFileBytes + 64 * 1024)],
