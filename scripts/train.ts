@@ -48,6 +48,7 @@ const { values } = parseArgs({
     select: { type: 'string' },
     onset: { type: 'boolean', default: false },
     'examples-cache': { type: 'string' },
+    members: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -65,7 +66,8 @@ synthesized gunshots and chainsaws and writes a model package (see docs/model.md
   --onset              train stage 2 of the gunshot detector (the onset classifier)
                        instead of the window model -> models/onset/ (or --out DIR);
                        uses --seed, --cache, --version, --synthetic (default 1500),
-                       --epochs (default 25), --examples-cache DIR (keep the computed
+                       --epochs (default 25), --members N (nets of different seeds merged
+                       into one, default 1), --examples-cache DIR (keep the computed
                        onset examples there and reuse them); about 15-30 min on 2 cores
   --seed N             random seed (default 20261): same seed + same cache = same model
   --epochs N           validation intervals (default 20; --quick 50)

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findImpulses } from '#shared/detect/impulse-trigger.js';
 import { ONSET_FEATURES, onsetFeatures } from '#shared/detect/onset-features.js';
+import type { ScoredOnset } from '#shared/detect/gunshot-onsets.js';
 import { OnsetModel, ONSET_MODEL_FILE, type OnsetModelFile } from '#shared/detect/onset-model.js';
 import type { Logger } from '#shared/util/logger.js';
 import { createRandom } from '#shared/util/random.js';
@@ -11,7 +12,8 @@ import { validationClips } from '../train/dataset-assembly.js';
 import { cached, EXAMPLES_IO, row, VALIDATION_IO, type ValidationOnsets } from './example-cache.js';
 import { examplesOf, onsetTrainingAudio, trainingStreams } from './onset-data.js';
 import { scoredOnsetDetector } from './onset-detector.js';
-import { DEFAULT_ONSET_NET, trainOnsetNet, type OnsetNetOptions } from './train-onset.js';
+import { mergeNets } from './ensemble.js';
+import { DEFAULT_ONSET_NET, trainOnsetNet, type OnsetNetOptions, type TrainedOnsetNet } from './train-onset.js';
 
 export interface OnsetTrainingOptions {
   cacheDir?: string;
@@ -28,11 +30,15 @@ export interface OnsetTrainingOptions {
   /** False-alarm budget the threshold is chosen for, per hour of validation forest audio. Default 1. */
   maxFalseAlarmsPerHour?: number;
   net?: Partial<Omit<OnsetNetOptions, 'logger' | 'seed'>>;
+  /** Nets trained with different seeds and merged into one (see ensemble.ts). Default DEFAULT_MEMBERS. */
+  members?: number;
   /** Directory to keep computed examples in (see example-cache.ts). */
   examplesCache?: string;
 }
 
 const BURST_GAP_SEC = 1;
+/** Ensemble size of the shipped stage 2 (measured in docs/model.md). */
+export const DEFAULT_MEMBERS = 1;
 
 /**
  * `npm run train -- --onset`: trains stage 2 of the gunshot detector on the
@@ -51,18 +57,17 @@ export async function runOnsetTraining(o: OnsetTrainingOptions): Promise<{ file:
   const positives = examples.labels.reduce((s, l) => s + l, 0);
   o.logger.info({ examples: examples.count, positives }, 'onset examples');
   const valid = await cached(o.examplesCache, 'validation', async () => validationOnsets(o), VALIDATION_IO);
-  const net = await trainOnsetNet(examples, { ...DEFAULT_ONSET_NET, ...o.net, seed: o.seed, logger: o.logger });
-  const { finalLoss, ...weights } = net;
-  const draft: OnsetModelFile = { format: 'ecosight-onset-mlp/1', version: o.version, ...weights, threshold: 0.5, burstGapSec: BURST_GAP_SEC };
-  const model = new OnsetModel(draft);
-  const score = (s: ValidationOnsets['alarmFree']) => s.triggers.map((trigger, i) => ({ trigger, score: model.score(row(s.features, i)) }));
-  const free = score(valid.alarmFree);
-  const events = score(valid.withEvents);
   const budget = o.maxFalseAlarmsPerHour ?? 1;
-  const probe = scoredOnsetDetector(`two-stage ${o.version}`, 0.5, BURST_GAP_SEC, free, events);
-  const { sweep } = alarmCurve(probe, valid.events, valid.hours, 0.5);
-  const ok = sweep.filter((p) => p.falseAlarmsPerHour <= budget);
-  const threshold = ok.length > 0 ? Math.min(...ok.filter((p) => p.eventRecall === Math.max(...ok.map((q) => q.eventRecall))).map((p) => p.threshold)) : 1;
+  const members = o.members ?? DEFAULT_MEMBERS;
+  const nets: TrainedOnsetNet[] = [];
+  for (let j = 0; j < members; j++) {
+    nets.push(await trainOnsetNet(examples, { ...DEFAULT_ONSET_NET, ...o.net, seed: o.seed + 1000 * j, logger: o.logger }));
+    const alone = atBudget(new OnsetModel(draftOf(o.version, nets[j], nets[j].layers)), valid, budget);
+    o.logger.info({ member: j, threshold: alone.threshold, eventRecall: alone.eventRecall }, 'onset net member at the false-alarm budget');
+  }
+  const draft = draftOf(o.version, nets[0], mergeNets(nets.map((n) => n.layers)));
+  const { threshold, free, events } = atBudget(new OnsetModel(draft), valid, budget);
+  const finalLoss = nets.reduce((s, n) => s + n.finalLoss, 0) / nets.length;
   const report = honestReport(scoredOnsetDetector(`two-stage ${o.version}`, threshold, BURST_GAP_SEC, free, events), {
     hours: valid.hours,
     alarmFree: { samples: new Float32Array(0), placements: valid.freePlacements },
@@ -75,13 +80,29 @@ export async function runOnsetTraining(o: OnsetTrainingOptions): Promise<{ file:
       seed: o.seed,
       seconds: Math.round((Date.now() - started) / 1000),
       data: { examples: examples.count, positiveExamples: positives, synthetic: o.synthetic ?? 1500, negativePasses: o.negativePasses ?? 2, gunshotRounds: o.gunshotRounds ?? 3 },
-      net: { ...DEFAULT_ONSET_NET, ...o.net, finalLoss },
+      net: { ...DEFAULT_ONSET_NET, ...o.net, members, finalLoss },
       validation: { triggersPerHour: free.length / valid.hours, maxFalseAlarmsPerHour: budget, report },
     },
   };
   await mkdir(o.outDir, { recursive: true });
   await writeFile(join(o.outDir, ONSET_MODEL_FILE), `${JSON.stringify(file)}\n`);
   return { file, report };
+}
+
+function draftOf(version: string, net: TrainedOnsetNet, layers: OnsetModelFile['layers']): OnsetModelFile {
+  return { format: 'ecosight-onset-mlp/1', version, inputSize: net.inputSize, mean: net.mean, std: net.std, layers, threshold: 0.5, burstGapSec: BURST_GAP_SEC };
+}
+
+/** The lowest threshold with the best event recall within the false-alarm budget on the validation streams. */
+function atBudget(model: OnsetModel, valid: ValidationOnsets, budget: number): { threshold: number; eventRecall: number; free: ScoredOnset[]; events: ScoredOnset[] } {
+  const score = (s: ValidationOnsets['alarmFree']) => s.triggers.map((trigger, i) => ({ trigger, score: model.score(row(s.features, i)) }));
+  const free = score(valid.alarmFree);
+  const events = score(valid.withEvents);
+  const { sweep } = alarmCurve(scoredOnsetDetector('probe', 0.5, BURST_GAP_SEC, free, events), valid.events, valid.hours, 0.5);
+  const ok = sweep.filter((p) => p.falseAlarmsPerHour <= budget);
+  const best = ok.length > 0 ? Math.max(...ok.map((q) => q.eventRecall)) : 0;
+  const threshold = ok.length > 0 ? Math.min(...ok.filter((p) => p.eventRecall === best).map((p) => p.threshold)) : 1;
+  return { threshold, eventRecall: best, free, events };
 }
 
 /** Triggers and features of the validation packages' honest streams (the audio itself is dropped). */
