@@ -67,7 +67,7 @@ synthesized gunshots and chainsaws and writes a model package (see docs/model.md
                        instead of the window model -> models/onset/ (or --out DIR);
                        uses --seed, --cache, --version, --synthetic (default 1500),
                        --epochs (default 25), --members N (nets of different seeds merged
-                       into one, default 1), --examples-cache DIR (keep the computed
+                       into one, default 5), --examples-cache DIR (keep the computed
                        onset examples there and reuse them); about 15-30 min on 2 cores
   --seed N             random seed (default 20261): same seed + same cache = same model
   --epochs N           validation intervals (default 20; --quick 50)

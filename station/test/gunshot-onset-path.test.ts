@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StationConfigSchema } from '#shared/config/station-config.js';
 import { validateConfig } from '#shared/config/validate.js';
-import { ONSET_FEATURES } from '#shared/detect/onset-features.js';
+import { ONSET_EXCESS_FEATURE, ONSET_FEATURES } from '#shared/detect/onset-features.js';
 import { parseOnsetModel } from '#shared/detect/onset-model.js';
 import { initBackend } from '#shared/model/backend.js';
 import { loadModelPackage } from '#shared/model/model-package.js';
@@ -22,7 +22,7 @@ const RATE = 16000;
 /** Stage 2 stand-in with a known rule: a trigger rising 20 dB or more is a gunshot. */
 function riseModel(): ReturnType<typeof parseOnsetModel> {
   const weights = new Array<number>(ONSET_FEATURES).fill(0);
-  weights[ONSET_FEATURES - 2] = 30;
+  weights[ONSET_EXCESS_FEATURE] = 30;
   return parseOnsetModel({
     format: 'ecosight-onset-mlp/1', version: 'test', inputSize: ONSET_FEATURES,
     mean: new Array<number>(ONSET_FEATURES).fill(0), std: new Array<number>(ONSET_FEATURES).fill(1),

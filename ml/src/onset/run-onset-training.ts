@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { findImpulses } from '#shared/detect/impulse-trigger.js';
 import { ONSET_FEATURES, onsetFeatures } from '#shared/detect/onset-features.js';
 import type { ScoredOnset } from '#shared/detect/gunshot-onsets.js';
+import { contextsOf } from '#shared/detect/trigger-history.js';
 import { OnsetModel, ONSET_MODEL_FILE, type OnsetModelFile } from '#shared/detect/onset-model.js';
 import type { Logger } from '#shared/util/logger.js';
 import { createRandom } from '#shared/util/random.js';
@@ -10,7 +11,7 @@ import { alarmCurve } from '../honest/alarm-curve.js';
 import { honestReport, honestStreams, type HonestReport } from '../honest/honest-eval.js';
 import { validationClips } from '../train/dataset-assembly.js';
 import { cached, EXAMPLES_IO, row, VALIDATION_IO, type ValidationOnsets } from './example-cache.js';
-import { examplesOf, onsetTrainingAudio, trainingStreams } from './onset-data.js';
+import { concatExamples, examplesOf, noiseStreams, onsetTrainingAudio, trainingStreams } from './onset-data.js';
 import { scoredOnsetDetector } from './onset-detector.js';
 import { mergeNets } from './ensemble.js';
 import { DEFAULT_ONSET_NET, trainOnsetNet, type OnsetNetOptions, type TrainedOnsetNet } from './train-onset.js';
@@ -27,6 +28,8 @@ export interface OnsetTrainingOptions {
   gunshotRounds?: number;
   /** Times every negative clip is placed in the forest streams. Default 2. */
   negativePasses?: number;
+  /** Minutes of stationary noise of every colour and level (all negatives). Default DEFAULT_NOISE_MINUTES. */
+  noiseMinutes?: number;
   /** False-alarm budget the threshold is chosen for, per hour of validation forest audio. Default 1. */
   maxFalseAlarmsPerHour?: number;
   net?: Partial<Omit<OnsetNetOptions, 'logger' | 'seed'>>;
@@ -38,7 +41,8 @@ export interface OnsetTrainingOptions {
 
 const BURST_GAP_SEC = 1;
 /** Ensemble size of the shipped stage 2 (measured in docs/model.md). */
-export const DEFAULT_MEMBERS = 1;
+export const DEFAULT_MEMBERS = 5;
+export const DEFAULT_NOISE_MINUTES = 600;
 
 /**
  * `npm run train -- --onset`: trains stage 2 of the gunshot detector on the
@@ -49,11 +53,15 @@ export const DEFAULT_MEMBERS = 1;
  */
 export async function runOnsetTraining(o: OnsetTrainingOptions): Promise<{ file: OnsetModelFile; report: HonestReport }> {
   const started = Date.now();
-  const examples = await cached(o.examplesCache, 'train', async () => {
+  const forest = await cached(o.examplesCache, 'train', async () => {
     const audio = await onsetTrainingAudio({ cacheDir: o.cacheDir, seed: o.seed, logger: o.logger, synthetic: o.synthetic ?? 1500, gunshotRounds: o.gunshotRounds ?? 3 });
     o.logger.info({ negatives: audio.negatives.length, positives: audio.positives.length }, 'onset training audio');
     return examplesOf(trainingStreams(audio, createRandom(`onset-streams-${o.seed}`), o.negativePasses ?? 2));
   }, EXAMPLES_IO);
+  const noiseMinutes = o.noiseMinutes ?? DEFAULT_NOISE_MINUTES;
+  const noise = await cached(o.examplesCache, `noise-${noiseMinutes}`, () => examplesOf(noiseStreams(noiseMinutes, createRandom(`onset-noise-${o.seed}`))), EXAMPLES_IO);
+  o.logger.info({ noiseMinutes, noiseExamples: noise.count }, 'stationary-noise examples');
+  const examples = concatExamples([forest, noise]);
   const positives = examples.labels.reduce((s, l) => s + l, 0);
   o.logger.info({ examples: examples.count, positives }, 'onset examples');
   const valid = await cached(o.examplesCache, 'validation', async () => validationOnsets(o), VALIDATION_IO);
@@ -79,7 +87,7 @@ export async function runOnsetTraining(o: OnsetTrainingOptions): Promise<{ file:
     training: {
       seed: o.seed,
       seconds: Math.round((Date.now() - started) / 1000),
-      data: { examples: examples.count, positiveExamples: positives, synthetic: o.synthetic ?? 1500, negativePasses: o.negativePasses ?? 2, gunshotRounds: o.gunshotRounds ?? 3 },
+      data: { examples: examples.count, positiveExamples: positives, synthetic: o.synthetic ?? 1500, negativePasses: o.negativePasses ?? 2, noiseMinutes, noiseExamples: noise.count, gunshotRounds: o.gunshotRounds ?? 3 },
       net: { ...DEFAULT_ONSET_NET, ...o.net, members, finalLoss },
       validation: { triggersPerHour: free.length / valid.hours, maxFalseAlarmsPerHour: budget, report },
     },
@@ -95,7 +103,10 @@ function draftOf(version: string, net: TrainedOnsetNet, layers: OnsetModelFile['
 
 /** The lowest threshold with the best event recall within the false-alarm budget on the validation streams. */
 function atBudget(model: OnsetModel, valid: ValidationOnsets, budget: number): { threshold: number; eventRecall: number; free: ScoredOnset[]; events: ScoredOnset[] } {
-  const score = (s: ValidationOnsets['alarmFree']) => s.triggers.map((trigger, i) => ({ trigger, score: model.score(row(s.features, i)) }));
+  const score = (s: ValidationOnsets['alarmFree']) => {
+    const contexts = contextsOf(s.triggers, 16000);
+    return s.triggers.map((trigger, i) => ({ trigger, context: contexts[i], score: model.score(row(s.features, i)) }));
+  };
   const free = score(valid.alarmFree);
   const events = score(valid.withEvents);
   const { sweep } = alarmCurve(scoredOnsetDetector('probe', 0.5, BURST_GAP_SEC, free, events), valid.events, valid.hours, 0.5);
@@ -110,8 +121,9 @@ async function validationOnsets(o: OnsetTrainingOptions): Promise<ValidationOnse
   const streams = honestStreams(await validationClips({ cacheDir: o.cacheDir, seed: o.seed, logger: o.logger }), o.seed);
   const of = (x: Float32Array) => {
     const triggers = findImpulses(x, { sampleRateHz: 16000 });
+    const contexts = contextsOf(triggers, 16000);
     const features = new Float32Array(triggers.length * ONSET_FEATURES);
-    triggers.forEach((t, i) => features.set(onsetFeatures(x, t.onsetSample, t), i * ONSET_FEATURES));
+    triggers.forEach((t, i) => features.set(onsetFeatures(x, t.onsetSample, t, contexts[i]), i * ONSET_FEATURES));
     return { triggers, features };
   };
   return Promise.resolve({ hours: streams.hours, events: streams.withEvents.placements, freePlacements: streams.alarmFree.placements, alarmFree: of(streams.alarmFree.samples), withEvents: of(streams.withEvents.samples) });

@@ -2,7 +2,9 @@ import { ONSET_FEATURES } from '#shared/detect/onset-features.js';
 import type { OnsetModelFile } from '#shared/detect/onset-model.js';
 import { tf } from '#shared/model/tf.js';
 import type { Logger } from '#shared/util/logger.js';
+import { createRandom, shuffledIndices } from '#shared/util/random.js';
 import type { OnsetExamples } from './onset-data.js';
+import { SeededDropout } from './seeded-dropout.js';
 
 export interface OnsetNetOptions {
   hidden: readonly number[];
@@ -11,12 +13,14 @@ export interface OnsetNetOptions {
   learningRate: number;
   /** Positives weigh this share of the loss overall (class weighting against ~20 negatives per positive). */
   positiveShare: number;
+  /** Dropout rate after each hidden layer (a new, seeded mask at every step). */
+  dropout: number;
   seed: number;
   logger: Logger;
 }
 
 export const DEFAULT_ONSET_NET: Omit<OnsetNetOptions, 'logger'> = {
-  hidden: [128, 32], epochs: 25, batchSize: 256, learningRate: 1e-3, positiveShare: 0.3, seed: 20261,
+  hidden: [128, 32], epochs: 25, batchSize: 256, learningRate: 1e-3, positiveShare: 0.3, dropout: 0.2, seed: 20261,
 };
 
 /** Trained layers and normalisation, ready for an OnsetModelFile. */
@@ -42,7 +46,7 @@ export async function trainOnsetNet(ex: OnsetExamples, o: OnsetNetOptions): Prom
       kernelInitializer: tf.initializers.heNormal({ seed: o.seed + i }),
       kernelRegularizer: tf.regularizers.l2({ l2: 1e-4 }),
     }));
-    model.add(tf.layers.dropout({ rate: 0.2, seed: o.seed + 100 + i }));
+    model.add(new SeededDropout(o.dropout, createRandom(`onset-dropout-${o.seed}-${i}`)));
   });
   model.add(tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed + 99 }) }));
   model.compile({ optimizer: tf.train.adam(o.learningRate), loss: 'binaryCrossentropy' });
@@ -50,16 +54,17 @@ export async function trainOnsetNet(ex: OnsetExamples, o: OnsetNetOptions): Prom
   const ys = tf.tensor2d(Float32Array.from(ex.labels), [ex.count, 1]);
   const positiveWeight = (o.positiveShare / (1 - o.positiveShare)) * (negatives / Math.max(1, positives));
   let finalLoss = Number.NaN;
-  await model.fit(xs, ys, {
-    epochs: o.epochs, batchSize: o.batchSize, shuffle: true, verbose: 0,
-    classWeight: { 0: 1, 1: positiveWeight },
-    callbacks: {
-      onEpochEnd: (epoch, logs) => {
-        finalLoss = logs?.loss ?? Number.NaN;
-        o.logger.info({ epoch, loss: finalLoss }, 'onset net epoch');
-      },
-    },
-  });
+  // tf.fit would shuffle with Math.random; a seeded order per epoch makes a retrain on the same data the same net.
+  const order = createRandom(`onset-order-${o.seed}`);
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    const idx = tf.tensor1d(Int32Array.from(shuffledIndices(ex.count, order.fork(epoch))), 'int32');
+    const xe = tf.gather(xs, idx);
+    const ye = tf.gather(ys, idx);
+    const h = await model.fit(xe, ye, { epochs: 1, batchSize: o.batchSize, shuffle: false, verbose: 0, classWeight: { 0: 1, 1: positiveWeight } });
+    tf.dispose([idx, xe, ye]);
+    finalLoss = Number(h.history.loss[0]);
+    o.logger.info({ epoch, loss: finalLoss }, 'onset net epoch');
+  }
   xs.dispose();
   ys.dispose();
   const layers: OnsetModelFile['layers'] = [];

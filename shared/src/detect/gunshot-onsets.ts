@@ -1,10 +1,13 @@
 import { findImpulses, type ImpulseTrigger, type ImpulseTriggerOptions } from './impulse-trigger.js';
 import { onsetFeatures } from './onset-features.js';
 import type { OnsetModel } from './onset-model.js';
+import { contextsOf, type OnsetContext } from './trigger-history.js';
 
 /** One trigger with its stage-2 score. */
 export interface ScoredOnset {
   trigger: ImpulseTrigger;
+  /** What came before it (trigger-history.ts). */
+  context: OnsetContext;
   /** Stage-2 gunshot probability. */
   score: number;
 }
@@ -23,7 +26,7 @@ export interface GunshotAlarm {
 
 /**
  * A new alarm is not started when at least this many triggers fell in the
- * TEXTURE_WINDOW_SEC before it: rain on leaves or on the housing, hail or a
+ * HISTORY_SEC (5 s) before it: rain on leaves or on the housing, hail or a
  * crackling fire make an impulsive texture of several onsets per second, each
  * of which can look like a distant shot on its own, while a real shot (or the
  * first of a burst) comes out of comparative quiet (on the validation event
@@ -31,28 +34,20 @@ export interface GunshotAlarm {
  * Later shots of an alarm already open are not affected.
  */
 export const TEXTURE_TRIGGERS = 8;
-export const TEXTURE_WINDOW_SEC = 5;
 
-/** Tracks recent trigger onsets to recognise an impulsive texture. */
-export class TextureGate {
-  private recent: number[] = [];
-
-  constructor(private readonly windowSamples: number) {}
-
-  /** Records a trigger; true when it arrives inside an impulsive texture. */
-  observe(onsetSample: number): boolean {
-    while (this.recent.length > 0 && this.recent[0] < onsetSample - this.windowSamples) this.recent.shift();
-    const inTexture = this.recent.length >= TEXTURE_TRIGGERS;
-    this.recent.push(onsetSample);
-    return inTexture;
-  }
+/** True when a trigger arrives inside an impulsive texture (see TEXTURE_TRIGGERS). */
+export function inTexture(context: OnsetContext): boolean {
+  return context.recent5s >= TEXTURE_TRIGGERS;
 }
 
 /** Stage 1 + stage 2 over a whole signal: every trigger with its score. */
 export function scoreOnsets(samples: Float32Array, model: OnsetModel, sampleRateHz = 16000, trigger?: Partial<ImpulseTriggerOptions>): ScoredOnset[] {
-  return findImpulses(samples, { sampleRateHz, ...trigger }).map((t) => ({
+  const triggers = findImpulses(samples, { sampleRateHz, ...trigger });
+  const contexts = contextsOf(triggers, sampleRateHz);
+  return triggers.map((t, i) => ({
     trigger: t,
-    score: model.score(onsetFeatures(samples, t.onsetSample, t, sampleRateHz)),
+    context: contexts[i],
+    score: model.score(onsetFeatures(samples, t.onsetSample, t, contexts[i], sampleRateHz)),
   }));
 }
 
@@ -60,19 +55,17 @@ export function scoreOnsets(samples: Float32Array, model: OnsetModel, sampleRate
  * Accepted onsets (score >= threshold) grouped into alarms: an onset within
  * `burstGapSec` of the previous accepted one extends its alarm (a burst is one
  * alarm with several shots); an onset inside an impulsive texture starts none
- * (TextureGate). `onsets` must hold every trigger, in order.
+ * (inTexture). `onsets` must hold every trigger, in order.
  */
 export function groupAlarms(onsets: readonly ScoredOnset[], threshold: number, burstGapSec: number, sampleRateHz = 16000): GunshotAlarm[] {
   const alarms: GunshotAlarm[] = [];
   const gap = burstGapSec * sampleRateHz;
-  const texture = new TextureGate(TEXTURE_WINDOW_SEC * sampleRateHz);
   for (const o of onsets) {
-    const inTexture = texture.observe(o.trigger.onsetSample);
     if (o.score < threshold) continue;
     const s = o.trigger.onsetSample;
     const last = alarms[alarms.length - 1];
     const joins = last !== undefined && s - last.lastOnsetSample <= gap;
-    if (!joins && inTexture) continue;
+    if (!joins && inTexture(o.context)) continue;
     if (last && joins) {
       last.lastOnsetSample = s;
       last.shotSamples.push(s);

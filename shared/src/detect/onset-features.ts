@@ -1,5 +1,6 @@
 import { Biquad } from './biquad.js';
 import type { ImpulseTrigger } from './impulse-trigger.js';
+import { HISTORY_SEC, type OnsetContext } from './trigger-history.js';
 
 /** Filterbank of the onset patch, Hz: octaves from 50 Hz (a distant shot's thump) to 7.8 kHz. */
 const BANDS_HZ: readonly [number, number][] = [
@@ -23,9 +24,13 @@ export const ONSET_POST_SEC = BIN_EDGES_MS[BIN_EDGES_MS.length - 1] / 1000;
 
 export const ONSET_PATCH_BANDS = BANDS_HZ.length;
 export const ONSET_PATCH_BINS = BIN_EDGES_MS.length - 1;
-/** Scalar features after the patch (see onsetFeatures). */
-export const ONSET_SCALARS = 10;
+/** Scalar features after the patch (see onsetFeatures): 10 of the onset itself, 4 of its context. */
+export const ONSET_SCALARS = 14;
 export const ONSET_FEATURES = ONSET_PATCH_BANDS * ONSET_PATCH_BINS + ONSET_SCALARS;
+/** Index of the trigger's rise (excessDb / 30) among the features (e.g. for a rule-based test model). */
+export const ONSET_EXCESS_FEATURE = ONSET_PATCH_BANDS * ONSET_PATCH_BINS + 8;
+/** Index of the time since the previous trigger (log scale, 0..1). */
+export const ONSET_GAP_FEATURE = ONSET_PATCH_BANDS * ONSET_PATCH_BINS + 10;
 
 const LN10 = Math.log(10);
 const db = (e: number) => (10 * Math.log(e + 1e-12)) / LN10;
@@ -38,10 +43,14 @@ const db = (e: number) => (10 * Math.log(e + 1e-12)) / LN10;
  * distant shot and a close one look alike), then physical features: level,
  * rise time, crest factor, positive-phase duration, spectral centroid and
  * slope at the onset, decay, zero-crossing rate and the trigger's own rise and
- * flux. `samples` must cover ONSET_PRE_SEC before and ONSET_POST_SEC after the
+ * flux; last what came before it (trigger-history.ts: time since the
+ * previous trigger, triggers in the last 1 and 5 s, the previous trigger's
+ * rise). `samples` must cover ONSET_PRE_SEC before and ONSET_POST_SEC after the
  * onset (missing audio counts as silence). Values are roughly unit-scaled.
  */
-export function onsetFeatures(samples: Float32Array, onsetSample: number, trigger: Pick<ImpulseTrigger, 'excessDb' | 'fluxDb'>, sampleRateHz = 16000): Float32Array {
+export function onsetFeatures(
+  samples: Float32Array, onsetSample: number, trigger: Pick<ImpulseTrigger, 'excessDb' | 'fluxDb'>, context: OnsetContext, sampleRateHz = 16000,
+): Float32Array {
   const ms = (t: number) => onsetSample + Math.round((t * sampleRateHz) / 1000);
   const from = ms(REFERENCE_MS[0] - WARMUP_MS);
   const to = ms(BIN_EDGES_MS[BIN_EDGES_MS.length - 1]);
@@ -67,7 +76,7 @@ export function onsetFeatures(samples: Float32Array, onsetSample: number, trigge
     onsetBandDb.push(db(onsetEnergy));
     bandsAtOnset.push(onsetEnergy);
   });
-  physical(seg, at, onsetBandDb, bandsAtOnset, trigger, sampleRateHz).forEach((v, i) => {
+  [...physical(seg, at, onsetBandDb, bandsAtOnset, trigger, sampleRateHz), ...contextFeatures(context)].forEach((v, i) => {
     out[ONSET_PATCH_BANDS * ONSET_PATCH_BINS + i] = v;
   });
   return out;
@@ -115,6 +124,16 @@ function physical(
     crossings / 50,
     trigger.excessDb / 30,
     trigger.fluxDb / 30,
+  ];
+}
+
+/** Time since the previous trigger (log, 1 ms .. 5 s -> 0..1), how busy the last 1 and 5 s were, the previous rise. */
+function contextFeatures(c: OnsetContext): number[] {
+  return [
+    Math.log1p(Math.min(c.gapSec, HISTORY_SEC) * 1000) / Math.log1p(HISTORY_SEC * 1000),
+    Math.min(c.recent1s, 16) / 8,
+    Math.min(c.recent5s, 32) / 16,
+    c.previousExcessDb / 30,
   ];
 }
 

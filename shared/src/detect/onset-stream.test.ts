@@ -1,16 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../util/random.js';
 import { detectGunshots } from './gunshot-onsets.js';
-import { ONSET_FEATURES } from './onset-features.js';
+import { ONSET_EXCESS_FEATURE, ONSET_FEATURES, ONSET_GAP_FEATURE } from './onset-features.js';
 import { parseOnsetModel } from './onset-model.js';
 import { OnsetStream, type GunshotAlarmMessage } from './onset-stream.js';
 
 const RATE = 16000;
 
-/** A one-layer "model" that calls any trigger rising 20 dB or more a gunshot (feature: the trigger's rise / 30). */
+/**
+ * A one-layer "model" that calls any trigger rising 20 dB or more a gunshot
+ * (feature: the trigger's rise / 30), its score nudged by the time since the
+ * previous trigger (so the stream's trigger context must match the offline one).
+ */
 function riseModel(): ReturnType<typeof parseOnsetModel> {
   const weights = new Array<number>(ONSET_FEATURES).fill(0);
-  weights[ONSET_FEATURES - 2] = 30;
+  weights[ONSET_EXCESS_FEATURE] = 30;
+  weights[ONSET_GAP_FEATURE] = 0.5;
   return parseOnsetModel({
     format: 'ecosight-onset-mlp/1', version: 'test', inputSize: ONSET_FEATURES,
     mean: new Array<number>(ONSET_FEATURES).fill(0), std: new Array<number>(ONSET_FEATURES).fill(1),

@@ -1,7 +1,8 @@
-import { TEXTURE_WINDOW_SEC, TextureGate, type GunshotAlarm } from './gunshot-onsets.js';
+import { inTexture, type GunshotAlarm } from './gunshot-onsets.js';
 import { ImpulseDetector, type ImpulseTrigger } from './impulse-trigger.js';
 import { ONSET_POST_SEC, ONSET_PRE_SEC, onsetFeatures } from './onset-features.js';
 import type { OnsetModel } from './onset-model.js';
+import { TriggerHistory } from './trigger-history.js';
 
 /** A change of a gunshot alarm, Frigate-style: start, update (another shot of the burst), end. */
 export interface GunshotAlarmMessage {
@@ -23,7 +24,7 @@ export class OnsetStream {
   private bufferStart = 0;
   private pending: ImpulseTrigger[] = [];
   private open: GunshotAlarm | undefined;
-  private texture: TextureGate;
+  private history: TriggerHistory;
   private readonly keepSamples: number;
   private readonly postSamples: number;
   private readonly gapSamples: number;
@@ -35,7 +36,7 @@ export class OnsetStream {
     this.postSamples = Math.ceil(ONSET_POST_SEC * sampleRateHz);
     this.keepSamples = Math.ceil((ONSET_PRE_SEC + ONSET_POST_SEC + 0.5) * sampleRateHz);
     this.gapSamples = Math.round(model.file.burstGapSec * sampleRateHz);
-    this.texture = new TextureGate(TEXTURE_WINDOW_SEC * sampleRateHz);
+    this.history = new TriggerHistory(sampleRateHz);
   }
 
   /** Forgets everything (a new segment starts at sample 0). */
@@ -45,7 +46,7 @@ export class OnsetStream {
     this.bufferStart = 0;
     this.pending = [];
     this.open = undefined;
-    this.texture = new TextureGate(TEXTURE_WINDOW_SEC * this.sampleRateHz);
+    this.history = new TriggerHistory(this.sampleRateHz);
   }
 
   /** Feeds the next chunk (contiguous with the previous one). */
@@ -72,9 +73,9 @@ export class OnsetStream {
     while (this.pending.length > 0 && (final || this.pending[0].onsetSample + this.postSamples <= this.bufferEnd)) {
       const t = this.pending.shift() as ImpulseTrigger;
       this.scored++;
-      const inTexture = this.texture.observe(t.onsetSample);
-      const score = this.model.score(onsetFeatures(this.buffer, t.onsetSample - this.bufferStart, t, this.sampleRateHz));
-      if (score >= this.model.threshold) out.push(...this.accept(t.onsetSample, score, inTexture));
+      const context = this.history.observe(t);
+      const score = this.model.score(onsetFeatures(this.buffer, t.onsetSample - this.bufferStart, t, context, this.sampleRateHz));
+      if (score >= this.model.threshold) out.push(...this.accept(t.onsetSample, score, inTexture(context)));
     }
     // No later shot can join once the gap has passed with nothing pending before it.
     const horizon = this.pending.length > 0 ? this.pending[0].onsetSample : this.bufferEnd - this.postSamples;
@@ -85,10 +86,10 @@ export class OnsetStream {
     return out;
   }
 
-  private accept(onsetSample: number, score: number, inTexture: boolean): GunshotAlarmMessage[] {
+  private accept(onsetSample: number, score: number, textured: boolean): GunshotAlarmMessage[] {
     const open = this.open;
     const joins = open !== undefined && onsetSample - open.lastOnsetSample <= this.gapSamples;
-    if (!joins && inTexture) return [];
+    if (!joins && textured) return [];
     if (open && joins) {
       open.lastOnsetSample = onsetSample;
       open.shotSamples.push(onsetSample);
