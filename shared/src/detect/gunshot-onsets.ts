@@ -1,7 +1,7 @@
 import { findImpulses, type ImpulseTrigger, type ImpulseTriggerOptions } from './impulse-trigger.js';
 import { onsetFeatures } from './onset-features.js';
 import type { OnsetModel } from './onset-model.js';
-import { contextsOf, type OnsetContext } from './trigger-history.js';
+import { contextsOf, HISTORY_SEC, type OnsetContext } from './trigger-history.js';
 
 /** One trigger with its stage-2 score. */
 export interface ScoredOnset {
@@ -31,13 +31,19 @@ export interface GunshotAlarm {
  * of which can look like a distant shot on its own, while a real shot (or the
  * first of a burst) comes out of comparative quiet (on the validation event
  * stream 98 % of shots have at most 5 triggers in the 5 s before them).
- * Later shots of an alarm already open are not affected.
+ * Later shots of an alarm already open are not affected. In a stream's first
+ * 5 s the rate is judged over the audio seen so far (at least 1 s): a station
+ * that starts, or a recorder file that begins, in the rain would otherwise
+ * take its first drops for a shot before the history fills.
  */
 export const TEXTURE_TRIGGERS = 8;
+/** Shortest span the texture rate is judged over at a stream's start, s. */
+const MIN_TEXTURE_SPAN_SEC = 1;
 
 /** True when a trigger arrives inside an impulsive texture (see TEXTURE_TRIGGERS). */
 export function inTexture(context: OnsetContext): boolean {
-  return context.recent5s >= TEXTURE_TRIGGERS;
+  const span = Math.max(MIN_TEXTURE_SPAN_SEC, context.historySec);
+  return (context.recent5s * HISTORY_SEC) / span >= TEXTURE_TRIGGERS;
 }
 
 /** Stage 1 + stage 2 over a whole signal: every trigger with its score. */

@@ -10,13 +10,15 @@ export interface OnsetContext {
   recent5s: number;
   /** The previous trigger's excess over its background, dB (0 when there was none within HISTORY_SEC). */
   previousExcessDb: number;
+  /** Audio the history covers, s: HISTORY_SEC, less in the first seconds of a stream (it counts from sample 0). */
+  historySec: number;
 }
 
 /** How far back the history looks, s. */
 export const HISTORY_SEC = 5;
 
-/** The context of a trigger with nothing before it (a stream's first). */
-export const QUIET_CONTEXT: OnsetContext = { gapSec: HISTORY_SEC, recent1s: 0, recent5s: 0, previousExcessDb: 0 };
+/** The context of a trigger with nothing before it in a full history. */
+export const QUIET_CONTEXT: OnsetContext = { gapSec: HISTORY_SEC, recent1s: 0, recent5s: 0, previousExcessDb: 0, historySec: HISTORY_SEC };
 
 /**
  * The recent triggers of one stream. A gunshot's muzzle blast comes out of
@@ -37,9 +39,10 @@ export class TriggerHistory {
     const last = this.recent[this.recent.length - 1];
     let recent1s = 0;
     for (let i = this.recent.length - 1; i >= 0 && this.recent[i].onsetSample >= t.onsetSample - this.sampleRateHz; i--) recent1s++;
+    const historySec = Math.min(HISTORY_SEC, Math.max(0, t.onsetSample) / this.sampleRateHz);
     const context: OnsetContext = last === undefined
-      ? QUIET_CONTEXT
-      : { gapSec: (t.onsetSample - last.onsetSample) / this.sampleRateHz, recent1s, recent5s: this.recent.length, previousExcessDb: last.excessDb };
+      ? { ...QUIET_CONTEXT, historySec }
+      : { gapSec: (t.onsetSample - last.onsetSample) / this.sampleRateHz, recent1s, recent5s: this.recent.length, previousExcessDb: last.excessDb, historySec };
     this.recent.push({ onsetSample: t.onsetSample, excessDb: t.excessDb });
     return context;
   }
