@@ -13,7 +13,7 @@ import { collectOriginals } from './collect.js';
 import { combineGates, gate, type GateDecision } from './gate.js';
 import { HeldOriginals } from './held-originals.js';
 import { loadOriginal, loadOriginals } from './load.js';
-import { currentOnsetBase, judgeOnset, trainOnsetStage, type OnsetBase, type OnsetReport, type OnsetStepDeps } from './onset-step.js';
+import { currentOnsetBase, judgeOnset, trainOnsetStage, type OnsetBase, type OnsetStepDeps } from './onset-step.js';
 import type { AudioOriginal, Augmenter, Evaluator, LabelledOriginal, TrainedCandidate, TrainedOnset, Trainer, TrainOptions, TrainProgressReport } from './ports.js';
 import { saveCandidate } from './save-candidate.js';
 import { splitByOriginal } from './split.js';
@@ -160,8 +160,6 @@ async function onsetCandidate(
   c.progress.update(1);
   return { base, trained };
 }
-
-export type { OnsetReport };
 
 interface TrainedStage {
   candidate: TrainedCandidate;
