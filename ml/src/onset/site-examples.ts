@@ -4,7 +4,7 @@ import type { Random } from '#shared/util/random.js';
 import type { Logger } from '#shared/util/logger.js';
 import { forestStream } from '../honest/forest-audio.js';
 import type { LabelledClip } from '../train/types.js';
-import { examplesOf, type OnsetExamples } from './onset-data.js';
+import { examplesOf, type OnsetExamples } from './onset-examples.js';
 import { trainOnsetNet } from './train-onset.js';
 
 const ALARM_CLASS = 'gunshot';

@@ -2,7 +2,7 @@ import { ONSET_FEATURES } from '#shared/detect/onset-features.js';
 import type { OnsetModelFile } from '#shared/detect/onset-model.js';
 import { tf } from '#shared/model/tf.js';
 import type { Logger } from '#shared/util/logger.js';
-import type { OnsetExamples } from './onset-data.js';
+import type { OnsetExamples } from './onset-examples.js';
 
 export interface OnsetNetOptions {
   hidden: readonly number[];

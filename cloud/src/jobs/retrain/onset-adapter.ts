@@ -3,7 +3,7 @@ import type { Logger } from '#shared/util/logger.js';
 import { createRandom } from '#shared/util/random.js';
 import { compareTwoStage } from '#ml/honest/two-stage-compare.js';
 import { chunkExamples, fineTuneOnset, hardNegativeExamples, stackExamples } from '#ml/onset/site-examples.js';
-import type { OnsetExamples } from '#ml/onset/onset-data.js';
+import type { OnsetExamples } from '#ml/onset/onset-examples.js';
 import type { LabelledClip } from '#ml/train/index.js';
 import type { AudioOriginal, OnsetEvaluator, OnsetTrainer } from './ports.js';
 
