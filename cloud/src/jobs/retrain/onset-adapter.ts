@@ -5,6 +5,7 @@ import { compareTwoStage } from '#ml/honest/two-stage-compare.js';
 import { chunkExamples, fineTuneOnset, hardNegativeExamples, stackExamples } from '#ml/onset/site-examples.js';
 import type { OnsetExamples } from '#ml/onset/onset-examples.js';
 import type { LabelledClip } from '#ml/train/index.js';
+import { CHUNK_ORIGINALS, CHUNK_SAMPLES } from './onset-step.js';
 import type { AudioOriginal, OnsetEvaluator, OnsetTrainer } from './ports.js';
 
 /** Stage-2 settings of a retrain job. */
@@ -28,8 +29,6 @@ export const DEFAULT_ONSET_RETRAIN: Readonly<OnsetRetrainSettings> = Object.free
   stationaryMinutes: 1,
 });
 
-/** Originals per forest stream of the honest comparison (about the audio of a few minutes to an hour). */
-const EVAL_CHUNK = 200;
 
 function asClip(o: AudioOriginal): LabelledClip {
   return { id: o.id, samples: o.samples, labels: [o.label], group: o.id };
@@ -79,7 +78,21 @@ export function sharedOnsetEvaluator(settings: Pick<OnsetRetrainSettings, 'stati
   };
 }
 
-/** The evaluation originals a chunk at a time, each chunk's samples read when it is placed. */
+/**
+ * The evaluation originals a chunk at a time (the training chunks' bounds),
+ * each chunk's samples read when it is placed.
+ */
 function* evalChunks(originals: readonly AudioOriginal[]): Generator<LabelledClip[]> {
-  for (let i = 0; i < originals.length; i += EVAL_CHUNK) yield originals.slice(i, i + EVAL_CHUNK).map(asClip);
+  let chunk: AudioOriginal[] = [];
+  let samples = 0;
+  for (const o of originals) {
+    chunk.push(o);
+    samples += o.lengthSamples ?? o.samples.length;
+    if (chunk.length >= CHUNK_ORIGINALS || samples >= CHUNK_SAMPLES) {
+      yield chunk.map(asClip);
+      chunk = [];
+      samples = 0;
+    }
+  }
+  if (chunk.length > 0) yield chunk.map(asClip);
 }

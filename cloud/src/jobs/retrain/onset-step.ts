@@ -12,10 +12,14 @@ import { loadOriginal } from './load.js';
 import type { AudioOriginal, LabelledOriginal, OnsetComparison, OnsetEvaluator, OnsetTrainer, TrainedOnset } from './ports.js';
 
 const GUNSHOT = 'gunshot';
-/** Audio per training chunk of stage 2, samples (10 minutes at 16 kHz, 38 MB of Float32). */
-const CHUNK_SAMPLES = 10 * 60 * 16000;
-/** ... and originals per chunk. */
-const CHUNK_ORIGINALS = 200;
+/**
+ * Audio per training chunk of stage 2, samples (3 minutes at 16 kHz): placed
+ * with its gaps a chunk makes a forest stream of about 5-8 minutes, whose
+ * floor, stream and features peak near 100 MB; bigger chunks cost memory, not speed.
+ */
+export const CHUNK_SAMPLES = 3 * 60 * 16000;
+/** ... and originals per chunk (each adds 2-8 s of floor). */
+export const CHUNK_ORIGINALS = 60;
 
 export interface OnsetStepDeps {
   storage: ObjectStorage;
