@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { FastifyInstance } from 'fastify';
 import type { CloudConfig } from '#shared/config/cloud-config.js';
+import { shippedOnsetModelDir } from '#shared/detect/onset-model.js';
 import { loadModelPackage, repositoryRoot, shippedModelDir } from '#shared/model/model-package.js';
 import { encodePayload } from '#shared/mqtt/payloads.js';
 import { cloudLiveTopic, incidentsTopic, modelAnnounceTopic, type StationTopicKind } from '#shared/mqtt/topics.js';
@@ -23,7 +24,8 @@ import { RetrainService } from './jobs/retrain-service.js';
 import { sharedAugmenter } from './jobs/retrain/augment-adapter.js';
 import { sharedEvaluator } from './jobs/retrain/evaluate-adapter.js';
 import { DEFAULT_RETRAIN_TRAINING, sharedTrainer, type RetrainTrainingSettings } from './jobs/retrain/train-adapter.js';
-import type { Augmenter, Evaluator, Trainer } from './jobs/retrain/ports.js';
+import { DEFAULT_ONSET_RETRAIN, sharedOnsetEvaluator, sharedOnsetTrainer, type OnsetRetrainSettings } from './jobs/retrain/onset-adapter.js';
+import type { Augmenter, Evaluator, OnsetEvaluator, OnsetTrainer, Trainer } from './jobs/retrain/ports.js';
 import { runRetrain } from './jobs/retrain/retrain-job.js';
 import { cloudLifecycle } from './lifecycle.js';
 import { CurrentModel } from './models/current-model.js';
@@ -63,6 +65,13 @@ export interface CloudOptions {
   trainer?: Trainer;
   augmenter?: Augmenter;
   evaluator?: Evaluator;
+  /** Stage-2 engines (default: ml/src/onset fine-tuning, ml/src/honest two-stage comparison). */
+  onsetTrainer?: OnsetTrainer;
+  onsetEvaluator?: OnsetEvaluator;
+  /** Stage 2 a retrain starts from while the current release has none (default: the repository's models/onset). */
+  shippedOnsetDir?: string;
+  /** Stage-2 epochs, learning rate... of retrain jobs (defaults: DEFAULT_ONSET_RETRAIN). */
+  onsetTraining?: Partial<OnsetRetrainSettings>;
   /** Epochs, batch size... of retrain jobs (defaults: DEFAULT_RETRAIN_TRAINING). */
   training?: Partial<RetrainTrainingSettings>;
   /** Test seam: an S3 client other than the one built from the config. */
@@ -131,11 +140,15 @@ export async function createCloud(options: CloudOptions): Promise<Cloud> {
   };
   const jobStore = new JobStore({ storage, jobs: repos.jobs, live, clock, onRemoteFinish: syncFromWorker });
   const training = { ...DEFAULT_RETRAIN_TRAINING, ...options.training };
+  const onsetTraining = { ...DEFAULT_ONSET_RETRAIN, ...options.onsetTraining };
   const retrainDeps = {
     storage, repos, currentModel, publisher, clock,
     trainer: options.trainer ?? sharedTrainer(training),
     augmenter: options.augmenter ?? sharedAugmenter,
     evaluator: options.evaluator ?? sharedEvaluator(training.longNegativeMinutes),
+    onsetTrainer: options.onsetTrainer ?? sharedOnsetTrainer(logger, onsetTraining),
+    onsetEvaluator: options.onsetEvaluator ?? sharedOnsetEvaluator(onsetTraining),
+    shippedOnsetDir: options.shippedOnsetDir ?? shippedOnsetModelDir(),
     workRoot: join(config.dataDir, 'work'),
     maxDecodedSamples: maxDecodedSamples(config.maxUploadMb),
   };

@@ -6,11 +6,16 @@ import { checkFile, verifyManifest } from '#shared/release/manifest.js';
 import type { ClipSidecar } from '#shared/mqtt/sidecar.js';
 import { waitFor } from '#testkit/ports.js';
 import { putJson } from '../src/adapters/storage/object-storage.js';
-import { loudWav, quietWav } from './support/audio.js';
+import { parseOnsetModel } from '#shared/detect/onset-model.js';
+import { createLogger } from '#shared/util/logger.js';
+import { sharedOnsetTrainer } from '../src/jobs/retrain/onset-adapter.js';
+import { clicksWav, loudWav, quietWav } from './support/audio.js';
 import { formBody } from './support/multipart.js';
 import { openEventStream } from './support/sse.js';
 import { sharedTrainer } from '../src/jobs/retrain/train-adapter.js';
-import { recordingTrainer, switchableTrainer, worseCandidateTrainer, type TrainCall } from './support/stub-engines.js';
+import {
+  recordingTrainer, switchableOnsetTrainer, switchableTrainer, worseCandidateTrainer, worseOnsetTrainer, type TrainCall,
+} from './support/stub-engines.js';
 import { ADMIN_KEY, QUICK_TRAINING, startTestCloud, type TestCloud } from './support/test-cloud.js';
 import { writeTrainableBaseDir } from './support/tiny-model.js';
 
@@ -44,9 +49,11 @@ describe('retrain -> gate -> publish with the real trainer (ml/src/train) and au
   let cloud: TestCloud;
   let base: string;
   const calls: TrainCall[] = [];
-  const trainer = switchableTrainer(recordingTrainer(sharedTrainer({ ...QUICK_TRAINING }), calls));
+  const realTrainer = recordingTrainer(sharedTrainer({ ...QUICK_TRAINING }), calls);
+  const trainer = switchableTrainer(realTrainer);
+  const onsetTrainer = switchableOnsetTrainer(sharedOnsetTrainer(createLogger({ name: 'onset-test', level: 'silent' })));
   beforeAll(async () => {
-    cloud = await startTestCloud({ MIN_NEW_SAMPLES: '5' }, { trainer, shippedModelDir: await writeTrainableBaseDir() });
+    cloud = await startTestCloud({ MIN_NEW_SAMPLES: '5' }, { trainer, onsetTrainer, shippedModelDir: await writeTrainableBaseDir() });
     base = await cloud.app.listen({ port: 0, host: '127.0.0.1' });
     for (let i = 0; i < 4; i++) await uploadSample(cloud, 'gunshot', loudWav(1.5, 10 + i), `shot-${i}.wav`);
     for (let i = 0; i < 4; i++) await uploadSample(cloud, 'background', quietWav(1.5, 20 + i), `wind-${i}.wav`);
@@ -54,14 +61,20 @@ describe('retrain -> gate -> publish with the real trainer (ml/src/train) and au
     await stationClip(cloud, 'ev-r1', quietWav(1.5, 99));
     const review = await cloud.app.inject({ method: 'PATCH', url: '/api/detections/ev-r1', headers: admin, payload: { label: 'background' } });
     expect(review.json()).toMatchObject({ reviewed: true, reviewedLabel: 'background', label: 'gunshot' });
+    // Two clips of clicks the station called gunshot, corrected by a reviewer: stage 2's hard negatives.
+    // Of six background originals one goes to evaluation, so at least one of them reaches training.
+    for (const id of ['ev-c1', 'ev-c2']) {
+      await stationClip(cloud, id, clicksWav(1.5, id === 'ev-c1' ? 5 : 6));
+      await cloud.app.inject({ method: 'PATCH', url: `/api/detections/${id}`, headers: admin, payload: { label: 'background' } });
+    }
   });
   afterAll(() => cloud.stop());
 
   it('refuses with a clear message when too few new samples exist', async () => {
     const res = await cloud.app.inject({ method: 'POST', url: '/retrain', headers: admin, payload: { min_samples: 50 } });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'NOT_ENOUGH_SAMPLES', new_samples: 9, min_samples: 50 });
-    expect(res.json().message).toContain('only 9 new labelled samples');
+    expect(res.json()).toMatchObject({ code: 'NOT_ENOUGH_SAMPLES', new_samples: 11, min_samples: 50 });
+    expect(res.json().message).toContain('only 11 new labelled samples');
   });
 
   it('runs one job at a time, streams progress, and publishes a signed release stations can verify', async () => {
@@ -78,7 +91,7 @@ describe('retrain -> gate -> publish with the real trainer (ml/src/train) and au
     expect(final).toMatchObject({ state: 'succeeded', percent: 100, result: { outcome: 'published' } });
     const stages = stream.events.filter((e) => e.event === 'status').map((e) => (e.data as { stage: string }).stage);
     const seen = [...new Set(stages.filter((s) => s !== null))];
-    expect(seen).toEqual(['collect', 'load', 'augment', 'features', 'train', 'evaluate', 'publish']);
+    expect(seen).toEqual(['collect', 'load', 'augment', 'features', 'train', 'onset', 'evaluate', 'publish']);
     expect(stream.events.at(-1)?.event).toBe('end');
     expect(stream.events.some((e) => e.event === 'log' && /epoch/i.test(String((e.data as { message: string }).message)))).toBe(true);
     const percents = stream.events.filter((e) => e.event === 'status').map((e) => (e.data as { percent: number }).percent);
@@ -88,7 +101,7 @@ describe('retrain -> gate -> publish with the real trainer (ml/src/train) and au
     // validation and evaluation originals never reach it augmented.
     const call = calls[0];
     const report = final.result.report as { originals: { train: number; valid: number; eval: number } };
-    expect(report.originals.train + report.originals.valid + report.originals.eval).toBe(9);
+    expect(report.originals.train + report.originals.valid + report.originals.eval).toBe(11);
     expect(report.originals.eval).toBeGreaterThanOrEqual(2);
     const trainGroups = new Set(call.train.map((c) => c.group));
     expect(trainGroups.size).toBe(report.originals.train);
@@ -115,8 +128,34 @@ describe('retrain -> gate -> publish with the real trainer (ml/src/train) and au
     expect(meta).toMatchObject({ version, training: { jobId, parentVersion: '2026.01.01-1' } });
     expect(manifest.files.some((f) => f.path.startsWith('reference/'))).toBe(true);
 
+    // Stage 2 travels in the signed release, fine-tuned from the shipped one with the reviewed clicks as hard negatives.
+    expect(manifest.files.map((f) => f.path)).toContain('onset/onset-model.json');
+    const onsetFile = await (await fetch(`${base}/api/models/${version}/onset/onset-model.json`)).json();
+    const onset = parseOnsetModel(onsetFile, 'released onset model');
+    const shippedOnset = (await import('#shared/detect/onset-model.js')).loadShippedOnsetModel;
+    const baseOnset = (await shippedOnset())!;
+    expect(onset.file).toMatchObject({ version: `${version}-onset`, threshold: baseOnset.threshold, mean: baseOnset.file.mean });
+    const onsetTraining = onset.file.training as { baseVersion: string; hardNegativeClips: number; hardNegativeExamples: number; examples: number; epochs: number; originals: number };
+    expect(onsetTraining).toMatchObject({ baseVersion: baseOnset.file.version, epochs: 5, originals: report.originals.train + report.originals.valid });
+    expect(onsetTraining.hardNegativeClips).toBeGreaterThanOrEqual(1);
+    // Each click of a reviewed clip is a trigger, placed at four gains.
+    expect(onsetTraining.hardNegativeExamples).toBeGreaterThanOrEqual(4 * onsetTraining.hardNegativeClips);
+    expect(onsetTraining.examples).toBeGreaterThan(onsetTraining.hardNegativeExamples);
+    // The gate compared both two-stage detectors on the same honest streams; the report carries the figures.
+    const onsetReport = final.result.report.onset as { base: { version: string }; comparison: { current: { hours: number; events: number }; candidate: { hours: number; events: number }; stationaryMinutesEach: number } };
+    expect(onsetReport.base.version).toBe(baseOnset.file.version);
+    expect(onsetReport.comparison.current.hours).toBeGreaterThan(0);
+    expect(onsetReport.comparison.candidate).toMatchObject({ hours: onsetReport.comparison.current.hours, events: onsetReport.comparison.current.events });
+    expect(onsetReport.comparison.stationaryMinutesEach).toBe(1);
+
     const release = (await cloud.app.inject({ method: 'GET', url: `/api/models/${version}` })).json();
     expect(release).toMatchObject({ status: 'published', current: true, parentVersion: '2026.01.01-1', gate: { passed: true } });
+    const reasons = release.gate.reasons.join('; ');
+    if (process.env.SHOW_JOB_LOG) console.log(final.log.map((l: { time: string; message: string }) => `${l.time} ${l.message}`).join('\n'));
+    expect(reasons).toMatch(/stage 2 false alarms [\d.]+\/h \(current [\d.]+\/h; \d+ vs \d+ in [\d.]+ (h|min) of gunshot-free forest audio\)/);
+    expect(reasons).toMatch(/stage 2 gunshot events found \d+\/\d+ \(current \d+\/\d+\)/);
+    expect(reasons).toContain('stage 2 alarms on stationary noise (1 min per colour and level)');
+    expect(release.report.onset.comparison.candidate.version).toBe(`${version}-onset`);
     // The untrained base detects nothing; the retrained head finds the (loud) gunshots in the evaluation audio.
     expect(release.baselineMetrics).toMatchObject({ gunshotRecall: 0, falseAlarmsPerHour: 0 });
     expect(release.metrics).toMatchObject({ gunshotRecall: 1, falseAlarmsPerHour: 0, confusionMatrix: { labels: expect.arrayContaining(['background', 'gunshot']) } });
@@ -159,5 +198,27 @@ describe('retrain -> gate -> publish with the real trainer (ml/src/train) and au
     expect(rejected.metrics.gunshotRecall).toBe(0);
     expect(rejected.baselineMetrics.gunshotRecall).toBe(1);
     expect((await cloud.app.inject({ method: 'GET', url: `/api/models/${final.result.version}/model.json` })).statusCode).toBe(404);
+  });
+
+  it('keeps a candidate whose stage 2 is worse on the honest measure as rejected (stage-2 training step stubbed)', async () => {
+    trainer.use(realTrainer);
+    onsetTrainer.use(worseOnsetTrainer);
+    await new Promise((r) => setTimeout(r, 1100));
+    // Clicks in a class of their own: a class with two originals always has one in evaluation,
+    // so the gunshot-free stream holds triggers that a threshold of 0 turns into alarms.
+    for (let i = 0; i < 2; i++) await uploadSample(cloud, 'chainsaw', clicksWav(1.5, 50 + i), `clicks-${i}.wav`);
+    const res = await cloud.app.inject({ method: 'POST', url: '/retrain', headers: admin, payload: { min_samples: 1 } });
+    const jobId = res.json().job_id;
+    const final = await waitFor(async () => {
+      const j = await jobOf(cloud, jobId);
+      return j.state === 'succeeded' || j.state === 'failed' ? j : undefined;
+    }, 60_000, 'job end');
+    expect(final).toMatchObject({ state: 'succeeded', result: { outcome: 'rejected' } });
+    const rejected = (await cloud.app.inject({ method: 'GET', url: `/api/models/${final.result.version}` })).json();
+    expect(rejected.gate.passed).toBe(false);
+    expect(rejected.gate.reasons.join(' ')).toMatch(/stage 2 false alarms rose from [\d.]+\/h to [\d.]+\/h/);
+    const { current, candidate } = final.result.report.onset.comparison;
+    expect(candidate.falseAlarms).toBeGreaterThan(current.falseAlarms);
+    expect(candidate.threshold).toBe(0);
   });
 });

@@ -31,8 +31,8 @@ import { chooseClipEncoder } from './pipeline/clip-encoder-setup.js';
 import type { ClipEncoder } from './pipeline/clip-encoder.js';
 import { composeStatusPage, type StatusPage } from './status-page/compose-status-page.js';
 import type { TelemetryPayload } from '#shared/mqtt/payloads.js';
-import { PipelineRunner } from './pipeline/runner.js';
-import { onsetDirFor, withGunshotPath } from './pipeline/gunshot-path.js';
+import { PipelineRunner, type ModelSwitch } from './pipeline/runner.js';
+import { followModelSwitch, onsetDirFor, withGunshotPath } from './pipeline/gunshot-path.js';
 import { ModelInstaller } from './ota/model-installer.js';
 import { ModelUpdater } from './ota/model-updater.js';
 import { KeyValueStore } from './store/kv.js';
@@ -122,8 +122,13 @@ export async function composeStation(config: StationConfig, o: ComposeOptions): 
     locationFields: () => location.stationFields(),
   };
   const telemetry = new TelemetryService(telemetrySources, link, systemd, config.mqtt.telemetryIntervalSec * 1000, logger);
-  const updater = buildUpdater(config, dataDir, { db, link, runner, stages }, logger);
-  runner.setClassifierFailureHandler((err, failed) => updater.onClassifierFailure(err, failed));
+  // Stage 2 follows the window model through updates and roll-backs (a release may carry its own).
+  const followOnset = (s: ModelSwitch | undefined) => {
+    if (s) followModelSwitch(pipelineSink, s.model.dir, dataDir, logger).catch((err) => logger.error({ err: describeError(err) }, 'gunshots: cannot load the onset model of the new model; stage 2 stays as it was'));
+    return s;
+  };
+  const updater = buildUpdater(config, dataDir, { db, link, runner, stages, followOnset }, logger);
+  runner.setClassifierFailureHandler(async (err, failed) => followOnset(await updater.onClassifierFailure(err, failed)));
   const retention = new RetentionService(
     new StoreRetention(db, { maxAgeMs: config.retention.maxAgeDays * 86_400_000, maxDbBytes: config.retention.maxDbMb * 1024 * 1024 }),
     config.retention.intervalSec * 1000, clock, logger,
@@ -223,7 +228,8 @@ function buildActions(
 
 /** Over-the-air model updates, switching the running pipeline's model. */
 function buildUpdater(
-  config: StationConfig, dataDir: string, p: { db: Db; link: MqttLink | undefined; runner: PipelineRunner; stages: PipelineStages }, logger: Logger,
+  config: StationConfig, dataDir: string,
+  p: { db: Db; link: MqttLink | undefined; runner: PipelineRunner; stages: PipelineStages; followOnset: (s: ModelSwitch) => void }, logger: Logger,
 ): ModelUpdater {
   return new ModelUpdater(
     {
@@ -232,7 +238,10 @@ function buildUpdater(
       pinnedVersion: config.ota.pinnedVersion, mqttPrefix: config.mqtt.prefix, stationToken: config.upload.token,
     },
     new ModelInstaller(join(dataDir, 'models')),
-    { currentModel: () => p.stages.classifier.model, requestModelSwitch: (next) => p.runner.requestModelSwitch(next) },
+    { currentModel: () => p.stages.classifier.model, requestModelSwitch: (next) => {
+      p.runner.requestModelSwitch(next);
+      p.followOnset(next);
+    } },
     (m) => classDecisions(m.classNames, m.metadata.thresholds, config.detection),
     new KeyValueStore(p.db), p.link, shippedModelDir(), logger,
   );

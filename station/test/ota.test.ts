@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StationConfigSchema } from '#shared/config/station-config.js';
@@ -7,6 +7,12 @@ import { validateConfig } from '#shared/config/validate.js';
 import { latestReleaseUrl, releaseManifestUrl } from '#shared/release/urls.js';
 import { initBackend } from '#shared/model/backend.js';
 import { loadModelPackage, type ModelPackage } from '#shared/model/model-package.js';
+import { loadShippedOnsetModel } from '#shared/detect/onset-model.js';
+import { ModelError } from '#shared/errors.js';
+import { GunshotOnsetSink } from '../src/pipeline/gunshot-onset-sink.js';
+import { followModelSwitch } from '../src/pipeline/gunshot-path.js';
+import type { PipelineSink } from '../src/pipeline/sink.js';
+import { validateCandidate } from '../src/ota/model-validator.js';
 import { saveTestModel } from '#testkit/test-model.js';
 import { composeStation } from '../src/main.js';
 import { ModelInstaller } from '../src/ota/model-installer.js';
@@ -49,6 +55,15 @@ async function updaterFor(options: { pinned?: string } = {}) {
     () => [], new KeyValueStore(db), undefined, baseModel, quietLogger(),
   );
   return { updater, installer, switches, root };
+}
+
+/** Writes `onset/onset-model.json` into a release directory (stage 2 as the cloud's retrain publishes it) and re-signs it. */
+function withOnset(content: string, version: string): (dir: string) => void {
+  return (dir) => {
+    mkdirSync(join(dir, 'onset'), { recursive: true });
+    writeFileSync(join(dir, 'onset', 'onset-model.json'), content);
+    signRelease(dir, version, keys.privateKey);
+  };
 }
 
 function publish(version: string, modelDir: string, mutate?: (dir: string) => void): string {
@@ -106,6 +121,8 @@ describe('over-the-air model updates against a local model server', () => {
       signRelease(dir, v, keys.privateKey);
     }), 'refused'],
     ['an old release replayed under a new version', (v) => server.releases.set(v, buildRelease(goodModel, '1.0.5', keys.privateKey)), 'refused'],
+    ['a signed release whose stage-2 onset/onset-model.json is malformed', (v) => publish(v, goodModel, withOnset('{"format":"ecosight-onset-mlp/1","version":"x"}', v)), 'refused'],
+    ['a signed release whose stage-2 onset/onset-model.json is not JSON', (v) => publish(v, goodModel, withOnset('{"format":', v)), 'refused'],
   ];
   for (const [what, prepare, outcome] of refusals) {
     it(`refuses ${what} and keeps the current model`, async () => {
@@ -120,6 +137,35 @@ describe('over-the-air model updates against a local model server', () => {
       expect(existsSync(join(root, 'models', version))).toBe(false);
     });
   }
+
+  it('names the broken stage-2 file when it refuses a release for it', async () => {
+    const running = await loadModelPackage(baseModel);
+    const bad = publish('1.8.0', goodModel, withOnset(JSON.stringify({ format: 'ecosight-onset-mlp/1', version: 'x', inputSize: 3 }), '1.8.0'));
+    const err = await validateCandidate(bad, running, '1.8.0').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelError);
+    expect((err as Error).message).toMatch(/^onset\/onset-model\.json: not an onset model: /);
+    const garbled = publish('1.8.1', goodModel, withOnset('{"format":', '1.8.1'));
+    expect(((await validateCandidate(garbled, running, '1.8.1').catch((e: unknown) => e)) as Error).message).toContain('onset/onset-model.json is not JSON');
+  });
+
+  it('installs a release that carries its own stage 2, and the two-stage path switches to it', async () => {
+    const shipped = (await loadShippedOnsetModel())!;
+    publish('1.7.0', goodModel, withOnset(JSON.stringify({ ...shipped.file, version: '1.7.0-onset' }), '1.7.0'));
+    const { updater, installer, switches, root } = await updaterFor();
+    expect(await updater.consider('1.7.0', server.manifestUrl('1.7.0'), 'test')).toBe('installed');
+    const installed = installer.dirOf('1.7.0');
+    expect(existsSync(join(installed, 'onset', 'onset-model.json'))).toBe(true);
+    expect(switches[0].model.dir).toBe(installed);
+    // The station's gunshot path (started on the shipped stage 2) follows the switch to the release's own.
+    const inner: PipelineSink = {
+      segmentStart: () => undefined, audio: () => undefined, windows: () => undefined, detection: () => undefined,
+      segmentEnd: () => undefined, gap: () => undefined, rejected: () => undefined,
+    };
+    const path = new GunshotOnsetSink(inner, shipped, () => ['gunshot']);
+    expect(path.onsetModelVersion).toBe(shipped.file.version);
+    await followModelSwitch(path, switches[0].model.dir, root, quietLogger());
+    expect(path.onsetModelVersion).toBe('1.7.0-onset');
+  });
 
   it('refuses hostile versions before they touch a path', async () => {
     const { updater, root } = await updaterFor();

@@ -4,7 +4,7 @@ import { MAX_LOG_LINES, RETRAIN_STAGES, type JobStatus, type RetrainStage } from
 
 /** Share of the whole job each stage takes (sums to 100). */
 const STAGE_WEIGHTS: Record<RetrainStage, number> = {
-  collect: 2, load: 8, augment: 20, features: 15, train: 40, evaluate: 10, publish: 5,
+  collect: 2, load: 8, augment: 20, features: 15, train: 35, onset: 5, evaluate: 10, publish: 5,
 };
 
 const MIN_WRITE_INTERVAL_MS = 1_000;

@@ -4,7 +4,7 @@
  */
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
 
-export const RETRAIN_STAGES = ['collect', 'load', 'augment', 'features', 'train', 'evaluate', 'publish'] as const;
+export const RETRAIN_STAGES = ['collect', 'load', 'augment', 'features', 'train', 'onset', 'evaluate', 'publish'] as const;
 export type RetrainStage = (typeof RETRAIN_STAGES)[number];
 
 export interface JobRequest {

@@ -203,7 +203,7 @@ describe.skipIf(!hasChromium())(title, () => {
     expect(states.some((s) => s.includes('Running: train'))).toBe(true);
     expect(await page.getAttribute('#job-progress', 'value')).toBe('100');
     expect(await page.locator('#job-stages li.done').allTextContents()).toEqual(
-      ['collect (done)', 'load (done)', 'augment (done)', 'features (done)', 'train (done)', 'evaluate (done)', 'publish (done)']);
+      ['collect (done)', 'load (done)', 'augment (done)', 'features (done)', 'train (done)', 'onset (done)', 'evaluate (done)', 'publish (done)']);
     expect(await page.locator('#job-log li').count()).toBeGreaterThan(3);
 
     const latest = await api('/api/models');

@@ -4,7 +4,7 @@
  * publishing), and the main retrain tests use the real trainer (ml/src/train).
  */
 import { tf } from '#shared/model/tf.js';
-import type { Trainer, TrainingClip, TrainingClipStream, TrainOptions } from '../../src/jobs/retrain/ports.js';
+import type { OnsetTrainer, Trainer, TrainingClip, TrainingClipStream, TrainOptions } from '../../src/jobs/retrain/ports.js';
 
 /** What a trainer was given, for assertions about the pipeline before it. */
 export interface TrainCall {
@@ -76,3 +76,26 @@ async function cloneModel(model: tf.LayersModel): Promise<tf.LayersModel> {
   }));
   return tf.loadLayersModel(tf.io.fromMemory(saved as tf.io.ModelArtifacts));
 }
+
+/** Lets a test change the stage-2 trainer between jobs. */
+export function switchableOnsetTrainer(initial: OnsetTrainer): OnsetTrainer & { use(t: OnsetTrainer): void } {
+  let current = initial;
+  return {
+    train: (input, options) => current.train(input, options),
+    use: (t) => {
+      current = t;
+    },
+  };
+}
+
+/**
+ * STUB of the stage-2 training step only: the base net with its threshold at
+ * 0, so every trigger is a gunshot alarm: a candidate that raises more false
+ * alarms on the honest measure, which the gate must reject.
+ */
+export const worseOnsetTrainer: OnsetTrainer = {
+  async train(input, options) {
+    for await (const chunk of input.chunks) void chunk;
+    return { ...options.base, version: options.version, threshold: 0, training: { stub: 'threshold 0: every trigger alarms' } };
+  },
+};

@@ -3,7 +3,7 @@ import type { OnsetModelFile } from '#shared/detect/onset-model.js';
 import { tf } from '#shared/model/tf.js';
 import type { Logger } from '#shared/util/logger.js';
 import { createRandom, shuffledIndices } from '#shared/util/random.js';
-import type { OnsetExamples } from './onset-data.js';
+import type { OnsetExamples } from './onset-examples.js';
 import { SeededDropout } from './seeded-dropout.js';
 
 export interface OnsetNetOptions {
@@ -17,6 +17,11 @@ export interface OnsetNetOptions {
   dropout: number;
   seed: number;
   logger: Logger;
+  /**
+   * Warm start (fine-tuning, e.g. the cloud retrain): start from these layers
+   * and keep their standardisation; `hidden` is then taken from the layers.
+   */
+  initial?: Pick<OnsetModelFile, 'mean' | 'std' | 'layers'>;
 }
 
 export const DEFAULT_ONSET_NET: Omit<OnsetNetOptions, 'logger'> = {
@@ -32,7 +37,9 @@ export type TrainedOnsetNet = Pick<OnsetModelFile, 'mean' | 'std' | 'layers' | '
  * leave tfjs as plain arrays: the station evaluates them in TypeScript.
  */
 export async function trainOnsetNet(ex: OnsetExamples, o: OnsetNetOptions): Promise<TrainedOnsetNet> {
-  const { mean, std } = standardisation(ex);
+  // A warm start keeps the base's standardisation: its weights were learnt on that scale.
+  const { mean, std } = o.initial ? { mean: [...o.initial.mean], std: [...o.initial.std] } : standardisation(ex);
+  const hidden = o.initial ? o.initial.layers.slice(0, -1).map((l) => l.outputs) : o.hidden;
   const x = new Float32Array(ex.features.length);
   for (let i = 0; i < ex.count; i++) {
     for (let f = 0; f < ONSET_FEATURES; f++) x[i * ONSET_FEATURES + f] = (ex.features[i * ONSET_FEATURES + f] - mean[f]) / std[f];
@@ -40,7 +47,7 @@ export async function trainOnsetNet(ex: OnsetExamples, o: OnsetNetOptions): Prom
   const positives = ex.labels.reduce((s, l) => s + l, 0);
   const negatives = ex.count - positives;
   const model = tf.sequential();
-  o.hidden.forEach((units, i) => {
+  hidden.forEach((units, i) => {
     model.add(tf.layers.dense({
       units, activation: 'relu', inputShape: i === 0 ? [ONSET_FEATURES] : undefined,
       kernelInitializer: tf.initializers.heNormal({ seed: o.seed + i }),
@@ -49,6 +56,7 @@ export async function trainOnsetNet(ex: OnsetExamples, o: OnsetNetOptions): Prom
     model.add(new SeededDropout(o.dropout, createRandom(`onset-dropout-${o.seed}-${i}`)));
   });
   model.add(tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: o.seed + 99 }) }));
+  if (o.initial) setDenseWeights(model, o.initial.layers);
   model.compile({ optimizer: tf.train.adam(o.learningRate), loss: 'binaryCrossentropy' });
   const xs = tf.tensor2d(x, [ex.count, ONSET_FEATURES]);
   const ys = tf.tensor2d(Float32Array.from(ex.labels), [ex.count, 1]);
@@ -76,11 +84,23 @@ export async function trainOnsetNet(ex: OnsetExamples, o: OnsetNetOptions): Prom
       inputs, outputs,
       weights: Array.from(w[0].dataSync()),
       bias: Array.from(w[1].dataSync()),
-      activation: layers.length === o.hidden.length ? 'sigmoid' : 'relu',
+      activation: layers.length === hidden.length ? 'sigmoid' : 'relu',
     });
   }
   model.dispose();
   return { inputSize: ONSET_FEATURES, mean, std, layers, finalLoss };
+}
+
+/** Copies plain-array layers into the model's dense layers (same order and shapes). */
+function setDenseWeights(model: tf.Sequential, layers: OnsetModelFile['layers']): void {
+  const dense = model.layers.filter((l) => l.getWeights().length === 2);
+  if (dense.length !== layers.length) throw new Error(`warm start: ${layers.length} layers given, the net has ${dense.length}`);
+  dense.forEach((l, i) => {
+    const { inputs, outputs, weights, bias } = layers[i];
+    const tensors = [tf.tensor2d(weights, [inputs, outputs]), tf.tensor1d(bias)];
+    l.setWeights(tensors);
+    tensors.forEach((t) => t.dispose());
+  });
 }
 
 function standardisation(ex: OnsetExamples): { mean: number[]; std: number[] } {

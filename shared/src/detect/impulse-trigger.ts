@@ -204,7 +204,20 @@ function toDb(energy: number): number {
   return (10 * Math.log(energy + 1e-12)) / LOG10;
 }
 
-/** Every trigger over a whole signal (offline tools, training, evaluation). */
+/** Samples per push in findImpulses: the band filters' scratch is 3 x 8 bytes per sample of a push. */
+const FIND_CHUNK_SAMPLES = 1 << 16;
+
+/**
+ * Every trigger over a whole signal (offline tools, training, evaluation).
+ * Fed in 4 s pieces (the detector is streaming: the same triggers as one
+ * push), so its scratch stays at 1.5 MB: one push of an hour of audio would
+ * hold 1.4 GB of Float64 band outputs.
+ */
 export function findImpulses(samples: Float32Array, options: ImpulseTriggerOptions): ImpulseTrigger[] {
-  return new ImpulseDetector(options).push(samples);
+  const detector = new ImpulseDetector(options);
+  const out: ImpulseTrigger[] = [];
+  for (let at = 0; at < samples.length; at += FIND_CHUNK_SAMPLES) {
+    for (const t of detector.push(samples.subarray(at, at + FIND_CHUNK_SAMPLES))) out.push(t);
+  }
+  return out;
 }

@@ -27,16 +27,31 @@ export class OnsetStream {
   private history: TriggerHistory;
   private readonly keepSamples: number;
   private readonly postSamples: number;
-  private readonly gapSamples: number;
+  private gapSamples: number;
   /** Onsets scored so far (telemetry: stage-2 load). */
   scored = 0;
 
-  constructor(private readonly model: OnsetModel, private readonly sampleRateHz = 16000) {
+  constructor(private model: OnsetModel, private readonly sampleRateHz = 16000) {
     this.trigger = new ImpulseDetector({ sampleRateHz });
     this.postSamples = Math.ceil(ONSET_POST_SEC * sampleRateHz);
     this.keepSamples = Math.ceil((ONSET_PRE_SEC + ONSET_POST_SEC + 0.5) * sampleRateHz);
     this.gapSamples = Math.round(model.file.burstGapSec * sampleRateHz);
     this.history = new TriggerHistory(sampleRateHz);
+  }
+
+  /** The stage-2 model in use. */
+  get modelVersion(): string {
+    return this.model.file.version;
+  }
+
+  /**
+   * Scores from now on with another stage-2 model (a model update): triggers
+   * already found and not yet scored are scored by it; the audio kept and the
+   * trigger's state carry on, so no onset is missed at the switch.
+   */
+  useModel(model: OnsetModel): void {
+    this.model = model;
+    this.gapSamples = Math.round(model.file.burstGapSec * this.sampleRateHz);
   }
 
   /** Forgets everything (a new segment starts at sample 0). */

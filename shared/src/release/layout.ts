@@ -1,10 +1,12 @@
+import { ONSET_MODEL_FILE } from '../detect/onset-model.js';
 import { assertSafeName } from '../util/safe-name.js';
 import { assertReleaseFilePath, MANIFEST_FILE } from './manifest.js';
 
 /**
  * Where a release lives in the bucket (and under the cloud's fs storage):
  *
- *   models/<version>/<file>          the files the manifest lists (reference/ clips included)
+ *   models/<version>/<file>          the files the manifest lists (reference/ clips and
+ *                                    onset/onset-model.json, stage 2 of the gunshot detector, included)
  *   models/<version>/manifest.json   the signed manifest (published releases only)
  *   models/<version>/release.json    the ReleaseRecord (published and rejected)
  *   models/latest.json               the LatestPointer, written last
@@ -19,6 +21,13 @@ export function releaseKey(version: string, file: string): string {
   assertReleaseFilePath(file);
   return `${MODELS_PREFIX}${version}/${file}`;
 }
+
+/**
+ * Stage 2 of the gunshot detector inside a release (and an installed model
+ * directory): a station uses `<model dir>/onset/` when it has one.
+ */
+export const ONSET_RELEASE_DIR = 'onset';
+export const ONSET_RELEASE_FILE = `${ONSET_RELEASE_DIR}/${ONSET_MODEL_FILE}`;
 
 export const releaseManifestKey = (version: string): string => releaseKey(version, MANIFEST_FILE);
 export const releaseRecordKey = (version: string): string => releaseKey(version, RELEASE_RECORD_FILE);

@@ -30,6 +30,16 @@ export class GunshotOnsetSink implements PipelineSink {
     this.stream = new OnsetStream(model, sampleRateHz);
   }
 
+  /** Version of the stage-2 model in use. */
+  get onsetModelVersion(): string {
+    return this.stream.modelVersion;
+  }
+
+  /** Switches stage 2 (a model update brought its own); see OnsetStream.useModel. */
+  useOnsetModel(model: OnsetModel): void {
+    this.stream.useModel(model);
+  }
+
   /** Onsets stage 2 has scored (telemetry). */
   get scoredOnsets(): number {
     return this.stream.scored;

@@ -7,10 +7,11 @@ import type { PipelineSink } from './sink.js';
 
 /**
  * Which stage-2 model goes with a window model: its own `onset/` folder (the
- * shipped `models/` has `models/onset/`); for a model in the station's OTA
- * slots (`<dataDir>/models/...`, whose releases carry the window model only)
- * the shipped one; none for any other directory (e.g. a test model), which
- * keeps the window model's gunshot class.
+ * shipped `models/` has `models/onset/`; a release the cloud's retrain
+ * published carries `onset/onset-model.json`, fine-tuned for the site); for a
+ * model in the station's OTA slots (`<dataDir>/models/...`) without one, i.e.
+ * an older release with the window model only, the shipped one; none for any
+ * other directory (e.g. a test model), which keeps the window model's gunshot class.
  */
 export function onsetDirFor(windowModelDir: string, dataDir?: string): string | undefined {
   const own = join(windowModelDir, 'onset');
@@ -33,6 +34,26 @@ export async function withGunshotPath(inner: PipelineSink, classNames: () => rea
     return inner;
   }
   const model = typeof onset === 'string' ? await loadOnsetModel(onset) : onset;
-  logger.info({ onsetModel: model.file.version, threshold: model.threshold }, 'gunshots: two-stage detector (impulse trigger -> onset classifier)');
+  logger.info({ onsetModel: model.file.version, threshold: model.threshold, onsetDir: typeof onset === 'string' ? onset : undefined }, 'gunshots: two-stage detector (impulse trigger -> onset classifier)');
   return new GunshotOnsetSink(inner, model, classNames);
+}
+
+/**
+ * After a model switch (an OTA update or a roll-back), stage 2 follows the
+ * window model: the one that goes with its directory (onsetDirFor). A station
+ * running the window model's gunshot class keeps it. One log line says which
+ * stage-2 model now runs and from where.
+ */
+export async function followModelSwitch(path: PipelineSink, windowModelDir: string | undefined, dataDir: string, logger: Logger): Promise<void> {
+  if (!(path instanceof GunshotOnsetSink) || !windowModelDir) return;
+  const dir = onsetDirFor(windowModelDir, dataDir);
+  if (!dir) {
+    logger.warn({ windowModelDir, onsetModel: path.onsetModelVersion }, 'gunshots: no onset model goes with the new model; stage 2 stays as it was');
+    return;
+  }
+  const model = await loadOnsetModel(dir);
+  if (model.file.version === path.onsetModelVersion) return;
+  const previous = path.onsetModelVersion;
+  path.useOnsetModel(model);
+  logger.info({ onsetModel: model.file.version, previous, threshold: model.threshold, onsetDir: dir }, 'gunshots: stage 2 follows the model switch');
 }

@@ -19,7 +19,7 @@ export async function collectOriginals(
   for (const u of await repos.uploads.all()) add({ id: u.key, key: u.key, label: u.class, source: 'upload', labelledAt: u.createdAt });
   for (const d of await repos.detections.reviewedWithClips()) {
     if (d.clipKey && d.reviewedLabel && d.reviewedAt) {
-      add({ id: d.clipKey, key: d.clipKey, label: d.reviewedLabel, source: 'station', labelledAt: d.reviewedAt });
+      add({ id: d.clipKey, key: d.clipKey, label: d.reviewedLabel, source: 'station', detectedLabel: d.label, labelledAt: d.reviewedAt });
     }
   }
   return { originals: originals.sort((a, b) => (a.id < b.id ? -1 : 1)), unknownLabels };

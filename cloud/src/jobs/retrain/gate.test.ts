@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gate } from './gate.js';
-import type { EvalMetrics } from './ports.js';
+import { combineGates, gate, onsetGate } from './gate.js';
+import type { EvalMetrics, OnsetComparison, OnsetFigures } from './ports.js';
 
 const m = (gunshotRecall: number | null, falseAlarmsPerHour: number): EvalMetrics => ({
   gunshotRecall, falseAlarmsPerHour, negativeHours: 1, clips: 10, perClass: {}, confusionMatrix: { labels: [], counts: [] }, accuracy: null,
@@ -26,5 +26,37 @@ describe('gate', () => {
     expect(d.passed).toBe(true);
     expect(d.reasons[0]).toContain('no gunshot clips');
     expect(gate(m(null, 3), m(null, 0)).passed).toBe(false);
+  });
+});
+
+describe('onsetGate (stage 2 on the honest measure)', () => {
+  const f = (falseAlarms: number, detectedEvents: number, stationaryAlarms: number, events = 10): OnsetFigures => ({
+    version: 'v', threshold: 0.9, falseAlarms, falseAlarmsPerHour: falseAlarms / 2, hours: 2, events, detectedEvents, eventRecall: events ? detectedEvents / events : null, stationaryAlarms,
+  });
+  const c = (current: OnsetFigures, candidate: OnsetFigures): OnsetComparison => ({ current, candidate, stationaryMinutesEach: 1, onsetCollarSec: 0.5 });
+
+  it('passes ties and improvements, naming the figures', () => {
+    const d = onsetGate(c(f(2, 8, 0), f(1, 9, 0)));
+    expect(d.passed).toBe(true);
+    expect(d.reasons).toEqual([
+      'stage 2 false alarms 0.50/h (current 1.00/h; 1 vs 2 in 2.00 h of gunshot-free forest audio)',
+      'stage 2 gunshot events found 9/10 (current 8/10)',
+      'stage 2 alarms on stationary noise (1 min per colour and level): 0 (current 0)',
+    ]);
+  });
+
+  it('fails on more false alarms per hour, fewer events found, or more stationary-noise alarms', () => {
+    expect(onsetGate(c(f(2, 8, 0), f(3, 8, 0))).reasons[0]).toContain('stage 2 false alarms rose from 1.00/h to 1.50/h');
+    expect(onsetGate(c(f(2, 8, 0), f(2, 7, 0))).reasons[1]).toContain('stage 2 found fewer gunshot events: 7/10 (current 8/10)');
+    expect(onsetGate(c(f(2, 8, 0), f(2, 8, 1))).reasons[2]).toContain('rose from 0 to 1');
+    for (const worse of [f(3, 8, 0), f(2, 7, 0), f(2, 8, 1)]) expect(onsetGate(c(f(2, 8, 0), worse)).passed).toBe(false);
+  });
+
+  it('combines with the window model\'s verdict: both must pass', () => {
+    const window = gate(m(0.9, 1), m(0.9, 1));
+    expect(combineGates(window, onsetGate(c(f(2, 8, 0), f(2, 8, 0)))).passed).toBe(true);
+    const both = combineGates(window, onsetGate(c(f(2, 8, 0), f(4, 8, 0))));
+    expect(both.passed).toBe(false);
+    expect(both.reasons).toHaveLength(5);
   });
 });

@@ -42,7 +42,7 @@ export class HeldOriginals {
     const length = samples.length;
     const read = () => this.read(offset, length);
     return {
-      id: o.id, key: o.key, label: o.label, source: o.source, labelledAt: o.labelledAt, sampleRateHz: o.sampleRateHz, durationSec: o.durationSec,
+      id: o.id, key: o.key, label: o.label, source: o.source, detectedLabel: o.detectedLabel, labelledAt: o.labelledAt, sampleRateHz: o.sampleRateHz, durationSec: o.durationSec,
       lengthSamples: length,
       get samples() {
         return read();

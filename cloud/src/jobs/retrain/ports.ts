@@ -1,3 +1,4 @@
+import type { OnsetModelFile } from '#shared/detect/onset-model.js';
 import type { ModelMetadata } from '#shared/model/metadata.js';
 import type { ModelPackage } from '#shared/model/model-package.js';
 import type { tf } from '#shared/model/tf.js';
@@ -9,6 +10,8 @@ export interface LabelledOriginal {
   key: string;
   label: string;
   source: 'upload' | 'station';
+  /** For a reviewed station clip: what the station's detector said it was. */
+  detectedLabel?: string;
   /** When the label was given (upload time or review time). */
   labelledAt: string;
 }
@@ -117,4 +120,65 @@ export interface EvalMetrics {
 /** Scores a model on held-out originals (evaluate-adapter.ts: ml/src/train's evaluateModel). */
 export interface Evaluator {
   evaluate(model: Pick<ModelPackage, 'model' | 'metadata' | 'classNames'>, clips: AudioOriginal[]): Promise<EvalMetrics>;
+}
+
+/** Stage 2 (issue 12): the onset classifier a release carries as `onset/onset-model.json`. */
+export interface OnsetTrainingInput {
+  /**
+   * The originals stage 2 learns from (every original outside the evaluation
+   * split), a chunk at a time: each chunk's audio is dropped once its
+   * triggers are features.
+   */
+  chunks: AsyncIterable<AudioOriginal[]>;
+  /**
+   * Which originals are hard negatives: station clips the station called
+   * gunshot and a reviewer labelled otherwise. They are placed several times,
+   * at several gains, besides their ordinary place in a chunk.
+   */
+  isHardNegative: (o: LabelledOriginal) => boolean;
+}
+
+export interface OnsetTrainOptions {
+  /** The current release's stage 2 (or the shipped one): fine-tuned, never trained from scratch. */
+  base: OnsetModelFile;
+  /** Version the candidate will carry. */
+  version: string;
+  seed: number;
+  signal: AbortSignal;
+  log: (message: string) => void;
+}
+
+/** A fine-tuned stage 2 with its training record (example counts, hard negatives, epochs). */
+export type TrainedOnset = OnsetModelFile & { training: Record<string, unknown> };
+
+/** Fine-tunes stage 2 on a site's originals (onset-adapter.ts: ml/src/onset behind it). */
+export interface OnsetTrainer {
+  train(input: OnsetTrainingInput, options: OnsetTrainOptions): Promise<TrainedOnset>;
+}
+
+/** One two-stage detector on the honest measure, at its own threshold (ml/src/honest TwoStageFigures). */
+export interface OnsetFigures {
+  version: string;
+  threshold: number;
+  falseAlarms: number;
+  falseAlarmsPerHour: number;
+  hours: number;
+  events: number;
+  detectedEvents: number;
+  eventRecall: number | null;
+  stationaryAlarms: number;
+}
+
+/** Current and candidate stage 2 on the same honest streams of the evaluation originals. */
+export interface OnsetComparison {
+  current: OnsetFigures;
+  candidate: OnsetFigures;
+  /** Minutes of each noise colour and level in the stationary-noise check. */
+  stationaryMinutesEach: number;
+  onsetCollarSec: number;
+}
+
+/** Scores both two-stage detectors on the evaluation originals (onset-adapter.ts). */
+export interface OnsetEvaluator {
+  compare(current: OnsetModelFile, candidate: OnsetModelFile, originals: readonly AudioOriginal[], seed: number): Promise<OnsetComparison>;
 }

@@ -10,14 +10,15 @@ import type { ProgressSink } from '../job-progress.js';
 import type { JobRequest, JobResult } from '../job-status.js';
 import { asClips, backgroundPool, trainingStream, type TrainingStreamCounts } from './augment.js';
 import { collectOriginals } from './collect.js';
-import { gate, type GateDecision } from './gate.js';
+import { combineGates, gate, type GateDecision } from './gate.js';
 import { HeldOriginals } from './held-originals.js';
 import { loadOriginal, loadOriginals } from './load.js';
-import type { AudioOriginal, Augmenter, Evaluator, LabelledOriginal, TrainedCandidate, Trainer, TrainOptions, TrainProgressReport } from './ports.js';
+import { currentOnsetBase, judgeOnset, trainOnsetStage, type OnsetBase, type OnsetStepDeps } from './onset-step.js';
+import type { AudioOriginal, Augmenter, Evaluator, LabelledOriginal, TrainedCandidate, TrainedOnset, Trainer, TrainOptions, TrainProgressReport } from './ports.js';
 import { saveCandidate } from './save-candidate.js';
 import { splitByOriginal } from './split.js';
 
-export interface RetrainDeps {
+export interface RetrainDeps extends Omit<OnsetStepDeps, 'repos'> {
   storage: ObjectStorage;
   repos: Pick<Repos, 'uploads' | 'detections' | 'releases'>;
   currentModel: Pick<CurrentModel, 'get'>;
@@ -74,6 +75,12 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
     candidateModel = candidate.model;
     check();
 
+    await progress.stage('onset');
+    const onset = await onsetCandidate(deps, current, {
+      train: split.train, valid: trained.valid, version, sampleRateHz, seed: hashSeed(request.id), progress, signal,
+    });
+    check();
+
     await progress.stage('evaluate');
     const evalSet = await load(split.eval);
     progress.log(`held-out audio in scratch: ${(held.bytes / 2 ** 20).toFixed(0)} MB`);
@@ -81,9 +88,12 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
     const candidateMetrics = await deps.evaluator.evaluate(candidateView, evalSet);
     progress.update(0.5);
     const currentMetrics = await deps.evaluator.evaluate(current.pkg, evalSet);
-    const decision: GateDecision = evalSet.length === 0
+    const windowDecision: GateDecision = evalSet.length === 0
       ? { passed: false, reasons: ['no evaluation clips: cannot show the candidate is not worse'] }
       : gate(candidateMetrics, currentMetrics);
+    progress.update(0.7);
+    const onsetJudged = onset && await judgeOnset(deps, onset.base, onset.trained, evalSet, hashSeed(request.id));
+    const decision = onsetJudged ? combineGates(windowDecision, onsetJudged.decision) : windowDecision;
     progress.log(`gate ${decision.passed ? 'passed' : 'failed'}: ${decision.reasons.join('; ')}`);
 
     await progress.stage('publish');
@@ -92,9 +102,10 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
       jobId: request.id, mode: request.mode, parentVersion: current.version, dataCutoff,
       originals: { train: trained.counts.originals, valid: trained.validOriginals, eval: evalSet.length },
       clips: { train: trained.counts.clips, valid: trained.validOriginals },
+      onset: onsetJudged?.report ?? null,
     };
     const candidateDir = join(workDir, 'candidate'); // scratch: removed with workDir
-    await saveCandidate(candidateDir, candidate, { version, createdAt, training: report, metrics: { evaluation: candidateMetrics } }, [...evalSet, ...trained.referenceExtras]);
+    await saveCandidate(candidateDir, candidate, { version, createdAt, training: report, metrics: { evaluation: candidateMetrics } }, [...evalSet, ...trained.referenceExtras], onset?.trained);
     const input = {
       version, dir: candidateDir, classes: candidate.metadata.classes, parentVersion: current.version, jobId: request.id,
       metrics: candidateMetrics as unknown as Record<string, unknown>, baselineMetrics: currentMetrics as unknown as Record<string, unknown>,
@@ -131,10 +142,31 @@ interface TrainContext {
   signal: AbortSignal;
 }
 
+/**
+ * Stage 2 of the gunshot detector: fine-tuned from the current one (release or
+ * shipped) on every original outside the evaluation split (onset-step.ts);
+ * none when there is no stage 2 to start from.
+ */
+async function onsetCandidate(
+  deps: RetrainDeps, current: { version: string; source: 'release' | 'shipped' }, c: Omit<Parameters<typeof trainOnsetStage>[1], 'base'>,
+): Promise<{ base: OnsetBase; trained: TrainedOnset } | undefined> {
+  const base = await currentOnsetBase(deps, current);
+  if (!base) {
+    c.progress.log('stage 2: no onset model in the current release or the shipped models: the candidate carries the window model only');
+    return undefined;
+  }
+  c.progress.log(`stage 2: fine-tuning ${base.file.version} (${base.source})`);
+  const trained = await trainOnsetStage(deps, { ...c, base, version: `${c.version}-onset` });
+  c.progress.update(1);
+  return { base, trained };
+}
+
 interface TrainedStage {
   candidate: TrainedCandidate;
   counts: TrainingStreamCounts;
   validOriginals: number;
+  /** The validation originals (held in the job's scratch file). */
+  valid: AudioOriginal[];
   /** One validation original per label: reference clips for classes the evaluation originals lack. */
   referenceExtras: AudioOriginal[];
 }
@@ -165,7 +197,7 @@ async function trainCandidate(deps: RetrainDeps, c: TrainContext): Promise<Train
     onProgress: trainProgressTo(progress),
   });
   const firstOfLabel = valid.filter((o, i) => valid.findIndex((p) => p.label === o.label) === i);
-  return { candidate, counts: training.counts, validOriginals: valid.length, referenceExtras: firstOfLabel };
+  return { candidate, counts: training.counts, validOriginals: valid.length, valid, referenceExtras: firstOfLabel };
 }
 
 /** Maps the trainer's progress (one fraction over features + training) onto the job's two stages. */

@@ -1,10 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { encodeWav16 } from '#shared/audio/wav-encode.js';
 import type { ModelMetadata } from '#shared/model/metadata.js';
 import { saveModelPackage } from '#shared/model/model-package.js';
 import { ensureReferenceClips } from '../../models/bootstrap.js';
-import type { AudioOriginal, TrainedCandidate } from './ports.js';
+import { ONSET_RELEASE_FILE } from '#shared/release/layout.js';
+import type { AudioOriginal, TrainedCandidate, TrainedOnset } from './ports.js';
 
 /** Reference clips shipped with a release: short, so a station checks a model in well under a second. */
 const REFERENCE_CLIPS = 3;
@@ -12,13 +13,16 @@ const REFERENCE_SEC = 2;
 
 /**
  * Writes the candidate as a model directory (model files, class names,
- * metadata with this job's facts) plus reference clips cut from held-out originals.
+ * metadata with this job's facts) plus reference clips cut from held-out
+ * originals, and its stage 2 as `onset/onset-model.json` when the job trained
+ * one (the release's one sub-folder level carries it to the stations).
  */
 export async function saveCandidate(
   dir: string,
   candidate: TrainedCandidate,
   facts: Pick<ModelMetadata, 'version' | 'createdAt'> & { training: Record<string, unknown>; metrics: Record<string, unknown> },
   referenceSource: readonly AudioOriginal[],
+  onset?: TrainedOnset,
 ): Promise<ModelMetadata> {
   const metadata: ModelMetadata = {
     ...candidate.metadata,
@@ -30,6 +34,11 @@ export async function saveCandidate(
   await saveModelPackage(dir, candidate.model, metadata);
   await writeReferenceClips(join(dir, 'reference'), referenceSource, metadata.frontEnd.sampleRateHz);
   await ensureReferenceClips(dir, metadata.frontEnd.sampleRateHz);
+  if (onset) {
+    const path = join(dir, ...ONSET_RELEASE_FILE.split('/'));
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, JSON.stringify(onset));
+  }
   return metadata;
 }
 

@@ -1,0 +1,99 @@
+import { contextsOf } from '#shared/detect/trigger-history.js';
+import { groupAlarms, type ScoredOnset } from '#shared/detect/gunshot-onsets.js';
+import { findImpulses } from '#shared/detect/impulse-trigger.js';
+import { onsetFeatures } from '#shared/detect/onset-features.js';
+import type { OnsetModel } from '#shared/detect/onset-model.js';
+import type { LabelledClip } from '../train/types.js';
+import { scoredOnsetDetector } from '../onset/onset-detector.js';
+import { curvePoint } from './alarm-curve.js';
+import { honestStreams } from './honest-eval.js';
+import { stationaryNoiseCheck } from './stationary-check.js';
+
+const RATE = 16000;
+
+/** One two-stage detector's figures on the honest measure, at its own threshold. */
+export interface TwoStageFigures {
+  version: string;
+  threshold: number;
+  /** Alarms on the gunshot-free forest stream. */
+  falseAlarms: number;
+  falseAlarmsPerHour: number;
+  /** Hours of gunshot-free forest audio. */
+  hours: number;
+  /** Gunshot events placed, and found within the onset collar. */
+  events: number;
+  detectedEvents: number;
+  /** detectedEvents / events; null without gunshot clips. */
+  eventRecall: number | null;
+  /** Alarms over the whole stationary-noise check. */
+  stationaryAlarms: number;
+}
+
+export interface TwoStageComparison {
+  current: TwoStageFigures;
+  candidate: TwoStageFigures;
+  /** Minutes of each noise colour and level of the stationary-noise check. */
+  stationaryMinutesEach: number;
+  onsetCollarSec: number;
+}
+
+export interface CompareOptions {
+  seed: number;
+  /** Minutes per colour and level of the stationary-noise check (issue 12 asks 10 for the shipped model). */
+  stationaryMinutes: number;
+  collarSec?: number;
+}
+
+/**
+ * Current and candidate stage-2 models on the same honest measure: each chunk
+ * of clips placed in forest streams (honestStreams: gunshot-free and gunshot
+ * streams, onsets intact, seeded per chunk so both models hear the same audio),
+ * false alarms per hour and event recall at each model's own threshold, summed
+ * over chunks, plus the stationary-noise check. The trigger runs once per
+ * stream and feeds both models, and a chunk's audio is dropped before the next
+ * one is placed, so memory holds one chunk's streams.
+ */
+export function compareTwoStage(models: { current: OnsetModel; candidate: OnsetModel }, chunks: Iterable<readonly LabelledClip[]>, o: CompareOptions): TwoStageComparison {
+  const collarSec = o.collarSec ?? 0.5;
+  const pair = [models.current, models.candidate];
+  const totals = pair.map((m) => ({ version: m.file.version, threshold: m.threshold, falseAlarms: 0, hours: 0, events: 0, detectedEvents: 0, stationaryAlarms: 0 }));
+  let n = 0;
+  for (const chunk of chunks) {
+    const s = honestStreams(chunk, o.seed + n++);
+    const free = scoreWith(s.alarmFree.samples, pair);
+    const events = scoreWith(s.withEvents.samples, pair);
+    pair.forEach((m, i) => {
+      const d = scoredOnsetDetector(m.file.version, m.threshold, m.file.burstGapSec, free[i], events[i]);
+      const p = curvePoint(d, m.threshold, s.withEvents.placements, s.hours, collarSec);
+      totals[i].falseAlarms += p.falseAlarms;
+      totals[i].hours += s.hours;
+      totals[i].events += s.withEvents.placements.length;
+      totals[i].detectedEvents += p.detectedEvents;
+    });
+  }
+  stationaryNoiseCheck((x) => {
+    const scored = scoreWith(x, pair);
+    pair.forEach((m, i) => {
+      totals[i].stationaryAlarms += groupAlarms(scored[i], m.threshold, m.file.burstGapSec, RATE).length;
+    });
+    return 0;
+  }, { minutes: o.stationaryMinutes });
+  const figures = totals.map((t): TwoStageFigures => ({
+    ...t,
+    falseAlarmsPerHour: t.hours > 0 ? t.falseAlarms / t.hours : 0,
+    eventRecall: t.events > 0 ? t.detectedEvents / t.events : null,
+  }));
+  return { current: figures[0], candidate: figures[1], stationaryMinutesEach: o.stationaryMinutes, onsetCollarSec: collarSec };
+}
+
+/** Stage 1 once, stage 2 of each model on the same triggers. */
+function scoreWith(samples: Float32Array, models: readonly OnsetModel[]): ScoredOnset[][] {
+  const triggers = findImpulses(samples, { sampleRateHz: RATE });
+  const contexts = contextsOf(triggers, RATE);
+  const out = models.map(() => [] as ScoredOnset[]);
+  triggers.forEach((trigger, n) => {
+    const features = onsetFeatures(samples, trigger.onsetSample, trigger, contexts[n], RATE);
+    models.forEach((m, i) => out[i].push({ trigger, context: contexts[n], score: m.score(features) }));
+  });
+  return out;
+}
