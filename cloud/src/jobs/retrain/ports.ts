@@ -1,3 +1,4 @@
+import type { TwoStageComparison } from '#ml/honest/two-stage-compare.js';
 import type { OnsetModelFile } from '#shared/detect/onset-model.js';
 import type { ModelMetadata } from '#shared/model/metadata.js';
 import type { ModelPackage } from '#shared/model/model-package.js';
@@ -156,27 +157,13 @@ export interface OnsetTrainer {
   train(input: OnsetTrainingInput, options: OnsetTrainOptions): Promise<TrainedOnset>;
 }
 
-/** One two-stage detector on the honest measure, at its own threshold (ml/src/honest TwoStageFigures). */
-export interface OnsetFigures {
-  version: string;
-  threshold: number;
-  falseAlarms: number;
-  falseAlarmsPerHour: number;
-  hours: number;
-  events: number;
-  detectedEvents: number;
-  eventRecall: number | null;
-  stationaryAlarms: number;
-}
-
-/** Current and candidate stage 2 on the same honest streams of the evaluation originals. */
-export interface OnsetComparison {
-  current: OnsetFigures;
-  candidate: OnsetFigures;
-  /** Minutes of each noise colour and level in the stationary-noise check. */
-  stationaryMinutesEach: number;
-  onsetCollarSec: number;
-}
+/**
+ * One two-stage detector on the honest measure at its own threshold, and
+ * current vs candidate on the same streams: the shapes ml/src/honest computes
+ * (types only; the adapter runs it).
+ */
+export type { TwoStageFigures as OnsetFigures } from '#ml/honest/two-stage-compare.js';
+export type OnsetComparison = TwoStageComparison;
 
 /** Scores both two-stage detectors on the evaluation originals (onset-adapter.ts). */
 export interface OnsetEvaluator {
