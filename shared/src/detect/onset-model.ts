@@ -85,6 +85,17 @@ export function parseOnsetModel(input: unknown, source: string): OnsetModel {
   return new OnsetModel(input);
 }
 
+/** Parses the text of an onset-model file: not JSON or not an onset model is a ModelError naming `source`. */
+export function parseOnsetModelText(text: string, source: string): OnsetModel {
+  let json: unknown;
+  try {
+    json = JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new ModelError(`${source} is not JSON: ${(err as Error).message}`, { cause: err });
+  }
+  return parseOnsetModel(json, source);
+}
+
 /** Loads `<dir>/onset-model.json`. */
 export async function loadOnsetModel(dir: string): Promise<OnsetModel> {
   const path = join(dir, ONSET_MODEL_FILE);
@@ -94,7 +105,7 @@ export async function loadOnsetModel(dir: string): Promise<OnsetModel> {
   } catch (err) {
     throw new ModelError(`cannot read ${path}`, { cause: err });
   }
-  return parseOnsetModel(JSON.parse(text) as unknown, path);
+  return parseOnsetModelText(text, path);
 }
 
 /** The shipped stage-2 model's directory (`models/onset`). */

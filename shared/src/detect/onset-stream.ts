@@ -27,7 +27,6 @@ export class OnsetStream {
   private history: TriggerHistory;
   private readonly keepSamples: number;
   private readonly postSamples: number;
-  private gapSamples: number;
   /** Onsets scored so far (telemetry: stage-2 load). */
   scored = 0;
 
@@ -35,7 +34,6 @@ export class OnsetStream {
     this.trigger = new ImpulseDetector({ sampleRateHz });
     this.postSamples = Math.ceil(ONSET_POST_SEC * sampleRateHz);
     this.keepSamples = Math.ceil((ONSET_PRE_SEC + ONSET_POST_SEC + 0.5) * sampleRateHz);
-    this.gapSamples = Math.round(model.file.burstGapSec * sampleRateHz);
     this.history = new TriggerHistory(sampleRateHz);
   }
 
@@ -51,7 +49,11 @@ export class OnsetStream {
    */
   useModel(model: OnsetModel): void {
     this.model = model;
-    this.gapSamples = Math.round(model.file.burstGapSec * this.sampleRateHz);
+  }
+
+  /** The model's burst gap in samples. */
+  private get gapSamples(): number {
+    return Math.round(this.model.file.burstGapSec * this.sampleRateHz);
   }
 
   /** Forgets everything (a new segment starts at sample 0). */

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decodeWav } from '#shared/audio/wav-decode.js';
-import { parseOnsetModel } from '#shared/detect/onset-model.js';
+import { parseOnsetModelText } from '#shared/detect/onset-model.js';
 import { ModelError } from '#shared/errors.js';
 import { LogMelFrontEnd } from '#shared/features/log-mel.js';
 import { loadModelPackage, type ModelPackage } from '#shared/model/model-package.js';
@@ -54,13 +54,7 @@ async function checkOnsetModel(dir: string): Promise<void> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw new ModelError(`cannot read ${ONSET_RELEASE_FILE}`, { cause: err });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new ModelError(`${ONSET_RELEASE_FILE} is not JSON: ${(err as Error).message}`, { cause: err });
-  }
-  parseOnsetModel(json, ONSET_RELEASE_FILE);
+  parseOnsetModelText(text, ONSET_RELEASE_FILE);
 }
 
 async function referenceClips(dir: string): Promise<Array<[string, Buffer]>> {
