@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeError } from '#shared/errors.js';
-import { loadOnsetModel, ONSET_MODEL_FILE, parseOnsetModel, type OnsetModelFile } from '#shared/detect/onset-model.js';
+import { loadOnsetModel, ONSET_MODEL_FILE, parseOnsetModelText, type OnsetModelFile } from '#shared/detect/onset-model.js';
 import { ONSET_RELEASE_FILE, releaseKey } from '#shared/release/layout.js';
 import { checkFile } from '#shared/release/manifest.js';
 import type { Repos } from '../../adapters/db/repos.js';
@@ -51,7 +51,7 @@ export async function currentOnsetBase(deps: Pick<OnsetStepDeps, 'storage' | 're
       const key = releaseKey(current.version, ONSET_RELEASE_FILE);
       const bytes = await deps.storage.get(key);
       checkFile(entry, bytes);
-      return { file: parseOnsetModel(JSON.parse(bytes.toString('utf8')) as unknown, key).file, source: `release ${current.version}` };
+      return { file: parseOnsetModelText(bytes.toString('utf8'), key).file, source: `release ${current.version}` };
     }
   }
   if (!existsSync(join(deps.shippedOnsetDir, ONSET_MODEL_FILE))) return undefined;
