@@ -1,7 +1,7 @@
 import { contextsOf } from '#shared/detect/trigger-history.js';
 import { groupAlarms, type ScoredOnset } from '#shared/detect/gunshot-onsets.js';
 import { findImpulses } from '#shared/detect/impulse-trigger.js';
-import { onsetFeatures } from '#shared/detect/onset-features.js';
+import { OnsetFeaturizer } from '#shared/detect/onset-features.js';
 import type { OnsetModel } from '#shared/detect/onset-model.js';
 import type { LabelledClip } from '../train/types.js';
 import { scoredOnsetDetector } from '../onset/onset-detector.js';
@@ -91,8 +91,9 @@ function scoreWith(samples: Float32Array, models: readonly OnsetModel[]): Scored
   const triggers = findImpulses(samples, { sampleRateHz: RATE });
   const contexts = contextsOf(triggers, RATE);
   const out = models.map(() => [] as ScoredOnset[]);
+  const featurizer = new OnsetFeaturizer(RATE);
   triggers.forEach((trigger, n) => {
-    const features = onsetFeatures(samples, trigger.onsetSample, trigger, contexts[n], RATE);
+    const features = featurizer.features(samples, trigger.onsetSample, trigger, contexts[n]);
     models.forEach((m, i) => out[i].push({ trigger, context: contexts[n], score: m.score(features) }));
   });
   return out;

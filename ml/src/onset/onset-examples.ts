@@ -1,5 +1,5 @@
 import { findImpulses, type ImpulseTrigger } from '#shared/detect/impulse-trigger.js';
-import { ONSET_FEATURES, onsetFeatures } from '#shared/detect/onset-features.js';
+import { ONSET_FEATURES, OnsetFeaturizer } from '#shared/detect/onset-features.js';
 import { contextsOf, type OnsetContext } from '#shared/detect/trigger-history.js';
 import type { ForestRecording, Placement } from '../honest/forest-audio.js';
 
@@ -86,10 +86,11 @@ export function examplesOf(streams: Iterable<{ recording: ForestRecording; gunsh
   const rows: Float32Array[] = [];
   const labels: number[] = [];
   const sources: string[] = [];
+  const featurizer = new OnsetFeaturizer(RATE);
   for (const { recording, gunshots } of streams) {
     const ex = streamExamples(recording, gunshots);
     ex.triggers.forEach((t, i) => {
-      rows.push(onsetFeatures(recording.samples, t.onsetSample, t, ex.contexts[i], RATE));
+      rows.push(featurizer.features(recording.samples, t.onsetSample, t, ex.contexts[i]));
       labels.push(ex.labels[i]);
       sources.push(recording.placements.length === 0 ? 'noise' : ex.sources[i]);
     });

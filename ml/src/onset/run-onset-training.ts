@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findImpulses } from '#shared/detect/impulse-trigger.js';
-import { ONSET_FEATURES, onsetFeatures } from '#shared/detect/onset-features.js';
+import { ONSET_FEATURES, OnsetFeaturizer } from '#shared/detect/onset-features.js';
 import type { ScoredOnset } from '#shared/detect/gunshot-onsets.js';
 import { contextsOf } from '#shared/detect/trigger-history.js';
 import { OnsetModel, ONSET_MODEL_FILE, type OnsetModelFile } from '#shared/detect/onset-model.js';
@@ -123,7 +123,8 @@ async function validationOnsets(o: OnsetTrainingOptions): Promise<ValidationOnse
     const triggers = findImpulses(x, { sampleRateHz: 16000 });
     const contexts = contextsOf(triggers, 16000);
     const features = new Float32Array(triggers.length * ONSET_FEATURES);
-    triggers.forEach((t, i) => features.set(onsetFeatures(x, t.onsetSample, t, contexts[i]), i * ONSET_FEATURES));
+    const featurizer = new OnsetFeaturizer(16000);
+    triggers.forEach((t, i) => features.set(featurizer.features(x, t.onsetSample, t, contexts[i]), i * ONSET_FEATURES));
     return { triggers, features };
   };
   return Promise.resolve({ hours: streams.hours, events: streams.withEvents.placements, freePlacements: streams.alarmFree.placements, alarmFree: of(streams.alarmFree.samples), withEvents: of(streams.withEvents.samples) });

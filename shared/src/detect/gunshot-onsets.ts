@@ -1,5 +1,5 @@
 import { findImpulses, type ImpulseTrigger, type ImpulseTriggerOptions } from './impulse-trigger.js';
-import { onsetFeatures } from './onset-features.js';
+import { OnsetFeaturizer } from './onset-features.js';
 import type { OnsetModel } from './onset-model.js';
 import { contextsOf, HISTORY_SEC, type OnsetContext } from './trigger-history.js';
 
@@ -50,10 +50,11 @@ export function inTexture(context: OnsetContext): boolean {
 export function scoreOnsets(samples: Float32Array, model: OnsetModel, sampleRateHz = 16000, trigger?: Partial<ImpulseTriggerOptions>): ScoredOnset[] {
   const triggers = findImpulses(samples, { sampleRateHz, ...trigger });
   const contexts = contextsOf(triggers, sampleRateHz);
+  const featurizer = new OnsetFeaturizer(sampleRateHz);
   return triggers.map((t, i) => ({
     trigger: t,
     context: contexts[i],
-    score: model.score(onsetFeatures(samples, t.onsetSample, t, contexts[i], sampleRateHz)),
+    score: model.score(featurizer.features(samples, t.onsetSample, t, contexts[i])),
   }));
 }
 

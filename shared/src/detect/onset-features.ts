@@ -1,5 +1,6 @@
 import { Biquad } from './biquad.js';
 import type { ImpulseTrigger } from './impulse-trigger.js';
+import { ONSET_SPECTRUM_FEATURES, OnsetSpectrum } from './onset-spectrum.js';
 import { HISTORY_SEC, type OnsetContext } from './trigger-history.js';
 
 /** Filterbank of the onset patch, Hz: octaves from 50 Hz (a distant shot's thump) to 7.8 kHz. */
@@ -24,8 +25,8 @@ export const ONSET_POST_SEC = BIN_EDGES_MS[BIN_EDGES_MS.length - 1] / 1000;
 
 export const ONSET_PATCH_BANDS = BANDS_HZ.length;
 export const ONSET_PATCH_BINS = BIN_EDGES_MS.length - 1;
-/** Scalar features after the patch (see onsetFeatures): 10 of the onset itself, 4 of its context. */
-export const ONSET_SCALARS = 14;
+/** Scalar features after the patch (see onsetFeatures): 10 of the onset itself, 4 of its context, then its fine spectrum. */
+export const ONSET_SCALARS = 14 + ONSET_SPECTRUM_FEATURES;
 export const ONSET_FEATURES = ONSET_PATCH_BANDS * ONSET_PATCH_BINS + ONSET_SCALARS;
 /** Index of the trigger's rise (excessDb / 30) among the features (e.g. for a rule-based test model). */
 export const ONSET_EXCESS_FEATURE = ONSET_PATCH_BANDS * ONSET_PATCH_BINS + 8;
@@ -43,43 +44,65 @@ const db = (e: number) => (10 * Math.log(e + 1e-12)) / LN10;
  * distant shot and a close one look alike), then physical features: level,
  * rise time, crest factor, positive-phase duration, spectral centroid and
  * slope at the onset, decay, zero-crossing rate and the trigger's own rise and
- * flux; last what came before it (trigger-history.ts: time since the
+ * flux; then what came before it (trigger-history.ts: time since the
  * previous trigger, triggers in the last 1 and 5 s, the previous trigger's
- * rise). `samples` must cover ONSET_PRE_SEC before and ONSET_POST_SEC after the
+ * rise); last the fine spectrum's flatness, peaks and periodicity before and
+ * after the onset (onset-spectrum.ts). `samples` must cover ONSET_PRE_SEC before and ONSET_POST_SEC after the
  * onset (missing audio counts as silence). Values are roughly unit-scaled.
  */
 export function onsetFeatures(
   samples: Float32Array, onsetSample: number, trigger: Pick<ImpulseTrigger, 'excessDb' | 'fluxDb'>, context: OnsetContext, sampleRateHz = 16000,
 ): Float32Array {
-  const ms = (t: number) => onsetSample + Math.round((t * sampleRateHz) / 1000);
-  const from = ms(REFERENCE_MS[0] - WARMUP_MS);
-  const to = ms(BIN_EDGES_MS[BIN_EDGES_MS.length - 1]);
-  const seg = new Float32Array(to - from);
-  // Audio outside `samples` stays 0 (silence).
-  const a = Math.max(0, from);
-  const b = Math.min(samples.length, to);
-  if (b > a) seg.set(samples.subarray(a, b), a - from);
-  const at = (t: number) => ms(t) - from;
-  const out = new Float32Array(ONSET_FEATURES);
-  const onsetBandDb: number[] = [];
-  const bandsAtOnset: number[] = [];
-  const sq = new Float64Array(seg.length + 1);
-  BANDS_HZ.forEach(([lo, hi], b) => {
-    Biquad.bandPass(lo, hi, sampleRateHz).runningEnergy(seg, sq);
-    const mean = (a: number, c: number) => (sq[c] - sq[a]) / Math.max(1, c - a);
-    const ref = db(mean(at(REFERENCE_MS[0]), at(REFERENCE_MS[1])));
-    for (let k = 0; k < ONSET_PATCH_BINS; k++) {
-      const v = db(mean(at(BIN_EDGES_MS[k]), at(BIN_EDGES_MS[k + 1]))) - ref;
-      out[b * ONSET_PATCH_BINS + k] = Math.max(-10, Math.min(60, v)) / 20;
-    }
-    const onsetEnergy = mean(at(0), at(10));
-    onsetBandDb.push(db(onsetEnergy));
-    bandsAtOnset.push(onsetEnergy);
-  });
-  [...physical(seg, at, onsetBandDb, bandsAtOnset, trigger, sampleRateHz), ...contextFeatures(context)].forEach((v, i) => {
-    out[ONSET_PATCH_BANDS * ONSET_PATCH_BINS + i] = v;
-  });
-  return out;
+  return new OnsetFeaturizer(sampleRateHz).features(samples, onsetSample, trigger, context);
+}
+
+/** onsetFeatures() for many onsets: keeps its FFT tables and scratch buffers between calls (not for concurrent users). */
+export class OnsetFeaturizer {
+  private readonly spectrum: OnsetSpectrum;
+  /** The audio around the onset, and its band energies' running sums (reused: a trigger's features allocate only their output). */
+  private readonly seg: Float32Array;
+  private readonly sq: Float64Array;
+
+  constructor(private readonly sampleRateHz = 16000) {
+    this.spectrum = new OnsetSpectrum(sampleRateHz);
+    const span = Math.round((BIN_EDGES_MS[BIN_EDGES_MS.length - 1] * sampleRateHz) / 1000) - Math.round(((REFERENCE_MS[0] - WARMUP_MS) * sampleRateHz) / 1000);
+    this.seg = new Float32Array(span);
+    this.sq = new Float64Array(span + 1);
+  }
+
+  features(samples: Float32Array, onsetSample: number, trigger: Pick<ImpulseTrigger, 'excessDb' | 'fluxDb'>, context: OnsetContext): Float32Array {
+    const sampleRateHz = this.sampleRateHz;
+    const ms = (t: number) => onsetSample + Math.round((t * sampleRateHz) / 1000);
+    const from = ms(REFERENCE_MS[0] - WARMUP_MS);
+    const to = ms(BIN_EDGES_MS[BIN_EDGES_MS.length - 1]);
+    const seg = this.seg;
+    // Audio outside `samples` stays 0 (silence).
+    seg.fill(0);
+    const a = Math.max(0, from);
+    const b = Math.min(samples.length, to);
+    if (b > a) seg.set(samples.subarray(a, b), a - from);
+    const at = (t: number) => ms(t) - from;
+    const out = new Float32Array(ONSET_FEATURES);
+    const onsetBandDb: number[] = [];
+    const bandsAtOnset: number[] = [];
+    const sq = this.sq;
+    BANDS_HZ.forEach(([lo, hi], b) => {
+      Biquad.bandPass(lo, hi, sampleRateHz).runningEnergy(seg, sq);
+      const mean = (a: number, c: number) => (sq[c] - sq[a]) / Math.max(1, c - a);
+      const ref = db(mean(at(REFERENCE_MS[0]), at(REFERENCE_MS[1])));
+      for (let k = 0; k < ONSET_PATCH_BINS; k++) {
+        const v = db(mean(at(BIN_EDGES_MS[k]), at(BIN_EDGES_MS[k + 1]))) - ref;
+        out[b * ONSET_PATCH_BINS + k] = Math.max(-10, Math.min(60, v)) / 20;
+      }
+      const onsetEnergy = mean(at(0), at(10));
+      onsetBandDb.push(db(onsetEnergy));
+      bandsAtOnset.push(onsetEnergy);
+    });
+    [...physical(seg, at, onsetBandDb, bandsAtOnset, trigger, sampleRateHz), ...contextFeatures(context), ...this.spectrum.features(seg, at(0))].forEach((v, i) => {
+      out[ONSET_PATCH_BANDS * ONSET_PATCH_BINS + i] = v;
+    });
+    return out;
+  }
 }
 
 function physical(

@@ -38,32 +38,86 @@ export const OnsetModelFileSchema = Type.Object({
 
 export type OnsetModelFile = Static<typeof OnsetModelFileSchema>;
 
-/** The stage-2 network, evaluated in plain TypeScript (a few thousand multiply-adds per trigger). */
+/** One layer ready to evaluate: weights transposed (a row per output), and the span of inputs each output has non-zero weights for. */
+interface CompiledLayer {
+  inputs: number;
+  outputs: number;
+  /** Row-major outputs x inputs. */
+  weights: Float64Array;
+  bias: Float64Array;
+  relu: boolean;
+  from: Int32Array;
+  to: Int32Array;
+}
+
+/** The stage-2 network, evaluated in plain TypeScript (a few hundred thousand multiply-adds per trigger). */
 export class OnsetModel {
+  private compiled: CompiledLayer[] | undefined;
+
   constructor(readonly file: OnsetModelFile) {}
 
   get threshold(): number {
     return this.file.threshold;
   }
 
-  /** Gunshot probability of one onset's features. */
+  /**
+   * Gunshot probability of one onset's features. The weights are transposed
+   * into typed arrays on first use, so that each output is a dot product
+   * summed in four lanes, over only the inputs it has weights for (a merged
+   * ensemble's later layers are block-diagonal, see ml/src/onset/ensemble.ts).
+   */
   score(features: Float32Array): number {
     const { mean, std } = this.file;
     let x = new Float64Array(features.length);
     for (let i = 0; i < x.length; i++) x[i] = (features[i] - mean[i]) / std[i];
-    for (const layer of this.file.layers) {
+    for (const layer of this.layers()) {
       const y = new Float64Array(layer.outputs);
-      for (let o = 0; o < layer.outputs; o++) y[o] = layer.bias[o];
-      for (let i = 0; i < layer.inputs; i++) {
-        const v = x[i];
-        if (v === 0) continue;
-        const row = i * layer.outputs;
-        for (let o = 0; o < layer.outputs; o++) y[o] += v * layer.weights[row + o];
+      const w = layer.weights;
+      for (let o = 0; o < layer.outputs; o++) {
+        const row = o * layer.inputs;
+        const to = layer.to[o];
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        let i = layer.from[o];
+        for (; i + 3 < to; i += 4) {
+          s0 += x[i] * w[row + i];
+          s1 += x[i + 1] * w[row + i + 1];
+          s2 += x[i + 2] * w[row + i + 2];
+          s3 += x[i + 3] * w[row + i + 3];
+        }
+        for (; i < to; i++) s0 += x[i] * w[row + i];
+        const v = layer.bias[o] + (s0 + s1) + (s2 + s3);
+        y[o] = layer.relu ? (v > 0 ? v : 0) : 1 / (1 + Math.exp(-v));
       }
-      for (let o = 0; o < y.length; o++) y[o] = layer.activation === 'relu' ? Math.max(0, y[o]) : 1 / (1 + Math.exp(-y[o]));
       x = y;
     }
     return x[0];
+  }
+
+  private layers(): CompiledLayer[] {
+    this.compiled ??= this.file.layers.map((l) => {
+      const weights = new Float64Array(l.inputs * l.outputs);
+      const from = new Int32Array(l.outputs);
+      const to = new Int32Array(l.outputs);
+      for (let o = 0; o < l.outputs; o++) {
+        let first = -1;
+        let last = -1;
+        for (let i = 0; i < l.inputs; i++) {
+          const v = l.weights[i * l.outputs + o];
+          weights[o * l.inputs + i] = v;
+          if (v !== 0) {
+            if (first < 0) first = i;
+            last = i;
+          }
+        }
+        from[o] = Math.max(0, first);
+        to[o] = last + 1;
+      }
+      return { inputs: l.inputs, outputs: l.outputs, weights, bias: Float64Array.from(l.bias), relu: l.activation === 'relu', from, to };
+    });
+    return this.compiled;
   }
 }
 

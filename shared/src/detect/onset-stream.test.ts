@@ -52,4 +52,27 @@ describe('OnsetStream', () => {
     // An alarm ends once the burst gap has passed: before the stream ends, not at it.
     expect(messages.findIndex((m) => m.type === 'end')).toBeLessThan(messages.findIndex((m) => m.type === 'start' && m.alarm.onsetSample > 8 * RATE));
   });
+
+  it('does not score triggers inside an impulsive texture that could not start an alarm, and still finds what the whole-signal pass finds', () => {
+    const model = riseModel();
+    const r = createRandom(6);
+    const x = new Float32Array(20 * RATE);
+    for (let i = 0; i < x.length; i++) x[i] = (r.next() - 0.5) * 0.004;
+    const addShot = (at: number, amplitude: number, decay: number) => {
+      for (let k = 0; k < 1200; k++) x[at + k] += amplitude * Math.exp(-k / decay) * Math.sin(k * 0.9);
+    };
+    // Rain-like taps (rise < 20 dB) every 0.3 s from 2 to 10 s; a loud shot inside them and one after them.
+    for (let t = 2; t < 10; t += 0.3) addShot(Math.round(t * RATE), 0.01, 100);
+    addShot(Math.round(7.05 * RATE), 0.6, 150);
+    addShot(14 * RATE, 0.6, 150);
+    const offline = detectGunshots(x, model);
+    expect(offline.map((a) => Math.round(a.onsetSample / RATE))).toEqual([14]);
+    const stream = new OnsetStream(model, RATE);
+    const messages: GunshotAlarmMessage[] = [];
+    for (let at = 0; at < x.length; at += 4000) messages.push(...stream.push(x.subarray(at, at + 4000)));
+    messages.push(...stream.end());
+    expect(messages.filter((m) => m.type === 'end').map((m) => m.alarm)).toEqual(offline);
+    expect(stream.triggers).toBeGreaterThanOrEqual(20);
+    expect(stream.scored).toBeLessThan(stream.triggers - 10);
+  });
 });

@@ -1,6 +1,6 @@
 import { inTexture, type GunshotAlarm } from './gunshot-onsets.js';
 import { ImpulseDetector, type ImpulseTrigger } from './impulse-trigger.js';
-import { ONSET_POST_SEC, ONSET_PRE_SEC, onsetFeatures } from './onset-features.js';
+import { ONSET_POST_SEC, ONSET_PRE_SEC, OnsetFeaturizer } from './onset-features.js';
 import type { OnsetModel } from './onset-model.js';
 import { TriggerHistory } from './trigger-history.js';
 
@@ -27,7 +27,10 @@ export class OnsetStream {
   private history: TriggerHistory;
   private readonly keepSamples: number;
   private readonly postSamples: number;
-  /** Onsets scored so far (telemetry: stage-2 load). */
+  private readonly featurizer: OnsetFeaturizer;
+  /** Stage-1 triggers so far (telemetry). */
+  triggers = 0;
+  /** Onsets stage 2 has scored so far (telemetry: its load; fewer than the triggers, see decide). */
   scored = 0;
 
   constructor(private model: OnsetModel, private readonly sampleRateHz = 16000) {
@@ -35,6 +38,7 @@ export class OnsetStream {
     this.postSamples = Math.ceil(ONSET_POST_SEC * sampleRateHz);
     this.keepSamples = Math.ceil((ONSET_PRE_SEC + ONSET_POST_SEC + 0.5) * sampleRateHz);
     this.history = new TriggerHistory(sampleRateHz);
+    this.featurizer = new OnsetFeaturizer(sampleRateHz);
   }
 
   /** The stage-2 model in use. */
@@ -89,10 +93,14 @@ export class OnsetStream {
     const out: GunshotAlarmMessage[] = [];
     while (this.pending.length > 0 && (final || this.pending[0].onsetSample + this.postSamples <= this.bufferEnd)) {
       const t = this.pending.shift() as ImpulseTrigger;
-      this.scored++;
+      this.triggers++;
       const context = this.history.observe(t);
-      const score = this.model.score(onsetFeatures(this.buffer, t.onsetSample - this.bufferStart, t, context, this.sampleRateHz));
-      if (score >= this.model.threshold) out.push(...this.accept(t.onsetSample, score, inTexture(context)));
+      const textured = inTexture(context);
+      // Inside an impulsive texture a trigger can only extend an open alarm: with none to extend, its score changes nothing.
+      if (textured && !this.extendsOpen(t.onsetSample)) continue;
+      this.scored++;
+      const score = this.model.score(this.featurizer.features(this.buffer, t.onsetSample - this.bufferStart, t, context));
+      if (score >= this.model.threshold) out.push(...this.accept(t.onsetSample, score, textured));
     }
     // No later shot can join once the gap has passed with nothing pending before it.
     const horizon = this.pending.length > 0 ? this.pending[0].onsetSample : this.bufferEnd - this.postSamples;
@@ -103,9 +111,14 @@ export class OnsetStream {
     return out;
   }
 
+  /** True when an onset here would join the open alarm (a burst). */
+  private extendsOpen(onsetSample: number): boolean {
+    return this.open !== undefined && onsetSample - this.open.lastOnsetSample <= this.gapSamples;
+  }
+
   private accept(onsetSample: number, score: number, textured: boolean): GunshotAlarmMessage[] {
     const open = this.open;
-    const joins = open !== undefined && onsetSample - open.lastOnsetSample <= this.gapSamples;
+    const joins = this.extendsOpen(onsetSample);
     if (!joins && textured) return [];
     if (open && joins) {
       open.lastOnsetSample = onsetSample;
