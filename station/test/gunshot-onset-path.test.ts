@@ -1,9 +1,12 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { StationConfigSchema } from '#shared/config/station-config.js';
 import { validateConfig } from '#shared/config/validate.js';
 import { ONSET_EXCESS_FEATURE, ONSET_FEATURES } from '#shared/detect/onset-features.js';
-import { parseOnsetModel } from '#shared/detect/onset-model.js';
+import { loadOnsetModel, ONSET_MODEL_FILE, parseOnsetModel, shippedOnsetModelDir } from '#shared/detect/onset-model.js';
+import { createLogger } from '#shared/util/logger.js';
 import { initBackend } from '#shared/model/backend.js';
 import { loadModelPackage } from '#shared/model/model-package.js';
 import type { DetectionMessage } from '#shared/pipeline/types.js';
@@ -12,6 +15,7 @@ import { FileSource } from '../src/capture/file-source.js';
 import { buildStages } from '#shared/pipeline/stages.js';
 import { stationStageOptions } from '../src/pipeline/decisions.js';
 import { GunshotOnsetSink } from '../src/pipeline/gunshot-onset-sink.js';
+import { onsetDirFor, withGunshotPath } from '../src/pipeline/gunshot-path.js';
 import { PipelineRunner } from '../src/pipeline/runner.js';
 import type { PipelineSink } from '../src/pipeline/sink.js';
 import { systemClock } from '../src/core/clock.js';
@@ -68,5 +72,21 @@ describe('two-stage gunshot path in the station pipeline', () => {
     // Every gunshot message comes from the onset path (the test window model fires on these impulses too).
     for (const m of gunshots) expect(m.event.shotSamples).toBeDefined();
     expect(gunshots.filter((m) => m.type === 'update')).toHaveLength(1);
+  });
+
+  it('runs the shipped stage 2 when the model\'s own does not load (a release made for other features), and says so', async () => {
+    const dir = tempDir();
+    const onsetDir = join(dir, 'onset');
+    mkdirSync(onsetDir);
+    // An older release's stage 2: a well-formed file for a feature set of another size.
+    const old = riseModel().file;
+    writeFileSync(join(onsetDir, ONSET_MODEL_FILE), JSON.stringify({ ...old, version: 'old-release', inputSize: 310, mean: old.mean.slice(0, 310), std: old.std.slice(0, 310), layers: [{ ...old.layers[0], inputs: 310, weights: old.layers[0].weights.slice(0, 310) }] }));
+    const lines: string[] = [];
+    const logger = createLogger({ name: 'test', level: 'info', destination: new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } }) });
+    const sink = await withGunshotPath(new Collect(), () => ['gunshot'], logger, onsetDirFor(dir, undefined) ?? onsetDir);
+    expect(sink).toBeInstanceOf(GunshotOnsetSink);
+    expect((sink as GunshotOnsetSink).onsetModelVersion).toBe((await loadOnsetModel(shippedOnsetModelDir())).file.version);
+    const warning = lines.map((l) => JSON.parse(l) as { msg: string; err?: string; level: string | number }).find((l) => l.msg.includes('the shipped one runs instead'));
+    expect(warning?.err).toMatch(/inputSize/);
   });
 });

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { loadOnsetModel, ONSET_MODEL_FILE, shippedOnsetModelDir, type OnsetModel } from '#shared/detect/onset-model.js';
+import { describeError } from '#shared/errors.js';
 import type { Logger } from '#shared/util/logger.js';
 import { GunshotOnsetSink } from './gunshot-onset-sink.js';
 import type { PipelineSink } from './sink.js';
@@ -33,8 +34,10 @@ export async function withGunshotPath(inner: PipelineSink, classNames: () => rea
     logger.info('gunshots: window model (no onset model with it)');
     return inner;
   }
-  const model = typeof onset === 'string' ? await loadOnsetModel(onset) : onset;
-  logger.info({ onsetModel: model.file.version, threshold: model.threshold, onsetDir: typeof onset === 'string' ? onset : undefined }, 'gunshots: two-stage detector (impulse trigger -> onset classifier)');
+  const loaded = typeof onset === 'string' ? await loadOrShipped(onset, logger) : { model: onset, dir: undefined };
+  if (!loaded) return inner;
+  const { model, dir } = loaded;
+  logger.info({ onsetModel: model.file.version, threshold: model.threshold, onsetDir: dir }, 'gunshots: two-stage detector (impulse trigger -> onset classifier)');
   return new GunshotOnsetSink(inner, model, classNames);
 }
 
@@ -51,9 +54,36 @@ export async function followModelSwitch(path: PipelineSink, windowModelDir: stri
     logger.warn({ windowModelDir, onsetModel: path.onsetModelVersion }, 'gunshots: no onset model goes with the new model; stage 2 stays as it was');
     return;
   }
-  const model = await loadOnsetModel(dir);
+  const loaded = await loadOrShipped(dir, logger);
+  if (!loaded) return;
+  const { model } = loaded;
   if (model.file.version === path.onsetModelVersion) return;
   const previous = path.onsetModelVersion;
   path.useOnsetModel(model);
-  logger.info({ onsetModel: model.file.version, previous, threshold: model.threshold, onsetDir: dir }, 'gunshots: stage 2 follows the model switch');
+  logger.info({ onsetModel: model.file.version, previous, threshold: model.threshold, onsetDir: loaded.dir }, 'gunshots: stage 2 follows the model switch');
+}
+
+/**
+ * The onset model in `dir`; when it does not load (a broken file, or a
+ * release's stage 2 made for another station software's onset features) the
+ * shipped one, which always fits this software; when neither loads, none (the
+ * window model's gunshot class), with an error logged. A model problem never
+ * stops the station.
+ */
+async function loadOrShipped(dir: string, logger: Logger): Promise<{ model: OnsetModel; dir: string } | undefined> {
+  try {
+    return { model: await loadOnsetModel(dir), dir };
+  } catch (err) {
+    const shipped = shippedOnsetModelDir();
+    if (resolve(dir) !== resolve(shipped) && existsSync(join(shipped, ONSET_MODEL_FILE))) {
+      logger.warn({ err: describeError(err), onsetDir: dir, fallback: shipped }, 'gunshots: the onset model does not load; the shipped one runs instead');
+      try {
+        return { model: await loadOnsetModel(shipped), dir: shipped };
+      } catch (again) {
+        err = again;
+      }
+    }
+    logger.error({ err: describeError(err), onsetDir: dir }, 'gunshots: no onset model loads; gunshots come from the window model');
+    return undefined;
+  }
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeError } from '#shared/errors.js';
+import { describeError, ModelError } from '#shared/errors.js';
 import { loadOnsetModel, ONSET_MODEL_FILE, parseOnsetModelText, type OnsetModelFile } from '#shared/detect/onset-model.js';
 import { ONSET_RELEASE_FILE, releaseKey } from '#shared/release/layout.js';
 import { checkFile } from '#shared/release/manifest.js';
@@ -41,7 +41,9 @@ export interface OnsetBase {
 /**
  * The current stage 2: the current release's `onset/onset-model.json` (read
  * from storage, checked against the release record's hash and the schema), else
- * the shipped one, else none (the job then retrains the window model only).
+ * the shipped one, else none (the job then retrains the window model only). A
+ * release's stage 2 that is intact but does not parse as this software's onset
+ * model gives way to the shipped one (the source says why).
  */
 export async function currentOnsetBase(deps: Pick<OnsetStepDeps, 'storage' | 'repos' | 'shippedOnsetDir'>, current: { version: string; source: 'release' | 'shipped' }): Promise<OnsetBase | undefined> {
   if (current.source === 'release') {
@@ -51,11 +53,23 @@ export async function currentOnsetBase(deps: Pick<OnsetStepDeps, 'storage' | 're
       const key = releaseKey(current.version, ONSET_RELEASE_FILE);
       const bytes = await deps.storage.get(key);
       checkFile(entry, bytes);
-      return { file: parseOnsetModelText(bytes.toString('utf8'), key).file, source: `release ${current.version}` };
+      try {
+        return { file: parseOnsetModelText(bytes.toString('utf8'), key).file, source: `release ${current.version}` };
+      } catch (err) {
+        // A release's stage 2 made for another software's onset features (say, before the fine-spectrum
+        // features) cannot be fine-tuned here: this software's shipped stage 2 is the base instead.
+        if (!(err instanceof ModelError)) throw err;
+        const shipped = await shippedBase(deps.shippedOnsetDir);
+        return shipped && { ...shipped, source: `${shipped.source} (release ${current.version}'s stage 2 does not fit: ${err.message})` };
+      }
     }
   }
-  if (!existsSync(join(deps.shippedOnsetDir, ONSET_MODEL_FILE))) return undefined;
-  return { file: (await loadOnsetModel(deps.shippedOnsetDir)).file, source: deps.shippedOnsetDir };
+  return shippedBase(deps.shippedOnsetDir);
+}
+
+async function shippedBase(dir: string): Promise<OnsetBase | undefined> {
+  if (!existsSync(join(dir, ONSET_MODEL_FILE))) return undefined;
+  return { file: (await loadOnsetModel(dir)).file, source: dir };
 }
 
 /** A station clip the station called gunshot that a reviewer labelled otherwise: the site's own confuser. */
