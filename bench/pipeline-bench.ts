@@ -44,7 +44,8 @@ async function main(): Promise<void> {
   const wallSec = (performance.now() - started) / 1000;
   process.stdout.write(JSON.stringify({
     mode, backend: backend.name, simd: backend.simd, audioSec, wallSec, windows, maxGunshotScore: maxScore,
-    onsetTriggersPerHour: onset ? (onset.scored * 3600) / audioSec : null,
+    onsetTriggersPerHour: onset ? (onset.triggers * 3600) / audioSec : null,
+    onsetScoredPerHour: onset ? (onset.scored * 3600) / audioSec : null,
     realtimeFactor: audioSec / wallSec, msPerWindow: (wallSec * 1000) / windows, peakRssMb: process.resourceUsage().maxRSS / 1024,
   }) + '\n');
 }

@@ -71,19 +71,21 @@ export async function followModelSwitch(path: PipelineSink, windowModelDir: stri
  * stops the station.
  */
 async function loadOrShipped(dir: string, logger: Logger): Promise<{ model: OnsetModel; dir: string } | undefined> {
+  let problem: unknown;
   try {
     return { model: await loadOnsetModel(dir), dir };
   } catch (err) {
-    const shipped = shippedOnsetModelDir();
-    if (resolve(dir) !== resolve(shipped) && existsSync(join(shipped, ONSET_MODEL_FILE))) {
-      logger.warn({ err: describeError(err), onsetDir: dir, fallback: shipped }, 'gunshots: the onset model does not load; the shipped one runs instead');
-      try {
-        return { model: await loadOnsetModel(shipped), dir: shipped };
-      } catch (again) {
-        err = again;
-      }
-    }
-    logger.error({ err: describeError(err), onsetDir: dir }, 'gunshots: no onset model loads; gunshots come from the window model');
-    return undefined;
+    problem = err;
   }
+  const shipped = shippedOnsetModelDir();
+  if (resolve(dir) !== resolve(shipped) && existsSync(join(shipped, ONSET_MODEL_FILE))) {
+    logger.warn({ err: describeError(problem), onsetDir: dir, fallback: shipped }, 'gunshots: the onset model does not load; the shipped one runs instead');
+    try {
+      return { model: await loadOnsetModel(shipped), dir: shipped };
+    } catch (err) {
+      problem = err;
+    }
+  }
+  logger.error({ err: describeError(problem), onsetDir: dir }, 'gunshots: no onset model loads; gunshots come from the window model');
+  return undefined;
 }
