@@ -47,8 +47,9 @@ const db = (e: number) => (10 * Math.log(e + 1e-12)) / LN10;
  * flux; then what came before it (trigger-history.ts: time since the
  * previous trigger, triggers in the last 1 and 5 s, the previous trigger's
  * rise); last the fine spectrum's flatness, peaks and periodicity before and
- * after the onset (onset-spectrum.ts). `samples` must cover ONSET_PRE_SEC before and ONSET_POST_SEC after the
- * onset (missing audio counts as silence). Values are roughly unit-scaled.
+ * after the onset (onset-spectrum.ts). `samples` must cover ONSET_PRE_SEC
+ * before and ONSET_POST_SEC after the onset (missing audio counts as
+ * silence). Values are roughly unit-scaled.
  */
 export function onsetFeatures(
   samples: Float32Array, onsetSample: number, trigger: Pick<ImpulseTrigger, 'excessDb' | 'fluxDb'>, context: OnsetContext, sampleRateHz = 16000,

@@ -20,17 +20,16 @@ const MAIN_LOBE = 4;
 /** Features per span (flatness, peak prominence, periodicity). */
 const PER_SPAN = 3;
 export const ONSET_SPECTRUM_FEATURES = SPANS_MS.length * PER_SPAN;
-/** Audio the spectral features read before the onset, s. */
-export const SPECTRUM_PRE_SEC = -SPANS_MS[0][0] / 1000;
 
 /**
  * What separates a muzzle blast from the onsets that stage 2 confused with it
  * (a note of music, a frog's call, a lid closing): the fine structure of the
  * spectrum, which octave bands cannot show. A shot is noise-like (broadband,
  * flat, aperiodic); a note, a call or a struck resonant body has peaks and
- * repeats itself. For each span (the 32 ms before the onset, the first 32 ms,
- * 32-160 ms and 160-480 ms after it) the Hann-windowed 512-point power
- * spectrum (512-sample frames, up to 3 spread over the span, averaged) gives:
+ * repeats itself. For each span (the 32 ms ending 10 ms before the onset,
+ * the first 32 ms, 32-160 ms and 160-480 ms after it) the power spectrum of
+ * Hann-windowed 512-sample frames zero-padded to 1,024 points (up to 3 frames
+ * spread over the span, averaged) gives:
  * - spectral flatness between 100 Hz and 7 kHz (geometric over arithmetic mean, dB / 30);
  * - the most prominent peak over the geometric mean of its neighbourhood
  *   (out to +-250 Hz, leaving out its own main lobe; dB / 30);
