@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     ['features + inference', `${Number(full.realtimeFactor).toFixed(0)}x real time (${Number(full.msPerWindow).toFixed(3)} ms/window)`],
     ['peak RSS (full pipeline)', `${Number(full.peakRssMb).toFixed(0)} MB`],
     ['busy audio (two-stage)', `${Number(busy.realtimeFactor).toFixed(0)}x real time, ${Number(busy.onsetTriggersPerHour).toFixed(0)} triggers/h (${Number(busy.onsetScoredPerHour).toFixed(0)}/h scored), peak RSS ${Number(busy.peakRssMb).toFixed(0)} MB`],
-    ['alert latency (loopback)', `p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms over ${latency.alerts} alerts from ${latency.bursts} bursts; from the first shot's onset p50 ${latency.fromOnsetP50Ms} ms`],
+    ['alert latency (loopback)', `p50 ${latency.p50Ms} ms, p99 ${latency.p99Ms} ms over ${latency.alerts} alerts from ${latency.bursts} bursts; from the first shot's onset p50 ${latency.fromOnsetP50Ms} ms, p99 ${latency.fromOnsetP99Ms} ms`],
     ['cloud load (50 stations)', `${cloud.requestsPerSec} requests/s, p99 ${cloud.p99Ms} ms`],
     ['cloud load: uploads', `${cloud.uploads} acknowledged, ${cloud.lost} lost, ${cloud.errors5xx} 5xx`],
   ];
@@ -114,6 +114,7 @@ async function main(): Promise<void> {
     alertLatencyMsP50: latency.p50Ms,
     alertLatencyMsP99: latency.p99Ms,
     alertFromOnsetMsP50: latency.fromOnsetP50Ms,
+    alertFromOnsetMsP99: latency.fromOnsetP99Ms,
     cloudRequestsPerSec: cloud.requestsPerSec,
     cloudP99Ms: cloud.p99Ms,
   }) + '\n');

@@ -89,4 +89,26 @@ describe('two-stage gunshot path in the station pipeline', () => {
     const warning = lines.map((l) => JSON.parse(l) as { msg: string; err?: string; level: string | number }).find((l) => l.msg.includes('the shipped one runs instead'));
     expect(warning?.err).toMatch(/inputSize/);
   });
+
+  it('delivers an alarm with the audio that completes stage 2\'s look at the onset, not with the next windows', async () => {
+    const inner = new Collect();
+    const sink = new GunshotOnsetSink(inner, riseModel(), () => ['gunshot']);
+    const segment = { id: 'seg-1', kind: 'mic' as const, source: 'test', startTimeMs: 0, sampleRateHz: RATE };
+    await sink.segmentStart(segment);
+    const x = new Float32Array(3 * RATE);
+    for (let i = 0; i < x.length; i++) x[i] = Math.sin(i * 0.37) * 0.002;
+    const shot = RATE + 77;
+    for (let k = 0; k < 1500; k++) x[shot + k] += 0.7 * Math.exp(-k / 200) * Math.sin(k * 0.8);
+    // 0.1 s chunks, as a live source delivers them; no windows() call at all.
+    const chunk = RATE / 10;
+    let deliveredAt = -1;
+    for (let at = 0; at < x.length && deliveredAt < 0; at += chunk) {
+      await sink.audio(segment, at, x.subarray(at, at + chunk));
+      if (inner.messages.some((m) => m.type === 'start' && m.event.label === 'gunshot')) deliveredAt = at + chunk;
+    }
+    expect(deliveredAt).toBeGreaterThan(0);
+    // The alarm goes out with the first chunk that holds 0.6 s after the onset (plus stage 1's block).
+    expect(deliveredAt - shot).toBeGreaterThanOrEqual(0.6 * RATE);
+    expect(deliveredAt - shot).toBeLessThanOrEqual(0.6 * RATE + chunk + 0.01 * RATE);
+  });
 });

@@ -15,7 +15,7 @@ export const GUNSHOT_LABEL = 'gunshot';
  * detections whose start is the first shot's onset (to the sample) and
  * whose shotSamples are the burst's onsets; the window model's own gunshot
  * detections are dropped (its other classes pass untouched). Alarms found
- * while audio arrives are delivered before that audio's windows, in order.
+ * while audio arrives are delivered with that audio, before its windows, in order.
  */
 export class GunshotOnsetSink implements PipelineSink {
   private readonly stream: OnsetStream;
@@ -51,9 +51,11 @@ export class GunshotOnsetSink implements PipelineSink {
     await this.inner.segmentStart(segment);
   }
 
-  audio(segment: SegmentInfo, startSample: number, samples: Float32Array): void {
-    this.inner.audio(segment, startSample, samples);
+  /** Stage 2 decides as soon as it has 0.6 s after an onset: its alarms go out now, not with the next windows (up to 0.48 s later). */
+  async audio(segment: SegmentInfo, startSample: number, samples: Float32Array): Promise<void> {
+    await this.inner.audio(segment, startSample, samples);
     this.queued.push(...this.stream.push(samples));
+    await this.deliver(segment);
   }
 
   async windows(segment: SegmentInfo, scored: readonly ScoredWindow[]): Promise<void> {

@@ -69,8 +69,8 @@ export class LoggingDetector implements PipelineSink {
     await this.inner.segmentStart(segment);
   }
 
-  audio(segment: SegmentInfo, startSample: number, samples: Float32Array): void {
-    this.inner.audio(segment, startSample, samples);
+  async audio(segment: SegmentInfo, startSample: number, samples: Float32Array): Promise<void> {
+    await this.inner.audio(segment, startSample, samples);
     this.audioEndSample = Math.max(this.audioEndSample, startSample + samples.length);
   }
 

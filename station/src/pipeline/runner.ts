@@ -140,7 +140,7 @@ export class PipelineRunner {
     this.expectedSample = startSample + samples.length;
     this.counters.audioSamples += samples.length;
     this.pulse.audio(segment.startTimeMs + ((startSample + samples.length) * 1000) / segment.sampleRateHz);
-    this.sink.audio(segment, startSample, samples);
+    await this.sink.audio(segment, startSample, samples);
     await this.process(segment, this.stages.windower.push(startSample, samples));
   }
 

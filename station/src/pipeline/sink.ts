@@ -7,8 +7,12 @@ import type { DetectionMessage, ScoredWindow } from '#shared/pipeline/types.js';
  */
 export interface PipelineSink {
   segmentStart(segment: SegmentInfo): Promise<void> | void;
-  /** Raw audio as it arrives (the clipper keeps a ring buffer of it). */
-  audio(segment: SegmentInfo, startSample: number, samples: Float32Array): void;
+  /**
+   * Raw audio as it arrives (the clipper keeps a ring buffer of it). A stage
+   * that decides on raw audio (the two-stage gunshot detector) delivers its
+   * detections from here, before the audio's windows.
+   */
+  audio(segment: SegmentInfo, startSample: number, samples: Float32Array): Promise<void> | void;
   /** Every scored window (heartbeat, per-window consumers). */
   windows(segment: SegmentInfo, scored: readonly ScoredWindow[]): Promise<void> | void;
   detection(segment: SegmentInfo, message: DetectionMessage): Promise<void> | void;

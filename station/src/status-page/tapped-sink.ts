@@ -14,8 +14,8 @@ export class TappedSink implements PipelineSink {
     return this.inner.segmentStart(segment);
   }
 
-  audio(segment: SegmentInfo, startSample: number, samples: Float32Array): void {
-    this.inner.audio(segment, startSample, samples);
+  async audio(segment: SegmentInfo, startSample: number, samples: Float32Array): Promise<void> {
+    await this.inner.audio(segment, startSample, samples);
     const endTimeMs = segment.startTimeMs + ((startSample + samples.length) * 1000) / segment.sampleRateHz;
     try {
       this.tap.push(samples, endTimeMs);
