@@ -25,7 +25,7 @@ export const ONSET_POST_SEC = BIN_EDGES_MS[BIN_EDGES_MS.length - 1] / 1000;
 
 export const ONSET_PATCH_BANDS = BANDS_HZ.length;
 export const ONSET_PATCH_BINS = BIN_EDGES_MS.length - 1;
-/** Scalar features after the patch (see onsetFeatures): 10 of the onset itself, 4 of its context, then its fine spectrum. */
+/** Scalar features after the patch (see OnsetFeaturizer): 10 of the onset itself, 4 of its context, then its fine spectrum. */
 export const ONSET_SCALARS = 14 + ONSET_SPECTRUM_FEATURES;
 export const ONSET_FEATURES = ONSET_PATCH_BANDS * ONSET_PATCH_BINS + ONSET_SCALARS;
 /** Index of the trigger's rise (excessDb / 30) among the features (e.g. for a rule-based test model). */
@@ -37,7 +37,7 @@ const LN10 = Math.log(10);
 const db = (e: number) => (10 * Math.log(e + 1e-12)) / LN10;
 
 /**
- * The onset classifier's input for one trigger: an onset-aligned band-energy
+ * The onset classifier's input for each trigger: an onset-aligned band-energy
  * patch (8 octave bands x 37 time bins from -10 to +600 ms, 2 ms bins for the
  * first 40 ms), each value in dB over that band's level in the 50 ms before the
  * onset (a per-channel normalisation in the spirit of PCEN: level-free, so a
@@ -49,15 +49,10 @@ const db = (e: number) => (10 * Math.log(e + 1e-12)) / LN10;
  * rise); last the fine spectrum's flatness, peaks and periodicity before and
  * after the onset (onset-spectrum.ts). `samples` must cover ONSET_PRE_SEC
  * before and ONSET_POST_SEC after the onset (missing audio counts as
- * silence). Values are roughly unit-scaled.
+ * silence). Values are roughly unit-scaled. One instance computes them for
+ * one trigger after another, keeping its FFT tables and scratch buffers
+ * between calls (not for concurrent users).
  */
-export function onsetFeatures(
-  samples: Float32Array, onsetSample: number, trigger: Pick<ImpulseTrigger, 'excessDb' | 'fluxDb'>, context: OnsetContext, sampleRateHz = 16000,
-): Float32Array {
-  return new OnsetFeaturizer(sampleRateHz).features(samples, onsetSample, trigger, context);
-}
-
-/** onsetFeatures() for many onsets: keeps its FFT tables and scratch buffers between calls (not for concurrent users). */
 export class OnsetFeaturizer {
   private readonly spectrum: OnsetSpectrum;
   /** The audio around the onset, and its band energies' running sums (reused: a trigger's features allocate only their output). */

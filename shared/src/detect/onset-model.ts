@@ -19,7 +19,7 @@ const Layer = Type.Object({
   activation: Type.Union([Type.Literal('relu'), Type.Literal('sigmoid')]),
 });
 
-/** The stage-2 onset classifier as shipped: a small dense network over onsetFeatures(), plus its decision rule. */
+/** The stage-2 onset classifier as shipped: a small dense network over OnsetFeaturizer's features, plus its decision rule. */
 export const OnsetModelFileSchema = Type.Object({
   format: Type.Literal('ecosight-onset-mlp/1'),
   version: Type.String({ minLength: 1 }),

@@ -19,7 +19,6 @@ export const GUNSHOT_LABEL = 'gunshot';
  */
 export class GunshotOnsetSink implements PipelineSink {
   private readonly stream: OnsetStream;
-  private queued: GunshotAlarmMessage[] = [];
 
   constructor(
     private readonly inner: PipelineSink,
@@ -47,31 +46,26 @@ export class GunshotOnsetSink implements PipelineSink {
 
   async segmentStart(segment: SegmentInfo): Promise<void> {
     this.stream.reset();
-    this.queued = [];
     await this.inner.segmentStart(segment);
   }
 
   /** Stage 2 decides as soon as it has 0.6 s after an onset: its alarms go out now, not with the next windows (up to 0.48 s later). */
   async audio(segment: SegmentInfo, startSample: number, samples: Float32Array): Promise<void> {
     await this.inner.audio(segment, startSample, samples);
-    this.queued.push(...this.stream.push(samples));
-    await this.deliver(segment);
+    await this.deliver(segment, this.stream.push(samples));
   }
 
   async windows(segment: SegmentInfo, scored: readonly ScoredWindow[]): Promise<void> {
-    await this.deliver(segment);
     await this.inner.windows(segment, scored);
   }
 
   async detection(segment: SegmentInfo, message: DetectionMessage): Promise<void> {
     if (message.event.label === GUNSHOT_LABEL) return;
-    await this.deliver(segment);
     await this.inner.detection(segment, message);
   }
 
   async segmentEnd(segment: SegmentInfo, reason: string, error?: string): Promise<void> {
-    this.queued.push(...this.stream.end());
-    await this.deliver(segment);
+    await this.deliver(segment, this.stream.end());
     await this.inner.segmentEnd(segment, reason, error);
   }
 
@@ -83,9 +77,7 @@ export class GunshotOnsetSink implements PipelineSink {
     await this.inner.rejected(path, error);
   }
 
-  private async deliver(segment: SegmentInfo): Promise<void> {
-    const messages = this.queued;
-    this.queued = [];
+  private async deliver(segment: SegmentInfo, messages: readonly GunshotAlarmMessage[]): Promise<void> {
     for (const m of messages) await this.inner.detection(segment, this.toDetection(segment, m));
   }
 
