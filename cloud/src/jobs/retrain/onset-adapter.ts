@@ -5,7 +5,7 @@ import { compareTwoStage } from '#ml/honest/two-stage-compare.js';
 import { chunkExamples, fineTuneOnset, hardNegativeExamples, stackExamples } from '#ml/onset/site-examples.js';
 import type { OnsetExamples } from '#ml/onset/onset-examples.js';
 import type { LabelledClip } from '#ml/train/index.js';
-import { CHUNK_ORIGINALS, CHUNK_SAMPLES } from './onset-step.js';
+import { OriginalChunks } from './original-chunks.js';
 import type { AudioOriginal, OnsetEvaluator, OnsetTrainer } from './ports.js';
 
 /** Stage-2 settings of a retrain job. */
@@ -83,16 +83,11 @@ export function sharedOnsetEvaluator(settings: Pick<OnsetRetrainSettings, 'stati
  * each chunk's samples read when it is placed.
  */
 function* evalChunks(originals: readonly AudioOriginal[]): Generator<LabelledClip[]> {
-  let chunk: AudioOriginal[] = [];
-  let samples = 0;
+  const grouped = new OriginalChunks();
   for (const o of originals) {
-    chunk.push(o);
-    samples += o.lengthSamples ?? o.samples.length;
-    if (chunk.length >= CHUNK_ORIGINALS || samples >= CHUNK_SAMPLES) {
-      yield chunk.map(asClip);
-      chunk = [];
-      samples = 0;
-    }
+    const chunk = grouped.add(o);
+    if (chunk) yield chunk.map(asClip);
   }
-  if (chunk.length > 0) yield chunk.map(asClip);
+  const last = grouped.rest();
+  if (last.length > 0) yield last.map(asClip);
 }

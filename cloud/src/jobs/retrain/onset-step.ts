@@ -9,17 +9,10 @@ import type { ObjectStorage } from '../../adapters/storage/object-storage.js';
 import type { ProgressSink } from '../job-progress.js';
 import { onsetGate, type GateDecision } from './gate.js';
 import { loadOriginal } from './load.js';
+import { OriginalChunks } from './original-chunks.js';
 import type { AudioOriginal, LabelledOriginal, OnsetComparison, OnsetEvaluator, OnsetTrainer, TrainedOnset } from './ports.js';
 
 const GUNSHOT = 'gunshot';
-/**
- * Audio per training chunk of stage 2, samples (3 minutes at 16 kHz): placed
- * with its gaps a chunk makes a forest stream of about 5-8 minutes, whose
- * floor, stream and features peak near 100 MB; bigger chunks cost memory, not speed.
- */
-export const CHUNK_SAMPLES = 3 * 60 * 16000;
-/** ... and originals per chunk (each adds 2-8 s of floor). */
-export const CHUNK_ORIGINALS = 60;
 
 export interface OnsetStepDeps {
   storage: ObjectStorage;
@@ -108,20 +101,17 @@ export async function trainOnsetStage(deps: OnsetStepDeps, c: OnsetStageInput): 
     }
   };
   async function* chunks(): AsyncGenerator<AudioOriginal[]> {
-    let chunk: AudioOriginal[] = [];
-    let samples = 0;
+    const grouped = new OriginalChunks();
     for await (const o of concat(loadedTrain(), c.valid)) {
-      chunk.push(o);
-      samples += o.lengthSamples ?? o.samples.length;
-      if (chunk.length >= CHUNK_ORIGINALS || samples >= CHUNK_SAMPLES) {
+      const chunk = grouped.add(o);
+      if (chunk) {
         done += chunk.length;
         c.progress.update(done / Math.max(1, total));
         yield chunk;
-        chunk = [];
-        samples = 0;
       }
     }
-    if (chunk.length > 0) yield chunk;
+    const last = grouped.rest();
+    if (last.length > 0) yield last;
   }
   return deps.onsetTrainer.train({ chunks: chunks(), isHardNegative }, {
     base: c.base.file, version: c.version, seed: c.seed, signal: c.signal, log: (m) => c.progress.log(m),
