@@ -1,7 +1,4 @@
-import { contextsOf } from '#shared/detect/trigger-history.js';
-import { groupAlarms, type ScoredOnset } from '#shared/detect/gunshot-onsets.js';
-import { findImpulses } from '#shared/detect/impulse-trigger.js';
-import { OnsetFeaturizer } from '#shared/detect/onset-features.js';
+import { describeOnsets, groupAlarms, type ScoredOnset } from '#shared/detect/gunshot-onsets.js';
 import type { OnsetModel } from '#shared/detect/onset-model.js';
 import type { LabelledClip } from '../train/types.js';
 import { scoredOnsetDetector } from '../onset/onset-detector.js';
@@ -88,13 +85,6 @@ export function compareTwoStage(models: { current: OnsetModel; candidate: OnsetM
 
 /** Stage 1 once, stage 2 of each model on the same triggers. */
 function scoreWith(samples: Float32Array, models: readonly OnsetModel[]): ScoredOnset[][] {
-  const triggers = findImpulses(samples, { sampleRateHz: RATE });
-  const contexts = contextsOf(triggers, RATE);
-  const out = models.map(() => [] as ScoredOnset[]);
-  const featurizer = new OnsetFeaturizer(RATE);
-  triggers.forEach((trigger, n) => {
-    const features = featurizer.features(samples, trigger.onsetSample, trigger, contexts[n]);
-    models.forEach((m, i) => out[i].push({ trigger, context: contexts[n], score: m.score(features) }));
-  });
-  return out;
+  const described = describeOnsets(samples, RATE);
+  return models.map((m) => described.map(({ trigger, context, features }) => ({ trigger, context, score: m.score(features) })));
 }

@@ -1,8 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { findImpulses } from '#shared/detect/impulse-trigger.js';
-import { ONSET_FEATURES, OnsetFeaturizer } from '#shared/detect/onset-features.js';
-import type { ScoredOnset } from '#shared/detect/gunshot-onsets.js';
+import { ONSET_FEATURES } from '#shared/detect/onset-features.js';
+import { describeOnsets, type ScoredOnset } from '#shared/detect/gunshot-onsets.js';
 import { contextsOf } from '#shared/detect/trigger-history.js';
 import { OnsetModel, ONSET_MODEL_FILE, type OnsetModelFile } from '#shared/detect/onset-model.js';
 import type { Logger } from '#shared/util/logger.js';
@@ -120,12 +119,10 @@ function atBudget(model: OnsetModel, valid: ValidationOnsets, budget: number): {
 async function validationOnsets(o: OnsetTrainingOptions): Promise<ValidationOnsets> {
   const streams = honestStreams(await validationClips({ cacheDir: o.cacheDir, seed: o.seed, logger: o.logger }), o.seed);
   const of = (x: Float32Array) => {
-    const triggers = findImpulses(x, { sampleRateHz: 16000 });
-    const contexts = contextsOf(triggers, 16000);
-    const features = new Float32Array(triggers.length * ONSET_FEATURES);
-    const featurizer = new OnsetFeaturizer(16000);
-    triggers.forEach((t, i) => features.set(featurizer.features(x, t.onsetSample, t, contexts[i]), i * ONSET_FEATURES));
-    return { triggers, features };
+    const described = describeOnsets(x, 16000);
+    const features = new Float32Array(described.length * ONSET_FEATURES);
+    described.forEach((d, i) => features.set(d.features, i * ONSET_FEATURES));
+    return { triggers: described.map((d) => d.trigger), features };
   };
   return Promise.resolve({ hours: streams.hours, events: streams.withEvents.placements, freePlacements: streams.alarmFree.placements, alarmFree: of(streams.alarmFree.samples), withEvents: of(streams.withEvents.samples) });
 }

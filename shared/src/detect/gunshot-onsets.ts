@@ -46,16 +46,24 @@ export function inTexture(context: OnsetContext): boolean {
   return (context.recent5s * HISTORY_SEC) / span >= TEXTURE_TRIGGERS;
 }
 
-/** Stage 1 + stage 2 over a whole signal: every trigger with its score. */
-export function scoreOnsets(samples: Float32Array, model: OnsetModel, sampleRateHz = 16000, trigger?: Partial<ImpulseTriggerOptions>): ScoredOnset[] {
+/** One trigger with what came before it and stage 2's input. */
+export interface DescribedOnset {
+  trigger: ImpulseTrigger;
+  context: OnsetContext;
+  features: Float32Array;
+}
+
+/** Stage 1 over a whole signal, and each trigger's context and stage-2 features (what any stage 2 would score). */
+export function describeOnsets(samples: Float32Array, sampleRateHz = 16000, trigger?: Partial<ImpulseTriggerOptions>): DescribedOnset[] {
   const triggers = findImpulses(samples, { sampleRateHz, ...trigger });
   const contexts = contextsOf(triggers, sampleRateHz);
   const featurizer = new OnsetFeaturizer(sampleRateHz);
-  return triggers.map((t, i) => ({
-    trigger: t,
-    context: contexts[i],
-    score: model.score(featurizer.features(samples, t.onsetSample, t, contexts[i])),
-  }));
+  return triggers.map((t, i) => ({ trigger: t, context: contexts[i], features: featurizer.features(samples, t.onsetSample, t, contexts[i]) }));
+}
+
+/** Stage 1 + stage 2 over a whole signal: every trigger with its score. */
+export function scoreOnsets(samples: Float32Array, model: OnsetModel, sampleRateHz = 16000, trigger?: Partial<ImpulseTriggerOptions>): ScoredOnset[] {
+  return describeOnsets(samples, sampleRateHz, trigger).map(({ trigger: t, context, features }) => ({ trigger: t, context, score: model.score(features) }));
 }
 
 /**
