@@ -49,6 +49,9 @@ const { values } = parseArgs({
     onset: { type: 'boolean', default: false },
     'examples-cache': { type: 'string' },
     members: { type: 'string' },
+    'gunshot-rounds': { type: 'string' },
+    'negative-passes': { type: 'string' },
+    hidden: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -68,7 +71,11 @@ synthesized gunshots and chainsaws and writes a model package (see docs/model.md
                        uses --seed, --cache, --version, --synthetic (default 1500),
                        --epochs (default 25), --members N (nets of different seeds merged
                        into one, default 5), --examples-cache DIR (keep the computed
-                       onset examples there and reuse them); about 15-30 min on 2 cores
+                       onset examples there and reuse them; one directory per data
+                       setting), --gunshot-rounds N (augmentation rounds of each real
+                       gunshot, default 3), --negative-passes N (placements of each
+                       negative clip, default 2), --hidden A,B (hidden layer widths,
+                       default 128,32); about 15-30 min on 2 cores
   --seed N             random seed (default 20261): same seed + same cache = same model
   --epochs N           validation intervals (default 20; --quick 50)
   --epoch-steps N      steps per interval (default 400; --quick 100)

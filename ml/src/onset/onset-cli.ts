@@ -4,9 +4,13 @@ import type { Logger } from '#shared/util/logger.js';
 import { formatHonest } from '../honest/honest-eval.js';
 import { runOnsetTraining } from './run-onset-training.js';
 
-/** `npm run train -- --onset [--out DIR] [--synthetic N] [--epochs N] [--members N] [--version V] [--seed N] [--cache DIR]`. */
+/**
+ * `npm run train -- --onset [--out DIR] [--synthetic N] [--epochs N] [--members N] [--version V] [--seed N] [--cache DIR]
+ * [--examples-cache DIR] [--gunshot-rounds N] [--negative-passes N] [--hidden A,B]`.
+ */
 export async function trainOnsetCli(o: {
-  out?: string; synthetic?: string; members?: string; 'examples-cache'?: string; epochs?: string; version?: string; seed: number; cache?: string; logger: Logger; write: (s: string) => void;
+  out?: string; synthetic?: string; members?: string; 'examples-cache'?: string; epochs?: string; version?: string; seed: number; cache?: string;
+  'gunshot-rounds'?: string; 'negative-passes'?: string; hidden?: string; logger: Logger; write: (s: string) => void;
 }): Promise<void> {
   const started = Date.now();
   const outDir = o.out ?? join(repositoryRoot(), 'models', 'onset');
@@ -16,7 +20,19 @@ export async function trainOnsetCli(o: {
     synthetic: o.synthetic !== undefined ? Number(o.synthetic) : undefined,
     examplesCache: o['examples-cache'],
     members: o.members !== undefined ? Number(o.members) : undefined,
-    net: o.epochs !== undefined ? { epochs: Number(o.epochs) } : undefined,
+    gunshotRounds: o['gunshot-rounds'] !== undefined ? count('--gunshot-rounds', o['gunshot-rounds']) : undefined,
+    negativePasses: o['negative-passes'] !== undefined ? count('--negative-passes', o['negative-passes']) : undefined,
+    net: {
+      ...(o.epochs !== undefined ? { epochs: Number(o.epochs) } : {}),
+      ...(o.hidden !== undefined ? { hidden: o.hidden.split(',').map((w) => count('--hidden', w)) } : {}),
+    },
   });
   o.write(`onset model ${file.version} -> ${outDir} (threshold ${file.threshold.toPrecision(3)}, ${((Date.now() - started) / 60000).toFixed(1)} min)\n${formatHonest([report])}\n`);
+}
+
+/** A whole number of at least 1, or a clear error naming the option. */
+function count(option: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${option} wants whole numbers of at least 1, not '${text}'`);
+  return n;
 }
