@@ -21,6 +21,9 @@ export interface PgLeadershipOptions {
  * follower can take the lock only if it notices first: it checks its
  * connection every interval, and the broker disconnects the older of two
  * clients holding the same MQTT client id, so a brief overlap loses nothing.
+ * A leader that lost its session waits three intervals before it tries the
+ * lock again, so that a follower with a healthy connection takes over rather
+ * than the instance whose connection just failed.
  */
 export class PgAdvisoryLeadership implements IngestLeadership {
   leading = false;
@@ -28,6 +31,8 @@ export class PgAdvisoryLeadership implements IngestLeadership {
   private client: PoolClient | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** After losing its session a leader does not try the lock again before this time (ms): a healthy follower takes over first. */
+  private retryAfterMs = 0;
   private onChange: (leading: boolean) => void = () => undefined;
 
   constructor(private readonly pool: Pool, private readonly logger: Logger, private readonly options: PgLeadershipOptions = {}) {}
@@ -61,7 +66,7 @@ export class PgAdvisoryLeadership implements IngestLeadership {
   private async tick(): Promise<void> {
     try {
       if (this.client) await this.client.query('SELECT 1');
-      else await this.tryLock();
+      else if (Date.now() >= this.retryAfterMs) await this.tryLock();
     } catch (err) {
       this.logger.warn({ err: describeError(err) }, 'ingest leadership: database connection lost');
       this.dropClient(err);
@@ -89,6 +94,7 @@ export class PgAdvisoryLeadership implements IngestLeadership {
     this.client = undefined;
     // A broken connection is destroyed, not returned to the pool; the lock dies with its session.
     client?.release(err instanceof Error ? err : new Error(String(err)));
+    if (client) this.retryAfterMs = Date.now() + 3 * (this.options.intervalMs ?? 2000);
     this.setLeading(false);
   }
 

@@ -16,7 +16,10 @@ describe.skipIf(unavailable !== undefined)('PgAdvisoryLeadership', () => {
   const db = privatePostgres();
   const logger = createLogger({ name: 'leadership-test', level: 'silent' });
   const pools: pg.Pool[] = [];
+  const instances: PgAdvisoryLeadership[] = [];
   afterAll(async () => {
+    // Stopped first (a failed assertion leaves them running), so that their pools can end.
+    for (const l of instances) await l.stop();
     for (const p of pools) await p.end().catch(() => undefined);
   });
 
@@ -29,6 +32,7 @@ describe.skipIf(unavailable !== undefined)('PgAdvisoryLeadership', () => {
       const changes: boolean[] = [];
       const leadership = new PgAdvisoryLeadership(pool, logger, { intervalMs: 100 });
       leadership.start((leading) => changes.push(leading));
+      instances.push(leadership);
       return { leadership, changes };
     };
     const a = make();
