@@ -14,13 +14,16 @@ export interface GunshotAlarmMessage {
  * The two-stage gunshot detector on a live stream: stage 1 (impulse trigger)
  * sees every sample; each trigger waits until ONSET_POST_SEC of audio after it
  * has arrived, then stage 2 scores it. Accepted onsets within the model's
- * burst gap of each other are one alarm. Keeps only the last ~1.5 s of audio.
+ * burst gap of each other are one alarm. Keeps the last ~1.2 s of audio before
+ * the newest chunk (in a store reused from chunk to chunk).
  * Sample indices count from the last reset (a segment's start).
  */
 export class OnsetStream {
   private trigger: ImpulseDetector;
-  private buffer = new Float32Array(0);
-  /** Segment sample index of buffer[0]. */
+  /** The audio kept: store[0 .. stored), compacted in place when full (no allocation per chunk). */
+  private store = new Float32Array(0);
+  private stored = 0;
+  /** Segment sample index of store[0]. */
   private bufferStart = 0;
   private pending: ImpulseTrigger[] = [];
   private open: GunshotAlarm | undefined;
@@ -63,7 +66,7 @@ export class OnsetStream {
   /** Forgets everything (a new segment starts at sample 0). */
   reset(): void {
     this.trigger = new ImpulseDetector({ sampleRateHz: this.sampleRateHz });
-    this.buffer = new Float32Array(0);
+    this.stored = 0;
     this.bufferStart = 0;
     this.pending = [];
     this.open = undefined;
@@ -86,7 +89,7 @@ export class OnsetStream {
   }
 
   private get bufferEnd(): number {
-    return this.bufferStart + this.buffer.length;
+    return this.bufferStart + this.stored;
   }
 
   private decide(final: boolean): GunshotAlarmMessage[] {
@@ -99,7 +102,7 @@ export class OnsetStream {
       // Inside an impulsive texture a trigger can only extend an open alarm: with none to extend, its score changes nothing.
       if (textured && !this.extendsOpen(t.onsetSample)) continue;
       this.scored++;
-      const score = this.model.score(this.featurizer.features(this.buffer, t.onsetSample - this.bufferStart, t, context));
+      const score = this.model.score(this.featurizer.features(this.store.subarray(0, this.stored), t.onsetSample - this.bufferStart, t, context));
       if (score >= this.model.threshold) out.push(...this.accept(t.onsetSample, score, textured));
     }
     // No later shot can join once the gap has passed with nothing pending before it.
@@ -132,14 +135,25 @@ export class OnsetStream {
     return out;
   }
 
+  /**
+   * Adds a chunk, keeping at least keepSamples before it (all a pending
+   * trigger's features can reach back to): older audio is dropped by moving the
+   * kept tail to the front only when the store is full, and the store grows
+   * only when a chunk is longer than ever before.
+   */
   private append(samples: Float32Array): void {
-    const total = this.buffer.length + samples.length;
-    const keep = Math.min(total, Math.max(this.keepSamples, samples.length + this.keepSamples));
-    const next = new Float32Array(keep);
-    const fromOld = keep - samples.length;
-    if (fromOld > 0) next.set(this.buffer.subarray(this.buffer.length - fromOld), 0);
-    next.set(fromOld >= 0 ? samples : samples.subarray(-keep), Math.max(0, fromOld));
-    this.bufferStart = this.bufferEnd + samples.length - keep;
-    this.buffer = next;
+    if (this.stored + samples.length > this.store.length) {
+      const keep = Math.min(this.stored, this.keepSamples);
+      this.store.copyWithin(0, this.stored - keep, this.stored);
+      this.bufferStart += this.stored - keep;
+      this.stored = keep;
+      if (keep + samples.length > this.store.length) {
+        const grown = new Float32Array(2 * (this.keepSamples + samples.length));
+        grown.set(this.store.subarray(0, keep));
+        this.store = grown;
+      }
+    }
+    this.store.set(samples, this.stored);
+    this.stored += samples.length;
   }
 }
