@@ -52,6 +52,8 @@ const { values } = parseArgs({
     'gunshot-rounds': { type: 'string' },
     'negative-passes': { type: 'string' },
     hidden: { type: 'string' },
+    'mine-negatives': { type: 'string' },
+    'mine-with': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -75,7 +77,11 @@ synthesized gunshots and chainsaws and writes a model package (see docs/model.md
                        setting), --gunshot-rounds N (augmentation rounds of each real
                        gunshot, default 3), --negative-passes N (placements of each
                        negative clip, default 2), --hidden A,B (hidden layer widths,
-                       default 128,32); about 15-30 min on 2 cores
+                       default 128,32), --mine-negatives SHARE,COPIES (a second round:
+                       the first round's ensemble scores the training negatives and the
+                       nets are trained again with COPIES more copies of the SHARE it
+                       scores highest; --mine-with DIR mines with the stage 2 in DIR
+                       (its onset-model.json) instead of a first round); about 15-30 min on 2 cores
   --seed N             random seed (default 20261): same seed + same cache = same model
   --epochs N           validation intervals (default 20; --quick 50)
   --epoch-steps N      steps per interval (default 400; --quick 100)

@@ -2,15 +2,17 @@ import { join } from 'node:path';
 import { repositoryRoot } from '#shared/model/model-package.js';
 import type { Logger } from '#shared/util/logger.js';
 import { formatHonest } from '../honest/honest-eval.js';
-import { runOnsetTraining } from './run-onset-training.js';
+import { loadOnsetModel } from '#shared/detect/onset-model.js';
+import { runOnsetTraining, type OnsetTrainingOptions } from './run-onset-training.js';
 
 /**
  * `npm run train -- --onset [--out DIR] [--synthetic N] [--epochs N] [--members N] [--version V] [--seed N] [--cache DIR]
- * [--examples-cache DIR] [--gunshot-rounds N] [--negative-passes N] [--hidden A,B]`.
+ * [--examples-cache DIR] [--gunshot-rounds N] [--negative-passes N] [--hidden A,B] [--mine-negatives SHARE,COPIES [--mine-with DIR]]`.
  */
 export async function trainOnsetCli(o: {
   out?: string; synthetic?: string; members?: string; 'examples-cache'?: string; epochs?: string; version?: string; seed: number; cache?: string;
-  'gunshot-rounds'?: string; 'negative-passes'?: string; hidden?: string; logger: Logger; write: (s: string) => void;
+  'gunshot-rounds'?: string; 'negative-passes'?: string; hidden?: string; 'mine-negatives'?: string; 'mine-with'?: string;
+  logger: Logger; write: (s: string) => void;
 }): Promise<void> {
   const started = Date.now();
   const outDir = o.out ?? join(repositoryRoot(), 'models', 'onset');
@@ -22,12 +24,27 @@ export async function trainOnsetCli(o: {
     members: o.members !== undefined ? Number(o.members) : undefined,
     gunshotRounds: o['gunshot-rounds'] !== undefined ? count('--gunshot-rounds', o['gunshot-rounds']) : undefined,
     negativePasses: o['negative-passes'] !== undefined ? count('--negative-passes', o['negative-passes']) : undefined,
+    hardNegatives: await mining(o['mine-negatives'], o['mine-with']),
     net: {
       ...(o.epochs !== undefined ? { epochs: Number(o.epochs) } : {}),
       ...(o.hidden !== undefined ? { hidden: o.hidden.split(',').map((w) => count('--hidden', w)) } : {}),
     },
   });
   o.write(`onset model ${file.version} -> ${outDir} (threshold ${file.threshold.toPrecision(3)}, ${((Date.now() - started) / 60000).toFixed(1)} min)\n${formatHonest([report])}\n`);
+}
+
+/** `--mine-negatives SHARE,COPIES` (and the directory of a stage 2 to mine with, `--mine-with`), or a clear error. */
+async function mining(spec: string | undefined, firstRoundDir: string | undefined): Promise<OnsetTrainingOptions['hardNegatives']> {
+  if (spec === undefined) {
+    if (firstRoundDir !== undefined) throw new Error('--mine-with needs --mine-negatives SHARE,COPIES');
+    return undefined;
+  }
+  const [shareText, copiesText, ...rest] = spec.split(',');
+  const share = Number(shareText);
+  if (rest.length > 0 || copiesText === undefined || !(share > 0 && share <= 1)) {
+    throw new Error(`--mine-negatives wants SHARE,COPIES (a share in (0, 1] and a whole number), not '${spec}'`);
+  }
+  return { share, copies: count('--mine-negatives', copiesText), ...(firstRoundDir !== undefined ? { firstRound: await loadOnsetModel(firstRoundDir) } : {}) };
 }
 
 /** A whole number of at least 1, or a clear error naming the option. */

@@ -10,9 +10,10 @@ import { alarmCurve } from '../honest/alarm-curve.js';
 import { honestReport, honestStreams, type HonestReport } from '../honest/honest-eval.js';
 import { validationClips } from '../train/dataset-assembly.js';
 import { cached, EXAMPLES_IO, row, VALIDATION_IO, type ValidationOnsets } from './example-cache.js';
-import { concatExamples, examplesOf, noiseStreams, onsetTrainingAudio, trainingStreams } from './onset-data.js';
+import { concatExamples, examplesOf, noiseStreams, onsetTrainingAudio, trainingStreams, type OnsetExamples } from './onset-data.js';
 import { scoredOnsetDetector } from './onset-detector.js';
 import { mergeNets } from './ensemble.js';
+import { mineHardNegatives, withHardNegatives, type HardNegativeOptions, type HardNegativeRecord } from './hard-negatives.js';
 import { DEFAULT_ONSET_NET, trainOnsetNet, type OnsetNetOptions, type TrainedOnsetNet } from './train-onset.js';
 
 export interface OnsetTrainingOptions {
@@ -36,6 +37,13 @@ export interface OnsetTrainingOptions {
   members?: number;
   /** Directory to keep computed examples in (see example-cache.ts). */
   examplesCache?: string;
+  /**
+   * A second round (hard-negatives.ts): the first round's ensemble (or
+   * `firstRound`, an already trained stage 2 on the same features) scores the
+   * training negatives, and the ensemble is trained again with extra copies of
+   * the highest-scoring ones.
+   */
+  hardNegatives?: HardNegativeOptions & { firstRound?: OnsetModel };
 }
 
 const BURST_GAP_SEC = 1;
@@ -66,11 +74,16 @@ export async function runOnsetTraining(o: OnsetTrainingOptions): Promise<{ file:
   const valid = await cached(o.examplesCache, 'validation', async () => validationOnsets(o), VALIDATION_IO);
   const budget = o.maxFalseAlarmsPerHour ?? 1;
   const members = o.members ?? DEFAULT_MEMBERS;
-  const nets: TrainedOnsetNet[] = [];
-  for (let j = 0; j < members; j++) {
-    nets.push(await trainOnsetNet(examples, { ...DEFAULT_ONSET_NET, ...o.net, seed: o.seed + 1000 * j, logger: o.logger }));
-    const alone = atBudget(new OnsetModel(draftOf(o.version, nets[j], nets[j].layers)), valid, budget);
-    o.logger.info({ member: j, threshold: alone.threshold, eventRecall: alone.eventRecall }, 'onset net member at the false-alarm budget');
+  const ensemble = (ex: OnsetExamples, round: number) => trainMembers(ex, o, members, valid, budget, round);
+  let nets = o.hardNegatives?.firstRound ? [] : await ensemble(examples, 1);
+  let hardNegatives: HardNegativeRecord | undefined;
+  if (o.hardNegatives) {
+    const { share, copies, firstRound } = o.hardNegatives;
+    const first = firstRound ?? new OnsetModel(draftOf(o.version, nets[0], mergeNets(nets.map((n) => n.layers))));
+    const { mined, minScore } = mineHardNegatives(examples, first, share);
+    hardNegatives = { share, copies, mined: mined.count, minScore, ...(firstRound ? { firstRound: firstRound.file.version } : {}) };
+    o.logger.info(hardNegatives, 'hard negatives mined for the second round');
+    nets = await ensemble(withHardNegatives(examples, mined, copies), 2);
   }
   const draft = draftOf(o.version, nets[0], mergeNets(nets.map((n) => n.layers)));
   const { threshold, free, events } = atBudget(new OnsetModel(draft), valid, budget);
@@ -86,7 +99,7 @@ export async function runOnsetTraining(o: OnsetTrainingOptions): Promise<{ file:
     training: {
       seed: o.seed,
       seconds: Math.round((Date.now() - started) / 1000),
-      data: { examples: examples.count, positiveExamples: positives, synthetic: o.synthetic ?? 1500, negativePasses: o.negativePasses ?? 2, noiseMinutes, noiseExamples: noise.count, gunshotRounds: o.gunshotRounds ?? 3 },
+      data: { examples: examples.count, positiveExamples: positives, synthetic: o.synthetic ?? 1500, negativePasses: o.negativePasses ?? 2, noiseMinutes, noiseExamples: noise.count, gunshotRounds: o.gunshotRounds ?? 3, ...(hardNegatives ? { hardNegatives } : {}) },
       net: { ...DEFAULT_ONSET_NET, ...o.net, members, finalLoss },
       validation: { triggersPerHour: free.length / valid.hours, maxFalseAlarmsPerHour: budget, report },
     },
@@ -94,6 +107,17 @@ export async function runOnsetTraining(o: OnsetTrainingOptions): Promise<{ file:
   await mkdir(o.outDir, { recursive: true });
   await writeFile(join(o.outDir, ONSET_MODEL_FILE), `${JSON.stringify(file)}\n`);
   return { file, report };
+}
+
+/** Trains `members` nets from different seeds, logging each one's recall at the budget. */
+async function trainMembers(ex: OnsetExamples, o: OnsetTrainingOptions, members: number, valid: ValidationOnsets, budget: number, round: number): Promise<TrainedOnsetNet[]> {
+  const nets: TrainedOnsetNet[] = [];
+  for (let j = 0; j < members; j++) {
+    nets.push(await trainOnsetNet(ex, { ...DEFAULT_ONSET_NET, ...o.net, seed: o.seed + 1000 * j, logger: o.logger }));
+    const alone = atBudget(new OnsetModel(draftOf(o.version, nets[j], nets[j].layers)), valid, budget);
+    o.logger.info({ round, member: j, threshold: alone.threshold, eventRecall: alone.eventRecall }, 'onset net member at the false-alarm budget');
+  }
+  return nets;
 }
 
 function draftOf(version: string, net: TrainedOnsetNet, layers: OnsetModelFile['layers']): OnsetModelFile {
