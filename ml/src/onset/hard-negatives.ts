@@ -1,5 +1,6 @@
 import { ONSET_FEATURES } from '#shared/detect/onset-features.js';
 import type { OnsetModel } from '#shared/detect/onset-model.js';
+import { row } from './example-cache.js';
 import { concatExamples, type OnsetExamples } from './onset-examples.js';
 
 /** How the second round of stage-2 training weights the first round's hardest negatives. */
@@ -29,7 +30,7 @@ export function mineHardNegatives(ex: OnsetExamples, model: OnsetModel, share: n
   if (!(share > 0 && share <= 1)) throw new Error(`hard-negative share must be in (0, 1], not ${share}`);
   const scored: { i: number; score: number }[] = [];
   for (let i = 0; i < ex.count; i++) {
-    if (ex.labels[i] === 0) scored.push({ i, score: model.score(ex.features.subarray(i * ONSET_FEATURES, (i + 1) * ONSET_FEATURES)) });
+    if (ex.labels[i] === 0) scored.push({ i, score: model.score(row(ex.features, i)) });
   }
   scored.sort((a, b) => b.score - a.score || a.i - b.i);
   const top = scored.slice(0, Math.max(1, Math.round(share * scored.length)));
@@ -46,7 +47,7 @@ export function selectExamples(ex: OnsetExamples, indices: readonly number[]): O
   const features = new Float32Array(indices.length * ONSET_FEATURES);
   const labels = new Uint8Array(indices.length);
   indices.forEach((i, n) => {
-    features.set(ex.features.subarray(i * ONSET_FEATURES, (i + 1) * ONSET_FEATURES), n * ONSET_FEATURES);
+    features.set(row(ex.features, i), n * ONSET_FEATURES);
     labels[n] = ex.labels[i];
   });
   return { features, labels, count: indices.length, sources: indices.map((i) => ex.sources[i]) };
