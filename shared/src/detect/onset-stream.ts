@@ -94,6 +94,7 @@ export class OnsetStream {
 
   private decide(final: boolean): GunshotAlarmMessage[] {
     const out: GunshotAlarmMessage[] = [];
+    const kept = this.store.subarray(0, this.stored);
     while (this.pending.length > 0 && (final || this.pending[0].onsetSample + this.postSamples <= this.bufferEnd)) {
       const t = this.pending.shift() as ImpulseTrigger;
       this.triggers++;
@@ -102,7 +103,7 @@ export class OnsetStream {
       // Inside an impulsive texture a trigger can only extend an open alarm: with none to extend, its score changes nothing.
       if (textured && !this.extendsOpen(t.onsetSample)) continue;
       this.scored++;
-      const score = this.model.score(this.featurizer.features(this.store.subarray(0, this.stored), t.onsetSample - this.bufferStart, t, context));
+      const score = this.model.score(this.featurizer.features(kept, t.onsetSample - this.bufferStart, t, context));
       if (score >= this.model.threshold) out.push(...this.accept(t.onsetSample, score, textured));
     }
     // No later shot can join once the gap has passed with nothing pending before it.
