@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StationConfigSchema } from '#shared/config/station-config.js';
 import { validateConfig } from '#shared/config/validate.js';
@@ -238,6 +239,24 @@ describe('model announcements over MQTT', () => {
 });
 
 describe('model switch inside a running station', () => {
+  /** Resolves once the station's database (read-only, beside the running station) holds a detection, or after 30 s. */
+  async function firstDetectionStored(path: string): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (!existsSync(path)) continue;
+      const db = new Database(path, { readonly: true, fileMustExist: true });
+      try {
+        const row = db.prepare(`SELECT COUNT(*) AS n FROM detections`).get() as { n: number };
+        if (row.n > 0) return;
+      } catch {
+        // The station has not created its tables yet.
+      } finally {
+        db.close();
+      }
+    }
+  }
+
   async function runStation(dataDir: string, wav: string) {
     const config = validateConfig(StationConfigSchema, {
       stationId: 'st-ota', dataDir, source: { type: 'file', path: wav, realtime: true },
@@ -265,17 +284,26 @@ describe('model switch inside a running station', () => {
     publish('1.1.0', goodModel);
     server.latest = '1.1.0';
     const dataDir = tempDir();
-    const wav = writeWav(join(dataDir, 'shots.wav'), scene(7, [{ kind: 'shots', atSec: 0.2, durationSec: 0.6 }, { kind: 'shots', atSec: 5, durationSec: 1 }]));
-    const r = await runStation(dataDir, wav);
-    expect(r.code).toBe(0);
-    expect(r.lifecycle.modelVersion).toBe('1.1.0');
-    expect(r.detections.map((d) => d.model_version)).toEqual(['1.0.0', '1.1.0']);
-    // Every sample was analysed: 7 s -> windows at every 0.48 s hop plus the padded tail.
-    expect(r.lifecycle.counters.audioSamples).toBe(7 * 16000);
-    expect(r.lifecycle.counters.discontinuities).toBe(0);
-    expect(r.lifecycle.counters.windows).toBe(Math.floor((7 * 16000 - 15600) / 7680) + 2);
-    expect(r.gaps).toBe(0);
-  }, 30_000);
+    const seconds = 10;
+    const wav = writeWav(join(dataDir, 'shots.wav'), scene(seconds, [{ kind: 'shots', atSec: 0.2, durationSec: 0.6 }, { kind: 'shots', atSec: 8, durationSec: 1 }]));
+    // The station's first poll is answered only once the first burst is stored, so the
+    // switch falls between the bursts however loaded the machine is (the second burst
+    // comes more than 5 s of real-time replay later).
+    server.holdLatest = firstDetectionStored(join(dataDir, 'station.db'));
+    try {
+      const r = await runStation(dataDir, wav);
+      expect(r.code).toBe(0);
+      expect(r.lifecycle.modelVersion).toBe('1.1.0');
+      expect(r.detections.map((d) => d.model_version)).toEqual(['1.0.0', '1.1.0']);
+      // Every sample was analysed: windows at every 0.48 s hop plus the padded tail.
+      expect(r.lifecycle.counters.audioSamples).toBe(seconds * 16000);
+      expect(r.lifecycle.counters.discontinuities).toBe(0);
+      expect(r.lifecycle.counters.windows).toBe(Math.floor((seconds * 16000 - 15600) / 7680) + 2);
+      expect(r.gaps).toBe(0);
+    } finally {
+      server.holdLatest = undefined;
+    }
+  }, 40_000);
 
   it('rolls back a model that fails at run time and re-analyses the same windows on the previous one', async () => {
     publish('1.2.0', faultyModel);

@@ -1,6 +1,6 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { join, relative } from 'node:path';
 import { encodeWav16 } from '#shared/audio/wav-encode.js';
 import { MANIFEST_FILE, signManifest } from '#shared/release/manifest.js';
@@ -49,6 +49,8 @@ export class ReleaseServer {
   latest: string | undefined;
   truncate: string | undefined;
   requests: string[] = [];
+  /** While set, requests for the latest release wait for it before they are answered (a test orders events with it). */
+  holdLatest: Promise<void> | undefined;
   private server: Server | undefined;
   port = 0;
 
@@ -65,11 +67,8 @@ export class ReleaseServer {
       const url = req.url ?? '/';
       this.requests.push(url);
       if (url === RELEASE_ROUTES.latest) {
-        if (!this.latest) return void res.writeHead(404).end();
-        const etag = `"${this.latest}"`;
-        if (req.headers['if-none-match'] === etag) return void res.writeHead(304).end();
-        res.writeHead(200, { 'content-type': 'application/json', etag });
-        return void res.end(JSON.stringify({ v: 1, version: this.latest, manifestUrl: this.manifestUrl(this.latest), createdAt: new Date().toISOString() }));
+        if (this.holdLatest) return void this.holdLatest.then(() => this.answerLatest(req.headers['if-none-match'], res));
+        return this.answerLatest(req.headers['if-none-match'], res);
       }
       const m = new RegExp(`^${RELEASE_ROUTES.list}/([^/]+)/(.+)$`).exec(url);
       const dir = m ? this.releases.get(m[1]) : undefined;
@@ -87,6 +86,14 @@ export class ReleaseServer {
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     const address = this.server.address();
     this.port = typeof address === 'object' && address ? address.port : 0;
+  }
+
+  private answerLatest(ifNoneMatch: string | string[] | undefined, res: ServerResponse): void {
+    if (!this.latest) return void res.writeHead(404).end();
+    const etag = `"${this.latest}"`;
+    if (ifNoneMatch === etag) return void res.writeHead(304).end();
+    res.writeHead(200, { 'content-type': 'application/json', etag });
+    res.end(JSON.stringify({ v: 1, version: this.latest, manifestUrl: this.manifestUrl(this.latest), createdAt: new Date().toISOString() }));
   }
 
   async stop(): Promise<void> {
