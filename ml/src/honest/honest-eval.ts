@@ -52,9 +52,9 @@ export interface HonestReport {
     impulsiveAlarmShare: number;
     perSource: SourceRecall[];
   };
-  /** Best recall within each false-alarm budget (0.1 to 100 per hour). */
-  curve: (CurvePoint & { budgetPerHour: number })[];
-  /** Per-source recall at the threshold that keeps 1 false alarm per hour. */
+  /** Best recall within each false-alarm budget (0.1 to 100 per hour), and each source's share of it. */
+  curve: (CurvePoint & { budgetPerHour: number; perSource: SourceRecall[] })[];
+  /** Per-source recall at the threshold that keeps 1 false alarm per hour (the curve's 1/h point). */
   perSourceAt1PerHour: SourceRecall[];
 }
 
@@ -66,7 +66,7 @@ export function honestReport(d: ThresholdedDetector, s: HonestStreams, collarSec
   const freeAlarms = d.alarmFreeAt(d.shippedThreshold);
   const impulsive = s.alarmFree.placements.filter(isImpulsive);
   const alarmed = impulsive.filter((p) => freeAlarms.some((a) => a.onsetSec >= p.startSec - 0.1 && a.onsetSec <= p.endSec + collarSec)).length;
-  const one = atBudget.find((p) => p.budgetPerHour === 1);
+  const curve = atBudget.map((p) => ({ ...p, perSource: Number.isFinite(p.threshold) ? perSource(events, d.eventsAt(p.threshold), collarSec) : perSource(events, [], collarSec) }));
   return {
     detector: d.name,
     hours: s.hours,
@@ -79,8 +79,8 @@ export function honestReport(d: ThresholdedDetector, s: HonestStreams, collarSec
       impulsiveAlarmShare: impulsive.length > 0 ? alarmed / impulsive.length : 0,
       perSource: perSource(events, d.eventsAt(d.shippedThreshold), collarSec),
     },
-    curve: atBudget,
-    perSourceAt1PerHour: one && Number.isFinite(one.threshold) ? perSource(events, d.eventsAt(one.threshold), collarSec) : [],
+    curve,
+    perSourceAt1PerHour: curve.find((p) => p.budgetPerHour === 1)?.perSource ?? [],
   };
 }
 
@@ -112,6 +112,7 @@ export function formatHonest(reports: readonly HonestReport[]): string {
       + `impulsive negatives alarmed ${s.impulsiveAlarmed}/${s.impulsiveClips} = ${s.impulsiveAlarmShare.toFixed(3)}`);
     lines.push(`  per source at shipped threshold: ${s.perSource.map((p) => `${p.source} ${p.found}/${p.events}`).join(', ')}`);
     lines.push(`  per source at 1 FA/h: ${r.perSourceAt1PerHour.map((p) => `${p.source} ${p.found}/${p.events}`).join(', ') || '-'}`);
+    lines.push(...perSourceTable(r));
   }
   lines.push('', `event recall at a false-alarm budget | ${reports.map((r) => r.detector).join(' | ')}`);
   for (let i = 0; i < (reports[0]?.curve.length ?? 0); i++) {
@@ -122,6 +123,21 @@ export function formatHonest(reports: readonly HonestReport[]): string {
     lines.push(`<= ${reports[0].curve[i].budgetPerHour}/h | ${cells.join(' | ')}`);
   }
   return lines.join('\n');
+}
+
+/** Events found per source at each budget (rows: sources, then every real source together; columns: budgets). */
+function perSourceTable(r: HonestReport): string[] {
+  if (r.curve.length === 0) return [];
+  const sources = r.curve[0].perSource.map((p) => p.source);
+  const row = (name: string, pick: (ps: SourceRecall[]) => SourceRecall[]) => `  ${name} | ${r.curve.map((p) => {
+    const chosen = pick(p.perSource);
+    return `${chosen.reduce((n, q) => n + q.found, 0)}/${chosen.reduce((n, q) => n + q.events, 0)}`;
+  }).join(' | ')}`;
+  return [
+    `  events found per source at a false-alarm budget | ${r.curve.map((p) => `<= ${p.budgetPerHour}/h`).join(' | ')}`,
+    ...sources.map((source) => row(source, (ps) => ps.filter((q) => q.source === source))),
+    row('all real recordings', (ps) => ps.filter((q) => q.source !== 'synthetic')),
+  ];
 }
 
 function fmt(t: number): string {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRandom } from '#shared/util/random.js';
 import { alarmCurve, foundEvents, type Detection, type ThresholdedDetector } from './alarm-curve.js';
 import { forestStream } from './forest-audio.js';
-import { isImpulsive } from './honest-eval.js';
+import { formatHonest, honestReport, isImpulsive } from './honest-eval.js';
 
 const RATE = 16000;
 
@@ -51,5 +51,23 @@ describe('alarm curve', () => {
     expect(at(0.5)?.eventRecall).toBe(0.25);
     expect(at(1)?.eventRecall).toBe(0.25);
     expect(at(2)?.eventRecall).toBe(0.5);
+  });
+  it('reports each source\'s events found at every budget, and the real recordings together', () => {
+    const sourced = events.map((e, i) => ({ ...e, group: i < 2 ? 'pkg-a' : 'synthetic' }));
+    const streams = {
+      alarmFree: { samples: new Float32Array(0), placements: [] },
+      withEvents: { samples: new Float32Array(0), placements: sourced },
+      hours: 1,
+    };
+    const r = honestReport(d, streams, 0.5);
+    const at = (b: number) => r.curve.find((p) => p.budgetPerHour === b)?.perSource;
+    // 0.5/h: no false alarm allowed -> threshold 0.85 finds only the event at 1 s (pkg-a).
+    expect(at(0.5)).toEqual([{ source: 'pkg-a', events: 2, found: 1 }, { source: 'synthetic', events: 2, found: 0 }]);
+    // 2/h: threshold 0.5 also finds the event at 10 s.
+    expect(at(2)).toEqual([{ source: 'pkg-a', events: 2, found: 2 }, { source: 'synthetic', events: 2, found: 0 }]);
+    expect(r.perSourceAt1PerHour).toEqual(at(1));
+    const text = formatHonest([r]);
+    expect(text).toContain('  pkg-a | 1/2 | 1/2 | 1/2 | 1/2 | 2/2 |');
+    expect(text).toContain('  all real recordings | 1/2 |');
   });
 });

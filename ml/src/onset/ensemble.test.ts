@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ONSET_FEATURES } from '#shared/detect/onset-features.js';
 import { OnsetModel, parseOnsetModel, type OnsetModelFile } from '#shared/detect/onset-model.js';
 import { createRandom } from '#shared/util/random.js';
-import { mergeNets } from './ensemble.js';
+import { memberLogits, mergeNets } from './ensemble.js';
 
 type Layers = OnsetModelFile['layers'];
 
@@ -47,5 +47,18 @@ describe('mergeNets', () => {
     expect(mergeNets([one])).toBe(one);
     expect(() => mergeNets([one, randomNet('b', [ONSET_FEATURES, 5, 1])])).toThrow(/differ in shape/);
     expect(() => mergeNets([])).toThrow(/no members/);
+  });
+
+  it('splits a merged net back into its members\' logits (each up to the shared mean output bias)', () => {
+    const members = [1, 2, 3].map((s) => randomNet(`m${s}`, [ONSET_FEATURES, 16, 8, 1]));
+    const file = fileOf(mergeNets(members));
+    const meanBias = members.reduce((s, m) => s + m[2].bias[0], 0) / members.length;
+    const rand = createRandom('split');
+    for (let n = 0; n < 10; n++) {
+      const x = Float32Array.from({ length: ONSET_FEATURES }, () => rand.normal());
+      const split = memberLogits(file, members.length, x);
+      members.forEach((m, j) => expect(split[j]).toBeCloseTo(logit(new OnsetModel(fileOf(m)).score(x)) - m[2].bias[0] + meanBias, 8));
+    }
+    expect(() => memberLogits(file, 5, new Float32Array(ONSET_FEATURES))).toThrow(/does not split/);
   });
 });

@@ -42,3 +42,34 @@ export function mergeNets(members: readonly Layers[]): Layers {
     return { inputs, outputs, weights, bias, activation: first.activation };
   });
 }
+
+/**
+ * Each member's logit for one onset, from a net merged by mergeNets of
+ * `members` nets (standardisation included): the hidden layers are evaluated
+ * once, and the output layer's sum is split by member block. The merge keeps
+ * only the members' mean output bias, so each logit carries that mean rather
+ * than its own bias: the mean of the returned logits is the merged net's
+ * logit exactly, and their spread is the members' disagreement without the
+ * bias differences.
+ */
+export function memberLogits(file: Pick<OnsetModelFile, 'mean' | 'std' | 'layers'>, members: number, features: Float32Array): number[] {
+  let x = Float64Array.from(features, (v, i) => (v - file.mean[i]) / file.std[i]);
+  const hidden = file.layers.slice(0, -1);
+  for (const l of hidden) {
+    const y = new Float64Array(l.outputs);
+    for (let o = 0; o < l.outputs; o++) {
+      let s = l.bias[o];
+      for (let i = 0; i < l.inputs; i++) s += x[i] * l.weights[i * l.outputs + o];
+      y[o] = s > 0 ? s : 0;
+    }
+    x = y;
+  }
+  const last = file.layers[file.layers.length - 1];
+  if (last.outputs !== 1 || last.inputs % members !== 0) throw new Error(`memberLogits: the output layer does not split into ${members} members`);
+  const block = last.inputs / members;
+  return Array.from({ length: members }, (_, j) => {
+    let s = 0;
+    for (let i = j * block; i < (j + 1) * block; i++) s += x[i] * last.weights[i];
+    return members * s + last.bias[0];
+  });
+}
