@@ -42,11 +42,13 @@ one at a time, writing progress to jobs/<id>/status.json. Needs the same
 STORAGE/S3_* settings as the API, and MODEL_SIGNING_KEY, which only the worker
 holds: it signs and publishes every release (also the shipped model, when the
 bucket holds none).`,
-  retrain: `ecosight-cloud retrain [--min-samples N] [--mode head|full]
+  retrain: `ecosight-cloud retrain [--min-samples N] [--mode head|full] [--seed N]
 
 Runs one retrain job in this process (same job as POST /retrain) and shows its
 progress. Refused when another job is queued or running, or when fewer than
-N (default MIN_NEW_SAMPLES) new labelled samples exist.`,
+N (default MIN_NEW_SAMPLES) new labelled samples exist. --seed seeds the split
+and the training (default: a new draw per job, from its id): the same seed on
+the same data gives the same candidate.`,
   reindex: `ecosight-cloud reindex
 
 Rebuilds the index from storage alone (uploads, station clips and sidecars,
@@ -91,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const { values, positionals } = parseArgs({
     args: rest,
-    options: { help: { type: 'boolean', short: 'h' }, 'min-samples': { type: 'string' }, mode: { type: 'string' }, out: { type: 'string' } },
+    options: { help: { type: 'boolean', short: 'h' }, 'min-samples': { type: 'string' }, mode: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } },
     strict: true,
     allowPositionals: command === 'station-token',
   });
@@ -114,7 +116,7 @@ export async function main(argv: string[]): Promise<number> {
       await runCloud(config, logger, command);
       return -1; // keep running until a signal
     case 'retrain':
-      return retrain(config, logger, values['min-samples'], values.mode);
+      return retrain(config, logger, values['min-samples'], values.mode, values.seed);
     case 'reindex':
       return reindex(config, logger);
     case 'station-token': {
@@ -131,14 +133,17 @@ export async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
-async function retrain(config: CloudConfig, logger: Logger, minSamples: string | undefined, mode: string | undefined): Promise<number> {
+async function retrain(config: CloudConfig, logger: Logger, minSamples: string | undefined, mode: string | undefined, seed: string | undefined): Promise<number> {
   if (minSamples !== undefined && !/^\d+$/.test(minSamples)) throw new UsageError('--min-samples must be a whole number');
+  if (seed !== undefined && !(/^\d{1,10}$/.test(seed) && Number(seed) <= 2147483647)) throw new UsageError('--seed must be a whole number from 0 to 2147483647');
   if (mode !== undefined && mode !== 'head' && mode !== 'full') throw new UsageError('--mode must be head or full');
   const bar = progressBar();
   const cloud = await createCloud({ config, logger, role: 'cli', jobEcho: bar });
   try {
     await cloud.start();
-    const job = await cloud.services.retrain.start({ minSamples: minSamples === undefined ? config.minNewSamples : Number(minSamples), mode: mode ?? 'head' });
+    const job = await cloud.services.retrain.start({
+      minSamples: minSamples === undefined ? config.minNewSamples : Number(minSamples), mode: mode ?? 'head', ...(seed !== undefined ? { seed: Number(seed) } : {}),
+    });
     await cloud.services.runner.idle();
     const final = await cloud.services.jobStore.read(job.id);
     bar.done();

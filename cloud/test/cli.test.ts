@@ -57,5 +57,6 @@ describe('ecosight-cloud CLI', () => {
     // With one (the shipped model becomes the first release), an empty bucket has no new samples.
     process.env.MODEL_SIGNING_KEY = generateSigningKeyPair().privateKey;
     await expect(main(['retrain', '--min-samples', '2'])).rejects.toMatchObject({ code: 'NOT_ENOUGH_SAMPLES', extra: { new_samples: 0, min_samples: 2 } });
+    for (const seed of ['-3', '1.5', '2147483648', 'seven']) await expect(main(['retrain', `--seed=${seed}`])).rejects.toThrow(/--seed must be a whole number/);
   });
 });

@@ -14,6 +14,8 @@ export interface JobRequest {
   /** Refuse to train with fewer new labelled samples than this. */
   minSamples: number;
   mode: 'head' | 'full';
+  /** Seeds the split and the training (default: derived from the job id); the same seed on the same data gives the same candidate. */
+  seed?: number;
   requestedAt: string;
   /** Who runs it: the API process (`inline`) or a separate worker. */
   runner: 'inline' | 'worker';
@@ -43,7 +45,7 @@ export interface JobStatus {
   stages: string[];
   /** The last MAX_LOG_LINES lines. */
   log: JobLogLine[];
-  request: { minSamples: number; mode: 'head' | 'full' };
+  request: { minSamples: number; mode: 'head' | 'full'; seed?: number };
   runner: 'inline' | 'worker';
   /** Process that claimed it (host:pid), for diagnosing stuck jobs. */
   claimedBy: string | null;

@@ -54,7 +54,7 @@ export class JobStore {
     const status: JobStatus = {
       v: 1, id: request.id, kind: 'retrain', state: 'queued', stage: null, percent: 0, stages: [...RETRAIN_STAGES],
       log: [{ time: now, message: `queued (${request.runner} runner, mode ${request.mode}, min ${request.minSamples} new samples)` }],
-      request: { minSamples: request.minSamples, mode: request.mode }, runner: request.runner, claimedBy: null,
+      request: { minSamples: request.minSamples, mode: request.mode, ...(request.seed !== undefined ? { seed: request.seed } : {}) }, runner: request.runner, claimedBy: null,
       createdAt: now, startedAt: null, updatedAt: now, finishedAt: null, result: null, error: null, seq: 0,
     };
     await putJson(this.deps.storage, jobRequestKey(request.id), request);

@@ -7,6 +7,8 @@ import type { JobStatus } from './job-status.js';
 export interface RetrainRequest {
   minSamples: number;
   mode: 'head' | 'full';
+  /** See JobRequest.seed. */
+  seed?: number;
 }
 
 /**
@@ -33,7 +35,7 @@ export class RetrainService {
   async start(request: RetrainRequest): Promise<JobStatus> {
     // With JOB_RUNNER=worker the API holds no key: the worker signs, so the request is queued.
     if (!this.publisher.publishingEnabled) throw unavailable('PUBLISHING_DISABLED', this.publisher.disabledReason ?? 'publishing is disabled');
-    return this.runner.submit({ minSamples: request.minSamples, mode: request.mode }, async () => {
+    return this.runner.submit({ minSamples: request.minSamples, mode: request.mode, ...(request.seed !== undefined ? { seed: request.seed } : {}) }, async () => {
       const count = await this.newSampleCount();
       if (count < request.minSamples) {
         throw invalid('NOT_ENOUGH_SAMPLES',

@@ -80,7 +80,7 @@ export const JobSummaryProps = {
   stage: Nullable(Type.String()),
   percent: Type.Number(),
   stages: Type.Array(Type.String()),
-  request: Type.Object({ minSamples: Type.Integer(), mode: Type.String() }),
+  request: Type.Object({ minSamples: Type.Integer(), mode: Type.String(), seed: Type.Optional(Type.Integer()) }),
   runner: Type.String(),
   claimedBy: Nullable(Type.String()),
   createdAt: Time,

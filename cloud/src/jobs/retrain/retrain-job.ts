@@ -58,7 +58,7 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
     for (const [label, n] of Object.entries(unknownLabels)) progress.log(`ignored ${n} sample(s) labelled "${label}": not a class of model ${current.version}`);
     if (originals.length < 2) throw new Error(`need at least 2 labelled originals to train and evaluate; have ${originals.length}`);
     const dataCutoff = originals.reduce((max, o) => (o.labelledAt > max ? o.labelledAt : max), '');
-    const split = splitByOriginal(originals, { evalFraction: EVAL_FRACTION, validFraction: VALID_FRACTION, seed: request.id });
+    const split = splitByOriginal(originals, { evalFraction: EVAL_FRACTION, validFraction: VALID_FRACTION, seed: seedKey(request) });
     progress.log(`${originals.length} labelled originals: ${split.train.length} train, ${split.valid.length} valid, ${split.eval.length} eval (split by original)`);
     if (split.train.length === 0) throw new Error('no training originals after the split');
 
@@ -77,7 +77,7 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
 
     await progress.stage('onset');
     const onset = await onsetCandidate(deps, current, {
-      train: split.train, valid: trained.valid, version, sampleRateHz, seed: hashSeed(request.id), progress, signal,
+      train: split.train, valid: trained.valid, version, sampleRateHz, seed: hashSeed(seedKey(request)), progress, signal,
     });
     check();
 
@@ -92,14 +92,14 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
       ? { passed: false, reasons: ['no evaluation clips: cannot show the candidate is not worse'] }
       : gate(candidateMetrics, currentMetrics);
     progress.update(0.7);
-    const onsetJudged = onset && await judgeOnset(deps, onset.base, onset.trained, evalSet, hashSeed(request.id));
+    const onsetJudged = onset && await judgeOnset(deps, onset.base, onset.trained, evalSet, hashSeed(seedKey(request)));
     const decision = onsetJudged ? combineGates(windowDecision, onsetJudged.decision) : windowDecision;
     progress.log(`gate ${decision.passed ? 'passed' : 'failed'}: ${decision.reasons.join('; ')}`);
 
     await progress.stage('publish');
     const createdAt = isoNow(deps.clock);
     const report = {
-      jobId: request.id, mode: request.mode, parentVersion: current.version, dataCutoff,
+      jobId: request.id, mode: request.mode, seed: seedKey(request), parentVersion: current.version, dataCutoff,
       originals: { train: trained.counts.originals, valid: trained.validOriginals, eval: evalSet.length },
       clips: { train: trained.counts.clips, valid: trained.validOriginals },
       onset: onsetJudged?.report ?? null,
@@ -187,13 +187,13 @@ async function trainCandidate(deps: RetrainDeps, c: TrainContext): Promise<Train
   const sampleRateHz = c.base.metadata.frontEnd.sampleRateHz;
   const training = trainingStream(split.train, {
     load: (o) => loadOriginal(deps.storage, o, sampleRateHz, deps.maxDecodedSamples),
-    augmenter: deps.augmenter, seed: hashSeed(c.request.id), backgrounds, skipped: (m) => progress.log(m),
+    augmenter: deps.augmenter, seed: hashSeed(seedKey(c.request)), backgrounds, skipped: (m) => progress.log(m),
   });
   progress.update(1, `${backgrounds.length} background originals for the mix variant; ${split.train.length} training originals are augmented as training reads them`);
 
   await progress.stage('features');
   const candidate = await deps.trainer.train(training.stream, asClips(valid), {
-    mode: c.request.mode, base: c.base, classes: c.classes, version: c.version, seed: hashSeed(c.request.id), signal: c.signal, scratchDir: c.scratchDir,
+    mode: c.request.mode, base: c.base, classes: c.classes, version: c.version, seed: hashSeed(seedKey(c.request)), signal: c.signal, scratchDir: c.scratchDir,
     onProgress: trainProgressTo(progress),
   });
   const firstOfLabel = valid.filter((o, i) => valid.findIndex((p) => p.label === o.label) === i);
@@ -219,6 +219,11 @@ function trainProgressTo(progress: ProgressSink): (p: TrainProgressReport) => vo
 
 /** Share of a training call spent on features (trainModel reports them over its first 12 %). */
 const FEATURES_SHARE = 0.12;
+
+/** What seeds the job's split, augmentation and training: the requested seed, else the job id (a new draw per job). */
+function seedKey(request: Pick<JobRequest, 'id' | 'seed'>): string {
+  return request.seed !== undefined ? `seed-${request.seed}` : request.id;
+}
 
 function hashSeed(id: string): number {
   let h = 2166136261;

@@ -30,4 +30,17 @@ describe('splitByOriginal', () => {
     const other = splitByOriginal(all, { evalFraction: 0.2, validFraction: 0.15, seed: 'job-2' });
     expect(other.eval.map((o) => o.id).sort()).not.toEqual(split.eval.map((o) => o.id).sort());
   });
+
+  it('splits uploads by class and file name, not by when they were uploaded', () => {
+    const at = (stamp: string) => ['a', 'b', 'c', 'd', 'e', 'f'].map((n): LabelledOriginal => {
+      const key = `extracted_audio/gunshot/${stamp}_${n}.wav`;
+      return { id: key, key, label: 'gunshot', source: 'upload', labelledAt: '2026-01-01T00:00:00.000Z' };
+    });
+    const names = (os: LabelledOriginal[]) => os.map((o) => o.key.slice(-5)).sort();
+    const first = splitByOriginal(at('20261204_101500'), { evalFraction: 0.2, validFraction: 0.15, seed: 'seed-1' });
+    const again = splitByOriginal(at('20261205_093012'), { evalFraction: 0.2, validFraction: 0.15, seed: 'seed-1' });
+    expect(names(again.eval)).toEqual(names(first.eval));
+    expect(names(again.valid)).toEqual(names(first.valid));
+  });
 });
+

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { parseUploadKey } from '#shared/bucket/layout.js';
 import type { LabelledOriginal } from './ports.js';
 
 export interface Split<T> {
@@ -16,8 +17,10 @@ export interface SplitOptions {
 }
 
 /**
- * Splits by original, per class, deterministically (hash of seed + id), so the
- * same data always splits the same way and augmented copies (made later, from
+ * Splits by original, per class, deterministically (hash of seed + the
+ * original's name: an upload's class and file name without the upload time,
+ * a station clip's key), so the same data always splits the same way, also
+ * when it was uploaded again at another time, and augmented copies (made later, from
  * training originals only) never reach valid or eval. A class with at least two
  * originals always has one in eval; one with at least three training originals
  * always has one in valid.
@@ -27,7 +30,7 @@ export function splitByOriginal<T extends LabelledOriginal>(originals: readonly 
   for (const o of originals) byClass.set(o.label, [...(byClass.get(o.label) ?? []), o]);
   const out: Split<T> = { train: [], valid: [], eval: [] };
   for (const label of [...byClass.keys()].sort()) {
-    const items = [...(byClass.get(label) ?? [])].sort((a, b) => rank(options.seed, a.id).localeCompare(rank(options.seed, b.id)));
+    const items = [...(byClass.get(label) ?? [])].sort((a, b) => rank(options.seed, a).localeCompare(rank(options.seed, b)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const nEval = items.length >= 2 ? Math.max(1, Math.round(items.length * options.evalFraction)) : 0;
     const rest = items.length - nEval;
     const nValid = rest >= 3 ? Math.max(1, Math.round(rest * options.validFraction)) : 0;
@@ -38,6 +41,8 @@ export function splitByOriginal<T extends LabelledOriginal>(originals: readonly 
   return out;
 }
 
-function rank(seed: string, id: string): string {
-  return createHash('sha256').update(`${seed}\n${id}`).digest('hex');
+function rank(seed: string, o: Pick<LabelledOriginal, 'id' | 'key'>): string {
+  const upload = parseUploadKey(o.key);
+  const name = upload ? `upload:${upload.class}/${upload.name}` : o.id;
+  return createHash('sha256').update(`${seed}\n${name}`).digest('hex');
 }

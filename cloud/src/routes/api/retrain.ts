@@ -25,6 +25,7 @@ export const retrainRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices 
       body: Type.Object({
         min_samples: Type.Optional(Type.Integer({ minimum: 0, description: 'default MIN_NEW_SAMPLES' })),
         mode: Type.Optional(Type.Union([Type.Literal('head'), Type.Literal('full')], { default: 'head' })),
+        seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2147483647, description: 'seeds the split and the training (default: from the job id); the same seed on the same data reproduces a candidate' })),
       }, { additionalProperties: false }),
       response: {
         202: Type.Object({ success: Type.Literal(true), job_id: Type.String(), status: Type.String(), message: Type.String() }),
@@ -33,7 +34,9 @@ export const retrainRoutes: FastifyPluginAsyncTypebox<{ services: CloudServices 
     },
   }, async (request, reply) => {
     const body = request.body ?? {};
-    const status = await services.retrain.start({ minSamples: body.min_samples ?? services.config.minNewSamples, mode: body.mode ?? 'head' });
+    const status = await services.retrain.start({
+      minSamples: body.min_samples ?? services.config.minNewSamples, mode: body.mode ?? 'head', ...(body.seed !== undefined ? { seed: body.seed } : {}),
+    });
     reply.code(202);
     return { success: true as const, job_id: status.id, status: status.state, message: `retrain job ${status.id} ${status.state}` };
   });
