@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const frontEnd = new LogMelFrontEnd(pkg.metadata.frontEnd);
   const timing = windowTiming(pkg.metadata.frontEnd);
   const k = pkg.metadata.classes.indexOf('gunshot');
-  const evidence = (x: Float32Array) => onsetEvidence(describeOnsets(x), onset.file, members,
+  const evidence = (x: Float32Array) => onsetEvidence(describeOnsets(x), onset, members,
     classColumn(scoreSignal(pkg.model, frontEnd, x).scores, k, pkg.metadata.classes.length), timing);
   const free = evidence(streams.alarmFree.samples);
   const events = evidence(streams.withEvents.samples);

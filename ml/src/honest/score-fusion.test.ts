@@ -39,8 +39,8 @@ describe('fusion rules', () => {
     const onsets = describeOnsets(x);
     expect(onsets.length).toBeGreaterThanOrEqual(3);
     const column = Float32Array.from({ length: 5 }, (_, i) => i / 4);
-    const evidence = onsetEvidence(onsets, file, 2, column, timing);
     const model = new OnsetModel(file);
+    const evidence = onsetEvidence(onsets, model, 2, column, timing);
     const shipped = fuse(evidence, FUSION_RULES['stage 2 (mean logit, shipped)']);
     shipped.forEach((o, i) => {
       expect(o.trigger).toBe(onsets[i].trigger);

@@ -1,5 +1,5 @@
 import type { DescribedOnset, ScoredOnset } from '#shared/detect/gunshot-onsets.js';
-import type { OnsetModelFile } from '#shared/detect/onset-model.js';
+import type { OnsetModel } from '#shared/detect/onset-model.js';
 import { memberLogits } from '../onset/ensemble.js';
 import type { WindowTiming } from '../train/events.js';
 
@@ -30,17 +30,20 @@ export function windowScoreAt(column: Float32Array, timing: WindowTiming, onsetS
   return best;
 }
 
-export function onsetEvidence(onsets: readonly DescribedOnset[], file: Pick<OnsetModelFile, 'mean' | 'std' | 'layers'>, members: number, column: Float32Array, timing: WindowTiming, rateHz = 16000): OnsetEvidence[] {
+export function onsetEvidence(onsets: readonly DescribedOnset[], model: OnsetModel, members: number, column: Float32Array, timing: WindowTiming, rateHz = 16000): OnsetEvidence[] {
   return onsets.map((onset) => ({
     onset,
-    logits: memberLogits(file, members, onset.features),
+    logits: memberLogits(model, members, onset.features),
     window: windowScoreAt(column, timing, onset.trigger.onsetSample / rateHz),
   }));
 }
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 const mean = (x: readonly number[]) => x.reduce((s, v) => s + v, 0) / x.length;
-const spread = (x: readonly number[]) => Math.sqrt(mean(x.map((v) => (v - mean(x)) ** 2)));
+const spread = (x: readonly number[]) => {
+  const m = mean(x);
+  return Math.sqrt(mean(x.map((v) => (v - m) ** 2)));
+};
 
 /** A rule from the evidence to a score in [0, 1]. */
 export type FusionRule = (e: OnsetEvidence) => number;

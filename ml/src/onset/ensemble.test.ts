@@ -51,14 +51,14 @@ describe('mergeNets', () => {
 
   it('splits a merged net back into its members\' logits (each up to the shared mean output bias)', () => {
     const members = [1, 2, 3].map((s) => randomNet(`m${s}`, [ONSET_FEATURES, 16, 8, 1]));
-    const file = fileOf(mergeNets(members));
+    const merged = new OnsetModel(fileOf(mergeNets(members)));
     const meanBias = members.reduce((s, m) => s + m[2].bias[0], 0) / members.length;
     const rand = createRandom('split');
     for (let n = 0; n < 10; n++) {
       const x = Float32Array.from({ length: ONSET_FEATURES }, () => rand.normal());
-      const split = memberLogits(file, members.length, x);
+      const split = memberLogits(merged, members.length, x);
       members.forEach((m, j) => expect(split[j]).toBeCloseTo(logit(new OnsetModel(fileOf(m)).score(x)) - m[2].bias[0] + meanBias, 8));
     }
-    expect(() => memberLogits(file, 5, new Float32Array(ONSET_FEATURES))).toThrow(/does not split/);
+    expect(() => memberLogits(merged, 5, new Float32Array(ONSET_FEATURES))).toThrow(/does not split/);
   });
 });

@@ -1,4 +1,4 @@
-import type { OnsetModelFile } from '#shared/detect/onset-model.js';
+import type { OnsetModel, OnsetModelFile } from '#shared/detect/onset-model.js';
 
 type Layers = OnsetModelFile['layers'];
 
@@ -45,27 +45,17 @@ export function mergeNets(members: readonly Layers[]): Layers {
 
 /**
  * Each member's logit for one onset, from a net merged by mergeNets of
- * `members` nets (standardisation included): the hidden layers are evaluated
- * once, and the output layer's sum is split by member block. The merge keeps
- * only the members' mean output bias, so each logit carries that mean rather
- * than its own bias: the mean of the returned logits is the merged net's
- * logit exactly, and their spread is the members' disagreement without the
- * bias differences.
+ * `members` nets: the hidden layers run once (OnsetModel.lastHidden, the same
+ * arithmetic as its score), and the output layer's sum is split by member
+ * block. The merge keeps only the members' mean output bias, so each logit
+ * carries that mean rather than its own bias: the mean of the returned
+ * logits is the merged net's logit, and their spread is the members'
+ * disagreement without the bias differences.
  */
-export function memberLogits(file: Pick<OnsetModelFile, 'mean' | 'std' | 'layers'>, members: number, features: Float32Array): number[] {
-  let x = Float64Array.from(features, (v, i) => (v - file.mean[i]) / file.std[i]);
-  const hidden = file.layers.slice(0, -1);
-  for (const l of hidden) {
-    const y = new Float64Array(l.outputs);
-    for (let o = 0; o < l.outputs; o++) {
-      let s = l.bias[o];
-      for (let i = 0; i < l.inputs; i++) s += x[i] * l.weights[i * l.outputs + o];
-      y[o] = s > 0 ? s : 0;
-    }
-    x = y;
-  }
-  const last = file.layers[file.layers.length - 1];
+export function memberLogits(model: OnsetModel, members: number, features: Float32Array): number[] {
+  const last = model.file.layers[model.file.layers.length - 1];
   if (last.outputs !== 1 || last.inputs % members !== 0) throw new Error(`memberLogits: the output layer does not split into ${members} members`);
+  const x = model.lastHidden(features);
   const block = last.inputs / members;
   return Array.from({ length: members }, (_, j) => {
     let s = 0;

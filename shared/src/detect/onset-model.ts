@@ -67,10 +67,26 @@ export class OnsetModel {
    * ensemble's later layers are block-diagonal, see ml/src/onset/ensemble.ts).
    */
   score(features: Float32Array): number {
+    return this.forward(features, this.layers().length)[0];
+  }
+
+  /**
+   * The activations the output layer reads (after every hidden layer), for
+   * tools that look inside the net (ml/src/onset/ensemble.ts memberLogits);
+   * computed exactly as score() computes them.
+   */
+  lastHidden(features: Float32Array): Float64Array {
+    return this.forward(features, this.layers().length - 1);
+  }
+
+  /** Standardises the features and runs the first `depth` layers. */
+  private forward(features: Float32Array, depth: number): Float64Array {
     const { mean, std } = this.file;
     let x = new Float64Array(features.length);
     for (let i = 0; i < x.length; i++) x[i] = (features[i] - mean[i]) / std[i];
-    for (const layer of this.layers()) {
+    const layers = this.layers();
+    for (let n = 0; n < depth; n++) {
+      const layer = layers[n];
       const y = new Float64Array(layer.outputs);
       const w = layer.weights;
       for (let o = 0; o < layer.outputs; o++) {
@@ -93,7 +109,7 @@ export class OnsetModel {
       }
       x = y;
     }
-    return x[0];
+    return x;
   }
 
   private layers(): CompiledLayer[] {
