@@ -26,17 +26,22 @@ export function recallInterval(d: ThresholdedDetector, s: HonestStreams, budgetP
   const events = s.withEvents.placements;
   const clipSec = free.map((p) => p.endSec - p.startSec);
   const totalClipSec = clipSec.reduce((a, b) => a + b, 0);
+  // The clips in time order (a forest stream places them one after another, apart): an alarm's clip is found by bisection.
+  const order = free.map((_, i) => i).sort((a, b) => free[a].startSec - free[b].startSec);
   const nearestClip = (t: number) => {
-    let best = 0;
-    let bestDistance = Infinity;
-    free.forEach((p, i) => {
-      const distance = t < p.startSec ? p.startSec - t : t > p.endSec ? t - p.endSec : 0;
-      if (distance < bestDistance) {
-        bestDistance = distance;
-        best = i;
-      }
-    });
-    return best;
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (free[order[mid]].startSec <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    // order[lo - 1] starts at or before t, order[lo] after it: the nearer of the two.
+    const before = lo > 0 ? order[lo - 1] : -1;
+    const after = lo < order.length ? order[lo] : -1;
+    if (before < 0) return after;
+    if (after < 0 || t <= free[before].endSec) return before;
+    return t - free[before].endSec <= free[after].startSec - t ? before : after;
   };
   const alarmClips = d.thresholds.map((t) => d.alarmFreeAt(t).map((a) => nearestClip(a.onsetSec)));
   const found = d.thresholds.map((t) => foundEvents(events, d.eventsAt(t), collarSec));
@@ -48,10 +53,14 @@ export function recallInterval(d: ThresholdedDetector, s: HonestStreams, budgetP
     for (let i = 0; i < events.length; i++) eventWeight[rand.int(0, events.length)]++;
     const drawnSec = clipSec.reduce((sum, sec, i) => sum + sec * clipWeight[i], 0);
     const hours = totalClipSec > 0 ? (s.hours * drawnSec) / totalClipSec : s.hours;
+    if (hours <= 0) {
+      recalls.push(0);
+      continue;
+    }
     let best = 0;
     d.thresholds.forEach((_, k) => {
       const falseAlarms = alarmClips[k].reduce((sum, clip) => sum + clipWeight[clip], 0);
-      if (hours <= 0 || falseAlarms / hours > budgetPerHour + 1e-9) return;
+      if (falseAlarms / hours > budgetPerHour + 1e-9) return;
       const recall = events.length > 0 ? found[k].reduce((sum, f, i) => sum + (f ? eventWeight[i] : 0), 0) / events.length : 0;
       if (recall > best) best = recall;
     });
