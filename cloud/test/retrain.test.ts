@@ -100,6 +100,8 @@ describe('retrain -> gate -> publish with the real trainer (ml/src/train) and au
     const stream = openEventStream(`${base}/api/jobs/${jobId}/events`);
     await stream.ended;
     const final = await jobOf(cloud, jobId);
+    // On failure, say why the gate decided as it did.
+    expect(final.result?.outcome, JSON.stringify(final.result?.report?.gate?.reasons)).toBe('published');
     expect(final).toMatchObject({ state: 'succeeded', percent: 100, request: { seed: RETRAIN_SEED }, result: { outcome: 'published', report: { seed: `seed-${RETRAIN_SEED}` } } });
     const stages = stream.events.filter((e) => e.event === 'status').map((e) => (e.data as { stage: string }).stage);
     const seen = [...new Set(stages.filter((s) => s !== null))];

@@ -168,7 +168,7 @@ export function buildPatchSet(clips: readonly LabelledClip[], classes: string[],
       if (k === undefined) throw new TrainError(`clip ${clip.id} has label "${name}", which is not one of the model's classes`);
       labels[k] = 1;
     }
-    const rand = opts.random?.fork(clip.id);
+    const rand = opts.random?.fork(clip.seedName ?? clip.id);
     const { patchSamples, patchHopSamples } = opts.frontEnd.geometry;
     const samples = rand ? withDither(placeOnWindows(clip.samples, patchSamples, patchHopSamples, rand.fork('place')), rand.fork('dither')) : clip.samples;
     const { patches, active } = clipPatches(opts.frontEnd, samples, { activityRangeDb: opts.activityRangeDb });

@@ -21,6 +21,12 @@ export interface LabelledClip {
   group: string;
   /** For augmented copies: the id of the original they were made from. */
   sourceId?: string;
+  /**
+   * What seeds the clip's random placement and dither (buildPatchSet); default
+   * `id`. Set it when the id carries something that changes between runs on
+   * the same data (an upload's time), so that a seeded run repeats.
+   */
+  seedName?: string;
 }
 
 /**

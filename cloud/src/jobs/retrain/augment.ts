@@ -1,6 +1,7 @@
 import { describeError } from '#shared/errors.js';
 import { isBackgroundClass } from '../../predict/background-classes.js';
 import type { AudioOriginal, Augmenter, LabelledOriginal, TrainingClip, TrainingClipStream } from './ports.js';
+import { stableName } from './stable-name.js';
 
 /** Each training original becomes itself plus five variants (the seed's recipe). */
 export const COPIES_PER_ORIGINAL = 6;
@@ -58,8 +59,11 @@ export function trainingStream(train: readonly LabelledOriginal[], deps: Trainin
         const variants = await deps.augmenter.augment(o, deps.seed + i, backgrounds);
         counts.originals++;
         counts.clips += 1 + variants.length;
-        yield { id: o.id, samples: o.samples, labels: [o.label], group: o.id } satisfies TrainingClip;
-        for (const [k, v] of variants.entries()) yield { id: `${o.id}~${k + 1}`, samples: v.samples, labels: v.labels, group: o.id, sourceId: o.id } satisfies TrainingClip;
+        const name = stableName(o);
+        yield { id: o.id, samples: o.samples, labels: [o.label], group: o.id, seedName: name } satisfies TrainingClip;
+        for (const [k, v] of variants.entries()) {
+          yield { id: `${o.id}~${k + 1}`, samples: v.samples, labels: v.labels, group: o.id, sourceId: o.id, seedName: `${name}~${k + 1}` } satisfies TrainingClip;
+        }
       }
     },
   };
@@ -73,7 +77,7 @@ export function trainingStream(train: readonly LabelledOriginal[], deps: Trainin
  */
 export function asClips(originals: readonly AudioOriginal[]): TrainingClip[] {
   return originals.map((o) => ({
-    id: o.id, labels: [o.label], group: o.id, lengthSamples: o.lengthSamples,
+    id: o.id, labels: [o.label], group: o.id, lengthSamples: o.lengthSamples, seedName: stableName(o),
     get samples() {
       return o.samples;
     },

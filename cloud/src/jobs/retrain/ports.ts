@@ -52,6 +52,8 @@ export interface TrainingClip {
   group: string;
   /** Set on augmented copies: the original they came from. */
   sourceId?: string;
+  /** What seeds the clip's placement and dither in training (the original's stableName, plus `~k` for a variant). */
+  seedName: string;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { parseUploadKey } from '#shared/bucket/layout.js';
 import type { LabelledOriginal } from './ports.js';
+import { stableName } from './stable-name.js';
 
 export interface Split<T> {
   train: T[];
@@ -18,8 +18,8 @@ export interface SplitOptions {
 
 /**
  * Splits by original, per class, deterministically (hash of seed + the
- * original's name: an upload's class and file name without the upload time,
- * a station clip's key), so the same data always splits the same way, also
+ * original's stableName: an upload's class and file name without the upload
+ * time, a station clip's key), so the same data always splits the same way, also
  * when it was uploaded again at another time, and augmented copies (made later, from
  * training originals only) never reach valid or eval. A class with at least two
  * originals always has one in eval; one with at least three training originals
@@ -42,7 +42,5 @@ export function splitByOriginal<T extends LabelledOriginal>(originals: readonly 
 }
 
 function rank(seed: string, o: Pick<LabelledOriginal, 'id' | 'key'>): string {
-  const upload = parseUploadKey(o.key);
-  const name = upload ? `upload:${upload.class}/${upload.name}` : o.id;
-  return createHash('sha256').update(`${seed}\n${name}`).digest('hex');
+  return createHash('sha256').update(`${seed}\n${stableName(o)}`).digest('hex');
 }
