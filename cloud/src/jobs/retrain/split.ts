@@ -30,7 +30,11 @@ export function splitByOriginal<T extends LabelledOriginal>(originals: readonly 
   for (const o of originals) byClass.set(o.label, [...(byClass.get(o.label) ?? []), o]);
   const out: Split<T> = { train: [], valid: [], eval: [] };
   for (const label of [...byClass.keys()].sort()) {
-    const items = [...(byClass.get(label) ?? [])].sort((a, b) => rank(options.seed, a).localeCompare(rank(options.seed, b)) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // Each original's rank is hashed once, not at every comparison of the sort.
+    const items = (byClass.get(label) ?? [])
+      .map((o) => ({ o, rank: rank(options.seed, o) }))
+      .sort((a, b) => a.rank.localeCompare(b.rank) || (a.o.id < b.o.id ? -1 : a.o.id > b.o.id ? 1 : 0))
+      .map(({ o }) => o);
     const nEval = items.length >= 2 ? Math.max(1, Math.round(items.length * options.evalFraction)) : 0;
     const rest = items.length - nEval;
     const nValid = rest >= 3 ? Math.max(1, Math.round(rest * options.validFraction)) : 0;
