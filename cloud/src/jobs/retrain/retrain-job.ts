@@ -58,7 +58,9 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
     for (const [label, n] of Object.entries(unknownLabels)) progress.log(`ignored ${n} sample(s) labelled "${label}": not a class of model ${current.version}`);
     if (originals.length < 2) throw new Error(`need at least 2 labelled originals to train and evaluate; have ${originals.length}`);
     const dataCutoff = originals.reduce((max, o) => (o.labelledAt > max ? o.labelledAt : max), '');
-    const split = splitByOriginal(originals, { evalFraction: EVAL_FRACTION, validFraction: VALID_FRACTION, seed: seedKey(request) });
+    const seedName = seedKey(request);
+    const seed = hashSeed(seedName);
+    const split = splitByOriginal(originals, { evalFraction: EVAL_FRACTION, validFraction: VALID_FRACTION, seed: seedName });
     progress.log(`${originals.length} labelled originals: ${split.train.length} train, ${split.valid.length} valid, ${split.eval.length} eval (split by original)`);
     if (split.train.length === 0) throw new Error('no training originals after the split');
 
@@ -69,7 +71,7 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
     const existing = (await deps.repos.releases.list()).map((r) => r.version);
     const version = nextVersion([...existing, current.version], new Date(deps.clock.now()));
     const trained = await trainCandidate(deps, {
-      request, split, load, loadInMemory: loadTo(), version, classes, base: current.pkg, progress, signal, scratchDir: join(workDir, 'patches'),
+      request, seed, split, load, loadInMemory: loadTo(), version, classes, base: current.pkg, progress, signal, scratchDir: join(workDir, 'patches'),
     });
     const { candidate } = trained;
     candidateModel = candidate.model;
@@ -77,7 +79,7 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
 
     await progress.stage('onset');
     const onset = await onsetCandidate(deps, current, {
-      train: split.train, valid: trained.valid, version, sampleRateHz, seed: hashSeed(seedKey(request)), progress, signal,
+      train: split.train, valid: trained.valid, version, sampleRateHz, seed, progress, signal,
     });
     check();
 
@@ -92,14 +94,14 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
       ? { passed: false, reasons: ['no evaluation clips: cannot show the candidate is not worse'] }
       : gate(candidateMetrics, currentMetrics);
     progress.update(0.7);
-    const onsetJudged = onset && await judgeOnset(deps, onset.base, onset.trained, evalSet, hashSeed(seedKey(request)));
+    const onsetJudged = onset && await judgeOnset(deps, onset.base, onset.trained, evalSet, seed);
     const decision = onsetJudged ? combineGates(windowDecision, onsetJudged.decision) : windowDecision;
     progress.log(`gate ${decision.passed ? 'passed' : 'failed'}: ${decision.reasons.join('; ')}`);
 
     await progress.stage('publish');
     const createdAt = isoNow(deps.clock);
     const report = {
-      jobId: request.id, mode: request.mode, seed: seedKey(request), parentVersion: current.version, dataCutoff,
+      jobId: request.id, mode: request.mode, seed: seedName, parentVersion: current.version, dataCutoff,
       originals: { train: trained.counts.originals, valid: trained.validOriginals, eval: evalSet.length },
       clips: { train: trained.counts.clips, valid: trained.validOriginals },
       onset: onsetJudged?.report ?? null,
@@ -128,6 +130,8 @@ export async function runRetrain(deps: RetrainDeps, request: JobRequest, progres
 
 interface TrainContext {
   request: JobRequest;
+  /** The job's numeric seed (hashSeed of seedKey), for augmentation and training. */
+  seed: number;
   split: { train: LabelledOriginal[]; valid: LabelledOriginal[] };
   /** Loads held-out originals into the job's scratch file (held-originals.ts). */
   load: (originals: readonly LabelledOriginal[]) => Promise<AudioOriginal[]>;
@@ -187,13 +191,13 @@ async function trainCandidate(deps: RetrainDeps, c: TrainContext): Promise<Train
   const sampleRateHz = c.base.metadata.frontEnd.sampleRateHz;
   const training = trainingStream(split.train, {
     load: (o) => loadOriginal(deps.storage, o, sampleRateHz, deps.maxDecodedSamples),
-    augmenter: deps.augmenter, seed: hashSeed(seedKey(c.request)), backgrounds, skipped: (m) => progress.log(m),
+    augmenter: deps.augmenter, seed: c.seed, backgrounds, skipped: (m) => progress.log(m),
   });
   progress.update(1, `${backgrounds.length} background originals for the mix variant; ${split.train.length} training originals are augmented as training reads them`);
 
   await progress.stage('features');
   const candidate = await deps.trainer.train(training.stream, asClips(valid), {
-    mode: c.request.mode, base: c.base, classes: c.classes, version: c.version, seed: hashSeed(seedKey(c.request)), signal: c.signal, scratchDir: c.scratchDir,
+    mode: c.request.mode, base: c.base, classes: c.classes, version: c.version, seed: c.seed, signal: c.signal, scratchDir: c.scratchDir,
     onProgress: trainProgressTo(progress),
   });
   const firstOfLabel = valid.filter((o, i) => valid.findIndex((p) => p.label === o.label) === i);
