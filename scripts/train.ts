@@ -54,6 +54,7 @@ const { values } = parseArgs({
     hidden: { type: 'string' },
     'mine-negatives': { type: 'string' },
     'mine-with': { type: 'string' },
+    jitter: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -81,7 +82,9 @@ synthesized gunshots and chainsaws and writes a model package (see docs/model.md
                        the first round's ensemble scores the training negatives and the
                        nets are trained again with COPIES more copies of the SHARE it
                        scores highest; --mine-with DIR mines with the stage 2 in DIR
-                       (its onset-model.json) instead of a first round); about 15-30 min on 2 cores
+                       (its onset-model.json) instead of a first round), --jitter SAMPLES,COPIES
+                       (COPIES more copies of every example at an onset moved by
+                       1..SAMPLES samples); about 15-30 min on 2 cores
   --seed N             random seed (default 20261): same seed + same cache = same model
   --epochs N           validation intervals (default 20; --quick 50)
   --epoch-steps N      steps per interval (default 400; --quick 100)

@@ -7,11 +7,11 @@ import { runOnsetTraining, type OnsetTrainingOptions } from './run-onset-trainin
 
 /**
  * `npm run train -- --onset [--out DIR] [--synthetic N] [--epochs N] [--members N] [--version V] [--seed N] [--cache DIR]
- * [--examples-cache DIR] [--gunshot-rounds N] [--negative-passes N] [--hidden A,B] [--mine-negatives SHARE,COPIES [--mine-with DIR]]`.
+ * [--examples-cache DIR] [--jitter SAMPLES,COPIES] [--gunshot-rounds N] [--negative-passes N] [--hidden A,B] [--mine-negatives SHARE,COPIES [--mine-with DIR]]`.
  */
 export async function trainOnsetCli(o: {
   out?: string; synthetic?: string; members?: string; 'examples-cache'?: string; epochs?: string; version?: string; seed: number; cache?: string;
-  'gunshot-rounds'?: string; 'negative-passes'?: string; hidden?: string; 'mine-negatives'?: string; 'mine-with'?: string;
+  'gunshot-rounds'?: string; 'negative-passes'?: string; jitter?: string; hidden?: string; 'mine-negatives'?: string; 'mine-with'?: string;
   logger: Logger; write: (s: string) => void;
 }): Promise<void> {
   const started = Date.now();
@@ -24,6 +24,7 @@ export async function trainOnsetCli(o: {
     members: o.members !== undefined ? Number(o.members) : undefined,
     gunshotRounds: o['gunshot-rounds'] !== undefined ? count('--gunshot-rounds', o['gunshot-rounds']) : undefined,
     negativePasses: o['negative-passes'] !== undefined ? count('--negative-passes', o['negative-passes']) : undefined,
+    jitter: o.jitter !== undefined ? jitterSpec(o.jitter) : undefined,
     hardNegatives: await mining(o['mine-negatives'], o['mine-with']),
     net: {
       ...(o.epochs !== undefined ? { epochs: Number(o.epochs) } : {}),
@@ -45,6 +46,13 @@ async function mining(spec: string | undefined, firstRoundDir: string | undefine
     throw new Error(`--mine-negatives wants SHARE,COPIES (a share in (0, 1] and a whole number), not '${spec}'`);
   }
   return { share, copies: count('--mine-negatives', copiesText), ...(firstRoundDir !== undefined ? { firstRound: await loadOnsetModel(firstRoundDir) } : {}) };
+}
+
+/** `--jitter SAMPLES,COPIES`, or a clear error. */
+function jitterSpec(spec: string): { samples: number; copies: number } {
+  const [samples, copies, ...rest] = spec.split(',');
+  if (rest.length > 0 || copies === undefined) throw new Error(`--jitter wants SAMPLES,COPIES (two whole numbers), not '${spec}'`);
+  return { samples: count('--jitter', samples), copies: count('--jitter', copies) };
 }
 
 /** A whole number of at least 1, or a clear error naming the option. */

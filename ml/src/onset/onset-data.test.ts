@@ -40,4 +40,27 @@ describe('stage-2 examples', () => {
     expect(both.sources).toEqual(['a', 'b', 'c']);
     expect([both.features[0], both.features[ONSET_FEATURES], both.features[3 * ONSET_FEATURES - 1]]).toEqual([1, 2, 2]);
   });
+
+  it('jitter adds copies of every example at onsets moved by at most SAMPLES, with the same label and source, the same for the same seed', () => {
+    const r = createRandom('jitter-test');
+    const samples = Float32Array.from({ length: 8 * 16000 }, () => r.normal(0, 0.003));
+    for (const at of [2, 4.5, 6.5]) {
+      for (let i = 0; i < 1600; i++) samples[at * 16000 + i] += 0.5 * Math.exp(-i / 200) * Math.sin(i * 0.9);
+    }
+    const stream = [{ recording: { samples, placements: [] }, gunshots: false }];
+    const plain = examplesOf(stream);
+    expect(plain.count).toBeGreaterThanOrEqual(3);
+    const jitter = () => ({ samples: 16, copies: 2, rand: createRandom('jitter-seed') });
+    const jittered = examplesOf(stream, jitter());
+    expect(jittered.count).toBe(3 * plain.count);
+    expect(jittered.sources).toEqual(plain.sources.flatMap((s) => [s, s, s]));
+    expect(Array.from(jittered.labels)).toEqual(Array.from(plain.labels).flatMap((l) => [l, l, l]));
+    const row = (e: typeof plain, i: number) => Array.from(e.features.subarray(i * ONSET_FEATURES, (i + 1) * ONSET_FEATURES));
+    for (let i = 0; i < plain.count; i++) {
+      expect(row(jittered, 3 * i)).toEqual(row(plain, i)); // the trigger's own onset first
+      expect(row(jittered, 3 * i + 1)).not.toEqual(row(plain, i));
+      expect(row(jittered, 3 * i + 2)).not.toEqual(row(plain, i));
+    }
+    expect(Array.from(examplesOf(stream, jitter()).features)).toEqual(Array.from(jittered.features));
+  });
 });

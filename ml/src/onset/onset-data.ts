@@ -9,7 +9,7 @@ import { syntheticGunshots } from '../train/synthetic-set.js';
 import type { LabelledClip } from '../train/types.js';
 
 // The example builders are pure (no data fetch): the cloud's retrain imports them from onset-examples.ts.
-export { concatExamples, examplesOf, labelOf, streamExamples, FOLLOW_ON_SEC, type OnsetExamples } from './onset-examples.js';
+export { concatExamples, examplesOf, labelOf, streamExamples, FOLLOW_ON_SEC, type OnsetExamples, type OnsetJitter } from './onset-examples.js';
 
 const RATE = 16000;
 

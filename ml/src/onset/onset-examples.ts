@@ -1,6 +1,7 @@
 import { findImpulses, type ImpulseTrigger } from '#shared/detect/impulse-trigger.js';
 import { ONSET_FEATURES, OnsetFeaturizer } from '#shared/detect/onset-features.js';
 import { contextsOf, type OnsetContext } from '#shared/detect/trigger-history.js';
+import type { Random } from '#shared/util/random.js';
 import type { ForestRecording, Placement } from '../honest/forest-audio.js';
 
 const RATE = 16000;
@@ -81,8 +82,21 @@ export function concatExamples(sets: readonly OnsetExamples[]): OnsetExamples {
   return { features, labels, count, sources: sets.flatMap((e) => e.sources) };
 }
 
-/** Features of the examples of several streams, stacked. */
-export function examplesOf(streams: Iterable<{ recording: ForestRecording; gunshots: boolean }>): OnsetExamples {
+/**
+ * Onset jitter: each example is also taken `copies` more times at an onset
+ * moved by 1..`samples` samples (alternately earlier and later), with the same
+ * label. Stage 1 places an onset at the first sample at a third of its peak;
+ * where that lands on a real shot depends on the recording chain, and
+ * 0.5.0-onset's score moves a long way for a 0.5 ms shift.
+ */
+export interface OnsetJitter {
+  samples: number;
+  copies: number;
+  rand: Random;
+}
+
+/** Features of the examples of several streams, stacked (with jittered copies when `jitter` is given). */
+export function examplesOf(streams: Iterable<{ recording: ForestRecording; gunshots: boolean }>, jitter?: OnsetJitter): OnsetExamples {
   const rows: Float32Array[] = [];
   const labels: number[] = [];
   const sources: string[] = [];
@@ -90,12 +104,22 @@ export function examplesOf(streams: Iterable<{ recording: ForestRecording; gunsh
   for (const { recording, gunshots } of streams) {
     const ex = streamExamples(recording, gunshots);
     ex.triggers.forEach((t, i) => {
-      rows.push(featurizer.features(recording.samples, t.onsetSample, t, ex.contexts[i]));
-      labels.push(ex.labels[i]);
-      sources.push(recording.placements.length === 0 ? 'noise' : ex.sources[i]);
+      const source = recording.placements.length === 0 ? 'noise' : ex.sources[i];
+      for (const shift of shiftsOf(jitter)) {
+        rows.push(featurizer.features(recording.samples, t.onsetSample + shift, t, ex.contexts[i]));
+        labels.push(ex.labels[i]);
+        sources.push(source);
+      }
     });
   }
   const features = new Float32Array(rows.length * ONSET_FEATURES);
   rows.forEach((r, i) => features.set(r, i * ONSET_FEATURES));
   return { features, labels: Uint8Array.from(labels), count: rows.length, sources };
+}
+
+/** 0 (the trigger's own onset), then each jittered copy's shift. */
+function shiftsOf(jitter: OnsetJitter | undefined): number[] {
+  const shifts = [0];
+  for (let k = 0; jitter && k < jitter.copies; k++) shifts.push((k % 2 === 0 ? -1 : 1) * jitter.rand.int(1, jitter.samples + 1));
+  return shifts;
 }

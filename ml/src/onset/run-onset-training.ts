@@ -10,7 +10,7 @@ import { alarmCurve } from '../honest/alarm-curve.js';
 import { honestReport, honestStreams, type HonestReport } from '../honest/honest-eval.js';
 import { validationClips } from '../train/dataset-assembly.js';
 import { cached, EXAMPLES_IO, row, VALIDATION_IO, type ValidationOnsets } from './example-cache.js';
-import { concatExamples, examplesOf, noiseStreams, onsetTrainingAudio, trainingStreams, type OnsetExamples } from './onset-data.js';
+import { concatExamples, examplesOf, noiseStreams, onsetTrainingAudio, trainingStreams, type OnsetExamples, type OnsetJitter } from './onset-data.js';
 import { scoredOnsetDetector } from './onset-detector.js';
 import { mergeNets } from './ensemble.js';
 import { mineHardNegatives, withHardNegatives, type HardNegativeOptions, type HardNegativeRecord } from './hard-negatives.js';
@@ -28,6 +28,8 @@ export interface OnsetTrainingOptions {
   gunshotRounds?: number;
   /** Times every negative clip is placed in the forest streams. Default 2. */
   negativePasses?: number;
+  /** Jittered copies of every training example (onset-examples.ts OnsetJitter). Default none. */
+  jitter?: { samples: number; copies: number };
   /** Minutes of stationary noise of every colour and level (all negatives). Default DEFAULT_NOISE_MINUTES. */
   noiseMinutes?: number;
   /** False-alarm budget the threshold is chosen for, per hour of validation forest audio. Default 1. */
@@ -63,10 +65,10 @@ export async function runOnsetTraining(o: OnsetTrainingOptions): Promise<{ file:
   const forest = await cached(o.examplesCache, 'train', async () => {
     const audio = await onsetTrainingAudio({ cacheDir: o.cacheDir, seed: o.seed, logger: o.logger, synthetic: o.synthetic ?? 1500, gunshotRounds: o.gunshotRounds ?? 3 });
     o.logger.info({ negatives: audio.negatives.length, positives: audio.positives.length }, 'onset training audio');
-    return examplesOf(trainingStreams(audio, createRandom(`onset-streams-${o.seed}`), o.negativePasses ?? 2));
+    return examplesOf(trainingStreams(audio, createRandom(`onset-streams-${o.seed}`), o.negativePasses ?? 2), jitterOf(o, 'streams'));
   }, EXAMPLES_IO);
   const noiseMinutes = o.noiseMinutes ?? DEFAULT_NOISE_MINUTES;
-  const noise = await cached(o.examplesCache, `noise-${noiseMinutes}`, () => examplesOf(noiseStreams(noiseMinutes, createRandom(`onset-noise-${o.seed}`))), EXAMPLES_IO);
+  const noise = await cached(o.examplesCache, `noise-${noiseMinutes}`, () => examplesOf(noiseStreams(noiseMinutes, createRandom(`onset-noise-${o.seed}`)), jitterOf(o, 'noise')), EXAMPLES_IO);
   o.logger.info({ noiseMinutes, noiseExamples: noise.count }, 'stationary-noise examples');
   const examples = concatExamples([forest, noise]);
   const positives = examples.labels.reduce((s, l) => s + l, 0);
@@ -99,7 +101,10 @@ export async function runOnsetTraining(o: OnsetTrainingOptions): Promise<{ file:
     training: {
       seed: o.seed,
       seconds: Math.round((Date.now() - started) / 1000),
-      data: { examples: examples.count, positiveExamples: positives, synthetic: o.synthetic ?? 1500, negativePasses: o.negativePasses ?? 2, noiseMinutes, noiseExamples: noise.count, gunshotRounds: o.gunshotRounds ?? 3, ...(hardNegatives ? { hardNegatives } : {}) },
+      data: {
+        examples: examples.count, positiveExamples: positives, synthetic: o.synthetic ?? 1500, negativePasses: o.negativePasses ?? 2, noiseMinutes, noiseExamples: noise.count, gunshotRounds: o.gunshotRounds ?? 3,
+        ...(o.jitter ? { jitter: o.jitter } : {}), ...(hardNegatives ? { hardNegatives } : {}),
+      },
       net: { ...DEFAULT_ONSET_NET, ...o.net, members, finalLoss },
       validation: { triggersPerHour: free.length / valid.hours, maxFalseAlarmsPerHour: budget, report },
     },
@@ -107,6 +112,11 @@ export async function runOnsetTraining(o: OnsetTrainingOptions): Promise<{ file:
   await mkdir(o.outDir, { recursive: true });
   await writeFile(join(o.outDir, ONSET_MODEL_FILE), `${JSON.stringify(file)}\n`);
   return { file, report };
+}
+
+/** The jitter of one example set, from its own seeded stream. */
+function jitterOf(o: OnsetTrainingOptions, set: string): OnsetJitter | undefined {
+  return o.jitter ? { ...o.jitter, rand: createRandom(`onset-jitter-${set}-${o.seed}`) } : undefined;
 }
 
 /** Trains `members` nets from different seeds, logging each one's recall at the budget. */
