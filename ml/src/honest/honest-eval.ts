@@ -2,6 +2,7 @@ import { createRandom } from '#shared/util/random.js';
 import type { LabelledClip } from '../train/types.js';
 import { alarmCurve, foundEvents, type CurvePoint, type ThresholdedDetector } from './alarm-curve.js';
 import { forestStream, type ForestRecording, type Placement } from './forest-audio.js';
+import { topFalseAlarms, type TopAlarm } from './top-alarms.js';
 
 const SAMPLE_RATE_HZ = 16000;
 
@@ -56,7 +57,12 @@ export interface HonestReport {
   curve: (CurvePoint & { budgetPerHour: number; perSource: SourceRecall[] })[];
   /** Per-source recall at the threshold that keeps 1 false alarm per hour (the curve's 1/h point). */
   perSourceAt1PerHour: SourceRecall[];
+  /** The highest-scoring gunshot-free alarms and the clips they fell in (top-alarms.ts): what sets the low budgets' thresholds. */
+  topFalseAlarms: TopAlarm[];
 }
+
+/** Gunshot-free alarms a report names. */
+const TOP_FALSE_ALARMS = 10;
 
 /** Evaluates a detector on the honest streams. */
 export function honestReport(d: ThresholdedDetector, s: HonestStreams, collarSec = 0.5): HonestReport {
@@ -81,6 +87,7 @@ export function honestReport(d: ThresholdedDetector, s: HonestStreams, collarSec
     },
     curve,
     perSourceAt1PerHour: curve.find((p) => p.budgetPerHour === 1)?.perSource ?? [],
+    topFalseAlarms: topFalseAlarms(d, s.alarmFree.placements, TOP_FALSE_ALARMS),
   };
 }
 
@@ -113,6 +120,7 @@ export function formatHonest(reports: readonly HonestReport[]): string {
     lines.push(`  per source at shipped threshold: ${s.perSource.map((p) => `${p.source} ${p.found}/${p.events}`).join(', ')}`);
     lines.push(`  per source at 1 FA/h: ${r.perSourceAt1PerHour.map((p) => `${p.source} ${p.found}/${p.events}`).join(', ') || '-'}`);
     lines.push(...perSourceTable(r));
+    if (r.topFalseAlarms.length > 0) lines.push(`  top gunshot-free alarms: ${r.topFalseAlarms.map((a) => `${a.score.toPrecision(5)} ${shortClip(a.clip)}`).join('; ')}`);
   }
   lines.push('', `event recall at a false-alarm budget | ${reports.map((r) => r.detector).join(' | ')}`);
   for (let i = 0; i < (reports[0]?.curve.length ?? 0); i++) {
@@ -138,6 +146,12 @@ function perSourceTable(r: HonestReport): string[] {
     ...sources.map((source) => row(source, (ps) => ps.filter((q) => q.source === source))),
     row('all real recordings', (ps) => ps.filter((q) => q.source !== 'synthetic')),
   ];
+}
+
+/** A clip id as its package and the last folder and file (`pkg/usr/share/x/misc/a.ogg#3` -> `pkg .../misc/a.ogg#3`). */
+function shortClip(id: string): string {
+  const parts = id.split('/');
+  return parts.length > 3 ? `${parts[0]} .../${parts.slice(-2).join('/')}` : id;
 }
 
 function fmt(t: number): string {

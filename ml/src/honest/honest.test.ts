@@ -3,6 +3,7 @@ import { createRandom } from '#shared/util/random.js';
 import { alarmCurve, foundEvents, type Detection, type ThresholdedDetector } from './alarm-curve.js';
 import { forestStream } from './forest-audio.js';
 import { formatHonest, honestReport, isImpulsive } from './honest-eval.js';
+import { topFalseAlarms } from './top-alarms.js';
 
 const RATE = 16000;
 
@@ -69,5 +70,21 @@ describe('alarm curve', () => {
     const text = formatHonest([r]);
     expect(text).toContain('  pkg-a | 1/2 | 1/2 | 1/2 | 1/2 | 2/2 |');
     expect(text).toContain('  all real recordings | 1/2 |');
+  });
+  it('names the highest-scoring gunshot-free alarms and the clip each fell in (floor between clips)', () => {
+    const door = { id: 'pkg/usr/share/game/doors/slam.wav', group: 'pkg', labels: [], startSec: 4.5, endSec: 5.5, onsetSec: 4.6 };
+    const late = { ...door, id: 'pkg/b.wav', startSec: 49, endSec: 49.4, onsetSec: 49 };
+    // 50 s is 0.6 s past the end of late: the floor, not the clip.
+    expect(topFalseAlarms(d, [late, door], 5)).toEqual([
+      { score: 0.8, onsetSec: 50, clip: 'floor' },
+      { score: 0.7, onsetSec: 5, clip: door.id },
+    ]);
+    expect(topFalseAlarms(d, [door], 1)).toHaveLength(1);
+    const streams = {
+      alarmFree: { samples: new Float32Array(0), placements: [door] },
+      withEvents: { samples: new Float32Array(0), placements: events },
+      hours: 1,
+    };
+    expect(formatHonest([honestReport(d, streams, 0.5)])).toContain('  top gunshot-free alarms: 0.80000 floor; 0.70000 pkg .../doors/slam.wav');
   });
 });
