@@ -152,7 +152,8 @@ describe.skipIf(!hasChromium())(title, () => {
     expect(media?.durationSec).toBeCloseTo(2, 1);
     expect(media?.img).toBe(`/api/detections/${eventId}/spectrogram.png?station=st-dash`);
     expect(media?.audio).toBe(`/api/detections/${eventId}/audio?station=st-dash`);
-    expect(await card.getAttribute('class')).not.toContain('is-open');
+    // The clip's media can load before the 'end' event reaches the page (they arrive on separate pushes).
+    await poll(() => card.getAttribute('class')).not.toContain('is-open');
 
     // One click corrects the label; the API agrees and the card says so.
     const correct = card.locator('button[data-label="background"]');
