@@ -22,6 +22,14 @@ export interface Placement {
   onsetSec: number;
 }
 
+/** How long before a clip's start an onset still belongs to it, s (a trigger's refinement can land just ahead of the file). */
+const CLIP_LEAD_SEC = 0.1;
+
+/** True when an onset at `sec` belongs to clip `p`: from just before its start to `afterSec` past its end (its tail). */
+export function holdsOnset(p: Pick<Placement, 'startSec' | 'endSec'>, sec: number, afterSec: number): boolean {
+  return sec >= p.startSec - CLIP_LEAD_SEC && sec <= p.endSec + afterSec;
+}
+
 export interface ForestRecording {
   samples: Float32Array;
   placements: Placement[];

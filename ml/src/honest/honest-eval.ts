@@ -1,7 +1,7 @@
 import { createRandom } from '#shared/util/random.js';
 import type { LabelledClip } from '../train/types.js';
 import { alarmCurve, foundEvents, type CurvePoint, type ThresholdedDetector } from './alarm-curve.js';
-import { forestStream, type ForestRecording, type Placement } from './forest-audio.js';
+import { forestStream, holdsOnset, type ForestRecording, type Placement } from './forest-audio.js';
 import { topFalseAlarms, type TopAlarm } from './top-alarms.js';
 
 const SAMPLE_RATE_HZ = 16000;
@@ -71,7 +71,7 @@ export function honestReport(d: ThresholdedDetector, s: HonestStreams, collarSec
   const shipped = alarmCurve({ ...d, thresholds: [d.shippedThreshold] }, events, s.hours, collarSec).sweep[0];
   const freeAlarms = d.alarmFreeAt(d.shippedThreshold);
   const impulsive = s.alarmFree.placements.filter(isImpulsive);
-  const alarmed = impulsive.filter((p) => freeAlarms.some((a) => a.onsetSec >= p.startSec - 0.1 && a.onsetSec <= p.endSec + collarSec)).length;
+  const alarmed = impulsive.filter((p) => freeAlarms.some((a) => holdsOnset(p, a.onsetSec, collarSec))).length;
   const curve = atBudget.map((p) => ({ ...p, perSource: Number.isFinite(p.threshold) ? perSource(events, d.eventsAt(p.threshold), collarSec) : perSource(events, [], collarSec) }));
   return {
     detector: d.name,
@@ -87,7 +87,7 @@ export function honestReport(d: ThresholdedDetector, s: HonestStreams, collarSec
     },
     curve,
     perSourceAt1PerHour: curve.find((p) => p.budgetPerHour === 1)?.perSource ?? [],
-    topFalseAlarms: topFalseAlarms(d, s.alarmFree.placements, TOP_FALSE_ALARMS),
+    topFalseAlarms: topFalseAlarms(d, s.alarmFree.placements, TOP_FALSE_ALARMS, collarSec),
   };
 }
 

@@ -75,11 +75,11 @@ describe('alarm curve', () => {
     const door = { id: 'pkg/usr/share/game/doors/slam.wav', group: 'pkg', labels: [], startSec: 4.5, endSec: 5.5, onsetSec: 4.6 };
     const late = { ...door, id: 'pkg/b.wav', startSec: 49, endSec: 49.4, onsetSec: 49 };
     // 50 s is 0.6 s past the end of late: the floor, not the clip.
-    expect(topFalseAlarms(d, [late, door], 5)).toEqual([
+    expect(topFalseAlarms(d, [late, door], 5, 0.5)).toEqual([
       { score: 0.8, onsetSec: 50, clip: 'floor' },
       { score: 0.7, onsetSec: 5, clip: door.id },
     ]);
-    expect(topFalseAlarms(d, [door], 1)).toHaveLength(1);
+    expect(topFalseAlarms(d, [door], 1, 0.5)).toHaveLength(1);
     const streams = {
       alarmFree: { samples: new Float32Array(0), placements: [door] },
       withEvents: { samples: new Float32Array(0), placements: events },

@@ -1,5 +1,5 @@
 import type { ThresholdedDetector } from './alarm-curve.js';
-import type { Placement } from './forest-audio.js';
+import { holdsOnset, type Placement } from './forest-audio.js';
 
 /** One of the highest-scoring alarms on the gunshot-free stream: what sets a low false-alarm budget's threshold. */
 export interface TopAlarm {
@@ -9,32 +9,19 @@ export interface TopAlarm {
   clip: string;
 }
 
-/** How far past a clip's end an alarm still belongs to it, s (its tail, as the impulsive share counts it). */
-const AFTER_CLIP_SEC = 0.5;
-
 /**
  * The `count` highest-scoring alarms on the gunshot-free stream, at the
- * detector's lowest threshold, each with the clip it fell in. At 1 FA/h on a
- * few hours of audio, three or four of them decide the threshold: this names
- * them, so the report says which sounds limit the figure.
+ * detector's lowest threshold, each with the clip it fell in (holdsOnset, up
+ * to `afterSec` past the clip's end, as the report's impulsive share counts
+ * it). At 1 FA/h on a few hours of audio, three or four of them decide the
+ * threshold: this names them, so the report says which sounds limit the figure.
+ * (A scan of the clips for each of the `count` alarms: a few thousand checks.)
  */
-export function topFalseAlarms(d: ThresholdedDetector, placements: readonly Placement[], count: number): TopAlarm[] {
+export function topFalseAlarms(d: ThresholdedDetector, placements: readonly Placement[], count: number, afterSec: number): TopAlarm[] {
   if (d.thresholds.length === 0 || count <= 0) return [];
-  const byStart = [...placements].sort((a, b) => a.startSec - b.startSec);
-  const clipAt = (sec: number): string => {
-    // Last clip that starts at or before the onset (with the 0.1 s lead the impulsive share allows).
-    let lo = 0;
-    let hi = byStart.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (byStart[mid].startSec - 0.1 <= sec) lo = mid + 1;
-      else hi = mid;
-    }
-    const p = byStart[lo - 1];
-    return p !== undefined && sec <= p.endSec + AFTER_CLIP_SEC ? p.id : 'floor';
-  };
-  return d.alarmFreeAt(d.thresholds[0])
+  // A copy: the detector's alarm list is not ours to reorder.
+  return [...d.alarmFreeAt(d.thresholds[0])]
     .sort((a, b) => b.score - a.score || a.onsetSec - b.onsetSec)
     .slice(0, count)
-    .map((a) => ({ score: a.score, onsetSec: a.onsetSec, clip: clipAt(a.onsetSec) }));
+    .map((a) => ({ score: a.score, onsetSec: a.onsetSec, clip: placements.find((p) => holdsOnset(p, a.onsetSec, afterSec))?.id ?? 'floor' }));
 }

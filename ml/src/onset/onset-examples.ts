@@ -2,7 +2,7 @@ import { findImpulses, type ImpulseTrigger } from '#shared/detect/impulse-trigge
 import { ONSET_FEATURES, OnsetFeaturizer } from '#shared/detect/onset-features.js';
 import { contextsOf, type OnsetContext } from '#shared/detect/trigger-history.js';
 import type { Random } from '#shared/util/random.js';
-import type { ForestRecording, Placement } from '../honest/forest-audio.js';
+import { holdsOnset, type ForestRecording, type Placement } from '../honest/forest-audio.js';
 
 const RATE = 16000;
 /** A trigger this close after a gunshot's labelled onset is the shot (or a shot of its burst), s. */
@@ -49,7 +49,7 @@ export function streamExamples(s: ForestRecording, gunshots: boolean, alarmClass
   for (const [n, t] of all.entries()) {
     const sec = t.onsetSample / RATE;
     while (p < sorted.length - 1 && sorted[p].endSec + 0.5 < sec) p++;
-    const around = sorted.slice(Math.max(0, p - 1), p + 2).find((q) => sec >= q.startSec - 0.1 && sec <= q.endSec + 0.5);
+    const around = sorted.slice(Math.max(0, p - 1), p + 2).find((q) => holdsOnset(q, sec, 0.5));
     const label = labelOf(sec, allContexts[n], around, gunshots, alarmClass);
     if (label === undefined) continue;
     triggers.push(t);
