@@ -55,6 +55,9 @@ const { values } = parseArgs({
     'mine-negatives': { type: 'string' },
     'mine-with': { type: 'string' },
     jitter: { type: 'string' },
+    'negative-scenes': { type: 'boolean', default: false },
+    confusers: { type: 'string' },
+    'confuser-kinds': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -84,7 +87,12 @@ synthesized gunshots and chainsaws and writes a model package (see docs/model.md
                        scores highest; --mine-with DIR mines with the stage 2 in DIR
                        (its onset-model.json) instead of a first round), --jitter SAMPLES,COPIES
                        (COPIES more copies of every example at an onset moved by
-                       1..SAMPLES samples); about 15-30 min on 2 cores
+                       1..SAMPLES samples), --negative-scenes (every negative pass after
+                       the first places each negative made a scene as the modelled shots
+                       are: background bed, soft clipping, reverb), --confusers N (N modelled
+                       scenes of impacts, notes, clicks, thuds and noise bursts among the
+                       negatives; --confuser-kinds K,K picks among impact, tonal, clicks,
+                       thud, burst); about 15-30 min on 2 cores
   --seed N             random seed (default 20261): same seed + same cache = same model
   --epochs N           validation intervals (default 20; --quick 50)
   --epoch-steps N      steps per interval (default 400; --quick 100)

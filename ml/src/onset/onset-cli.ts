@@ -4,14 +4,15 @@ import type { Logger } from '#shared/util/logger.js';
 import { formatHonest } from '../honest/honest-eval.js';
 import { loadOnsetModel } from '#shared/detect/onset-model.js';
 import { runOnsetTraining, type OnsetTrainingOptions } from './run-onset-training.js';
+import { CONFUSER_KINDS, type ConfuserKind } from '../synth/confuser-source.js';
 
 /**
  * `npm run train -- --onset [--out DIR] [--synthetic N] [--epochs N] [--members N] [--version V] [--seed N] [--cache DIR]
- * [--examples-cache DIR] [--jitter SAMPLES,COPIES] [--gunshot-rounds N] [--negative-passes N] [--hidden A,B] [--mine-negatives SHARE,COPIES [--mine-with DIR]]`.
+ * [--examples-cache DIR] [--negative-scenes] [--confusers N [--confuser-kinds K,K]] [--jitter SAMPLES,COPIES] [--gunshot-rounds N] [--negative-passes N] [--hidden A,B] [--mine-negatives SHARE,COPIES [--mine-with DIR]]`.
  */
 export async function trainOnsetCli(o: {
   out?: string; synthetic?: string; members?: string; 'examples-cache'?: string; epochs?: string; version?: string; seed: number; cache?: string;
-  'gunshot-rounds'?: string; 'negative-passes'?: string; jitter?: string; hidden?: string; 'mine-negatives'?: string; 'mine-with'?: string;
+  'gunshot-rounds'?: string; 'negative-passes'?: string; jitter?: string; 'negative-scenes'?: boolean; confusers?: string; 'confuser-kinds'?: string; hidden?: string; 'mine-negatives'?: string; 'mine-with'?: string;
   logger: Logger; write: (s: string) => void;
 }): Promise<void> {
   const started = Date.now();
@@ -24,6 +25,8 @@ export async function trainOnsetCli(o: {
     members: o.members !== undefined ? Number(o.members) : undefined,
     gunshotRounds: o['gunshot-rounds'] !== undefined ? count('--gunshot-rounds', o['gunshot-rounds']) : undefined,
     negativePasses: o['negative-passes'] !== undefined ? count('--negative-passes', o['negative-passes']) : undefined,
+    negativeScenes: o['negative-scenes'] === true ? true : undefined,
+    confusers: confusersSpec(o.confusers, o['confuser-kinds']),
     jitter: o.jitter !== undefined ? jitterSpec(o.jitter) : undefined,
     hardNegatives: await mining(o['mine-negatives'], o['mine-with']),
     net: {
@@ -46,6 +49,19 @@ async function mining(spec: string | undefined, firstRoundDir: string | undefine
     throw new Error(`--mine-negatives wants SHARE,COPIES (a share in (0, 1] and a whole number), not '${spec}'`);
   }
   return { share, copies: count('--mine-negatives', copiesText), ...(firstRoundDir !== undefined ? { firstRound: await loadOnsetModel(firstRoundDir) } : {}) };
+}
+
+/** `--confusers N` and `--confuser-kinds K,K` (names from CONFUSER_KINDS), or a clear error. */
+function confusersSpec(n: string | undefined, kinds: string | undefined): OnsetTrainingOptions['confusers'] {
+  if (n === undefined) {
+    if (kinds !== undefined) throw new Error('--confuser-kinds needs --confusers N');
+    return undefined;
+  }
+  if (kinds === undefined) return { count: count('--confusers', n) };
+  const names = kinds.split(',');
+  const unknown = names.filter((k) => !(CONFUSER_KINDS as readonly string[]).includes(k));
+  if (unknown.length > 0) throw new Error(`--confuser-kinds: unknown kind(s) ${unknown.join(', ')}; known: ${CONFUSER_KINDS.join(', ')}`);
+  return { count: count('--confusers', n), kinds: names as ConfuserKind[] };
 }
 
 /** `--jitter SAMPLES,COPIES`, or a clear error. */

@@ -10,7 +10,7 @@ import { alarmCurve } from '../honest/alarm-curve.js';
 import { honestReport, honestStreams, type HonestReport } from '../honest/honest-eval.js';
 import { validationClips } from '../train/dataset-assembly.js';
 import { cached, EXAMPLES_IO, row, VALIDATION_IO, type ValidationOnsets } from './example-cache.js';
-import { concatExamples, examplesOf, noiseStreams, onsetTrainingAudio, trainingStreams, type OnsetExamples, type OnsetJitter } from './onset-data.js';
+import { concatExamples, examplesOf, noiseStreams, onsetTrainingAudio, trainingStreams, type ModelledConfusers, type OnsetExamples, type OnsetJitter } from './onset-data.js';
 import { scoredOnsetDetector } from './onset-detector.js';
 import { mergeNets } from './ensemble.js';
 import { mineHardNegatives, withHardNegatives, type HardNegativeOptions, type HardNegativeRecord } from './hard-negatives.js';
@@ -28,6 +28,10 @@ export interface OnsetTrainingOptions {
   gunshotRounds?: number;
   /** Times every negative clip is placed in the forest streams. Default 2. */
   negativePasses?: number;
+  /** Modelled confusers among the negatives (synthetic-set.ts modelledConfusers). Default none. */
+  confusers?: ModelledConfusers;
+  /** Place the negatives' scenes (negative-scenes.ts) instead of the plain clips in every pass after the first. Default false. */
+  negativeScenes?: boolean;
   /** Jittered copies of every training example (onset-examples.ts OnsetJitter). Default none. */
   jitter?: { samples: number; copies: number };
   /** Minutes of stationary noise of every colour and level (all negatives). Default DEFAULT_NOISE_MINUTES. */
@@ -63,7 +67,7 @@ export const DEFAULT_NOISE_MINUTES = 600;
 export async function runOnsetTraining(o: OnsetTrainingOptions): Promise<{ file: OnsetModelFile; report: HonestReport }> {
   const started = Date.now();
   const forest = await cached(o.examplesCache, 'train', async () => {
-    const audio = await onsetTrainingAudio({ cacheDir: o.cacheDir, seed: o.seed, logger: o.logger, synthetic: o.synthetic ?? 1500, gunshotRounds: o.gunshotRounds ?? 3 });
+    const audio = await onsetTrainingAudio({ cacheDir: o.cacheDir, seed: o.seed, logger: o.logger, synthetic: o.synthetic ?? 1500, gunshotRounds: o.gunshotRounds ?? 3, negativeScenes: o.negativeScenes, confusers: o.confusers });
     o.logger.info({ negatives: audio.negatives.length, positives: audio.positives.length }, 'onset training audio');
     return examplesOf(trainingStreams(audio, createRandom(`onset-streams-${o.seed}`), o.negativePasses ?? 2), jitterOf(o, 'streams'));
   }, EXAMPLES_IO);
@@ -103,7 +107,7 @@ export async function runOnsetTraining(o: OnsetTrainingOptions): Promise<{ file:
       seconds: Math.round((Date.now() - started) / 1000),
       data: {
         examples: examples.count, positiveExamples: positives, synthetic: o.synthetic ?? 1500, negativePasses: o.negativePasses ?? 2, noiseMinutes, noiseExamples: noise.count, gunshotRounds: o.gunshotRounds ?? 3,
-        ...(o.jitter ? { jitter: o.jitter } : {}), ...(hardNegatives ? { hardNegatives } : {}),
+        ...(o.confusers ? { confusers: o.confusers } : {}), ...(o.negativeScenes ? { negativeScenes: true } : {}), ...(o.jitter ? { jitter: o.jitter } : {}), ...(hardNegatives ? { hardNegatives } : {}),
       },
       net: { ...DEFAULT_ONSET_NET, ...o.net, members, finalLoss },
       validation: { triggersPerHour: free.length / valid.hours, maxFalseAlarmsPerHour: budget, report },

@@ -50,6 +50,14 @@ export interface SynthesisOptions {
    * physical units: samples are pascals at the microphone.
    */
   normalizePeak?: number | null;
+  /**
+   * The 96 kHz pressure waveform at 1 m of each shot, in place of its
+   * Friedlander blast (no crack is added then): renders another impulsive
+   * source (an impact, a note: the modelled confusers of
+   * confuser-source.ts) through the same propagation, ground and reverb.
+   * Keep it under about 0.4 s (the per-shot filter is 0.51 s long).
+   */
+  sourceOf?: (shot: Readonly<ShotParams>, index: number) => Float32Array;
 }
 
 export interface SynthesizedGunshot {
@@ -98,7 +106,8 @@ export function synthesizeGunshot(params: Readonly<GunshotParams>, rand: Random,
   if (params.shots.length === 0) throw new RangeError('a gunshot needs at least one shot');
   const p = params.propagation;
   const c = speedOfSoundMps(p.atmosphere.temperatureC);
-  const geo = params.bullet ? crackGeometry(p.distanceM, params.bullet, c) : null;
+  const bullet = options.sourceOf ? null : params.bullet;
+  const geo = bullet ? crackGeometry(p.distanceM, bullet, c) : null;
   const blastDelay = directPathM(p) / c;
   const firstFire = Math.min(...params.shots.map((s) => s.fireTimeSec));
   const firstArrival = firstFire + Math.min(blastDelay, geo ? geo.arrivalSec : Infinity);
@@ -110,9 +119,9 @@ export function synthesizeGunshot(params: Readonly<GunshotParams>, rand: Random,
 
   const mic = (f: number): number => micHighPassGain(f, params.micHighPassHz ?? 20);
   const blastFilter = propagationSpectrum(p, SHOT_FFT, SAMPLE_RATE_HZ, mic);
-  const crackFilter = geo && params.bullet ? crackPathFilter(p, geo.pathM, mic) : null;
+  const crackFilter = geo && bullet ? crackPathFilter(p, geo.pathM, mic) : null;
   params.shots.forEach((shot, i) => {
-    const source = sourceStage96k(shot, geo ? params.bullet : null);
+    const source = options.sourceOf ? { blast: options.sourceOf(shot, i), crack: null } : sourceStage96k(shot, geo ? bullet : null);
     addFiltered(timeline, source.blast, blastFilter, blastArrivalsSec[i]);
     if (crackFilter && source.crack) addFiltered(timeline, source.crack, crackFilter, crackArrivalsSec[i]);
   });

@@ -1,5 +1,6 @@
 import { pinkNoise } from '../augment/index.js';
 import { backgroundExcerpt, mixAtSnr, randomGunshotParams, synthesizeGunshot } from '../synth/index.js';
+import { CONFUSER_KINDS, confuserSource, type ConfuserKind } from '../synth/confuser-source.js';
 import type { Random } from '#shared/util/random.js';
 import type { LabelledClip } from './types.js';
 import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
@@ -30,25 +31,67 @@ const BAND_LOW_HZ = 125;
  * "count" while the model sees nothing of it. Labels then mean "audible to
  * the model".
  */
-export function syntheticGunshots(count: number, backgrounds: readonly { samples: Float32Array; labels: string[] }[], rand: Random, group: string): LabelledClip[] {
+export function syntheticGunshots(count: number, backgrounds: readonly SceneBed[], rand: Random, group: string): LabelledClip[] {
   const clips: LabelledClip[] = [];
   for (let i = 0; i < count; i++) {
     const r = rand.fork(i);
     const shot = synthesizeGunshot(randomGunshotParams(r.fork('params')), r.fork('synth')).samples;
-    const useBed = backgrounds.length > 0 && r.chance(0.8);
-    const bed = useBed ? r.pick(backgrounds) : { samples: pinkNoise(shot.length, 0.01, r.fork('pink')), labels: [] as string[] };
-    const snrDb = r.uniform(SYNTHETIC_SNR_DB[0], SYNTHETIC_SNR_DB[1]);
-    // Gains from the in-band parts, applied to the full-band signals.
-    const probe = mixAtSnr(highPass(shot, BAND_LOW_HZ), highPass(bed.samples, BAND_LOW_HZ), snrDb, { rand: r.fork('mix'), peakLimit: Infinity });
-    const excerpt = backgroundExcerpt(bed.samples, shot.length, probe.backgroundOffset);
-    const mixed = new Float32Array(shot.length);
-    for (let k = 0; k < mixed.length; k++) mixed[k] = shot[k] * probe.signalGain + excerpt[k] * probe.backgroundGain;
-    if (r.chance(SATURATION_PROBABILITY)) saturate(mixed, r.uniform(2, 8));
-    const level = 10 ** (r.uniform(-35, -1) / 20) / Math.max(1e-9, peak(mixed));
-    for (let k = 0; k < mixed.length; k++) mixed[k] *= level;
-    clips.push({ id: `${group}/${i}`, samples: mixed, labels: ['gunshot', ...bed.labels.filter((l) => l !== 'gunshot')], group });
+    const scene = intoScene(shot, backgrounds, r);
+    clips.push({ id: `${group}/${i}`, samples: scene.samples, labels: ['gunshot', ...scene.bedLabels.filter((l) => l !== 'gunshot')], group });
   }
   return clips;
+}
+
+/**
+ * Modelled confusers: the same scenes as syntheticGunshots (distance, ground,
+ * reverb, firing pattern, bed, clipping, level), each with an impulsive
+ * source that is not a gunshot (confuser-source.ts: impacts, notes, clicks,
+ * thuds, noise bursts; one kind per scene, one source per "shot", so a burst
+ * becomes knocking or clatter) and no bullet crack. Stage 2's positives are
+ * mostly modelled scenes and its negatives recordings; with these among the
+ * negatives, the modelling itself (its propagation, reverb and beds) no longer
+ * tells a shot, the source has to. `kinds`: which sources (default all).
+ * Labels: the bed's (never gunshot).
+ */
+export function modelledConfusers(count: number, backgrounds: readonly SceneBed[], rand: Random, group: string, kinds: readonly ConfuserKind[] = CONFUSER_KINDS): LabelledClip[] {
+  const clips: LabelledClip[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = rand.fork(i);
+    const kind = r.pick(kinds);
+    const sources = r.fork('sources');
+    const params = randomGunshotParams(r.fork('params'), { crackProbability: 0 });
+    const sound = synthesizeGunshot(params, r.fork('synth'), { sourceOf: () => confuserSource(kind, sources) }).samples;
+    const scene = intoScene(sound, backgrounds, r);
+    clips.push({ id: `${group}/${kind}-${i}`, samples: scene.samples, labels: scene.bedLabels.filter((l) => l !== 'gunshot'), group });
+  }
+  return clips;
+}
+
+/** A background recording a scene can be laid over (labelled: rain, wind...). */
+export interface SceneBed {
+  samples: Float32Array;
+  labels: string[];
+}
+
+/**
+ * How a modelled scene is made of a sound: over a background bed (four times
+ * in five; else plain pink noise) at an in-band SNR of SYNTHETIC_SNR_DB,
+ * soft-clipped with SATURATION_PROBABILITY, then set to a peak of -35..-1
+ * dBFS. The sound keeps its length. `bedLabels` are the bed's labels.
+ */
+export function intoScene(sound: Float32Array, backgrounds: readonly SceneBed[], r: Random): { samples: Float32Array; bedLabels: string[] } {
+  const useBed = backgrounds.length > 0 && r.chance(0.8);
+  const bed = useBed ? r.pick(backgrounds) : { samples: pinkNoise(sound.length, 0.01, r.fork('pink')), labels: [] as string[] };
+  const snrDb = r.uniform(SYNTHETIC_SNR_DB[0], SYNTHETIC_SNR_DB[1]);
+  // Gains from the in-band parts, applied to the full-band signals.
+  const probe = mixAtSnr(highPass(sound, BAND_LOW_HZ), highPass(bed.samples, BAND_LOW_HZ), snrDb, { rand: r.fork('mix'), peakLimit: Infinity });
+  const excerpt = backgroundExcerpt(bed.samples, sound.length, probe.backgroundOffset);
+  const mixed = new Float32Array(sound.length);
+  for (let k = 0; k < mixed.length; k++) mixed[k] = sound[k] * probe.signalGain + excerpt[k] * probe.backgroundGain;
+  if (r.chance(SATURATION_PROBABILITY)) saturate(mixed, r.uniform(2, 8));
+  const level = 10 ** (r.uniform(-35, -1) / 20) / Math.max(1e-9, peak(mixed));
+  for (let k = 0; k < mixed.length; k++) mixed[k] *= level;
+  return { samples: mixed, bedLabels: bed.labels };
 }
 
 /** Second-order Butterworth high-pass (RBJ biquad), 16 kHz. */
