@@ -74,7 +74,10 @@ Without --labels it also runs the honest measure (issue 12): every validation
 clip over a quiet modelled forest floor (-50..-40 dBFS), seconds apart, onsets
 intact; false alarms per hour, the share of impulsive negatives that alarm,
 event recall against false alarms per hour from 0.1 to 100 per hour, per source,
-for the window model and the two-stage detector. JSON: {reports, honest}.
+the ten highest-scoring gunshot-free alarms, and how many of 500 modelled
+confusers (impacts, notes, clicks, thuds, noise bursts rendered through the
+modelled shots' propagation) alarm, for the window model and the two-stage
+detector. JSON: {reports, honest}.
   -h, --help           show this text
 `;
 

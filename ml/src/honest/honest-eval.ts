@@ -2,6 +2,7 @@ import { createRandom } from '#shared/util/random.js';
 import type { LabelledClip } from '../train/types.js';
 import { alarmCurve, foundEvents, type CurvePoint, type ThresholdedDetector } from './alarm-curve.js';
 import { forestStream, holdsOnset, type ForestRecording, type Placement } from './forest-audio.js';
+import type { ConfuserAlarms } from './confuser-check.js';
 import { topFalseAlarms, type TopAlarm } from './top-alarms.js';
 
 const SAMPLE_RATE_HZ = 16000;
@@ -59,6 +60,8 @@ export interface HonestReport {
   perSourceAt1PerHour: SourceRecall[];
   /** The highest-scoring gunshot-free alarms and the clips they fell in (top-alarms.ts): what sets the low budgets' thresholds. */
   topFalseAlarms: TopAlarm[];
+  /** Modelled confuser scenes that alarm at the shipped threshold, per kind (confuser-check.ts), when measured. */
+  modelledConfusers?: ConfuserAlarms[];
 }
 
 /** Gunshot-free alarms a report names. */
@@ -120,6 +123,10 @@ export function formatHonest(reports: readonly HonestReport[]): string {
     lines.push(`  per source at shipped threshold: ${s.perSource.map((p) => `${p.source} ${p.found}/${p.events}`).join(', ')}`);
     lines.push(`  per source at 1 FA/h: ${r.perSourceAt1PerHour.map((p) => `${p.source} ${p.found}/${p.events}`).join(', ') || '-'}`);
     lines.push(...perSourceTable(r));
+    if (r.modelledConfusers) {
+      const all = r.modelledConfusers.reduce((n, c) => ({ alarmed: n.alarmed + c.alarmed, scenes: n.scenes + c.scenes }), { alarmed: 0, scenes: 0 });
+      lines.push(`  modelled confusers alarmed at the shipped threshold: ${all.alarmed}/${all.scenes} (${r.modelledConfusers.map((c) => `${c.kind} ${c.alarmed}/${c.scenes}`).join(', ')})`);
+    }
     if (r.topFalseAlarms.length > 0) lines.push(`  top gunshot-free alarms: ${r.topFalseAlarms.map((a) => `${a.score.toPrecision(5)} ${shortClip(a.clip)}`).join('; ')}`);
   }
   lines.push('', `event recall at a false-alarm budget | ${reports.map((r) => r.detector).join(' | ')}`);
