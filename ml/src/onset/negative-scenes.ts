@@ -1,5 +1,6 @@
 import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 import type { Random } from '#shared/util/random.js';
+import { peakAbs } from '../augment/waveform.js';
 import { addReverb } from '../synth/reverb.js';
 import { intoScene, type SceneBed } from '../train/synthetic-set.js';
 import type { LabelledClip } from '../train/types.js';
@@ -30,10 +31,8 @@ export function negativeScenes(negatives: readonly LabelledClip[], backgrounds: 
 /** The clip in a forest: T60 1-3 s, DRR 0-12 dB, high-frequency damping 0.3-0.8, the clip's length kept and its peak restored. */
 function reverberant(x: Float32Array, r: Random): Float32Array {
   const wet = addReverb(x, { t60Sec: r.uniform(1, 3), drrDb: r.uniform(0, 12), hfDamping: r.uniform(0.3, 0.8) }, r, { sampleRateHz: SAMPLE_RATE_HZ });
-  let inPeak = 0;
-  let outPeak = 0;
-  for (let i = 0; i < x.length; i++) inPeak = Math.max(inPeak, Math.abs(x[i]));
-  for (let i = 0; i < wet.length; i++) outPeak = Math.max(outPeak, Math.abs(wet[i]));
+  const inPeak = peakAbs(x);
+  const outPeak = peakAbs(wet);
   if (outPeak > 0) for (let i = 0; i < wet.length; i++) wet[i] *= inPeak / outPeak;
   return wet;
 }
