@@ -4,9 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
 
+interface S3rverObject {
+  content: Buffer | AsyncIterable<Buffer>;
+  metadata: Record<string, string>;
+}
+
 interface S3rverInstance {
   run(): Promise<unknown>;
   close(): Promise<void>;
+  store: { putObject(object: S3rverObject): Promise<{ size: number; md5: string }> };
 }
 
 /**
@@ -51,6 +57,7 @@ export class TestS3 {
       directory: this.directory,
       configureBuckets: [{ name: this.bucket }],
     });
+    atomicPuts(this.server.store);
     await this.server.run();
   }
 
@@ -59,4 +66,25 @@ export class TestS3 {
     this.server = undefined;
     if (server) await server.close();
   }
+}
+
+/**
+ * Real S3 stores an object whole or not at all; s3rver opens the object's file
+ * for writing before the body arrives, so a client killed mid-PUT leaves the old
+ * object truncated (the power-cut fault suite hit this). Read the whole body
+ * first, refuse it if it ended early or differs from its Content-Length, and
+ * only then hand it to s3rver's store.
+ */
+function atomicPuts(store: S3rverInstance['store']): void {
+  const putObject = store.putObject.bind(store);
+  store.putObject = async (object) => {
+    if (Buffer.isBuffer(object.content)) return putObject(object);
+    const chunks: Buffer[] = [];
+    for await (const chunk of object.content) chunks.push(chunk); // throws if the request is aborted
+    const body = Buffer.concat(chunks);
+    const declared = object.metadata['content-length'];
+    if (declared !== undefined && Number(declared) !== body.byteLength) throw new Error(`incomplete body: ${body.byteLength} of ${declared} bytes`);
+    object.content = body;
+    return putObject(object);
+  };
 }
