@@ -28,11 +28,11 @@ describe('compareTwoStage', () => {
   it('gives two copies of one model the same figures on the same streams, in any chunking', async () => {
     const shipped = (await loadShippedOnsetModel())!;
     const clips = evalClips();
-    const whole = compareTwoStage({ current: shipped, candidate: shipped }, [clips], { seed: 7, stationaryMinutes: 0.05 });
+    const whole = compareTwoStage({ current: shipped, candidate: shipped }, [clips], { seed: 7, stationaryMinutes: 0.05, confuserScenes: 0 });
     expect(whole.candidate).toEqual(whole.current);
     expect(whole.current.events).toBe(2);
     expect(whole.current.hours).toBeGreaterThan(0);
-    const chunked = compareTwoStage({ current: shipped, candidate: shipped }, [clips.slice(0, 2), clips.slice(2)], { seed: 7, stationaryMinutes: 0.05 });
+    const chunked = compareTwoStage({ current: shipped, candidate: shipped }, [clips.slice(0, 2), clips.slice(2)], { seed: 7, stationaryMinutes: 0.05, confuserScenes: 0 });
     expect(chunked.current.events).toBe(2);
     expect(chunked.candidate).toEqual(chunked.current);
   });
@@ -40,10 +40,25 @@ describe('compareTwoStage', () => {
   it('counts more false alarms for a candidate that accepts every trigger', async () => {
     const shipped = (await loadShippedOnsetModel())!;
     const everything = new OnsetModel({ ...shipped.file, version: 'everything', threshold: 0 });
-    const c = compareTwoStage({ current: shipped, candidate: everything }, [evalClips()], { seed: 7, stationaryMinutes: 0.05 });
+    const c = compareTwoStage({ current: shipped, candidate: everything }, [evalClips()], { seed: 7, stationaryMinutes: 0.05, confuserScenes: 0 });
     expect(c.candidate.falseAlarms).toBeGreaterThan(c.current.falseAlarms);
     expect(c.candidate.detectedEvents).toBe(2);
     expect(c.candidate.falseAlarmsPerHour).toBeCloseTo(c.candidate.falseAlarms / c.candidate.hours, 9);
     expect(c.stationaryMinutesEach).toBe(0.05);
+  });
+
+  it('runs the modelled confuser check on both models over the same scenes, laid over the gunshot-free originals', async () => {
+    const shipped = (await loadShippedOnsetModel())!;
+    const everything = new OnsetModel({ ...shipped.file, version: 'everything', threshold: 0 });
+    const long = (seed: number) => clip(`bed-${seed}`, whiteNoise(4, 0.003, seed), 'background');
+    const clips = [...evalClips(), long(5), long(6)];
+    const same = compareTwoStage({ current: shipped, candidate: shipped }, [clips], { seed: 7, stationaryMinutes: 0, confuserScenes: 40 });
+    expect(same).toMatchObject({ confuserScenes: 40, confuserBeds: 2 });
+    expect(same.candidate.confuserAlarms).toBe(same.current.confuserAlarms);
+    const c = compareTwoStage({ current: shipped, candidate: everything }, [clips], { seed: 7, stationaryMinutes: 0, confuserScenes: 40 });
+    // A stage 2 that passes every trigger alarms on (nearly) every scene; the shipped one on few.
+    expect(c.candidate.confuserAlarms).toBeGreaterThanOrEqual(36);
+    expect(c.current.confuserAlarms).toBeLessThan(c.candidate.confuserAlarms);
+    expect(c.current.confuserAlarms).toBe(same.current.confuserAlarms);
   });
 });

@@ -30,10 +30,12 @@ describe('gate', () => {
 });
 
 describe('onsetGate (stage 2 on the honest measure)', () => {
-  const f = (falseAlarms: number, detectedEvents: number, stationaryAlarms: number, events = 10): OnsetFigures => ({
-    version: 'v', threshold: 0.9, falseAlarms, falseAlarmsPerHour: falseAlarms / 2, hours: 2, events, detectedEvents, eventRecall: events ? detectedEvents / events : null, stationaryAlarms,
+  const f = (falseAlarms: number, detectedEvents: number, stationaryAlarms: number, events = 10, confuserAlarms = 0): OnsetFigures => ({
+    version: 'v', threshold: 0.9, falseAlarms, falseAlarmsPerHour: falseAlarms / 2, hours: 2, events, detectedEvents, eventRecall: events ? detectedEvents / events : null, stationaryAlarms, confuserAlarms,
   });
-  const c = (current: OnsetFigures, candidate: OnsetFigures): OnsetComparison => ({ current, candidate, stationaryMinutesEach: 1, onsetCollarSec: 0.5 });
+  const c = (current: OnsetFigures, candidate: OnsetFigures, confuserScenes = 0, confuserBeds = 0): OnsetComparison => ({
+    current, candidate, stationaryMinutesEach: 1, onsetCollarSec: 0.5, confuserScenes, confuserBeds,
+  });
 
   it('passes ties and improvements, naming the figures', () => {
     const d = onsetGate(c(f(2, 8, 0), f(1, 9, 0)));
@@ -50,6 +52,17 @@ describe('onsetGate (stage 2 on the honest measure)', () => {
     expect(onsetGate(c(f(2, 8, 0), f(2, 7, 0))).reasons[1]).toContain('stage 2 found fewer gunshot events: 7/10 (current 8/10)');
     expect(onsetGate(c(f(2, 8, 0), f(2, 8, 1))).reasons[2]).toContain('rose from 0 to 1');
     for (const worse of [f(3, 8, 0), f(2, 7, 0), f(2, 8, 1)]) expect(onsetGate(c(f(2, 8, 0), worse)).passed).toBe(false);
+  });
+
+  it('fails a candidate that alarms on more modelled confuser scenes; ties and fewer pass, and no check names none', () => {
+    const worse = onsetGate(c(f(2, 8, 0, 10, 5), f(2, 8, 0, 10, 6), 500, 12));
+    expect(worse.passed).toBe(false);
+    expect(worse.reasons[3]).toBe('stage 2 alarmed on more of 500 modelled confuser scenes (impacts, notes, clicks, thuds, bursts over 12 of the site\'s gunshot-free clips): 6 (current 5)');
+    const tie = onsetGate(c(f(2, 8, 0, 10, 5), f(2, 8, 0, 10, 5), 500, 0));
+    expect(tie.passed).toBe(true);
+    expect(tie.reasons[3]).toBe('stage 2 alarmed on 5 of 500 modelled confuser scenes (impacts, notes, clicks, thuds, bursts over pink noise) (current 5)');
+    expect(onsetGate(c(f(2, 8, 0, 10, 5), f(2, 8, 0, 10, 1), 500, 3)).passed).toBe(true);
+    expect(onsetGate(c(f(2, 8, 0, 10, 0), f(2, 8, 0, 10, 9), 0, 0)).reasons).toHaveLength(3);
   });
 
   it('combines with the window model\'s verdict: both must pass', () => {

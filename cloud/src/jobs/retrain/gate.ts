@@ -35,7 +35,8 @@ export function gate(candidate: EvalMetrics, current: EvalMetrics): GateDecision
  * Stage 2 of the gunshot detector, current and candidate on the same honest
  * measure (each at its own threshold): the candidate may not raise more false
  * alarms per hour on the gunshot-free forest stream, find fewer gunshot events,
- * or raise more alarms in the stationary-noise check. Ties pass.
+ * raise more alarms in the stationary-noise check, or alarm on more modelled
+ * confuser scenes (when the comparison ran that check). Ties pass.
  */
 export function onsetGate(c: OnsetComparison): GateDecision {
   const { current: cur, candidate: cand } = c;
@@ -62,6 +63,15 @@ export function onsetGate(c: OnsetComparison): GateDecision {
     reasons.push(`stage 2 alarms on ${noise} rose from ${cur.stationaryAlarms} to ${cand.stationaryAlarms}`);
   } else {
     reasons.push(`stage 2 alarms on ${noise}: ${cand.stationaryAlarms} (current ${cur.stationaryAlarms})`);
+  }
+  if (c.confuserScenes > 0) {
+    const scenes = `${c.confuserScenes} modelled confuser scenes (impacts, notes, clicks, thuds, bursts over ${c.confuserBeds > 0 ? `${c.confuserBeds} of the site's gunshot-free clips` : 'pink noise'})`;
+    if (cand.confuserAlarms > cur.confuserAlarms) {
+      passed = false;
+      reasons.push(`stage 2 alarmed on more of ${scenes}: ${cand.confuserAlarms} (current ${cur.confuserAlarms})`);
+    } else {
+      reasons.push(`stage 2 alarmed on ${cand.confuserAlarms} of ${scenes} (current ${cur.confuserAlarms})`);
+    }
   }
   return { passed, reasons };
 }

@@ -20,6 +20,8 @@ export interface OnsetRetrainSettings {
    * noise per model); the offline test of the shipped model uses 10.
    */
   stationaryMinutes: number;
+  /** Modelled confuser scenes in the gate's confuser check (npm run eval's count; 0 skips it). */
+  confuserScenes: number;
 }
 
 export const DEFAULT_ONSET_RETRAIN: Readonly<OnsetRetrainSettings> = Object.freeze({
@@ -27,6 +29,7 @@ export const DEFAULT_ONSET_RETRAIN: Readonly<OnsetRetrainSettings> = Object.free
   learningRate: 1e-4,
   batchSize: 128,
   stationaryMinutes: 1,
+  confuserScenes: 500,
 });
 
 
@@ -69,11 +72,11 @@ export function sharedOnsetTrainer(logger: Logger, settings: OnsetRetrainSetting
 }
 
 /** The OnsetEvaluator port over ml/src/honest's two-stage comparison. */
-export function sharedOnsetEvaluator(settings: Pick<OnsetRetrainSettings, 'stationaryMinutes'> = DEFAULT_ONSET_RETRAIN): OnsetEvaluator {
+export function sharedOnsetEvaluator(settings: Pick<OnsetRetrainSettings, 'stationaryMinutes' | 'confuserScenes'> = DEFAULT_ONSET_RETRAIN): OnsetEvaluator {
   return {
     async compare(current, candidate, originals, seed) {
       const models = { current: parseOnsetModel(current, 'current stage 2'), candidate: parseOnsetModel(candidate, 'candidate stage 2') };
-      return compareTwoStage(models, evalChunks(originals), { seed, stationaryMinutes: settings.stationaryMinutes });
+      return compareTwoStage(models, evalChunks(originals), { seed, stationaryMinutes: settings.stationaryMinutes, confuserScenes: settings.confuserScenes });
     },
   };
 }
