@@ -1,18 +1,30 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { freePort } from './ports.js';
 
 interface S3rverObject {
+  bucket: string;
+  key: string;
   content: Buffer | AsyncIterable<Buffer>;
   metadata: Record<string, string>;
+}
+
+/** The parts of s3rver 3.7's FilesystemStore that atomicPuts uses. */
+interface S3rverStore {
+  putObject(object: S3rverObject): Promise<{ size: number; md5: string }>;
+  getResourcePath(bucket: string, key: string, resource: string): string;
+  putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5: string): Promise<void>;
 }
 
 interface S3rverInstance {
   run(): Promise<unknown>;
   close(): Promise<void>;
-  store: { putObject(object: S3rverObject): Promise<{ size: number; md5: string }> };
+  store: S3rverStore;
 }
 
 /**
@@ -69,22 +81,34 @@ export class TestS3 {
 }
 
 /**
- * Real S3 stores an object whole or not at all; s3rver opens the object's file
- * for writing before the body arrives, so a client killed mid-PUT leaves the old
- * object truncated (the power-cut fault suite hit this). Read the whole body
- * first, refuse it if it ended early or differs from its Content-Length, and
- * only then hand it to s3rver's store.
+ * Real S3 stores an object whole or not at all. s3rver opens the object's file
+ * before the body arrives and writes into it as it comes, so a client killed
+ * mid-PUT left the previous object truncated (the power-cut fault suite hit
+ * this), and a reader could see a file still being written. Here the body is
+ * read whole first, refused if the request ended early or differs from its
+ * Content-Length, written to a temp file (which s3rver's listing skips: no
+ * `._S3rver_object` suffix) and renamed over the object.
  */
-function atomicPuts(store: S3rverInstance['store']): void {
-  const putObject = store.putObject.bind(store);
+function atomicPuts(store: S3rverStore): void {
   store.putObject = async (object) => {
-    if (Buffer.isBuffer(object.content)) return putObject(object);
-    const chunks: Buffer[] = [];
-    for await (const chunk of object.content) chunks.push(chunk); // throws if the request is aborted
-    const body = Buffer.concat(chunks);
-    const declared = object.metadata['content-length'];
-    if (declared !== undefined && Number(declared) !== body.byteLength) throw new Error(`incomplete body: ${body.byteLength} of ${declared} bytes`);
-    object.content = body;
-    return putObject(object);
+    const body = Buffer.isBuffer(object.content) ? object.content : await wholeBody(object.content);
+    const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
+    await mkdir(dirname(objectPath), { recursive: true });
+    const temp = `${objectPath}.${randomUUID()}.partial`;
+    await writeFile(temp, body);
+    await rename(temp, objectPath);
+    const md5 = createHash('md5').update(body).digest('hex');
+    await store.putMetadata(object.bucket, object.key, object.metadata, md5);
+    return { size: body.byteLength, md5 };
   };
+}
+
+/** A PUT's body, or an error if the request was cut short. Multipart completion passes the parts as one plain stream. */
+async function wholeBody(content: AsyncIterable<Buffer>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of content) chunks.push(chunk); // throws when the request is aborted
+  const body = Buffer.concat(chunks);
+  const declared = content instanceof IncomingMessage ? content.headers['content-length'] : undefined;
+  if (declared !== undefined && Number(declared) !== body.byteLength) throw new Error(`incomplete body: ${body.byteLength} of ${declared} bytes`);
+  return body;
 }
