@@ -25,7 +25,7 @@ export interface ConfuserAlarms {
  * modelled scenes from recordings instead of shots from other sounds. This
  * stream shows whether it does. Beds come from the validation side.
  */
-export function confuserStream(backgrounds: readonly SceneBed[], seed: number, scenes = CONFUSER_CHECK_SCENES): ForestRecording {
+export function confuserStream(backgrounds: readonly SceneBed[], seed: number | string, scenes = CONFUSER_CHECK_SCENES): ForestRecording {
   const rand = createRandom(`honest-confusers-${seed}`);
   return forestStream(modelledConfusers(scenes, backgrounds, rand.fork('scenes'), 'modelled-confusers'), { rand: rand.fork('placing') });
 }

@@ -10,9 +10,11 @@ import { honestStreams } from './honest-eval.js';
 import { stationaryNoiseCheck } from './stationary-check.js';
 
 const RATE = 16000;
-/** Beds for the modelled confusers: at most this many gunshot-free evaluation originals, each cut to BED_SEC. */
-const MAX_BEDS = 16;
-const BED_SEC = 30;
+/** Beds for the modelled confusers: at most this many gunshot-free evaluation originals, each cut to BED_SEC (10 MB). */
+const MAX_BEDS = 8;
+const BED_SEC = 20;
+/** Confuser scenes rendered and scored at a time: 50 scenes are about 20 MB of audio, 500 would be 200 (the worker has 512 MB). */
+const CONFUSER_BATCH = 50;
 
 /** One two-stage detector's figures on the honest measure, at its own threshold. */
 export interface TwoStageFigures {
@@ -62,9 +64,9 @@ export interface CompareOptions {
  * over chunks, plus the stationary-noise check and the modelled confuser check
  * (npm run eval's, with the site's gunshot-free originals as beds: a candidate
  * that learnt "modelled propagation" rather than "gunshot" alarms on these).
- * The trigger runs once per
- * stream and feeds both models, and a chunk's audio is dropped before the next
- * one is placed, so memory holds one chunk's streams.
+ * The trigger runs once per stream and feeds both models. A chunk's audio is
+ * dropped before the next one is placed, and confuser scenes are rendered
+ * CONFUSER_BATCH at a time, so memory holds one chunk's streams or one batch.
  */
 export function compareTwoStage(models: { current: OnsetModel; candidate: OnsetModel }, chunks: Iterable<readonly LabelledClip[]>, o: CompareOptions): TwoStageComparison {
   const collarSec = o.collarSec ?? 0.5;
@@ -94,12 +96,12 @@ export function compareTwoStage(models: { current: OnsetModel; candidate: OnsetM
     });
     return 0;
   }, { minutes: o.stationaryMinutes });
-  if (o.confuserScenes > 0) {
-    const stream = confuserStream(beds, o.seed, o.confuserScenes);
+  for (let done = 0, b = 0; done < o.confuserScenes; done += CONFUSER_BATCH, b++) {
+    const stream = confuserStream(beds, `${o.seed}/${b}`, Math.min(CONFUSER_BATCH, o.confuserScenes - done));
     const scored = scoreWith(stream.samples, pair);
     pair.forEach((m, i) => {
       const alarms = scoredOnsetDetector(m.file.version, m.threshold, m.file.burstGapSec, scored[i], []).alarmFreeAt(m.threshold);
-      totals[i].confuserAlarms = confuserAlarms(stream, alarms, collarSec).reduce((sum, k) => sum + k.alarmed, 0);
+      totals[i].confuserAlarms += confuserAlarms(stream, alarms, collarSec).reduce((sum, k) => sum + k.alarmed, 0);
     });
   }
   const figures = totals.map((t): TwoStageFigures => ({
