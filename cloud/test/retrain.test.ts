@@ -16,7 +16,7 @@ import { sharedTrainer } from '../src/jobs/retrain/train-adapter.js';
 import {
   recordingTrainer, switchableOnsetTrainer, switchableTrainer, worseCandidateTrainer, worseOnsetTrainer, type TrainCall,
 } from './support/stub-engines.js';
-import { ADMIN_KEY, QUICK_TRAINING, startTestCloud, type TestCloud } from './support/test-cloud.js';
+import { ADMIN_KEY, QUICK_ONSET, QUICK_TRAINING, startTestCloud, type TestCloud } from './support/test-cloud.js';
 import { writeTrainableBaseDir } from './support/tiny-model.js';
 
 const admin = { 'x-api-key': ADMIN_KEY };
@@ -161,7 +161,7 @@ describe('retrain -> gate -> publish with the real trainer (ml/src/train) and au
     expect(onsetReport.comparison.current.hours).toBeGreaterThan(0);
     expect(onsetReport.comparison.candidate).toMatchObject({ hours: onsetReport.comparison.current.hours, events: onsetReport.comparison.current.events });
     expect(onsetReport.comparison.stationaryMinutesEach).toBe(1);
-    expect(onsetReport.comparison).toMatchObject({ confuserScenes: 500 });
+    expect(onsetReport.comparison).toMatchObject({ confuserScenes: QUICK_ONSET.confuserScenes });
 
     const release = (await cloud.app.inject({ method: 'GET', url: `/api/models/${version}` })).json();
     expect(release).toMatchObject({ status: 'published', current: true, parentVersion: '2026.01.01-1', gate: { passed: true } });
@@ -170,7 +170,7 @@ describe('retrain -> gate -> publish with the real trainer (ml/src/train) and au
     expect(reasons).toMatch(/stage 2 false alarms [\d.]+\/h \(current [\d.]+\/h; \d+ vs \d+ in [\d.]+ (h|min) of gunshot-free forest audio\)/);
     expect(reasons).toMatch(/stage 2 gunshot events found \d+\/\d+ \(current \d+\/\d+\)/);
     expect(reasons).toContain('stage 2 alarms on stationary noise (1 min per colour and level)');
-    expect(reasons).toMatch(/stage 2 alarmed on \d+ of 500 modelled confuser scenes \(impacts, notes, clicks, thuds, bursts over (\d+ of the site's gunshot-free clips|pink noise)\) \(current \d+\)/);
+    expect(reasons).toMatch(/stage 2 alarmed on \d+ of 100 modelled confuser scenes \(impacts, notes, clicks, thuds, bursts over (\d+ of the site's gunshot-free clips|pink noise)\) \(current \d+\)/);
     if (process.env.SHOW_JOB_LOG) console.log(reasons);
     expect(release.report.onset.comparison.candidate.version).toBe(`${version}-onset`);
     // The untrained base detects nothing; the retrained head finds the (loud) gunshots in the evaluation audio.

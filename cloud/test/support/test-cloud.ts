@@ -13,6 +13,8 @@ export const VIEWER_KEY = 'test-viewer-key-9876543210';
 
 /** Retrain settings small enough for tests (real training, few steps, 2 minutes of long audio). */
 export const QUICK_TRAINING = { epochs: 6, batchSize: 32, patience: 3, longNegativeMinutes: 2 };
+/** Stage 2's gate in test jobs: 100 modelled confuser scenes (two batches, about 6 s) instead of 500 (about 30 s). */
+export const QUICK_ONSET = { confuserScenes: 100 };
 
 export interface TestCloud extends Cloud {
   config: CloudConfig;
@@ -42,7 +44,7 @@ export async function startTestCloud(env: Record<string, string> = {}, options: 
   const logger = createLogger({ name: 'cloud-test', level: config.logLevel, destination, pretty: false });
   const cloud = await createCloud({
     config, logger, shippedModelDir: options.shippedModelDir ?? (await writeTinyModelDir()), scanIntervalMs: 0,
-    uiDir: join(dataDir, 'no-ui'), training: QUICK_TRAINING, ...options,
+    uiDir: join(dataDir, 'no-ui'), training: QUICK_TRAINING, onsetTraining: QUICK_ONSET, ...options,
   });
   await cloud.start();
   return { ...cloud, config, logs, publicKey: keys.publicKey };

@@ -5,7 +5,7 @@ import type { Logger } from '#shared/util/logger.js';
 import { onsetDetector } from '../onset/onset-detector.js';
 import type { EvaluableModel } from '../train/evaluate.js';
 import type { LabelledClip } from '../train/types.js';
-import { backgroundsOf } from '../train/dataset-assembly.js';
+import { backgroundsOf } from '../train/synthetic-set.js';
 import { confuserAlarms, confuserStream } from './confuser-check.js';
 import type { ThresholdedDetector } from './alarm-curve.js';
 import { honestReport, honestStreams, type HonestReport } from './honest-eval.js';
@@ -28,7 +28,7 @@ export interface HonestRunOptions {
 export async function honestEvaluation(pkg: EvaluableModel, valid: readonly LabelledClip[], o: HonestRunOptions): Promise<HonestReport[]> {
   const streams = honestStreams(valid, o.seed, 'gunshot', o.maxAlarmFreeSec);
   o.logger.info({ alarmFreeHours: streams.hours, events: streams.withEvents.placements.length }, 'honest streams built');
-  const confusers = confuserStream(backgroundsOf([...valid]), o.seed);
+  const confusers = confuserStream(backgroundsOf(valid), o.seed);
   const collarSec = o.collarSec ?? 0.5;
   const withConfusers = (r: HonestReport, d: ThresholdedDetector): HonestReport => ({
     ...r, modelledConfusers: confuserAlarms(confusers, d.alarmFreeAt(d.shippedThreshold), collarSec),

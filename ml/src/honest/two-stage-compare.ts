@@ -1,7 +1,6 @@
 import { describeOnsets, groupAlarms, type ScoredOnset } from '#shared/detect/gunshot-onsets.js';
 import type { OnsetModel } from '#shared/detect/onset-model.js';
-import { backgroundsOf } from '../train/dataset-assembly.js';
-import type { SceneBed } from '../train/synthetic-set.js';
+import { backgroundsOf, type SceneBed } from '../train/synthetic-set.js';
 import type { LabelledClip } from '../train/types.js';
 import { scoredOnsetDetector } from '../onset/onset-detector.js';
 import { curvePoint } from './alarm-curve.js';
@@ -76,7 +75,7 @@ export function compareTwoStage(models: { current: OnsetModel; candidate: OnsetM
   let n = 0;
   for (const chunk of chunks) {
     // Copies, so the chunk's audio can go once it is placed.
-    for (const b of backgroundsOf([...chunk]).slice(0, MAX_BEDS - beds.length)) beds.push({ samples: b.samples.slice(0, BED_SEC * RATE), labels: b.labels });
+    for (const b of backgroundsOf(chunk).slice(0, MAX_BEDS - beds.length)) beds.push({ samples: b.samples.slice(0, BED_SEC * RATE), labels: b.labels });
     const s = honestStreams(chunk, o.seed + n++);
     const free = scoreWith(s.alarmFree.samples, pair);
     const events = scoreWith(s.withEvents.samples, pair);

@@ -3,9 +3,9 @@ import type { Random } from '#shared/util/random.js';
 import { colouredNoise, NOISE_COLOURS } from '../honest/coloured-noise.js';
 import { forestStream, type ForestRecording } from '../honest/forest-audio.js';
 import {
-  augmentAll, backgroundsOf, capVoice, dataStreams, DATA_BUDGET, loadClips, splitIndex, type FetchedDataOptions,
+  augmentAll, capVoice, dataStreams, DATA_BUDGET, loadClips, splitIndex, type FetchedDataOptions,
 } from '../train/dataset-assembly.js';
-import { modelledConfusers, syntheticGunshots } from '../train/synthetic-set.js';
+import { backgroundsOf, modelledConfusers, syntheticGunshots } from '../train/synthetic-set.js';
 import type { LabelledClip } from '../train/types.js';
 import { negativeScenes } from './negative-scenes.js';
 import type { ConfuserKind } from '../synth/confuser-source.js';

@@ -7,7 +7,7 @@ import type { Logger } from '#shared/util/logger.js';
 import { createRandom, shuffled, type Random } from '#shared/util/random.js';
 import type { PreparedData } from './run-training.js';
 import { syntheticChainsaws } from './synthetic-chainsaw-set.js';
-import { syntheticGunshots } from './synthetic-set.js';
+import { backgroundsOf, syntheticGunshots } from './synthetic-set.js';
 import type { LabelledClip } from './types.js';
 import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
@@ -194,15 +194,6 @@ export async function loadClips(entries: DatasetEntry[], budget: DataBudget): Pr
   return clips;
 }
 
-/**
- * What gunshots and mix variants of a split go into: its recordings of 3 s or
- * more (ambient beds, engines, music, speech) without gunshots or explosions.
- */
-export function backgroundsOf(clips: LabelledClip[]): { samples: Float32Array; labels: string[] }[] {
-  return clips
-    .filter((c) => c.samples.length >= 3 * SAMPLE_RATE_HZ && !c.labels.includes('gunshot') && !c.labels.includes('explosion'))
-    .map((c) => ({ samples: c.samples, labels: c.labels }));
-}
 
 /** The 1 -> 6 augmentation of every training original (backgrounds from the training packages only). */
 export function augmentAll(originals: LabelledClip[], backgrounds: BackgroundClip[], rand: Random, gunshotRounds: number): LabelledClip[] {

@@ -74,6 +74,16 @@ export interface SceneBed {
 }
 
 /**
+ * What gunshots and mix variants of a split go into: its recordings of 3 s or
+ * more (ambient beds, engines, music, speech) without gunshots or explosions.
+ */
+export function backgroundsOf(clips: readonly LabelledClip[]): SceneBed[] {
+  return clips
+    .filter((c) => c.samples.length >= 3 * SAMPLE_RATE_HZ && !c.labels.includes('gunshot') && !c.labels.includes('explosion'))
+    .map((c) => ({ samples: c.samples, labels: c.labels }));
+}
+
+/**
  * How a modelled scene is made of a sound: over a background bed (four times
  * in five; else plain pink noise) at an in-band SNR of SYNTHETIC_SNR_DB,
  * soft-clipped with SATURATION_PROBABILITY, then set to a peak of -35..-1
