@@ -74,8 +74,10 @@ export function compareTwoStage(models: { current: OnsetModel; candidate: OnsetM
   const beds: SceneBed[] = [];
   let n = 0;
   for (const chunk of chunks) {
-    // Copies, so the chunk's audio can go once it is placed.
-    for (const b of backgroundsOf(chunk).slice(0, MAX_BEDS - beds.length)) beds.push({ samples: b.samples.slice(0, BED_SEC * RATE), labels: b.labels });
+    // Copies, so the chunk's audio can go once it is placed; none when the confuser check is off.
+    if (o.confuserScenes > 0 && beds.length < MAX_BEDS) {
+      for (const b of backgroundsOf(chunk).slice(0, MAX_BEDS - beds.length)) beds.push({ samples: b.samples.slice(0, BED_SEC * RATE), labels: b.labels });
+    }
     const s = honestStreams(chunk, o.seed + n++);
     const free = scoreWith(s.alarmFree.samples, pair);
     const events = scoreWith(s.withEvents.samples, pair);
@@ -95,8 +97,8 @@ export function compareTwoStage(models: { current: OnsetModel; candidate: OnsetM
     });
     return 0;
   }, { minutes: o.stationaryMinutes });
-  for (let done = 0, b = 0; done < o.confuserScenes; done += CONFUSER_BATCH, b++) {
-    const stream = confuserStream(beds, `${o.seed}/${b}`, Math.min(CONFUSER_BATCH, o.confuserScenes - done));
+  for (let b = 0; b * CONFUSER_BATCH < o.confuserScenes; b++) {
+    const stream = confuserStream(beds, `${o.seed}/${b}`, Math.min(CONFUSER_BATCH, o.confuserScenes - b * CONFUSER_BATCH));
     const scored = scoreWith(stream.samples, pair);
     pair.forEach((m, i) => {
       const alarms = scoredOnsetDetector(m.file.version, m.threshold, m.file.burstGapSec, scored[i], []).alarmFreeAt(m.threshold);
@@ -110,7 +112,7 @@ export function compareTwoStage(models: { current: OnsetModel; candidate: OnsetM
   }));
   return {
     current: figures[0], candidate: figures[1], stationaryMinutesEach: o.stationaryMinutes, onsetCollarSec: collarSec,
-    confuserScenes: o.confuserScenes, confuserBeds: o.confuserScenes > 0 ? beds.length : 0,
+    confuserScenes: o.confuserScenes, confuserBeds: beds.length,
   };
 }
 

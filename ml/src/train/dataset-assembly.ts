@@ -194,7 +194,6 @@ export async function loadClips(entries: DatasetEntry[], budget: DataBudget): Pr
   return clips;
 }
 
-
 /** The 1 -> 6 augmentation of every training original (backgrounds from the training packages only). */
 export function augmentAll(originals: LabelledClip[], backgrounds: BackgroundClip[], rand: Random, gunshotRounds: number): LabelledClip[] {
   const out: LabelledClip[] = [];
