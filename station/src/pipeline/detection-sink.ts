@@ -12,6 +12,10 @@ import { eventShots } from './event-shots.js';
 import { pickShotOnsets } from './onset-picker.js';
 import type { PipelineSink } from './sink.js';
 
+/** Audio read before an event's start for its shot onsets, s: a trigger's event / a window model's event. */
+const TRIGGER_EVENT_LEAD_SEC = 0.1;
+const WINDOW_EVENT_LEAD_SEC = 0.5;
+
 export interface DetectionSinkOptions {
   sampleRateHz: number;
   /** Labels that raise alerts (gunshot plus configured ones): their shots are counted. */
@@ -118,17 +122,31 @@ export class DetectionSink implements PipelineSink {
     return this.options.alertLabels.has(event.label);
   }
 
-  /** Sample-precise onsets (AIC picker) of the event's first window, with 0.1 s before it so the picker sees the noise. */
+  /** Sample-precise onsets (AIC picker) of the event's first window and the audio before it (leadOf). */
   private locationOf(segment: SegmentInfo, event: DetectionEvent): AlertLocationFields | undefined {
     const locator = this.stages.locator;
     if (!locator) return undefined;
-    const span = this.stages.recent.read(Math.max(0, event.startSample - Math.round(0.1 * this.options.sampleRateHz)), event.endSample);
+    const span = this.stages.recent.read(Math.max(0, event.startSample - this.leadOf(event)), event.endSample);
     const onsets = pickShotOnsets(span.samples, { sampleRateHz: this.options.sampleRateHz }).map((s) => span.startSample + s);
     return locator.alertFields(segment, onsets);
   }
 
-  /** Shot onsets: the two-stage detector's trigger onsets, else re-found in the event's own stretch of audio (without the clip's rolls). */
+  /**
+   * Audio read before an event's start for its shots, in samples, so the
+   * picker sees the noise before the first: 0.1 s before a trigger's onset (the
+   * two-stage detector's events start there), half a second before a window
+   * model's event: its first scoring window can start after the shot (on its
+   * reverb), by up to a hop (0.48 s). Short, so that what the stretch holds
+   * before the shot lies within the 2 s in which a much louder onset drops a
+   * lesser one (shot-frames.ts).
+   */
+  private leadOf(event: DetectionEvent): number {
+    const leadSec = event.shotSamples && event.shotSamples.length > 0 ? TRIGGER_EVENT_LEAD_SEC : WINDOW_EVENT_LEAD_SEC;
+    return Math.round(leadSec * this.options.sampleRateHz);
+  }
+
+  /** Shot onsets: the two-stage detector's trigger onsets, else re-found in the event's audio and the lead before it (without the clip's rolls). */
   private shotsOf(event: DetectionEvent) {
-    return eventShots(event, (a, b) => this.stages.recent.read(a, b).samples, this.options.sampleRateHz);
+    return eventShots(event, (a, b) => this.stages.recent.read(a, b), this.options.sampleRateHz, this.leadOf(event));
   }
 }
