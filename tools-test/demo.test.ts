@@ -70,11 +70,20 @@ describe('npm start (the embedded demo)', () => {
       // The admin key the banner prints reads the incidents (the dashboard's map draws them).
       const apiKey = /admin API key (\S+)/.exec(banner)?.[1] as string;
       expect(apiKey).toBeTruthy();
-      const located = await waitFor(async () => {
+      const incidents = async (): Promise<IncidentPayload[]> => {
         const res = await fetch(`http://127.0.0.1:${port}/api/incidents`, { headers: { 'x-api-key': apiKey } }).catch(() => undefined);
-        const body = res?.ok ? ((await res.json()) as { items: IncidentPayload[] }) : undefined;
-        return body?.items.find((i) => i.location?.kind === 'point' && errorM(i) < LOCATION_ERROR_BOUND_M);
-      }, INCIDENT_BOUND_MS, 'an incident located near one of the demo\'s shots');
+        return res?.ok ? ((await res.json()) as { items: IncidentPayload[] }).items : [];
+      };
+      const located = await waitFor(async () => (await incidents()).find((i) => i.location?.kind === 'point' && errorM(i) < LOCATION_ERROR_BOUND_M),
+        INCIDENT_BOUND_MS, 'an incident located near one of the demo\'s shots').catch(async (err: unknown) => {
+        // What the cloud made of the shots instead: each incident's stations, their onsets and the error.
+        console.log(JSON.stringify((await incidents()).map((i) => ({
+          t: i.startTime, kind: i.location?.kind, errorM: i.location ? Math.round(errorM(i)) : null, flags: i.location?.flags,
+          stations: i.stations.map((s) => `${s.stationId}:${s.shotOnsetsMs.map((o) => new Date(o).toISOString().slice(17, 23)).join('/')}`),
+        }))));
+        console.log(output.join('').slice(-4000));
+        throw err;
+      });
       expect(located.corroboration).toBe('corroborated');
       expect(located.stations.map((s) => s.stationId).sort()).toEqual(['demo-01', 'demo-02', 'demo-03']);
       const page = await fetch(`http://127.0.0.1:${port}/`);
