@@ -2,7 +2,7 @@
  * `npm run bench`: speed and memory figures, printed as a table and, on the
  * last line, as JSON:
  *   {"realtimeFactor", "featuresRealtimeFactor", "peakRssMb", "alertLatencyMsP50", "alertLatencyMsP99", ...}
- * `--localisation` prints only issue 15's figures (location error, false incidents).
+ * `--localisation` prints only issue 15's figures (location error, false incidents, onsets picked on the demo's audio).
  * The ingest cost section (issue 16; alone: `npm run bench:ingest`) prints S3 requests,
  * bytes, API calls and MQTT messages per station per day, listing vs confirmations.
  * The fleet table (issue 16) comes from a short `runFleet`; `npm run bench:fleet` runs longer or larger ones.
@@ -25,6 +25,8 @@ import { measureIngest } from './ingest-measure.js';
 import { printFleetReport, type FleetReport } from './fleet/fleet-report.js';
 import { runFleet } from './fleet/run-fleet.js';
 import { measureFalseIncidents, measureLocalisation } from './localisation-bench.js';
+import { measureDemoOnsets, measureDemoStage2 } from './demo-onsets-bench.js';
+import { loadShippedOnsetModel } from '#shared/detect/onset-model.js';
 import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -52,8 +54,8 @@ function measure(mode: 'features' | 'full', wav: string, modelDir: string): Reco
   return JSON.parse(out.trim().split('\n').at(-1) as string) as Record<string, number | string | boolean>;
 }
 
-/** Issue 15's figures: location error against clock error and spacing, and false incidents. */
-function localisationReport(): Record<string, unknown> {
+/** Issue 15's figures: location error against clock error and spacing, false incidents, onsets picked on the demo's audio. */
+async function localisationReport(): Promise<Record<string, unknown>> {
   const rows = measureLocalisation();
   process.stdout.write('\nlocation error, 5 stations, shots inside the hull (m)\n');
   process.stdout.write('spacing  clock +/-   shots  median    p90\n');
@@ -67,12 +69,25 @@ function localisationReport(): Record<string, unknown> {
     process.stdout.write(`${f.perStationPerHour}/h per station (${raw.toFixed(1)}/h raw): corroborated by chance ${f.corroboratedPerHour.toFixed(4)}/h `
       + `(gain ${f.corroboratedPerHour > 0 ? (raw / f.corroboratedPerHour).toFixed(0) : '>' + String(f.alerts)}x), located (3+ stations fitting one point) ${f.locatedPerHour.toFixed(4)}/h over ${f.hours} h\n`);
   }
-  return { localisation: rows, falseIncidents: falseRows };
+  const demoOnsets = measureDemoOnsets();
+  process.stdout.write('\nonset picker on the demo\'s shots (3 stations x 3 shots x 50 minutes; a forest bed with bird-like calls)\n');
+  for (const d of demoOnsets) {
+    process.stdout.write(`from ${d.beforeSec.toFixed(1)} s before the shot: first onset at the shot (3 ms) ${d.atShot}/${d.stretches}, early ${d.early}, late ${d.late}, none ${d.none}\n`);
+  }
+  const onsetModel = await loadShippedOnsetModel();
+  const demoStage2 = onsetModel ? measureDemoStage2(onsetModel) : undefined;
+  if (demoStage2) {
+    const q = (p: number) => demoStage2.scores[Math.floor(p * (demoStage2.scores.length - 1))]?.toFixed(3);
+    const passing = demoStage2.scores.filter((x) => x >= demoStage2.threshold).length;
+    process.stdout.write(`two-stage detector on the demo's shots (10 minutes): trigger at ${demoStage2.triggered}/${demoStage2.shots}; stage-2 score 10/50/90 % ${q(0.1)}/${q(0.5)}/${q(0.9)}, `
+      + `${passing} at or over the threshold ${demoStage2.threshold.toFixed(3)}\n`);
+  }
+  return { localisation: rows, falseIncidents: falseRows, demoOnsets, demoStage2 };
 }
 
 async function main(): Promise<void> {
   if (process.argv.includes('--localisation')) {
-    process.stdout.write(JSON.stringify(localisationReport()) + '\n');
+    process.stdout.write(JSON.stringify(await localisationReport()) + '\n');
     return;
   }
   const modelDir = process.env.ECOSIGHT_MODEL_DIR ?? shippedModelDir();
@@ -97,7 +112,7 @@ async function main(): Promise<void> {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   for (const [k, v] of rows) process.stdout.write(`${k.padEnd(width)}  ${v}\n`);
-  const localisation = localisationReport();
+  const localisation = await localisationReport();
   const fleet = await fleetReport();
   // Issue 16: S3 requests, bytes, API calls and MQTT messages per station per day, listing vs confirmations.
   const ingestCost = printIngestCost(await measureIngest(modelDir));
