@@ -15,6 +15,9 @@ const ITERATIONS = Number(process.env.ECOSIGHT_FAULT_ITERATIONS ?? 50);
 const SEED = Number(process.env.ECOSIGHT_FAULT_SEED ?? 20261126);
 /** Each recording dropped into the folder holds bursts of shots at these times. */
 const BURSTS = [3, 30, 60];
+/** Kills fall uniformly within this long after the station is composed (at most; a run's length, see below). */
+const KILL_WINDOW_MS = 1500;
+const MIN_KILL_WINDOW_MS = 200;
 const broker = new TestMosquitto();
 const s3 = new TestS3('power-cut');
 const env = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' };
@@ -58,6 +61,7 @@ describe.each(RUNS)('power cut with $codec clips: SIGKILL at random instants whi
     const rand = seededRandom(SEED);
     let faults = 0;
     let checked = 0;
+    let windowMs = KILL_WINDOW_MS;
     const violations: string[] = [];
     for (let i = 0; i < iterations; i++) {
       dropRecording(i);
@@ -66,12 +70,17 @@ describe.each(RUNS)('power cut with $codec clips: SIGKILL at random instants whi
       await station.waitForLog(/station composed/, 30_000);
       // Kill somewhere in the next 1.5 s: the pipeline, the clip writes (and their encoder), the first uploads and the
       // alerts all run in it. A run on an idle machine is over in about 1.7 s with small (Opus) clips, so a wider
-      // window would mostly fire after the station has already exited and inject too few faults.
-      const delay = rand() * 1500;
+      // window would mostly fire after the station has already exited and inject too few faults. A run that ends
+      // before its kill sets the window to its own length (the machine's present speed): on a fast machine a fixed
+      // 1.5 s let 13 of 25 Opus runs finish first (CI), and too few faults fail the test.
+      const composedAt = Date.now();
+      const delay = rand() * windowMs;
       const exited = await Promise.race([station.wait().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), delay))]);
       if (!exited) {
         station.kill('SIGKILL');
         faults++;
+      } else {
+        windowMs = Math.min(KILL_WINDOW_MS, Math.max(MIN_KILL_WINDOW_MS, Date.now() - composedAt));
       }
       await station.wait();
       const report = await checkStationInvariants(dataDir, s3, stationId, { codec });
