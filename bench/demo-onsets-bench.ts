@@ -12,7 +12,7 @@
 import { SAMPLE_RATE_HZ } from '#shared/audio/sample-rate.js';
 import { scoreOnsets } from '#shared/detect/gunshot-onsets.js';
 import type { OnsetModel } from '#shared/detect/onset-model.js';
-import { DEMO_SHOTS, DEMO_LOOP_SEC, demoFileAudio, demoShotLoops } from '../scripts/demo-audio.js';
+import { DEMO_SHOTS, demoFileAudio, demoShotLoops, shotArrivalIn } from '../scripts/demo-audio.js';
 import { DEMO_FILE_SEC, DEMO_STATIONS } from '../scripts/demo-field.js';
 import { pickShotOnsets } from '../station/src/pipeline/onset-picker.js';
 
@@ -79,18 +79,8 @@ function* demoShotFiles(minutes: number): Generator<{ audio: Float32Array; arriv
       for (const station of DEMO_STATIONS) {
         const loop = loops.get(station.id) as Float32Array;
         const audio = demoFileAudio(loop, fileStartSec, DEMO_FILE_SEC, `${station.id}-${fileStartSec * 1000}`, false);
-        yield { audio, arrival: arrivalIn(loop, fileStartSec) };
+        yield { audio, arrival: shotArrivalIn(loop, fileStartSec, DEMO_FILE_SEC) };
       }
     }
   }
-}
-
-/** The shot's arrival in the file starting at `fileStartSec`: the noiseless loop's first sample above 1 % of its peak in the file. */
-function arrivalIn(loop: Float32Array, fileStartSec: number): number {
-  const offset = Math.round((((fileStartSec % DEMO_LOOP_SEC) + DEMO_LOOP_SEC) % DEMO_LOOP_SEC) * SAMPLE_RATE_HZ);
-  const n = DEMO_FILE_SEC * SAMPLE_RATE_HZ;
-  let peak = 0;
-  for (let i = 0; i < n; i++) peak = Math.max(peak, Math.abs(loop[(offset + i) % loop.length]));
-  for (let i = 0; i < n; i++) if (Math.abs(loop[(offset + i) % loop.length]) > 0.01 * peak) return i;
-  return -1;
 }

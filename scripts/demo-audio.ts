@@ -48,11 +48,31 @@ export function demoFileAudio(shots: Float32Array, startSec: number, lengthSec: 
   const rand = createRandom(seed);
   const bed = pinkNoise(n, BACKGROUND_PA_RMS, rand);
   const out = new Float32Array(n);
-  const loopStart = Math.round((((startSec % DEMO_LOOP_SEC) + DEMO_LOOP_SEC) % DEMO_LOOP_SEC) * SAMPLE_RATE_HZ);
+  const loopStart = loopSampleAt(startSec);
   for (let i = 0; i < n; i++) out[i] = bed[i] / FULL_SCALE_PA + shots[(loopStart + i) % shots.length];
   addChirps(out, () => rand.next());
   if (engine) addEngine(out, 1, lengthSec - 2);
   return out;
+}
+
+/** Where in the shot loop a file starting at `startSec` begins, sample index. */
+function loopSampleAt(startSec: number): number {
+  return Math.round((((startSec % DEMO_LOOP_SEC) + DEMO_LOOP_SEC) % DEMO_LOOP_SEC) * SAMPLE_RATE_HZ);
+}
+
+/**
+ * The arrival of the shot a recorder file holds, sample index in the file (-1
+ * when it holds none): the first sample of the noiseless loop in the file
+ * above 1 % of its peak there, where the shot leaves the forest's floor.
+ */
+export function shotArrivalIn(shots: Float32Array, startSec: number, lengthSec: number): number {
+  const n = Math.round(lengthSec * SAMPLE_RATE_HZ);
+  const loopStart = loopSampleAt(startSec);
+  const at = (i: number) => Math.abs(shots[(loopStart + i) % shots.length]);
+  let peak = 0;
+  for (let i = 0; i < n; i++) peak = Math.max(peak, at(i));
+  for (let i = 0; i < n; i++) if (peak > 0 && at(i) > 0.01 * peak) return i;
+  return -1;
 }
 
 function addChirps(out: Float32Array, next: () => number): void {
