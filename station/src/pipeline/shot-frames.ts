@@ -58,10 +58,11 @@ export function shotOnsetFrames(samples: Float32Array, frameSamples: number, opt
   const onsets: number[] = [];
   let last = -Infinity;
   for (let f = 1; f < frames; f++) {
-    if (energy[f] <= rise * median || energy[f] <= 4 * recentMean(energy, f) || isEcho(energy, f, lookback)) continue;
-    if (f - last >= refractory) onsets.push(f);
-    else if (peakAt(energy, last) < LESSER_FRACTION * energy[f]) onsets[onsets.length - 1] = f;
-    else continue;
+    if (energy[f] <= rise * median || energy[f] <= 4 * recentMean(energy, f)) continue;
+    const replaces = f - last < refractory;
+    if ((replaces && peakAt(energy, last) >= LESSER_FRACTION * energy[f]) || isEcho(energy, f, lookback)) continue;
+    if (replaces) onsets[onsets.length - 1] = f;
+    else onsets.push(f);
     last = f;
   }
   return withoutLesserBefore(onsets, energy, Math.round(LESSER_HORIZON_MS / SHOT_FRAME_MS));
